@@ -1,0 +1,11 @@
+package net.p2pci.protocol;
+
+/** {@code ADD RFC n}: the sending peer holds RFC {@code rfcNumber} under {@code title}. */
+public record AddRequest(int rfcNumber, String host, int port, String title) implements IndexRequest {
+    public AddRequest {
+        WireText.requireRfcNumber(rfcNumber);
+        WireText.require(WireText.isToken(host), "host", host);
+        WireText.requirePort(port);
+        WireText.require(WireText.isFieldText(title), "title", title);
+    }
+}

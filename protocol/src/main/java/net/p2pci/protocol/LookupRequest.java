@@ -1,0 +1,15 @@
+package net.p2pci.protocol;
+
+import java.util.Objects;
+import java.util.Optional;
+
+/** {@code LOOKUP RFC n}: which peers hold RFC {@code rfcNumber}? The title is informational and optional. */
+public record LookupRequest(int rfcNumber, String host, int port, Optional<String> title) implements IndexRequest {
+    public LookupRequest {
+        WireText.requireRfcNumber(rfcNumber);
+        WireText.require(WireText.isToken(host), "host", host);
+        WireText.requirePort(port);
+        Objects.requireNonNull(title, "title");
+        title.ifPresent(text -> WireText.require(WireText.isFieldText(text), "title", text));
+    }
+}

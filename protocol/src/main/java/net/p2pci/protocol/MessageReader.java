@@ -1,0 +1,569 @@
+package net.p2pci.protocol;
+
+import java.io.EOFException;
+import java.io.IOException;
+import java.io.InputStream;
+import java.nio.ByteBuffer;
+import java.nio.CharBuffer;
+import java.nio.charset.CharacterCodingException;
+import java.nio.charset.CharsetDecoder;
+import java.nio.charset.CodingErrorAction;
+import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Objects;
+import java.util.Optional;
+
+/**
+ * Reads P2P-CI/1.0 messages, one at a time, from a byte stream: requests on the serving side, index responses and
+ * GET response heads on the client side.
+ *
+ * <p>Lines may end in CRLF or a bare LF. Every line is checked against {@link Limits#maxLineBytes()} before more
+ * is buffered, so memory per reader stays bounded whatever the sender does. A malformed request is read to its
+ * closing empty line before it is reported, so the next request on the connection starts cleanly.
+ *
+ * <p>Not thread-safe: a reader belongs to the one thread that serves its connection.
+ */
+public final class MessageReader {
+    /** Small to start with, because an idle registered peer keeps its reader for hours; it grows for long lines. */
+    private static final int INITIAL_BUFFER_BYTES = 512;
+
+    private static final int LINE = 0;
+    private static final int LINE_TOO_LONG = 1;
+    private static final int END_OF_STREAM = 2;
+    private static final int DISCARD_LIMIT_REACHED = 3;
+
+    private final InputStream in;
+    private final Limits limits;
+    private final int bufferCapacity;
+    private byte[] buffer;
+    /** The first unread byte in {@link #buffer}. */
+    private int start;
+    /** One past the last byte read into {@link #buffer}. */
+    private int end;
+    /** Where the line last returned by {@link #nextLine()} starts in {@link #buffer}, and its length sans CRLF. */
+    private int lineStart;
+    private int lineLength;
+    /** Bytes consumed by the message being read, to bound how far a malformed one is followed. */
+    private long messageBytes;
+    private CharsetDecoder utf8;
+
+    public MessageReader(InputStream in) {
+        this(in, Limits.DEFAULT);
+    }
+
+    public MessageReader(InputStream in, Limits limits) {
+        this.in = Objects.requireNonNull(in, "in");
+        this.limits = Objects.requireNonNull(limits, "limits");
+        this.bufferCapacity = Math.max(INITIAL_BUFFER_BYTES, limits.maxLineBytes() + 2);
+        this.buffer = new byte[INITIAL_BUFFER_BYTES];
+    }
+
+    /**
+     * Reads the next request.
+     *
+     * @return the request, or empty when the stream ends cleanly before a request begins
+     * @throws RequestException for a request that cannot be served; it says whether the connection can go on
+     * @throws EOFException     when the stream ends inside a request
+     */
+    public Optional<Request> readRequest() throws IOException, RequestException {
+        int kind;
+        do {
+            // Empty lines before a request are skipped, as HTTP does, so a stray CRLF after a request is harmless.
+            messageBytes = 0;
+            kind = nextLine();
+            if (kind == END_OF_STREAM) {
+                return Optional.empty();
+            }
+        } while (kind == LINE && lineLength == 0);
+
+        RequestException failure = null;
+        RequestLine requestLine = null;
+        if (kind == LINE_TOO_LONG) {
+            failure = lineTooLong("request line");
+        } else if (kind == DISCARD_LIMIT_REACHED) {
+            throw new RequestException(Status.BAD_REQUEST_400, "request line has no end", false);
+        } else {
+            try {
+                requestLine = parseRequestLine(decodeRequestLine());
+            } catch (RequestException e) {
+                failure = e;
+            }
+        }
+
+        RequestHeaders headers = new RequestHeaders();
+        int headerCount = 0;
+        while (true) {
+            kind = nextLine();
+            if (kind == END_OF_STREAM) {
+                throw new EOFException("stream ended inside a request");
+            }
+            if (kind == DISCARD_LIMIT_REACHED || messageBytes > limits.maxDiscardBytes()) {
+                throw new RequestException(Status.BAD_REQUEST_400, "request has no end within "
+                        + limits.maxDiscardBytes() + " bytes", false);
+            }
+            if (kind == LINE_TOO_LONG) {
+                if (failure == null) {
+                    failure = lineTooLong("header line");
+                }
+                continue;
+            }
+            if (lineLength == 0) {
+                break;
+            }
+            if (failure != null) {
+                continue; // the request is already refused: read on only to find its end
+            }
+            if (++headerCount > limits.maxHeaderCount()) {
+                failure = new RequestException(Status.BAD_REQUEST_400,
+                        "more than " + limits.maxHeaderCount() + " header lines", true);
+                continue;
+            }
+            try {
+                headers.accept(decodeRequestLine());
+            } catch (RequestException e) {
+                failure = e;
+            }
+        }
+        if (failure != null) {
+            throw failure;
+        }
+        return Optional.of(buildRequest(requestLine, headers));
+    }
+
+    /** Reads the index server's answer to one P2S request: status line, empty line, records, empty line. */
+    public IndexResponse readIndexResponse() throws IOException {
+        messageBytes = 0;
+        Status status = parseStatusLine(requireResponseLine("status line"));
+        if (!requireResponseLine("empty line after the status").isEmpty()) {
+            throw new ResponseFormatException("no empty line after the status line");
+        }
+        List<RfcRecord> records = new ArrayList<>();
+        while (true) {
+            String line = requireResponseLine("record line");
+            if (line.isEmpty()) {
+                return new IndexResponse(status, records);
+            }
+            if (records.size() == limits.maxRecords()) {
+                throw new ResponseFormatException("more than " + limits.maxRecords() + " records");
+            }
+            records.add(parseRecordLine(line));
+        }
+    }
+
+    /** Reads the status line and headers of an upload server's answer to GET; the body stays in {@link #remaining()}. */
+    public FileResponse readFileResponseHead() throws IOException {
+        messageBytes = 0;
+        Status status = parseStatusLine(requireResponseLine("status line"));
+        List<Header> headers = new ArrayList<>();
+        while (true) {
+            String line = requireResponseLine("header line");
+            if (line.isEmpty()) {
+                break;
+            }
+            if (headers.size() == limits.maxHeaderCount()) {
+                throw new ResponseFormatException("more than " + limits.maxHeaderCount() + " header lines");
+            }
+            int colon = line.indexOf(':');
+            if (colon <= 0) {
+                throw new ResponseFormatException("header line without a name and colon: " + WireText.forLog(line));
+            }
+            try {
+                headers.add(new Header(line.substring(0, colon).strip(), line.substring(colon + 1).strip()));
+            } catch (IllegalArgumentException e) {
+                throw new ResponseFormatException(e.getMessage());
+            }
+        }
+        try {
+            return new FileResponse(status, headers);
+        } catch (IllegalArgumentException e) {
+            throw new ResponseFormatException(e.getMessage());
+        }
+    }
+
+    /** The stream after the last message read: the bytes this reader has buffered, then the underlying stream. */
+    public InputStream remaining() {
+        return new InputStream() {
+            @Override
+            public int read() throws IOException {
+                return start < end ? buffer[start++] & 0xff : in.read();
+            }
+
+            @Override
+            public int read(byte[] target, int offset, int length) throws IOException {
+                Objects.checkFromIndexSize(offset, length, target.length);
+                if (length == 0) {
+                    return 0;
+                }
+                if (start < end) {
+                    int copied = Math.min(length, end - start);
+                    System.arraycopy(buffer, start, target, offset, copied);
+                    start += copied;
+                    return copied;
+                }
+                return in.read(target, offset, length);
+            }
+
+            @Override
+            public int available() throws IOException {
+                return (end - start) + in.available();
+            }
+        };
+    }
+
+    // ---------------------------------------------------------------------------------------------------- lines
+
+    /**
+     * Finds the next line, leaving its bounds in {@link #lineStart} and {@link #lineLength}. A line over the limit
+     * is consumed through its LF (bounded by the discard budget) and reported as {@link #LINE_TOO_LONG}.
+     */
+    private int nextLine() throws IOException {
+        int scanned = 0; // bytes after start known to hold no LF; relative, because fill() may move start
+        while (true) {
+            for (int i = start + scanned; i < end; i++) {
+                if (buffer[i] == '\n') {
+                    int contentEnd = (i > start && buffer[i - 1] == '\r') ? i - 1 : i;
+                    lineStart = start;
+                    lineLength = contentEnd - start;
+                    messageBytes += i + 1 - start;
+                    start = i + 1;
+                    return lineLength > limits.maxLineBytes() ? LINE_TOO_LONG : LINE;
+                }
+            }
+            scanned = end - start;
+            if (scanned >= limits.maxLineBytes() + 2) {
+                return discardRestOfLine();
+            }
+            if (!fill()) {
+                if (end == start) {
+                    return END_OF_STREAM;
+                }
+                throw new EOFException("stream ended inside a line");
+            }
+        }
+    }
+
+    /** Skips to the end of an over-long line without keeping it; gives up past the discard budget. */
+    private int discardRestOfLine() throws IOException {
+        while (true) {
+            messageBytes += end - start;
+            start = end;
+            if (messageBytes > limits.maxDiscardBytes()) {
+                return DISCARD_LIMIT_REACHED;
+            }
+            if (!fill()) {
+                throw new EOFException("stream ended inside a line");
+            }
+            for (int i = start; i < end; i++) {
+                if (buffer[i] == '\n') {
+                    messageBytes += i + 1 - start;
+                    start = i + 1;
+                    return LINE_TOO_LONG;
+                }
+            }
+        }
+    }
+
+    /** Reads more bytes after the unread ones, growing the buffer up to its capacity; false at end of stream. */
+    private boolean fill() throws IOException {
+        if (start == end) {
+            start = 0;
+            end = 0;
+        } else if (start > 0 && end == buffer.length) {
+            System.arraycopy(buffer, start, buffer, 0, end - start);
+            end -= start;
+            start = 0;
+        }
+        if (end == buffer.length) {
+            byte[] larger = new byte[Math.min(bufferCapacity, buffer.length * 2)];
+            System.arraycopy(buffer, start, larger, 0, end - start);
+            end -= start;
+            start = 0;
+            buffer = larger;
+        }
+        int read = in.read(buffer, end, buffer.length - end);
+        if (read < 0) {
+            return false;
+        }
+        end += read;
+        return true;
+    }
+
+    /** The current line as text; control bytes (other than tab) and invalid UTF-8 are refused. */
+    private String decodeLine() throws CharacterCodingException {
+        boolean ascii = true;
+        for (int i = lineStart, stop = lineStart + lineLength; i < stop; i++) {
+            int b = buffer[i];
+            if (b < 0) {
+                ascii = false;
+            } else if ((b < 0x20 && b != '\t') || b == 0x7f) {
+                throw new ControlByteException(b);
+            }
+        }
+        if (ascii) {
+            return new String(buffer, lineStart, lineLength, StandardCharsets.ISO_8859_1);
+        }
+        if (utf8 == null) {
+            utf8 = StandardCharsets.UTF_8.newDecoder()
+                    .onMalformedInput(CodingErrorAction.REPORT)
+                    .onUnmappableCharacter(CodingErrorAction.REPORT);
+        }
+        CharBuffer chars = utf8.reset().decode(ByteBuffer.wrap(buffer, lineStart, lineLength));
+        return chars.toString();
+    }
+
+    private String decodeRequestLine() throws RequestException {
+        try {
+            return decodeLine();
+        } catch (ControlByteException e) {
+            throw new RequestException(Status.BAD_REQUEST_400, e.getMessage(), true);
+        } catch (CharacterCodingException e) {
+            throw new RequestException(Status.BAD_REQUEST_400, "line is not valid UTF-8", true);
+        }
+    }
+
+    private String requireResponseLine(String what) throws IOException {
+        int kind = nextLine();
+        switch (kind) {
+            case END_OF_STREAM -> throw new EOFException("stream ended before the " + what);
+            case LINE_TOO_LONG, DISCARD_LIMIT_REACHED ->
+                    throw new ResponseFormatException(what + " longer than " + limits.maxLineBytes() + " bytes");
+            default -> {
+                try {
+                    return decodeLine();
+                } catch (ControlByteException e) {
+                    throw new ResponseFormatException(what + ": " + e.getMessage());
+                } catch (CharacterCodingException e) {
+                    throw new ResponseFormatException(what + " is not valid UTF-8");
+                }
+            }
+        }
+    }
+
+    private RequestException lineTooLong(String what) {
+        return new RequestException(Status.BAD_REQUEST_400,
+                what + " longer than " + limits.maxLineBytes() + " bytes", true);
+    }
+
+    /** A control byte inside a line; a subclass of the decoder's exception so one catch covers both. */
+    private static final class ControlByteException extends CharacterCodingException {
+        private final int controlByte;
+
+        ControlByteException(int controlByte) {
+            this.controlByte = controlByte;
+        }
+
+        @Override
+        public String getMessage() {
+            return String.format("control byte 0x%02x in line", controlByte & 0xff);
+        }
+    }
+
+    // ------------------------------------------------------------------------------------------------ requests
+
+    /** The parts of a request line; {@code rfcNumber} is -1 for LIST ALL. */
+    private record RequestLine(String method, int rfcNumber) {
+    }
+
+    private static RequestLine parseRequestLine(String line) throws RequestException {
+        String[] tokens = line.strip().split("[ \t]+");
+        if (tokens.length == 3 && tokens[0].equals("LIST")) {
+            if (!tokens[1].equals("ALL")) {
+                throw badRequest("LIST must be followed by ALL");
+            }
+            checkVersion(tokens[2]);
+            return new RequestLine("LIST", -1);
+        }
+        if (tokens.length != 4) {
+            throw badRequest("request line is not METHOD RFC number version");
+        }
+        String method = tokens[0];
+        if (!method.equals("ADD") && !method.equals("LOOKUP") && !method.equals("GET")) {
+            throw badRequest("unknown method " + WireText.forLog(method));
+        }
+        if (!tokens[1].equals("RFC")) {
+            throw badRequest("expected the keyword RFC after " + method);
+        }
+        int number = parseRfcNumber(tokens[2]);
+        checkVersion(tokens[3]);
+        return new RequestLine(method, number);
+    }
+
+    private static void checkVersion(String version) throws RequestException {
+        if (version.equals(Protocol.VERSION)) {
+            return;
+        }
+        if (version.matches("P2P-CI/[0-9]{1,3}\\.[0-9]{1,3}")) {
+            throw new RequestException(Status.VERSION_NOT_SUPPORTED_505,
+                    "version " + version + " not supported", true);
+        }
+        throw badRequest("not a P2P-CI version: " + WireText.forLog(version));
+    }
+
+    /** A decimal RFC number that fits in an int: no sign, no spaces. */
+    private static int parseRfcNumber(String text) throws RequestException {
+        long number = parseDecimal(text, Integer.MAX_VALUE);
+        if (number < 0) {
+            throw badRequest("RFC number is not a non-negative integer: " + WireText.forLog(text));
+        }
+        return (int) number;
+    }
+
+    /** The value of a plain decimal no larger than {@code max}, or -1. */
+    private static long parseDecimal(String text, long max) {
+        if (text.isEmpty() || text.length() > 10) {
+            return -1;
+        }
+        long value = 0;
+        for (int i = 0; i < text.length(); i++) {
+            char c = text.charAt(i);
+            if (c < '0' || c > '9') {
+                return -1;
+            }
+            value = value * 10 + (c - '0');
+        }
+        return value <= max ? value : -1;
+    }
+
+    /** The headers a request may carry; unknown ones are accepted and ignored, repeated known ones refused. */
+    private static final class RequestHeaders {
+        String host;
+        String port;
+        String title;
+        String os;
+
+        void accept(String line) throws RequestException {
+            int colon = line.indexOf(':');
+            if (colon < 0) {
+                throw badRequest("header line without a colon: " + WireText.forLog(line));
+            }
+            String name = line.substring(0, colon).strip();
+            if (!WireText.isHeaderName(name)) {
+                throw badRequest("bad header name: " + WireText.forLog(name));
+            }
+            String value = line.substring(colon + 1).strip();
+            switch (name.toLowerCase(java.util.Locale.ROOT)) {
+                case "host" -> host = once(host, value, name);
+                case "port" -> port = once(port, value, name);
+                case "title" -> title = once(title, value, name);
+                case "os" -> os = once(os, value, name);
+                default -> {
+                    // Extensions and other implementations' extra headers are not our concern.
+                }
+            }
+        }
+
+        private static String once(String previous, String value, String name) throws RequestException {
+            if (previous != null) {
+                throw badRequest("header " + name + " given twice");
+            }
+            return value;
+        }
+    }
+
+    private static Request buildRequest(RequestLine line, RequestHeaders headers) throws RequestException {
+        String host = required(headers.host, "Host");
+        if (!WireText.isToken(host)) {
+            throw badRequest("Host is not a single token: " + WireText.forLog(host));
+        }
+        try {
+            return switch (line.method()) {
+                case "ADD" -> new AddRequest(line.rfcNumber(), host, requiredPort(headers.port),
+                        required(headers.title, "Title"));
+                case "LOOKUP" -> new LookupRequest(line.rfcNumber(), host, requiredPort(headers.port),
+                        optional(headers.title));
+                case "LIST" -> new ListRequest(host, requiredPort(headers.port));
+                case "GET" -> new GetRequest(line.rfcNumber(), host, optional(headers.os));
+                default -> throw new IllegalStateException("method " + line.method());
+            };
+        } catch (IllegalArgumentException e) {
+            throw badRequest(e.getMessage());
+        }
+    }
+
+    private static String required(String value, String name) throws RequestException {
+        if (value == null || value.isEmpty()) {
+            throw badRequest("missing " + name + " header");
+        }
+        return value;
+    }
+
+    private static Optional<String> optional(String value) {
+        return value == null || value.isEmpty() ? Optional.empty() : Optional.of(value);
+    }
+
+    private static int requiredPort(String value) throws RequestException {
+        long port = parseDecimal(required(value, "Port"), 65_535);
+        if (port < 1) {
+            throw badRequest("Port is not a number from 1 to 65535: " + WireText.forLog(value));
+        }
+        return (int) port;
+    }
+
+    private static RequestException badRequest(String reason) {
+        return new RequestException(Status.BAD_REQUEST_400, reason, true);
+    }
+
+    // ----------------------------------------------------------------------------------------------- responses
+
+    private static Status parseStatusLine(String line) throws ResponseFormatException {
+        String[] parts = line.strip().split("[ \t]+", 3);
+        if (parts.length < 2 || !parts[0].equals(Protocol.VERSION)) {
+            throw new ResponseFormatException("not a " + Protocol.VERSION + " status line: " + WireText.forLog(line));
+        }
+        long code = parseDecimal(parts[1], 999);
+        Status status = code < 0 ? null : Status.fromCode((int) code);
+        if (status == null) {
+            throw new ResponseFormatException("unknown status code: " + WireText.forLog(parts[1]));
+        }
+        return status;
+    }
+
+    /** {@code RFC number title host port}: the title is everything between the number and the last two fields. */
+    private static RfcRecord parseRecordLine(String line) throws ResponseFormatException {
+        String rest = line.strip();
+        if (!rest.startsWith("RFC ") && !rest.startsWith("RFC\t")) {
+            throw new ResponseFormatException("record line does not start with RFC: " + WireText.forLog(line));
+        }
+        rest = rest.substring(4).strip();
+        int afterNumber = firstWhitespace(rest);
+        int portStart = lastWhitespace(rest) + 1;
+        if (afterNumber < 0 || portStart <= afterNumber) {
+            throw new ResponseFormatException("record line has too few fields: " + WireText.forLog(line));
+        }
+        String beforePort = rest.substring(0, portStart).strip();
+        int hostStart = lastWhitespace(beforePort) + 1;
+        if (hostStart <= afterNumber) {
+            throw new ResponseFormatException("record line has too few fields: " + WireText.forLog(line));
+        }
+        long number = parseDecimal(rest.substring(0, afterNumber), Integer.MAX_VALUE);
+        long port = parseDecimal(rest.substring(portStart), 65_535);
+        if (number < 0 || port < 1) {
+            throw new ResponseFormatException("record line has a bad number or port: " + WireText.forLog(line));
+        }
+        try {
+            return new RfcRecord((int) number, beforePort.substring(afterNumber, hostStart).strip(),
+                    beforePort.substring(hostStart), (int) port);
+        } catch (IllegalArgumentException e) {
+            throw new ResponseFormatException("record line: " + e.getMessage());
+        }
+    }
+
+    private static int firstWhitespace(String text) {
+        for (int i = 0; i < text.length(); i++) {
+            if (Character.isWhitespace(text.charAt(i))) {
+                return i;
+            }
+        }
+        return -1;
+    }
+
+    private static int lastWhitespace(String text) {
+        for (int i = text.length() - 1; i >= 0; i--) {
+            if (Character.isWhitespace(text.charAt(i))) {
+                return i;
+            }
+        }
+        return -1;
+    }
+}

@@ -1,0 +1,84 @@
+package net.p2pci.protocol;
+
+import java.nio.charset.StandardCharsets;
+
+/**
+ * Writes P2P-CI/1.0 messages as the exact bytes the protocol specifies: CRLF line ends, single spaces, UTF-8.
+ * Each message is built into one array so that it can go out in a single write.
+ */
+public final class MessageWriter {
+    private static final String CRLF = "\r\n";
+
+    private MessageWriter() {
+    }
+
+    public static byte[] encode(Request request) {
+        StringBuilder out = new StringBuilder(160);
+        switch (request) {
+            case AddRequest add -> {
+                requestLine(out, "ADD", add.rfcNumber());
+                indexHeaders(out, add.host(), add.port());
+                header(out, "Title", add.title());
+            }
+            case LookupRequest lookup -> {
+                requestLine(out, "LOOKUP", lookup.rfcNumber());
+                indexHeaders(out, lookup.host(), lookup.port());
+                lookup.title().ifPresent(title -> header(out, "Title", title));
+            }
+            case ListRequest list -> {
+                out.append("LIST ALL ").append(Protocol.VERSION).append(CRLF);
+                indexHeaders(out, list.host(), list.port());
+            }
+            case GetRequest get -> {
+                requestLine(out, "GET", get.rfcNumber());
+                header(out, "Host", get.host());
+                get.os().ifPresent(os -> header(out, "OS", os));
+            }
+        }
+        return out.append(CRLF).toString().getBytes(StandardCharsets.UTF_8);
+    }
+
+    /** Status line, empty line, one line per record, and the final empty line that clients wait for. */
+    public static byte[] encode(IndexResponse response) {
+        StringBuilder out = new StringBuilder(64 + 96 * response.records().size());
+        statusLine(out, response.status()).append(CRLF);
+        for (RfcRecord record : response.records()) {
+            appendRecord(out, record).append(CRLF);
+        }
+        return out.append(CRLF).toString().getBytes(StandardCharsets.UTF_8);
+    }
+
+    /** Status line, headers and the empty line; the body, if any, is sent after these bytes. */
+    public static byte[] encode(FileResponse head) {
+        StringBuilder out = new StringBuilder(200);
+        statusLine(out, head.status());
+        for (Header header : head.headers()) {
+            header(out, header.name(), header.value());
+        }
+        return out.append(CRLF).toString().getBytes(StandardCharsets.UTF_8);
+    }
+
+    /** A record as it stands on a response line, without the line end: {@code RFC number title host port}. */
+    public static StringBuilder appendRecord(StringBuilder out, RfcRecord record) {
+        return out.append("RFC ").append(record.number()).append(' ').append(record.title())
+                .append(' ').append(record.host()).append(' ').append(record.port());
+    }
+
+    private static void requestLine(StringBuilder out, String method, int rfcNumber) {
+        out.append(method).append(" RFC ").append(rfcNumber).append(' ').append(Protocol.VERSION).append(CRLF);
+    }
+
+    private static void indexHeaders(StringBuilder out, String host, int port) {
+        header(out, "Host", host);
+        out.append("Port: ").append(port).append(CRLF);
+    }
+
+    private static StringBuilder statusLine(StringBuilder out, Status status) {
+        return out.append(Protocol.VERSION).append(' ').append(status.code()).append(' ').append(status.phrase())
+                .append(CRLF);
+    }
+
+    private static void header(StringBuilder out, String name, String value) {
+        out.append(name).append(": ").append(value).append(CRLF);
+    }
+}

@@ -1,0 +1,11 @@
+package net.p2pci.protocol;
+
+/** One index entry: an RFC, its title, and the peer (host and upload port) that holds it. */
+public record RfcRecord(int number, String title, String host, int port) {
+    public RfcRecord {
+        WireText.requireRfcNumber(number);
+        WireText.require(WireText.isFieldText(title), "title", title);
+        WireText.require(WireText.isToken(host), "host", host);
+        WireText.requirePort(port);
+    }
+}

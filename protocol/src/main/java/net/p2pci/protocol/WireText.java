@@ -1,0 +1,118 @@
+package net.p2pci.protocol;
+
+/**
+ * Rules for the text that may stand in a protocol field, and the one way to render untrusted text for logs.
+ *
+ * <p>Records validate their fields with these rules in their constructors, so anything that can be constructed
+ * can also be written and parsed back unchanged.
+ */
+public final class WireText {
+    /** How much of an untrusted value goes into a log line; enough to recognise it, too little to flood a log. */
+    public static final int MAX_LOGGED_CHARS = 120;
+
+    private WireText() {
+    }
+
+    /**
+     * Free text such as a title or the OS header: not empty, no surrounding white space, no control characters, and
+     * no unpaired surrogates.
+     */
+    public static boolean isFieldText(String text) {
+        if (text == null || text.isEmpty() || !text.equals(text.strip())) {
+            return false;
+        }
+        for (int i = 0; i < text.length(); i++) {
+            if (Character.isISOControl(text.charAt(i))) {
+                return false;
+            }
+        }
+        return hasOnlyPairedSurrogates(text);
+    }
+
+    /** True when the text is well-formed UTF-16, so that it can be written as UTF-8 and read back unchanged. */
+    private static boolean hasOnlyPairedSurrogates(String text) {
+        for (int i = 0; i < text.length(); i++) {
+            char c = text.charAt(i);
+            if (Character.isHighSurrogate(c) && i + 1 < text.length() && Character.isLowSurrogate(text.charAt(i + 1))) {
+                i++;
+            } else if (Character.isSurrogate(c)) {
+                return false;
+            }
+        }
+        return true;
+    }
+
+    /**
+     * A single token such as a host name: not empty and free of white space and control characters, because a
+     * record line ends with the host and port as its last two space-separated fields.
+     */
+    public static boolean isToken(String text) {
+        if (text == null || text.isEmpty()) {
+            return false;
+        }
+        for (int i = 0; i < text.length(); i++) {
+            char c = text.charAt(i);
+            if (Character.isISOControl(c) || Character.isWhitespace(c) || Character.isSpaceChar(c)) {
+                return false;
+            }
+        }
+        return hasOnlyPairedSurrogates(text);
+    }
+
+    /** A header name: printable ASCII without white space or a colon. */
+    public static boolean isHeaderName(String text) {
+        if (text == null || text.isEmpty()) {
+            return false;
+        }
+        for (int i = 0; i < text.length(); i++) {
+            char c = text.charAt(i);
+            if (c <= ' ' || c >= 0x7f || c == ':') {
+                return false;
+            }
+        }
+        return true;
+    }
+
+    /** A TCP port a peer can listen on. */
+    public static boolean isPort(int port) {
+        return port >= 1 && port <= 65_535;
+    }
+
+    /** Untrusted text made safe for a log line: control characters become '?', and long text is cut short. */
+    public static String forLog(CharSequence untrusted) {
+        if (untrusted == null) {
+            return "null";
+        }
+        int shown = Math.min(untrusted.length(), MAX_LOGGED_CHARS);
+        StringBuilder safe = new StringBuilder(shown + 16);
+        for (int i = 0; i < shown; i++) {
+            char c = untrusted.charAt(i);
+            safe.append(Character.isISOControl(c) || Character.isSurrogate(c) ? '?' : c);
+        }
+        if (untrusted.length() > shown) {
+            safe.append("...(").append(untrusted.length()).append(" chars)");
+        }
+        return safe.toString();
+    }
+
+    static String require(boolean valid, String field, String value) {
+        if (!valid) {
+            throw new IllegalArgumentException("invalid " + field + ": " + forLog(value));
+        }
+        return value;
+    }
+
+    static int requirePort(int port) {
+        if (!isPort(port)) {
+            throw new IllegalArgumentException("port out of range 1-65535: " + port);
+        }
+        return port;
+    }
+
+    static int requireRfcNumber(int number) {
+        if (number < 0) {
+            throw new IllegalArgumentException("RFC number must not be negative: " + number);
+        }
+        return number;
+    }
+}
