@@ -1,0 +1,439 @@
+package net.p2pci.peer.library;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatNullPointerException;
+
+import java.io.ByteArrayOutputStream;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+import java.util.stream.Collectors;
+import java.util.stream.Stream;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.MethodSource;
+
+/** Checks that RFC titles are read from real RFC files as the RFC index names them, and from crafted heads. */
+final class RfcTitleReaderTest {
+
+    private static final String HEADER = """
+            Network Working Group                                          A. Author
+            Request for Comments: 9999                                  Example Inc.
+            Category: Informational                                       April 2024
+            """;
+
+    private static final String BODY = """
+
+            Status of this Memo
+
+               This memo provides information for the Internet community.
+            """;
+
+    /**
+     * Index rows whose title is not the document's own wording, so an exact comparison is impossible without
+     * special-casing the reader; each is compared with the smallest relaxation that explains the difference.
+     */
+    private static final Map<String, IndexDeviation> INDEX_DEVIATIONS = Map.of(
+            // "DOMAIN NAMES - CONCEPTS AND FACILITIES"; running header "Domain Concepts and Facilities" is other wording.
+            "rfc1034.txt", IndexDeviation.CASE_ONLY,
+            // "DOMAIN NAMES - IMPLEMENTATION AND SPECIFICATION"; running header is "Domain Implementation and Specification".
+            "rfc1035.txt", IndexDeviation.CASE_ONLY,
+            // "A Standard for the Transmission of IP Datagrams on Avian Carriers", in mixed case on the cover page.
+            "rfc1149.txt", IndexDeviation.LEADING_ARTICLE_AND_CASE);
+
+    private enum IndexDeviation {
+        /** The cover title is in capitals only; the index writes it in sentence case, which no rule can recover. */
+        CASE_ONLY,
+        /** The index drops the document's leading "A " and writes the rest in sentence case. */
+        LEADING_ARTICLE_AND_CASE
+    }
+
+    private record IndexRow(String file, int rfc, String title) {
+
+        @Override
+        public String toString() {
+            return file;
+        }
+    }
+
+    @TempDir
+    Path tempDir;
+
+    // ---- Every sample file against SOURCES.md ------------------------------------------------------------
+
+    static Stream<IndexRow> indexRows() {
+        return readIndex().stream();
+    }
+
+    @ParameterizedTest(name = "{0}")
+    @MethodSource("indexRows")
+    void readsTheIndexTitleFromEverySampleFile(IndexRow row) throws IOException {
+        Optional<String> read = RfcTitleReader.readTitle(sampleDirectory().resolve(row.file()));
+
+        assertThat(read).as("title of %s", row.file()).isPresent();
+        String title = read.get();
+        IndexDeviation deviation = INDEX_DEVIATIONS.get(row.file());
+        if (deviation == null) {
+            assertThat(title).isEqualTo(row.title());
+            return;
+        }
+        // Keeps the list of deviations minimal: an entry that now matches exactly must be removed.
+        assertThat(title).as("%s is listed as deviating but matches exactly", row.file()).isNotEqualTo(row.title());
+        switch (deviation) {
+            case CASE_ONLY -> assertThat(title).isEqualToIgnoringCase(row.title());
+            case LEADING_ARTICLE_AND_CASE -> assertThat(title).isEqualToIgnoringCase("A " + row.title());
+        }
+    }
+
+    @ParameterizedTest(name = "{0}")
+    @MethodSource("indexRows")
+    void indexRowNamesTheRfcOfItsFile(IndexRow row) {
+        assertThat(RfcFileName.parse(row.file())).hasValue(row.rfc());
+    }
+
+    @Test
+    void indexCoversEverySampleFileAndEveryDeviationIsAnIndexRow() throws IOException {
+        Set<String> indexed = readIndex().stream().map(IndexRow::file).collect(Collectors.toSet());
+        Set<String> sampleFiles;
+        try (Stream<Path> files = Files.list(sampleDirectory())) {
+            sampleFiles = files.map(file -> file.getFileName().toString())
+                    .filter(name -> name.endsWith(".txt"))
+                    .collect(Collectors.toSet());
+        }
+
+        assertThat(sampleFiles).isNotEmpty();
+        assertThat(indexed).isEqualTo(sampleFiles);
+        assertThat(indexed).containsAll(INDEX_DEVIATIONS.keySet());
+    }
+
+    // ---- Title layouts ---------------------------------------------------------------------------------
+
+    @Test
+    void readsCentredTitle() {
+        String head = HEADER + "\n\n" + centred("The Example Protocol") + "\n" + BODY;
+
+        assertThat(RfcTitleReader.titleFromHead(head)).hasValue("The Example Protocol");
+    }
+
+    @Test
+    void joinsTitleWrappedOverTwoLines() {
+        String head = HEADER + "\n" + centred("The Hyper Text Coffee Pot Control Protocol") + "\n"
+                + centred("for Tea Efflux Appliances (HTCPCP-TEA)") + "\n" + BODY;
+
+        assertThat(RfcTitleReader.titleFromHead(head))
+                .hasValue("The Hyper Text Coffee Pot Control Protocol for Tea Efflux Appliances (HTCPCP-TEA)");
+    }
+
+    @Test
+    void joinsTitleWrappedOverThreeLines() {
+        String head = HEADER + "\n\n" + centred("Guidelines for Writing an IANA Considerations") + "\n"
+                + centred("Section in RFCs When the Title Is") + "\n"
+                + centred("Long Enough to Need Three Lines") + "\n" + BODY;
+
+        assertThat(RfcTitleReader.titleFromHead(head)).hasValue(
+                "Guidelines for Writing an IANA Considerations Section in RFCs When the Title Is Long Enough to Need Three Lines");
+    }
+
+    @Test
+    void joinsCompoundBrokenAfterItsHyphen() {
+        String head = HEADER + "\n" + centred("Common Format for Comma-") + "\n" + centred("Separated Values") + "\n" + BODY;
+
+        assertThat(RfcTitleReader.titleFromHead(head)).hasValue("Common Format for Comma-Separated Values");
+    }
+
+    @Test
+    void centredBlockOfMoreLinesThanATitleHasIsNotATitle() {
+        String head = HEADER + "\n" + centred("One") + "\n" + centred("Two") + "\n" + centred("Three") + "\n"
+                + centred("Four") + "\n" + BODY;
+
+        assertThat(RfcTitleReader.titleFromHead(head)).isEmpty();
+    }
+
+    @Test
+    void readsOldStyleHeaderAndIgnoresUnderline() {
+        String head = """
+
+
+                RFC 768                                                        J. Postel
+                                                                                     ISI
+                                                                          28 August 1980
+
+
+
+                                         User Datagram Protocol
+                                         ----------------------
+
+                Introduction
+                ------------
+                """;
+
+        assertThat(RfcTitleReader.titleFromHead(head)).hasValue("User Datagram Protocol");
+    }
+
+    @Test
+    void readsLabelledTitleOfEarlyRfcs() {
+        String head = """
+                Network Working Group                                   Steve Crocker
+                Request for Comments: 1                                          UCLA
+                                                                         7 April 1969
+
+
+                                         Title:   Host Software
+                                        Author:   Steve Crocker
+                                          Date:   7 April 1969
+
+                CONTENTS
+                """;
+
+        assertThat(RfcTitleReader.titleFromHead(head)).hasValue("Host Software");
+    }
+
+    @Test
+    void skipsRightColumnThatContinuesAfterABlankLine() {
+        String head = HEADER + "\n" + " ".repeat(63) + "B. Author\n" + " ".repeat(61) + "Example Org\n\n"
+                + centred("The Example Protocol") + "\n" + BODY;
+
+        assertThat(RfcTitleReader.titleFromHead(head)).hasValue("The Example Protocol");
+    }
+
+    // ---- All-capital titles ------------------------------------------------------------------------------
+
+    @Test
+    void takesCaseOfAllCapitalTitleFromRunningHeader() {
+        String head = "RFC:  791\n\n" + centred("INTERNET PROTOCOL") + "\n\n" + centred("DARPA INTERNET PROGRAM") + "\n"
+                + "\f\n\f\n\nSeptember 1981\n" + " ".repeat(55) + "Internet Protocol\n\n";
+
+        assertThat(RfcTitleReader.titleFromHead(head)).hasValue("Internet Protocol");
+    }
+
+    @Test
+    void runningHeaderMayOmitTheParenthesisedAbbreviation() {
+        String head = HEADER + "\n" + centred("FILE TRANSFER PROTOCOL (FTP)") + "\n" + BODY
+                + "\f\nRFC 9999" + " ".repeat(52) + "April 2024\nFile Transfer Protocol\n";
+
+        assertThat(RfcTitleReader.titleFromHead(head)).hasValue("File Transfer Protocol");
+    }
+
+    @Test
+    void titleCasesAllCapitalTitleWithoutRunningHeader() {
+        String head = HEADER + "\n" + centred("DOMAIN NAMES - CONCEPTS AND FACILITIES") + "\n\n"
+                + "   The DOMAIN NAME SPACE is described here; a domain name is a name.\n"
+                + "\f\nRFC 9999" + " ".repeat(10) + "Domain Concepts and Facilities" + " ".repeat(14) + "April 2024\n";
+
+        assertThat(RfcTitleReader.titleFromHead(head)).hasValue("Domain Names - Concepts and Facilities");
+    }
+
+    @Test
+    void keepsAcronymsOfAllCapitalTitleInCapitals() {
+        String head = HEADER + "\n" + centred("THE TFTP PROTOCOL (REVISION 2) OVER IP") + "\n\n"
+                + "   TFTP is a very simple protocol used to transfer files over IP.\n";
+
+        assertThat(RfcTitleReader.titleFromHead(head)).hasValue("The TFTP Protocol (Revision 2) over IP");
+    }
+
+    @Test
+    void leavesSingleAllCapitalWordAsItIs() {
+        String head = HEADER + "\n" + centred("HTTP/1.1") + "\n" + BODY;
+
+        assertThat(RfcTitleReader.titleFromHead(head)).hasValue("HTTP/1.1");
+    }
+
+    @Test
+    void keepsMixedCaseTitleExactlyAsWritten() {
+        String head = HEADER + "\n" + centred("A Universally Unique IDentifier (UUID) URN Namespace") + "\n" + BODY;
+
+        assertThat(RfcTitleReader.titleFromHead(head)).hasValue("A Universally Unique IDentifier (UUID) URN Namespace");
+    }
+
+    // ---- Encoding, line ends, page breaks, control characters --------------------------------------------
+
+    @Test
+    void readsFileWithUtf8ByteOrderMark() throws IOException {
+        Path file = write("rfc9999.txt", bytes(new byte[] {(byte) 0xEF, (byte) 0xBB, (byte) 0xBF},
+                ("\n\n" + HEADER + "\n\n" + centred("HTTP Semantics") + "\n" + BODY).getBytes(StandardCharsets.UTF_8)));
+
+        assertThat(RfcTitleReader.readTitle(file)).hasValue("HTTP Semantics");
+    }
+
+    @Test
+    void byteOrderMarkDirectlyBeforeHeaderIsNotPartOfIt() {
+        String head = "\uFEFFRFC: 9999\n\n" + centred("Example") + "\n";
+
+        assertThat(RfcTitleReader.titleFromHead(head)).hasValue("Example");
+    }
+
+    @Test
+    void replacesMalformedUtf8InsteadOfFailing() throws IOException {
+        // A lone 0xE9 is "e acute" in Latin-1 but malformed in UTF-8.
+        byte[] title = (centred("CafX Protocol") + "\n").getBytes(StandardCharsets.US_ASCII);
+        title[new String(title, StandardCharsets.US_ASCII).indexOf('X')] = (byte) 0xE9;
+        Path file = write("rfc9999.txt", bytes(HEADER.getBytes(StandardCharsets.US_ASCII), "\n".getBytes(StandardCharsets.US_ASCII),
+                title, BODY.getBytes(StandardCharsets.US_ASCII)));
+
+        assertThat(RfcTitleReader.readTitle(file)).hasValue("Caf\uFFFD Protocol");
+    }
+
+    @Test
+    void readsCrlfLineEnds() throws IOException {
+        String lf = HEADER + "\n" + centred("The Hyper Text Coffee Pot Control Protocol") + "\n"
+                + centred("for Tea Efflux Appliances") + "\n" + BODY;
+        Path file = write("rfc9999.txt", lf.replace("\n", "\r\n").getBytes(StandardCharsets.US_ASCII));
+
+        assertThat(RfcTitleReader.readTitle(file))
+                .hasValue("The Hyper Text Coffee Pot Control Protocol for Tea Efflux Appliances");
+    }
+
+    @Test
+    void readsTitleOfPaginatedFile() {
+        String head = "\f\n" + HEADER + "\n" + centred("The Example Protocol") + "\f\n" + BODY
+                + "\nAuthor" + " ".repeat(56) + "[Page 1]\n\f\nRFC 9999" + " ".repeat(10) + "Example" + " ".repeat(20)
+                + "April 2024\n";
+
+        assertThat(RfcTitleReader.titleFromHead(head)).hasValue("The Example Protocol");
+    }
+
+    @Test
+    void doesNotLookForTitleBeyondTheCoverPage() {
+        String head = HEADER + "\f\n\n" + centred("Appendix Title") + "\n" + BODY;
+
+        assertThat(RfcTitleReader.titleFromHead(head)).isEmpty();
+    }
+
+    @Test
+    void replacesControlCharactersAndCollapsesWhitespace() {
+        String head = HEADER + "\n" + centred("The\u0007Example \u00A0 Protocol\u200B") + "\n" + BODY;
+
+        assertThat(RfcTitleReader.titleFromHead(head)).hasValue("The Example Protocol");
+    }
+
+    // ---- No title --------------------------------------------------------------------------------------
+
+    @Test
+    void textWithoutRfcHeaderHasNoTitle() {
+        String head = "Shopping list\n\n" + centred("Milk and Bread") + "\n\nRemember the eggs.\n";
+
+        assertThat(RfcTitleReader.titleFromHead(head)).isEmpty();
+    }
+
+    @Test
+    void headerFollowedDirectlyByBodyHasNoTitle() {
+        assertThat(RfcTitleReader.titleFromHead(HEADER + BODY)).isEmpty();
+    }
+
+    @Test
+    void emptyOrBlankTextHasNoTitle() {
+        assertThat(RfcTitleReader.titleFromHead("")).isEmpty();
+        assertThat(RfcTitleReader.titleFromHead("\uFEFF\n \f\t\n")).isEmpty();
+        assertThat(RfcTitleReader.titleFromHead(HEADER + "\n" + centred("\u0007 \u0001") + "\n" + BODY)).isEmpty();
+    }
+
+    @Test
+    void rejectsNullText() {
+        assertThatNullPointerException().isThrownBy(() -> RfcTitleReader.titleFromHead(null));
+    }
+
+    @Test
+    void readsTitleJustInsideTheHeadLimit() throws IOException {
+        String title = centred("Late Title") + "\n";
+        int blankLines = RfcTitleReader.HEAD_BYTES - HEADER.length() - title.length();
+        Path file = write("rfc9999.txt", (HEADER + "\n".repeat(blankLines) + title + BODY).getBytes(StandardCharsets.US_ASCII));
+
+        assertThat(RfcTitleReader.readTitle(file)).hasValue("Late Title");
+    }
+
+    @Test
+    void ignoresTitleBeyondTheHeadLimit() throws IOException {
+        Path file = write("rfc9999.txt", (HEADER + "\n".repeat(RfcTitleReader.HEAD_BYTES) + centred("Late Title") + "\n" + BODY)
+                .getBytes(StandardCharsets.US_ASCII));
+
+        assertThat(RfcTitleReader.readTitle(file)).isEmpty();
+    }
+
+    @Test
+    void ignoresTitleLineCutByTheHeadLimit() throws IOException {
+        String title = centred("Late Title") + "\n";
+        // Puts the limit between "Late" and "Title", where a shorter, wrong title would otherwise appear.
+        int blankLines = RfcTitleReader.HEAD_BYTES - HEADER.length() - title.indexOf("Title");
+        Path file = write("rfc9999.txt", (HEADER + "\n".repeat(blankLines) + title + BODY).getBytes(StandardCharsets.US_ASCII));
+
+        assertThat(RfcTitleReader.readTitle(file)).isEmpty();
+    }
+
+    @Test
+    void fallbackTitleNamesTheRfc() {
+        assertThat(RfcTitleReader.fallbackTitle(2616)).isEqualTo("RFC 2616");
+        assertThat(RfcTitleReader.fallbackTitle(1)).isEqualTo("RFC 1");
+    }
+
+    // ---- Helpers -----------------------------------------------------------------------------------------
+
+    /** Centres {@code text} in the 72 columns RFCs are set in, as the RFC Editor's tools do. */
+    private static String centred(String text) {
+        return " ".repeat(Math.max(0, (72 - text.length()) / 2)) + text;
+    }
+
+    private Path write(String name, byte[] content) throws IOException {
+        return Files.write(tempDir.resolve(name), content);
+    }
+
+    private static byte[] bytes(byte[]... parts) {
+        ByteArrayOutputStream all = new ByteArrayOutputStream();
+        Arrays.stream(parts).forEach(all::writeBytes);
+        return all.toByteArray();
+    }
+
+    /** Surefire runs in the module directory, so the samples are found by walking up to the repository root. */
+    private static Path sampleDirectory() {
+        for (Path dir = Path.of("").toAbsolutePath(); dir != null; dir = dir.getParent()) {
+            if (Files.isRegularFile(dir.resolve("sample-rfcs").resolve("SOURCES.md"))) {
+                return dir.resolve("sample-rfcs");
+            }
+        }
+        throw new IllegalStateException("No sample-rfcs/SOURCES.md above " + Path.of("").toAbsolutePath());
+    }
+
+    /** Reads the "Files" table of SOURCES.md, locating its columns by their header names. */
+    private static List<IndexRow> readIndex() {
+        List<String> lines;
+        try {
+            lines = Files.readAllLines(sampleDirectory().resolve("SOURCES.md"), StandardCharsets.UTF_8);
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+        List<IndexRow> rows = new ArrayList<>();
+        List<String> columns = null;
+        for (String line : lines) {
+            if (!line.startsWith("|")) {
+                columns = null;
+                continue;
+            }
+            List<String> cells = cells(line);
+            if (columns == null) {
+                columns = cells;
+            } else if (columns.containsAll(List.of("File", "RFC", "Title")) && !cells.get(0).startsWith("---")) {
+                rows.add(new IndexRow(cells.get(columns.indexOf("File")),
+                        Integer.parseInt(cells.get(columns.indexOf("RFC"))),
+                        cells.get(columns.indexOf("Title"))));
+            }
+        }
+        if (rows.isEmpty()) {
+            throw new IllegalStateException("SOURCES.md has no table with File, RFC and Title columns");
+        }
+        return rows;
+    }
+
+    private static List<String> cells(String tableLine) {
+        String inner = tableLine.strip();
+        inner = inner.substring(1, inner.endsWith("|") ? inner.length() - 1 : inner.length());
+        return Arrays.stream(inner.split("\\|", -1)).map(String::strip).toList();
+    }
+}
