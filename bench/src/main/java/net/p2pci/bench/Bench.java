@@ -1,0 +1,245 @@
+package net.p2pci.bench;
+
+import java.io.IOException;
+import java.io.PrintWriter;
+import java.io.UncheckedIOException;
+import java.net.InetAddress;
+import java.net.InetSocketAddress;
+import java.net.UnknownHostException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.Comparator;
+import java.util.List;
+import java.util.Locale;
+import java.util.Optional;
+import java.util.stream.Stream;
+import org.apache.commons.cli.CommandLine;
+import org.apache.commons.cli.DefaultParser;
+import org.apache.commons.cli.HelpFormatter;
+import org.apache.commons.cli.Option;
+import org.apache.commons.cli.Options;
+import org.apache.commons.cli.ParseException;
+
+/**
+ * The {@code bench} command: runs one scenario against a ci-server (and rfc-peer) it starts on loopback, prints
+ * the figures and checks, and exits 0 only when every check passed.
+ */
+public final class Bench {
+    static final int EXIT_OK = 0;
+    static final int EXIT_FAILED = 1;
+    static final int EXIT_USAGE = 2;
+
+    static final List<String> SCENARIOS =
+            List.of("lookup", "add", "list", "mixed", "hold", "churn", "get", "get-large", "load-dir");
+
+    private static final Options OPTIONS = new Options()
+            .addOption(Option.builder("c").longOpt("connections").hasArg().argName("C")
+                    .desc("simulated peers sending load, or concurrent downloads (default 64; churn and get 16)")
+                    .build())
+            .addOption(Option.builder("k").longOpt("records").hasArg().argName("K")
+                    .desc("RFCs each simulated peer ADDs (default 10)").build())
+            .addOption(Option.builder("s").longOpt("seconds").hasArg().argName("S")
+                    .desc("measured seconds (default 10)").build())
+            .addOption(Option.builder("w").longOpt("warmup").hasArg().argName("SECONDS")
+                    .desc("unmeasured seconds before them (default 3)").build())
+            .addOption(Option.builder("n").longOpt("peers").hasArg().argName("N")
+                    .desc("hold: idle peers to register (default 10000)").build())
+            .addOption(Option.builder().longOpt("addresses").hasArg().argName("COUNT")
+                    .desc("hold, churn: source addresses 127.0.0.2 on to spread connections over (default 8)").build())
+            .addOption(Option.builder().longOpt("hold-seconds").hasArg().argName("SECONDS")
+                    .desc("hold: seconds the peers stay idle before they are counted (default 5)").build())
+            .addOption(Option.builder().longOpt("size").hasArg().argName("BYTES")
+                    .desc("get-large: file size, with an optional K, M or G suffix (default 1G)").build())
+            .addOption(Option.builder().longOpt("files").hasArg().argName("COUNT")
+                    .desc("load-dir: RFC files to generate and register (default 10000)").build())
+            .addOption(Option.builder().longOpt("server-jar").hasArg().argName("JAR")
+                    .desc("the ci-server jar (default ci-server/target/ci-server.jar)").build())
+            .addOption(Option.builder().longOpt("peer-jar").hasArg().argName("JAR")
+                    .desc("the rfc-peer jar (default rfc-peer/target/rfc-peer.jar)").build())
+            .addOption(Option.builder().longOpt("server-jvm").hasArg().argName("OPTION")
+                    .desc("a JVM option for the server process; repeat for several").build())
+            .addOption(Option.builder().longOpt("server").hasArg().argName("HOST:PORT")
+                    .desc("use an index server already running on a loopback address (no heap figures)").build())
+            .addOption(Option.builder().longOpt("work-dir").hasArg().argName("DIR")
+                    .desc("where generated files and process output go (default: a new temporary directory)")
+                    .build())
+            .addOption(Option.builder().longOpt("keep").desc("keep the work directory afterwards").build())
+            .addOption(Option.builder("h").longOpt("help").desc("show this help and exit").build());
+
+    private Bench() {
+    }
+
+    public static void main(String[] args) {
+        System.exit(run(args, new PrintWriter(System.out, true)));
+    }
+
+    /** Parses the arguments, runs the scenario and prints its report; returns the exit status. */
+    static int run(String[] args, PrintWriter out) {
+        CommandLine line;
+        try {
+            line = new DefaultParser().parse(OPTIONS, args);
+        } catch (ParseException e) {
+            return usage(e.getMessage());
+        }
+        if (line.hasOption("help")) {
+            printHelp(out);
+            return EXIT_OK;
+        }
+        if (line.getArgList().size() != 1 || !SCENARIOS.contains(line.getArgList().getFirst())) {
+            return usage("give one scenario: " + String.join(", ", SCENARIOS));
+        }
+        Settings settings;
+        boolean keep = line.hasOption("keep");
+        try {
+            settings = settings(line.getArgList().getFirst(), line);
+        } catch (IllegalArgumentException e) {
+            return usage(e.getMessage());
+        } catch (IOException e) {
+            System.err.println("bench: " + e.getMessage());
+            return EXIT_FAILED;
+        }
+        try {
+            Result result = runScenario(settings);
+            out.print(result.render());
+            out.flush();
+            return result.passed() ? EXIT_OK : EXIT_FAILED;
+        } catch (IOException | RuntimeException e) {
+            System.err.println("bench: " + settings.scenario() + " failed: " + e);
+            return EXIT_FAILED;
+        } finally {
+            if (!keep) {
+                deleteTree(settings.workDirectory());
+            }
+        }
+    }
+
+    /** Runs one scenario against a server started for it (or the external one), and stops what it started. */
+    static Result runScenario(Settings settings) throws IOException {
+        if (settings.externalServer().isPresent()) {
+            return runAgainst(settings, settings.externalServer().get(), Optional.empty());
+        }
+        try (ServerProcess server = ServerProcess.start(settings.serverJar(), settings.serverJvmOptions(),
+                settings.workDirectory().resolve("ci-server.out"))) {
+            return runAgainst(settings, server.address(), Optional.of(server));
+        }
+    }
+
+    private static Result runAgainst(Settings settings, InetSocketAddress server, Optional<ServerProcess> process)
+            throws IOException {
+        return switch (settings.scenario()) {
+            case "lookup" -> LoadScenario.run(settings, server, RequestLoad.Mix.LOOKUP);
+            case "add" -> LoadScenario.run(settings, server, RequestLoad.Mix.ADD);
+            case "list" -> LoadScenario.run(settings, server, RequestLoad.Mix.LIST);
+            case "mixed" -> LoadScenario.run(settings, server, RequestLoad.Mix.MIXED);
+            case "hold" -> HoldScenario.run(settings, server, process);
+            case "churn" -> ChurnScenario.run(settings, server);
+            default -> throw new IllegalArgumentException("scenario " + settings.scenario() + " is not built yet");
+        };
+    }
+
+    private static Settings settings(String scenario, CommandLine line) throws IOException {
+        boolean fewConnections = scenario.equals("churn") || scenario.equals("get");
+        Path home = Path.of(System.getProperty("p2pci.home", "."));
+        Optional<InetSocketAddress> external = Optional.empty();
+        if (line.hasOption("server")) {
+            external = Optional.of(loopbackEndpoint(line.getOptionValue("server")));
+        }
+        Path work = line.hasOption("work-dir") ? Path.of(line.getOptionValue("work-dir"))
+                : Files.createTempDirectory("p2pci-bench-");
+        Files.createDirectories(work);
+        return new Settings(scenario,
+                intOption(line, "connections", fewConnections ? 16 : 64),
+                intOption(line, "records", 10),
+                Duration.ofSeconds(intOption(line, "seconds", 10)),
+                Duration.ofSeconds(intOption(line, "warmup", 3)),
+                intOption(line, "peers", 10_000),
+                intOption(line, "addresses", 8),
+                Duration.ofSeconds(intOption(line, "hold-seconds", 5)),
+                sizeOption(line.getOptionValue("size", "1G")),
+                intOption(line, "files", 10_000),
+                Path.of(line.getOptionValue("server-jar", home.resolve("ci-server/target/ci-server.jar").toString())),
+                Path.of(line.getOptionValue("peer-jar", home.resolve("rfc-peer/target/rfc-peer.jar").toString())),
+                line.hasOption("server-jvm") ? List.of(line.getOptionValues("server-jvm")) : List.of(),
+                external, work);
+    }
+
+    /** A HOST:PORT that must be on loopback: this tool sends load to this machine only. */
+    static InetSocketAddress loopbackEndpoint(String text) {
+        int colon = text.lastIndexOf(':');
+        if (colon <= 0) {
+            throw new IllegalArgumentException("--server takes HOST:PORT, not: " + text);
+        }
+        String host = text.substring(0, colon).replaceAll("^\\[|]$", "");
+        InetAddress address;
+        try {
+            address = InetAddress.getByName(host);
+        } catch (UnknownHostException e) {
+            throw new IllegalArgumentException("--server: unknown host " + host);
+        }
+        if (!address.isLoopbackAddress()) {
+            throw new IllegalArgumentException("--server must be a loopback address (127.0.0.0/8 or ::1), not "
+                    + address.getHostAddress());
+        }
+        return new InetSocketAddress(address, Integer.parseInt(text.substring(colon + 1)));
+    }
+
+    private static int intOption(CommandLine line, String name, int fallback) {
+        String value = line.getOptionValue(name);
+        if (value == null) {
+            return fallback;
+        }
+        try {
+            return Integer.parseInt(value);
+        } catch (NumberFormatException e) {
+            throw new IllegalArgumentException("--" + name + " takes a number, not: " + value);
+        }
+    }
+
+    static long sizeOption(String text) {
+        String upper = text.strip().toUpperCase(Locale.ROOT);
+        long unit = switch (upper.isEmpty() ? ' ' : upper.charAt(upper.length() - 1)) {
+            case 'K' -> 1L << 10;
+            case 'M' -> 1L << 20;
+            case 'G' -> 1L << 30;
+            default -> 1;
+        };
+        String digits = unit == 1 ? upper : upper.substring(0, upper.length() - 1);
+        try {
+            return Long.parseLong(digits) * unit;
+        } catch (NumberFormatException e) {
+            throw new IllegalArgumentException("--size takes bytes with an optional K, M or G, not: " + text);
+        }
+    }
+
+    private static int usage(String message) {
+        System.err.println("bench: " + message);
+        System.err.println("Try 'bench --help' for more information.");
+        return EXIT_USAGE;
+    }
+
+    private static void printHelp(PrintWriter out) {
+        new HelpFormatter().printHelp(out, 100, "bench SCENARIO [options]",
+                "\nLoad generator for P2P-CI/1.0 on loopback. Scenarios: " + String.join(", ", SCENARIOS) + "\n\n",
+                OPTIONS, 2, 4, "\nExit status: 0 when every check passed, 1 when one failed, 2 for bad options.",
+                false);
+        out.flush();
+    }
+
+    static void deleteTree(Path root) {
+        if (!Files.exists(root)) {
+            return;
+        }
+        try (Stream<Path> paths = Files.walk(root)) {
+            paths.sorted(Comparator.reverseOrder()).forEach(path -> {
+                try {
+                    Files.delete(path);
+                } catch (IOException e) {
+                    throw new UncheckedIOException(e);
+                }
+            });
+        } catch (IOException | UncheckedIOException e) {
+            System.err.println("bench: could not remove " + root + ": " + e.getMessage());
+        }
+    }
+}

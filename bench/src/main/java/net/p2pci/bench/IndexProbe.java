@@ -1,0 +1,61 @@
+package net.p2pci.bench;
+
+import java.io.IOException;
+import java.net.InetSocketAddress;
+import java.time.Duration;
+import java.util.List;
+import java.util.function.Predicate;
+import net.p2pci.protocol.IndexResponse;
+import net.p2pci.protocol.RfcRecord;
+import net.p2pci.protocol.Status;
+
+/**
+ * A peer of its own that asks the index what it holds, from outside the load: after the simulated peers left, no
+ * record of theirs may remain. Used by one thread.
+ */
+final class IndexProbe {
+    /** Polling interval while waiting for the index to settle. */
+    private static final Duration POLL_INTERVAL = Duration.ofMillis(50);
+    /** The probe's upload port: only a number, nothing listens on it. */
+    private static final int PROBE_PORT = 9;
+
+    /** How many records were left when polling stopped, and how long it took to get there. */
+    record Settled(int records, long millis) {
+    }
+
+    private IndexProbe() {
+    }
+
+    /** Every record in the index now, from a LIST on a fresh connection. */
+    static List<RfcRecord> listAll(InetSocketAddress server) throws IOException {
+        try (SimulatedPeer probe = SimulatedPeer.connect(server, null, "index-probe", PROBE_PORT)) {
+            IndexResponse answer = probe.list();
+            if (answer.status() != Status.OK_200) {
+                throw new IOException("LIST ALL answered " + answer.status());
+            }
+            return answer.records();
+        }
+    }
+
+    /**
+     * LISTs until no record matches {@code stale} or {@code deadline} has passed. A departing peer's records go
+     * when the server has seen its connection close, a moment after the close; past the deadline they are stale.
+     */
+    static Settled awaitNone(InetSocketAddress server, Predicate<RfcRecord> stale, Duration deadline)
+            throws IOException {
+        long start = System.nanoTime();
+        while (true) {
+            int left = (int) listAll(server).stream().filter(stale).count();
+            long elapsed = System.nanoTime() - start;
+            if (left == 0 || elapsed > deadline.toNanos()) {
+                return new Settled(left, elapsed / 1_000_000);
+            }
+            Processes.pause(POLL_INTERVAL);
+        }
+    }
+
+    /** LISTs until every record is gone: the usual end of a run, when every simulated peer has left. */
+    static Settled awaitEmpty(InetSocketAddress server, Duration deadline) throws IOException {
+        return awaitNone(server, record -> true, deadline);
+    }
+}

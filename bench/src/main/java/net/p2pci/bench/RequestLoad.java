@@ -1,0 +1,229 @@
+package net.p2pci.bench;
+
+import java.io.IOException;
+import java.net.InetSocketAddress;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.ThreadLocalRandom;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+import net.p2pci.protocol.IndexResponse;
+import net.p2pci.protocol.RfcRecord;
+import net.p2pci.protocol.Status;
+import org.HdrHistogram.Histogram;
+
+/**
+ * Simulated peers that send requests back to back, one at a time each (no pipelining), on their persistent
+ * connections: the {@code lookup}, {@code add}, {@code list} and {@code mixed} scenarios, and the LOOKUP load of
+ * {@code hold}. Each peer runs on a virtual thread of its own.
+ */
+final class RequestLoad {
+    /** What the peers send during the measured phase. */
+    enum Mix {
+        /** LOOKUP of a random RFC held by exactly one peer; the answer must be that one record. */
+        LOOKUP,
+        /** ADD of a new RFC each time; the answer must echo it. */
+        ADD,
+        /** LIST ALL; the answer must hold every record. */
+        LIST,
+        /** 90 % LOOKUP, 9 % repeated ADD of a peer's own RFC (the record count stays the same), 1 % LIST. */
+        MIXED
+    }
+
+    /** Latencies above this are clamped: nothing on loopback should take a minute. */
+    private static final long HIGHEST_TRACKED_NANOS = TimeUnit.MINUTES.toNanos(1);
+    private static final int SIGNIFICANT_DIGITS = 3;
+    /** Upload ports of simulated peers start here; they are only numbers, nothing listens on them. */
+    static final int FIRST_PEER_PORT = 10_000;
+
+    /** What a measured phase saw: requests started inside it, their latencies in nanoseconds, peers lost to I/O errors. */
+    record Measured(long requests, Histogram latencies, double seconds, int peersLost) {
+        double perSecond() {
+            return requests / seconds;
+        }
+    }
+
+    /**
+     * Peers that each registered and ADDed {@code recordsEach} RFCs: peer {@code i} holds RFCs
+     * {@code i*K+1 .. i*K+K}, so the one right answer to every LOOKUP is known.
+     */
+    record Population(List<SimulatedPeer> peers, int recordsEach) implements AutoCloseable {
+        int recordCount() {
+            return peers.size() * recordsEach;
+        }
+
+        RfcRecord holderOf(int number) {
+            return peers.get((number - 1) / recordsEach).recordOf(number);
+        }
+
+        @Override
+        public void close() {
+            for (SimulatedPeer peer : peers) {
+                try {
+                    peer.close();
+                } catch (IOException e) {
+                    // closing is all there is left to do
+                }
+            }
+        }
+    }
+
+    private RequestLoad() {
+    }
+
+    /** Connects {@code count} peers at once, each ADDing its {@code recordsEach} RFCs before this returns. */
+    static Population register(InetSocketAddress server, int count, int recordsEach, String hostPrefix, Errors errors)
+            throws IOException {
+        List<SimulatedPeer> peers = new ArrayList<>();
+        try (ExecutorService threads = Executors.newVirtualThreadPerTaskExecutor()) {
+            List<Future<SimulatedPeer>> connecting = new ArrayList<>();
+            for (int i = 0; i < count; i++) {
+                int index = i;
+                connecting.add(threads.submit(() -> {
+                    SimulatedPeer peer = SimulatedPeer.connect(server, null, hostPrefix + index,
+                            FIRST_PEER_PORT + index);
+                    if (!peer.addAll(index * recordsEach + 1, recordsEach)) {
+                        errors.count("wrong-answer");
+                    }
+                    return peer;
+                }));
+            }
+            IOException failure = null;
+            for (Future<SimulatedPeer> peer : connecting) {
+                try {
+                    peers.add(peer.get());
+                } catch (ExecutionException e) {
+                    failure = e.getCause() instanceof IOException io ? io : new IOException(e.getCause());
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                    failure = new IOException("interrupted", e);
+                }
+            }
+            if (failure != null) {
+                new Population(peers, recordsEach).close();
+                throw new IOException("could not register " + count + " peers: " + failure, failure);
+            }
+        }
+        return new Population(peers, recordsEach);
+    }
+
+    /** Runs {@code mix} on every peer for {@code warmup} unmeasured, then {@code duration} measured. */
+    static Measured measure(Population population, Mix mix, Duration warmup, Duration duration, Errors errors) {
+        long start = System.nanoTime();
+        long measureFrom = start + warmup.toNanos();
+        long end = measureFrom + duration.toNanos();
+        List<Future<Histogram>> running = new ArrayList<>();
+        Histogram latencies = newHistogram();
+        int lost = 0;
+        try (ExecutorService threads = Executors.newVirtualThreadPerTaskExecutor()) {
+            for (int i = 0; i < population.peers().size(); i++) {
+                int index = i;
+                running.add(threads.submit(() -> drive(population, index, mix, measureFrom, end, errors)));
+            }
+            long joinDeadline = end + IndexConnection.READ_TIMEOUT.toNanos() * 2;
+            for (Future<Histogram> peer : running) {
+                try {
+                    Histogram peerLatencies = peer.get(Math.max(1, joinDeadline - System.nanoTime()),
+                            TimeUnit.NANOSECONDS);
+                    if (peerLatencies == null) {
+                        lost++;
+                    } else {
+                        latencies.add(peerLatencies);
+                    }
+                } catch (ExecutionException | TimeoutException e) {
+                    errors.count("worker:" + e.getClass().getSimpleName());
+                    lost++;
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                    throw new IllegalStateException("interrupted", e);
+                }
+            }
+        }
+        return new Measured(latencies.getTotalCount(), latencies, duration.toNanos() / 1e9, lost);
+    }
+
+    static Histogram newHistogram() {
+        return new Histogram(1, HIGHEST_TRACKED_NANOS, SIGNIFICANT_DIGITS);
+    }
+
+    /** One peer's loop; its latencies, or null when its connection failed (the error is counted). */
+    private static Histogram drive(Population population, int index, Mix mix, long measureFrom, long end,
+                                   Errors errors) {
+        SimulatedPeer peer = population.peers().get(index);
+        int recordsEach = population.recordsEach();
+        int peerCount = population.peers().size();
+        int ownFirst = index * recordsEach + 1;
+        // New RFC numbers for the ADD mix: a range of its own per peer, above every preloaded number.
+        int stride = (Integer.MAX_VALUE - population.recordCount() - 1) / peerCount;
+        int nextNew = population.recordCount() + 1 + index * stride;
+        Histogram latencies = newHistogram();
+        ThreadLocalRandom random = ThreadLocalRandom.current();
+        try {
+            while (true) {
+                long begin = System.nanoTime();
+                if (begin >= end) {
+                    return latencies;
+                }
+                boolean right;
+                Mix step = mix == Mix.MIXED ? pickMixed(random) : mix;
+                switch (step) {
+                    case LOOKUP -> {
+                        int number = 1 + random.nextInt(population.recordCount());
+                        IndexResponse answer = peer.lookup(number);
+                        right = answer.status() == Status.OK_200
+                                && answer.records().equals(List.of(population.holderOf(number)));
+                    }
+                    case ADD -> {
+                        if (mix == Mix.MIXED) {
+                            right = peer.add(ownFirst + random.nextInt(recordsEach));
+                        } else {
+                            right = peer.add(nextNew++);
+                        }
+                    }
+                    case LIST -> {
+                        IndexResponse answer = peer.list();
+                        right = answer.status() == Status.OK_200
+                                && answer.records().size() == population.recordCount();
+                    }
+                    default -> throw new IllegalStateException("mix " + step);
+                }
+                long done = System.nanoTime();
+                if (!right) {
+                    errors.count("wrong-answer");
+                }
+                if (begin >= measureFrom) {
+                    latencies.recordValue(Math.min(done - begin, HIGHEST_TRACKED_NANOS));
+                }
+            }
+        } catch (IOException e) {
+            errors.count(e);
+            return null;
+        }
+    }
+
+    private static Mix pickMixed(ThreadLocalRandom random) {
+        int roll = random.nextInt(100);
+        return roll < 90 ? Mix.LOOKUP : roll < 99 ? Mix.ADD : Mix.LIST;
+    }
+
+    /** Adds the usual figures of a measured phase to {@code result}, each name prefixed by {@code prefix}. */
+    static void report(Result result, String prefix, Measured measured) {
+        Histogram latencies = measured.latencies();
+        result.figure(prefix + "throughput", measured.perSecond(), "req/s");
+        result.figure(prefix + "requests", measured.requests(), "");
+        result.figure(prefix + "p50_ms", millis(latencies.getValueAtPercentile(50)), "ms");
+        result.figure(prefix + "p90_ms", millis(latencies.getValueAtPercentile(90)), "ms");
+        result.figure(prefix + "p99_ms", millis(latencies.getValueAtPercentile(99)), "ms");
+        result.figure(prefix + "p999_ms", millis(latencies.getValueAtPercentile(99.9)), "ms");
+        result.figure(prefix + "max_ms", millis(latencies.getMaxValue()), "ms");
+    }
+
+    static double millis(long nanos) {
+        return nanos / 1e6;
+    }
+}

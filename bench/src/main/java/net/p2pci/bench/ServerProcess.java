@@ -1,0 +1,136 @@
+package net.p2pci.bench;
+
+import java.io.IOException;
+import java.net.InetSocketAddress;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+
+/**
+ * The ci-server under test, run from its jar as a process of its own, so that its heap and resident memory can be
+ * measured apart from the load generator's. It listens on a free port of 127.0.0.1 only; its output goes to a file.
+ * Used by one thread.
+ */
+final class ServerProcess implements AutoCloseable {
+    private static final Pattern LISTENING = Pattern.compile("\\[Server\\] Listening on 127\\.0\\.0\\.1:(\\d+)");
+    private static final Pattern HISTOGRAM_TOTAL = Pattern.compile("(?m)^Total\\s+(\\d+)\\s+(\\d+)\\s*$");
+    private static final Pattern VM_RSS = Pattern.compile("(?m)^VmRSS:\\s+(\\d+) kB");
+    /** A cold JVM on a busy 2-core machine starts in a few seconds; far past that, something is wrong. */
+    private static final Duration START_DEADLINE = Duration.ofSeconds(60);
+    /** SIGTERM closes every connection first; with 10,000 peers that takes a few seconds. */
+    private static final Duration STOP_DEADLINE = Duration.ofSeconds(30);
+    private static final Duration JCMD_DEADLINE = Duration.ofSeconds(120);
+
+    private final Process process;
+    private final Path output;
+    private final InetSocketAddress address;
+
+    private ServerProcess(Process process, Path output, InetSocketAddress address) {
+        this.process = process;
+        this.output = output;
+        this.address = address;
+    }
+
+    /** Starts {@code java [jvmOptions] -jar jar --port 0 --bind 127.0.0.1} and waits until it listens. */
+    static ServerProcess start(Path jar, List<String> jvmOptions, Path output) throws IOException {
+        if (!Files.isRegularFile(jar)) {
+            throw new IOException("no server jar at " + jar + " (build it: mvn -DskipTests package)");
+        }
+        List<String> command = new ArrayList<>();
+        command.add(Jvm.javaCommand());
+        command.addAll(jvmOptions);
+        command.addAll(List.of("-jar", jar.toString(), "--port", "0", "--bind", "127.0.0.1"));
+        Process process = new ProcessBuilder(command).redirectErrorStream(true)
+                .redirectOutput(output.toFile()).start();
+        try {
+            int port = awaitListening(process, output);
+            return new ServerProcess(process, output, new InetSocketAddress("127.0.0.1", port));
+        } catch (IOException | RuntimeException e) {
+            Processes.stop(process, STOP_DEADLINE);
+            throw e;
+        }
+    }
+
+    private static int awaitListening(Process process, Path output) throws IOException {
+        long deadline = System.nanoTime() + START_DEADLINE.toNanos();
+        while (System.nanoTime() < deadline) {
+            Matcher listening = LISTENING.matcher(Files.readString(output, StandardCharsets.UTF_8));
+            if (listening.find()) {
+                return Integer.parseInt(listening.group(1));
+            }
+            if (!process.isAlive()) {
+                throw new IOException("the server exited with status " + process.exitValue() + ": "
+                        + Files.readString(output, StandardCharsets.UTF_8).strip());
+            }
+            Processes.pause(Duration.ofMillis(20));
+        }
+        throw new IOException("the server did not say it was listening within " + START_DEADLINE.toSeconds() + " s");
+    }
+
+    InetSocketAddress address() {
+        return address;
+    }
+
+    long pid() {
+        return process.pid();
+    }
+
+    Path output() {
+        return output;
+    }
+
+    /**
+     * Bytes of live objects in the server's heap, from {@code jcmd GC.class_histogram}, which runs a full GC first
+     * and so counts only what is reachable.
+     */
+    long liveHeapBytes() throws IOException {
+        Matcher total = HISTOGRAM_TOTAL.matcher(classHistogram());
+        if (!total.find()) {
+            throw new IOException("jcmd GC.class_histogram printed no Total line");
+        }
+        return Long.parseLong(total.group(2));
+    }
+
+    /** The first {@code lines} lines of the live-object class histogram, biggest first. */
+    String classHistogramTop(int lines) throws IOException {
+        return classHistogram().lines().limit(lines + 3L).reduce((a, b) -> a + "\n" + b).orElse("");
+    }
+
+    private String classHistogram() throws IOException {
+        Process jcmd = new ProcessBuilder(Jvm.jcmdCommand(), Long.toString(process.pid()), "GC.class_histogram")
+                .redirectErrorStream(true).start();
+        String text = new String(jcmd.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+        try {
+            if (!jcmd.waitFor(JCMD_DEADLINE.toSeconds(), TimeUnit.SECONDS) || jcmd.exitValue() != 0) {
+                throw new IOException("jcmd GC.class_histogram failed: " + text.strip());
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IOException("interrupted waiting for jcmd", e);
+        } finally {
+            jcmd.destroyForcibly();
+        }
+        return text;
+    }
+
+    /** The server's resident set size, from /proc. */
+    long residentBytes() throws IOException {
+        Matcher rss = VM_RSS.matcher(Files.readString(Path.of("/proc", Long.toString(process.pid()), "status")));
+        if (!rss.find()) {
+            throw new IOException("no VmRSS in /proc/" + process.pid() + "/status");
+        }
+        return Long.parseLong(rss.group(1)) * 1024;
+    }
+
+    /** Stops the server with SIGTERM, or SIGKILL when it does not exit in time. */
+    @Override
+    public void close() {
+        Processes.stop(process, STOP_DEADLINE);
+    }
+}

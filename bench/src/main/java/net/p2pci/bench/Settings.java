@@ -1,0 +1,53 @@
+package net.p2pci.bench;
+
+import java.net.InetSocketAddress;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
+import java.util.Optional;
+
+/**
+ * How one scenario runs: its size, its duration, and the programs it runs against.
+ *
+ * @param scenario         the scenario's name, e.g. {@code lookup}
+ * @param connections      simulated peers sending load (C), or concurrent downloads
+ * @param records          RFCs each simulated peer ADDs first (K)
+ * @param duration         the measured phase (S)
+ * @param warmup           the unmeasured phase before it, for the JIT of both sides
+ * @param heldPeers        idle peers registered by {@code hold} (N)
+ * @param sourceAddresses  how many 127.0.0.x addresses the many-connection scenarios spread over
+ * @param holdTime         how long {@code hold} keeps its peers idle before counting them
+ * @param largeFileBytes   the size of the file {@code get-large} downloads
+ * @param files            the RFC files {@code load-dir} generates and registers
+ * @param serverJar        the ci-server jar to run
+ * @param peerJar          the rfc-peer jar to run
+ * @param serverJvmOptions JVM options for the server process
+ * @param externalServer   an index server already running on loopback, instead of starting one
+ * @param workDirectory    where generated files and process output go; emptied afterwards unless kept
+ */
+record Settings(String scenario, int connections, int records, Duration duration, Duration warmup, int heldPeers,
+                int sourceAddresses, Duration holdTime, long largeFileBytes, int files, Path serverJar, Path peerJar,
+                List<String> serverJvmOptions, Optional<InetSocketAddress> externalServer, Path workDirectory) {
+    Settings {
+        if (connections < 1 || records < 1 || heldPeers < 0 || sourceAddresses < 1 || sourceAddresses > 250
+                || files < 1 || largeFileBytes < 1) {
+            throw new IllegalArgumentException("sizes out of range");
+        }
+        serverJvmOptions = List.copyOf(serverJvmOptions);
+    }
+
+    /** One line saying how the scenario was run, for the report's header. */
+    String describe() {
+        return switch (scenario) {
+            case "hold" -> "N=%d K=%d lookup C=%d S=%ds warmup=%ds".formatted(heldPeers, records, connections,
+                    duration.toSeconds(), warmup.toSeconds());
+            case "churn" -> "C=%d K=%d S=%ds warmup=%ds".formatted(connections, records, duration.toSeconds(),
+                    warmup.toSeconds());
+            case "get" -> "C=%d S=%ds warmup=%ds".formatted(connections, duration.toSeconds(), warmup.toSeconds());
+            case "get-large" -> "size=%d bytes".formatted(largeFileBytes);
+            case "load-dir" -> "files=%d".formatted(files);
+            default -> "C=%d K=%d S=%ds warmup=%ds".formatted(connections, records, duration.toSeconds(),
+                    warmup.toSeconds());
+        };
+    }
+}

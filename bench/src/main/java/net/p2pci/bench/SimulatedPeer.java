@@ -1,0 +1,79 @@
+package net.p2pci.bench;
+
+import java.io.IOException;
+import java.net.InetAddress;
+import java.net.InetSocketAddress;
+import java.util.List;
+import java.util.Optional;
+import net.p2pci.protocol.AddRequest;
+import net.p2pci.protocol.IndexResponse;
+import net.p2pci.protocol.ListRequest;
+import net.p2pci.protocol.LookupRequest;
+import net.p2pci.protocol.RfcRecord;
+import net.p2pci.protocol.Status;
+
+/**
+ * A peer as the index sees it, played by the load generator: a connection, the host and upload port it registers,
+ * and the RFCs it ADDs. Every answer is checked against what the index must say. Confined to one thread at a time.
+ */
+final class SimulatedPeer implements AutoCloseable {
+    private final IndexConnection connection;
+    private final String host;
+    private final int port;
+
+    private SimulatedPeer(IndexConnection connection, String host, int port) {
+        this.connection = connection;
+        this.host = host;
+        this.port = port;
+    }
+
+    static SimulatedPeer connect(InetSocketAddress server, InetAddress localAddress, String host, int port)
+            throws IOException {
+        return new SimulatedPeer(IndexConnection.open(server, localAddress), host, port);
+    }
+
+    /** The title every simulated peer gives RFC {@code number}, so that any LOOKUP answer can be checked. */
+    static String titleOf(int number) {
+        return "Benchmark RFC " + number + " -- a title of ordinary length";
+    }
+
+    String host() {
+        return host;
+    }
+
+    int port() {
+        return port;
+    }
+
+    RfcRecord recordOf(int number) {
+        return new RfcRecord(number, titleOf(number), host, port);
+    }
+
+    /** ADDs RFC {@code number}; true when the answer is 200 and echoes exactly the record added. */
+    boolean add(int number) throws IOException {
+        IndexResponse response = connection.exchange(new AddRequest(number, host, port, titleOf(number)));
+        return response.status() == Status.OK_200 && response.records().equals(List.of(recordOf(number)));
+    }
+
+    /** ADDs {@code count} RFCs from {@code first} on; true when every answer was right. */
+    boolean addAll(int first, int count) throws IOException {
+        boolean allRight = true;
+        for (int number = first; number < first + count; number++) {
+            allRight &= add(number);
+        }
+        return allRight;
+    }
+
+    IndexResponse lookup(int number) throws IOException {
+        return connection.exchange(new LookupRequest(number, host, port, Optional.empty()));
+    }
+
+    IndexResponse list() throws IOException {
+        return connection.exchange(new ListRequest(host, port));
+    }
+
+    @Override
+    public void close() throws IOException {
+        connection.close();
+    }
+}
