@@ -45,7 +45,7 @@ public final class IndexServer implements AutoCloseable {
             throw e;
         }
         Connections connections = new Connections();
-        Dispatcher dispatcher = new Dispatcher(store, connections);
+        Dispatcher dispatcher = new Dispatcher(store, connections, config);
         AcceptLoop acceptLoop = new AcceptLoop(serverSocket, config, dispatcher, connections);
         Thread acceptThread = Thread.ofPlatform().name("accept-loop").daemon(false).start(acceptLoop);
         log.info("[Server] Listening on {}:{}", serverSocket.getInetAddress().getHostAddress(),
