@@ -15,6 +15,8 @@ import java.nio.file.FileAlreadyExistsException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
+import java.nio.file.attribute.FileTime;
+import java.time.DateTimeException;
 import java.time.Duration;
 import java.util.Objects;
 import java.util.Optional;
@@ -28,6 +30,8 @@ import net.p2pci.protocol.MessageReader;
 import net.p2pci.protocol.MessageWriter;
 import net.p2pci.protocol.ResponseFormatException;
 import net.p2pci.protocol.Status;
+import net.p2pci.protocol.WireDates;
+import net.p2pci.protocol.WireText;
 import org.apache.logging.log4j.LogManager;
 import org.apache.logging.log4j.Logger;
 
@@ -110,6 +114,7 @@ public final class Downloader {
             long received;
             try (FileChannel file = FileChannel.open(partFile, StandardOpenOption.WRITE)) {
                 received = copyBody(reader.remaining(), file, announced, socket, holder);
+                keepLastModified(partFile, head);
                 file.force(true);
             }
             Path target = library.moveIntoPlace(partFile, number);
@@ -163,6 +168,20 @@ public final class Downloader {
             throw new BadBodyException(holder + " sent more than the limit of " + MAX_DOWNLOAD_BYTES + " bytes");
         }
         return received;
+    }
+
+    /** Gives the copy the holder's date, as a download tool does, so that the file's age is the document's. */
+    private static void keepLastModified(Path partFile, FileResponse head) {
+        Optional<String> lastModified = head.header(FileResponse.LAST_MODIFIED);
+        if (lastModified.isEmpty()) {
+            return;
+        }
+        try {
+            Files.setLastModifiedTime(partFile, FileTime.from(WireDates.parse(lastModified.get())));
+        } catch (DateTimeException | IOException e) {
+            LOG.debug("Keeping the download's own date; Last-Modified {} not applied: {}",
+                    WireText.forLog(lastModified.get()), e.toString());
+        }
     }
 
     private static String reasonFor(IOException failure, HostAndPort holder, int number) {

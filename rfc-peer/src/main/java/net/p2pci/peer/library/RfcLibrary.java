@@ -20,6 +20,7 @@ import java.util.SortedMap;
 import java.util.TreeMap;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ConcurrentMap;
+import java.util.concurrent.ThreadLocalRandom;
 import java.util.regex.Pattern;
 
 /**
@@ -34,6 +35,8 @@ public final class RfcLibrary {
     /** Downloads in progress are hidden files, so that neither this peer nor a user mistakes them for RFCs. */
     private static final String PART_FILE_PREFIX = ".";
     private static final String PART_FILE_SUFFIX = ".part";
+    /** Random 64-bit names collide only by accident; a few attempts rule out bad luck without looping forever. */
+    private static final int PART_FILE_NAME_ATTEMPTS = 4;
     private static final Pattern PART_FILE_NAME = Pattern.compile("\\.rfc[0-9]+\\.txt\\..*\\.part");
 
     private final Path directory;
@@ -121,10 +124,23 @@ public final class RfcLibrary {
         return files.keySet().stream().sorted().toList();
     }
 
-    /** Creates an empty, hidden file in the directory for a download of RFC {@code number} to stream into. */
+    /**
+     * Creates an empty, hidden file in the directory for a download of RFC {@code number} to stream into. Unlike a
+     * temporary file it gets the user's usual permissions, which the finished file keeps.
+     */
     public Path createPartFile(int number) throws IOException {
-        return Files.createTempFile(directory, PART_FILE_PREFIX + RfcFileName.canonical(number) + ".",
-                PART_FILE_SUFFIX);
+        for (int attempt = 1; ; attempt++) {
+            String random = Long.toUnsignedString(ThreadLocalRandom.current().nextLong(), Character.MAX_RADIX);
+            Path part = directory.resolve(PART_FILE_PREFIX + RfcFileName.canonical(number) + "." + random
+                    + PART_FILE_SUFFIX);
+            try {
+                return Files.createFile(part);
+            } catch (FileAlreadyExistsException e) {
+                if (attempt == PART_FILE_NAME_ATTEMPTS) {
+                    throw e;
+                }
+            }
+        }
     }
 
     /**

@@ -10,6 +10,7 @@ import java.net.ServerSocket;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.attribute.FileTime;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
@@ -48,6 +49,8 @@ class DownloaderTest {
     @Test
     void aDownloadFromAnUploadServerIsByteIdenticalAndServedUnderItsCanonicalName() throws Exception {
         SampleRfcs.copy(holderDir, List.of(2616));
+        FileTime published = FileTime.from(Instant.parse("1999-06-01T00:00:00Z"));
+        Files.setLastModifiedTime(holderDir.resolve("rfc2616.txt"), published);
         RfcLibrary holderLibrary = RfcLibrary.open(holderDir);
         holderLibrary.scan();
         try (UploadServer holder = UploadServer.start(
@@ -63,6 +66,10 @@ class DownloaderTest {
             assertThat(download.elapsed()).isPositive();
             assertThat(library.find(2616)).contains(download.file());
             assertThat(filesIn(dir)).containsExactly("rfc2616.txt");
+            assertThat(Files.getLastModifiedTime(download.file())).isEqualTo(published);
+            Path ordinaryFile = Files.createFile(dir.resolve("ordinary"));
+            assertThat(Files.getPosixFilePermissions(download.file()))
+                    .isEqualTo(Files.getPosixFilePermissions(ordinaryFile));
         }
     }
 
