@@ -78,6 +78,7 @@ public final class Shell {
                     .terminal(terminal)
                     .appName("rfc-peer")
                     .completer(new StringsCompleter(CommandParser.COMMAND_NAMES))
+                    .option(LineReader.Option.CASE_INSENSITIVE, true) // commands are case-insensitive too
                     .build();
             while (true) {
                 String line;
