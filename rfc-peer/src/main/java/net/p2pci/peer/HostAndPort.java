@@ -52,6 +52,9 @@ public record HostAndPort(String host, int port) {
         if (host.isEmpty()) {
             throw new IllegalArgumentException("missing host in " + WireText.forLog(trimmed));
         }
+        if (port != null && port.isEmpty()) {
+            throw new IllegalArgumentException("missing port after ':' in " + WireText.forLog(trimmed));
+        }
         if (port == null) {
             if (defaultPort.isEmpty()) {
                 throw new IllegalArgumentException("missing port: expected host:port, got " + WireText.forLog(trimmed));
