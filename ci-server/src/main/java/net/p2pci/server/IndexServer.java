@@ -1,0 +1,84 @@
+package net.p2pci.server;
+
+import java.io.IOException;
+import java.net.InetSocketAddress;
+import java.net.ServerSocket;
+import java.util.concurrent.TimeUnit;
+import org.apache.logging.log4j.LogManager;
+import org.apache.logging.log4j.Logger;
+
+/**
+ * A running index server: the index store, the listening socket and the {@link AcceptLoop} that hands each
+ * connection to its own {@link ConnectionHandler}. Closing it stops accepting, closes every connection (so every
+ * peer's records go) and closes the store.
+ */
+public final class IndexServer implements AutoCloseable {
+    private static final Logger log = LogManager.getLogger(IndexServer.class);
+
+    /** Queued connections the kernel may hold while the accept loop catches up with a burst of peers. */
+    private static final int ACCEPT_BACKLOG = 1024;
+    /** How long close() waits for connection handlers to remove their peers before it closes the store. */
+    private static final long HANDLER_DRAIN_SECONDS = 5;
+
+    private final IndexStore store;
+    private final ServerSocket serverSocket;
+    private final Connections connections;
+    private final Thread acceptThread;
+
+    private IndexServer(IndexStore store, ServerSocket serverSocket, Connections connections, Thread acceptThread) {
+        this.store = store;
+        this.serverSocket = serverSocket;
+        this.connections = connections;
+        this.acceptThread = acceptThread;
+    }
+
+    /** Opens the store, binds the port and starts accepting; the server is ready when this returns. */
+    public static IndexServer start(ServerConfig config) throws IOException {
+        IndexStore store = IndexStore.open(config.jdbcUrl());
+        ServerSocket serverSocket = new ServerSocket();
+        try {
+            serverSocket.setReuseAddress(true);
+            serverSocket.bind(new InetSocketAddress(config.bindAddress(), config.port()), ACCEPT_BACKLOG);
+        } catch (IOException e) {
+            serverSocket.close();
+            store.close();
+            throw e;
+        }
+        Connections connections = new Connections();
+        Dispatcher dispatcher = new Dispatcher(store, connections);
+        AcceptLoop acceptLoop = new AcceptLoop(serverSocket, config, dispatcher, connections);
+        Thread acceptThread = Thread.ofPlatform().name("accept-loop").daemon(false).start(acceptLoop);
+        log.info("[Server] Listening on {}:{}", serverSocket.getInetAddress().getHostAddress(),
+                serverSocket.getLocalPort());
+        return new IndexServer(store, serverSocket, connections, acceptThread);
+    }
+
+    /** The port the server listens on, which tells a test what port 0 became. */
+    public int port() {
+        return serverSocket.getLocalPort();
+    }
+
+    public IndexStore store() {
+        return store;
+    }
+
+    /** Blocks until the server has been closed. */
+    public void awaitTermination() throws InterruptedException {
+        acceptThread.join();
+    }
+
+    @Override
+    public void close() {
+        try {
+            serverSocket.close();
+            acceptThread.join(TimeUnit.SECONDS.toMillis(HANDLER_DRAIN_SECONDS));
+        } catch (IOException e) {
+            log.warn("[Server] error closing the listening socket: {}", e.toString());
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+        connections.closeAll(HANDLER_DRAIN_SECONDS, TimeUnit.SECONDS);
+        store.close();
+        log.info("[Server] Stopped");
+    }
+}

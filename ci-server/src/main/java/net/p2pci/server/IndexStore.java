@@ -1,0 +1,176 @@
+package net.p2pci.server;
+
+import java.io.IOException;
+import java.io.InputStream;
+import java.nio.charset.StandardCharsets;
+import java.sql.SQLException;
+import java.sql.SQLIntegrityConstraintViolationException;
+import java.sql.Statement;
+import java.util.List;
+import java.util.Optional;
+import net.p2pci.protocol.RfcRecord;
+import org.h2.jdbcx.JdbcConnectionPool;
+import org.jdbi.v3.core.Handle;
+import org.jdbi.v3.core.Jdbi;
+import org.jdbi.v3.core.mapper.RowMapper;
+import org.jdbi.v3.core.statement.UnableToExecuteStatementException;
+
+/**
+ * The index: peers and the RFC records they hold, kept in H2 through Jdbi. Every change that touches more than
+ * one row runs in one transaction, so no reader ever sees a peer half-removed.
+ *
+ * <p>Thread-safe: each call takes its own handle from a connection pool; H2 isolates the transactions.
+ */
+public final class IndexStore implements AutoCloseable {
+    /** The schema's classpath location; its one source is {@code sql/schema.sql} at the top of the repository. */
+    static final String SCHEMA_RESOURCE = "/sql/schema.sql";
+
+    /** Enough connections to keep both cores busy while others wait on locks; H2 runs in this process. */
+    private static final int MAX_DATABASE_CONNECTIONS = 16;
+
+    private static final String SELECT_RECORDS = """
+            SELECT r.rfc_number, r.title, p.host, p.port
+            FROM rfc_record r JOIN peer p ON p.id = r.peer_id
+            """;
+
+    private static final RowMapper<RfcRecord> RECORD_MAPPER = (row, context) ->
+            new RfcRecord(row.getInt(1), row.getString(2), row.getString(3), row.getInt(4));
+
+    private final JdbcConnectionPool pool;
+    private final Jdbi jdbi;
+
+    private IndexStore(JdbcConnectionPool pool) {
+        this.pool = pool;
+        this.jdbi = Jdbi.create(pool);
+    }
+
+    /** Opens the database at {@code jdbcUrl} and empties it, as the protocol asks of a starting server. */
+    public static IndexStore open(String jdbcUrl) {
+        JdbcConnectionPool pool = JdbcConnectionPool.create(jdbcUrl, "sa", "");
+        pool.setMaxConnections(MAX_DATABASE_CONNECTIONS);
+        IndexStore store = new IndexStore(pool);
+        try {
+            store.jdbi.useHandle(handle -> handle.createScript(readSchema()).execute());
+        } catch (RuntimeException e) {
+            pool.dispose();
+            throw e;
+        }
+        return store;
+    }
+
+    /** What a registration did: the connection whose stale registration of the same host:port it replaced. */
+    public record Registration(Optional<Long> replacedPeerId, int replacedRecords) {
+    }
+
+    /**
+     * Registers the peer of connection {@code peerId} at {@code host:port}. A registration of the same host:port
+     * by another connection is stale (that peer restarted, or its connection is half-dead) and is replaced, its
+     * records with it, so that a LOOKUP never shows the same holder twice.
+     */
+    public Registration registerPeer(long peerId, String host, int port, String sourceAddress) {
+        return jdbi.inTransaction(handle -> {
+            Optional<Long> stale = handle.createQuery("SELECT id FROM peer WHERE host = :host AND port = :port")
+                    .bind("host", host).bind("port", port)
+                    .mapTo(Long.class).findOne();
+            int staleRecords = 0;
+            if (stale.isPresent()) {
+                staleRecords = countRecords(handle, stale.get());
+                deletePeer(handle, stale.get());
+            }
+            handle.createUpdate("INSERT INTO peer (id, host, port, source_address) VALUES (:id, :host, :port, :source)")
+                    .bind("id", peerId).bind("host", host).bind("port", port).bind("source", sourceAddress)
+                    .execute();
+            return new Registration(stale, staleRecords);
+        });
+    }
+
+    /**
+     * Records that peer {@code peerId} holds RFC {@code number}; a repeated ADD of the same RFC by the same peer
+     * keeps one record and takes the newer title.
+     *
+     * @throws PeerGoneException when the peer's registration was replaced by a newer connection
+     */
+    public void addRecord(long peerId, int number, String title) {
+        try {
+            jdbi.useHandle(handle -> handle.createUpdate("""
+                            MERGE INTO rfc_record (rfc_number, title, peer_id) KEY (rfc_number, peer_id)
+                            VALUES (:number, :title, :peer)""")
+                    .bind("number", number).bind("title", title).bind("peer", peerId)
+                    .execute());
+        } catch (UnableToExecuteStatementException e) {
+            if (e.getCause() instanceof SQLIntegrityConstraintViolationException) {
+                throw new PeerGoneException(peerId);
+            }
+            throw e;
+        }
+    }
+
+    /** Every holder of RFC {@code number}, in the order they registered it. */
+    public List<RfcRecord> lookup(int number) {
+        return jdbi.withHandle(handle -> handle.createQuery(SELECT_RECORDS + "WHERE r.rfc_number = :number ORDER BY r.seq")
+                .bind("number", number)
+                .map(RECORD_MAPPER)
+                .list());
+    }
+
+    /** Every record in the index, in registration order. */
+    public List<RfcRecord> listAll() {
+        return jdbi.withHandle(handle -> handle.createQuery(SELECT_RECORDS + "ORDER BY r.seq")
+                .map(RECORD_MAPPER)
+                .list());
+    }
+
+    /**
+     * Removes peer {@code peerId} and all its records in one transaction.
+     *
+     * @return how many records went, or empty when the peer was not registered (never, or already replaced)
+     */
+    public Optional<Integer> removePeer(long peerId) {
+        return jdbi.inTransaction(handle -> {
+            int records = countRecords(handle, peerId);
+            return deletePeer(handle, peerId) == 0 ? Optional.<Integer>empty() : Optional.of(records);
+        });
+    }
+
+    /** How many peers are registered. */
+    public int peerCount() {
+        return jdbi.withHandle(handle -> handle.createQuery("SELECT COUNT(*) FROM peer").mapTo(Integer.class).one());
+    }
+
+    private static int countRecords(Handle handle, long peerId) {
+        return handle.createQuery("SELECT COUNT(*) FROM rfc_record WHERE peer_id = :peer")
+                .bind("peer", peerId).mapTo(Integer.class).one();
+    }
+
+    private static int deletePeer(Handle handle, long peerId) {
+        return handle.createUpdate("DELETE FROM peer WHERE id = :peer").bind("peer", peerId).execute();
+    }
+
+    private static String readSchema() {
+        try (InputStream schema = IndexStore.class.getResourceAsStream(SCHEMA_RESOURCE)) {
+            if (schema == null) {
+                throw new IllegalStateException("schema " + SCHEMA_RESOURCE + " is missing from the classpath");
+            }
+            return new String(schema.readAllBytes(), StandardCharsets.UTF_8);
+        } catch (IOException e) {
+            throw new IllegalStateException("cannot read schema " + SCHEMA_RESOURCE, e);
+        }
+    }
+
+    /** Closes the database; an in-memory index is gone afterwards. */
+    @Override
+    public void close() {
+        try {
+            // Plain JDBC: after SHUTDOWN the connection is closed, so Jdbi could not read an update count.
+            jdbi.useHandle(handle -> {
+                try (Statement statement = handle.getConnection().createStatement()) {
+                    statement.execute("SHUTDOWN");
+                }
+            });
+        } catch (SQLException e) {
+            throw new IllegalStateException("cannot shut the index database down", e);
+        } finally {
+            pool.dispose();
+        }
+    }
+}

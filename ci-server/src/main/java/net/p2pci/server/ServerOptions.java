@@ -1,0 +1,108 @@
+package net.p2pci.server;
+
+import java.io.PrintWriter;
+import java.net.InetAddress;
+import java.net.UnknownHostException;
+import org.apache.commons.cli.CommandLine;
+import org.apache.commons.cli.DefaultParser;
+import org.apache.commons.cli.HelpFormatter;
+import org.apache.commons.cli.Option;
+import org.apache.commons.cli.Options;
+import org.apache.commons.cli.ParseException;
+import org.apache.logging.log4j.Level;
+import net.p2pci.protocol.Protocol;
+
+/** The command line of {@code ci-server}, parsed and checked into a {@link ServerConfig}. */
+record ServerOptions(ServerConfig config, Level logLevel, boolean help, boolean version) {
+
+    /** A command line that cannot be run; its message is the one line shown to the user. */
+    static final class UsageException extends Exception {
+        UsageException(String message) {
+            super(message);
+        }
+    }
+
+    private static final Options OPTIONS = new Options()
+            .addOption(Option.builder("p").longOpt("port").hasArg().argName("PORT")
+                    .desc("TCP port to listen on (default " + Protocol.DEFAULT_SERVER_PORT + "; 0 takes any free port)")
+                    .build())
+            .addOption(Option.builder("b").longOpt("bind").hasArg().argName("ADDRESS")
+                    .desc("local address to listen on (default: every address)").build())
+            .addOption(Option.builder().longOpt("db").hasArg().argName("JDBC_URL")
+                    .desc("H2 database for the index (default: in memory), e.g. jdbc:h2:file:/var/lib/p2pci/index;"
+                            + " the index is emptied at every start, as the protocol requires")
+                    .build())
+            .addOption(Option.builder().longOpt("log-level").hasArg().argName("LEVEL")
+                    .desc("ERROR, WARN, INFO (default) or DEBUG; DEBUG also logs every LOOKUP and LIST").build())
+            .addOption(Option.builder("h").longOpt("help").desc("show this help and exit").build())
+            .addOption(Option.builder("V").longOpt("version").desc("show the version and exit").build());
+
+    static ServerOptions parse(String[] args) throws UsageException {
+        CommandLine line;
+        try {
+            line = new DefaultParser().parse(OPTIONS, args);
+        } catch (ParseException e) {
+            throw new UsageException(e.getMessage());
+        }
+        if (!line.getArgList().isEmpty()) {
+            throw new UsageException("unexpected argument: " + line.getArgList().get(0));
+        }
+        ServerConfig config = ServerConfig.defaults();
+        if (line.hasOption("port")) {
+            config = config.withPort(parsePort(line.getOptionValue("port")));
+        }
+        if (line.hasOption("bind")) {
+            config = config.withBindAddress(parseAddress(line.getOptionValue("bind")));
+        }
+        if (line.hasOption("db")) {
+            String url = line.getOptionValue("db");
+            if (!url.startsWith("jdbc:h2:")) {
+                throw new UsageException("--db takes an H2 JDBC URL (jdbc:h2:...), not: " + url);
+            }
+            config = config.withJdbcUrl(url);
+        }
+        Level level = Level.INFO;
+        if (line.hasOption("log-level")) {
+            level = Level.toLevel(line.getOptionValue("log-level"), null);
+            if (level == null) {
+                throw new UsageException("unknown log level: " + line.getOptionValue("log-level"));
+            }
+        }
+        return new ServerOptions(config, level, line.hasOption("help"), line.hasOption("version"));
+    }
+
+    private static int parsePort(String text) throws UsageException {
+        try {
+            int port = Integer.parseInt(text);
+            if (port >= 0 && port <= 65_535) {
+                return port;
+            }
+        } catch (NumberFormatException e) {
+            // falls through to the one message below
+        }
+        throw new UsageException("--port takes a number from 0 to 65535, not: " + text);
+    }
+
+    private static InetAddress parseAddress(String text) throws UsageException {
+        try {
+            return InetAddress.getByName(text);
+        } catch (UnknownHostException e) {
+            throw new UsageException("--bind: unknown address: " + text);
+        }
+    }
+
+    /** Where the server was asked to listen, for error messages. */
+    String describeEndpoint() {
+        String address = config.bindAddress() == null ? "*" : config.bindAddress().getHostAddress();
+        return address + ":" + config.port();
+    }
+
+    static void printHelp(PrintWriter out) {
+        HelpFormatter formatter = new HelpFormatter();
+        formatter.printHelp(out, 100, "ci-server [--port PORT] [--bind ADDRESS] [--db JDBC_URL] [--log-level LEVEL]",
+                "\nThe P2P-CI/1.0 central index. Peers keep one connection open while they share RFCs;"
+                        + " when a connection ends, however it ends, that peer's records are removed.\n\n",
+                OPTIONS, 2, 4, "\nStop it with SIGTERM or Ctrl-C; it closes every connection and exits 0.", false);
+        out.flush();
+    }
+}

@@ -1,0 +1,89 @@
+package net.p2pci.server;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import java.nio.file.Path;
+import java.util.Optional;
+import net.p2pci.protocol.RfcRecord;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** The index store on a real H2 database, a fresh one for each test. */
+class IndexStoreTest {
+    private IndexStore store = IndexStore.open(ServerConfig.newInMemoryDatabaseUrl());
+
+    @AfterEach
+    void closeStore() {
+        store.close();
+    }
+
+    @Test
+    void recordsAreListedWithTheirPeerInRegistrationOrder() {
+        store.registerPeer(1, "a.example", 5678, "127.0.0.1");
+        store.registerPeer(2, "b.example", 6789, "127.0.0.2");
+        store.addRecord(1, 2616, "HTTP/1.1");
+        store.addRecord(2, 791, "Internet Protocol");
+        store.addRecord(1, 791, "Internet Protocol");
+
+        assertThat(store.listAll()).containsExactly(
+                new RfcRecord(2616, "HTTP/1.1", "a.example", 5678),
+                new RfcRecord(791, "Internet Protocol", "b.example", 6789),
+                new RfcRecord(791, "Internet Protocol", "a.example", 5678));
+        assertThat(store.lookup(791)).extracting(RfcRecord::host).containsExactly("b.example", "a.example");
+        assertThat(store.lookup(1)).isEmpty();
+    }
+
+    @Test
+    void removingAPeerRemovesAllItsRecordsAndSaysHowMany() {
+        store.registerPeer(1, "a.example", 5678, "127.0.0.1");
+        store.registerPeer(2, "b.example", 6789, "127.0.0.1");
+        store.addRecord(1, 1, "One");
+        store.addRecord(1, 2, "Two");
+        store.addRecord(2, 1, "One");
+
+        assertThat(store.removePeer(1)).contains(2);
+        assertThat(store.removePeer(1)).isEmpty();
+        assertThat(store.listAll()).containsExactly(new RfcRecord(1, "One", "b.example", 6789));
+        assertThat(store.peerCount()).isEqualTo(1);
+    }
+
+    @Test
+    void registeringATakenHostAndPortReplacesTheStaleRegistration() {
+        store.registerPeer(1, "a.example", 5678, "127.0.0.1");
+        store.addRecord(1, 1, "One");
+        store.addRecord(1, 2, "Two");
+
+        IndexStore.Registration registration = store.registerPeer(2, "a.example", 5678, "127.0.0.1");
+
+        assertThat(registration).isEqualTo(new IndexStore.Registration(Optional.of(1L), 2));
+        assertThat(store.listAll()).isEmpty();
+        assertThatThrownBy(() -> store.addRecord(1, 3, "Three")).isInstanceOf(PeerGoneException.class);
+    }
+
+    @Test
+    void titlesUseBoundParametersSoQuotesAreJustText() {
+        store.registerPeer(1, "a.example", 5678, "127.0.0.1");
+        String hostile = "x'); DROP TABLE peer; --";
+
+        store.addRecord(1, 1, hostile);
+
+        assertThat(store.lookup(1)).containsExactly(new RfcRecord(1, hostile, "a.example", 5678));
+    }
+
+    @Test
+    void aFileDatabaseStartsEmptyAtEveryStart(@TempDir Path directory) {
+        String url = "jdbc:h2:file:" + directory.resolve("index");
+        try (IndexStore first = IndexStore.open(url)) {
+            first.registerPeer(1, "a.example", 5678, "127.0.0.1");
+            first.addRecord(1, 1, "One");
+            assertThat(first.listAll()).hasSize(1);
+        }
+
+        try (IndexStore second = IndexStore.open(url)) {
+            assertThat(second.listAll()).isEmpty();
+            assertThat(second.peerCount()).isZero();
+        }
+    }
+}

@@ -1,0 +1,88 @@
+package net.p2pci.server;
+
+import java.io.BufferedInputStream;
+import java.io.ByteArrayOutputStream;
+import java.io.EOFException;
+import java.io.IOException;
+import java.io.InputStream;
+import java.net.InetAddress;
+import java.net.Socket;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+
+/**
+ * A peer's side of an index connection at the byte level, for tests: it writes exactly the bytes it is given and
+ * returns each response exactly as received, so that tests can compare bytes with PROTOCOL.md.
+ */
+final class RawClient implements AutoCloseable {
+    /** No test response takes this long on loopback; a hang fails the test instead of stalling the suite. */
+    private static final Duration READ_TIMEOUT = Duration.ofSeconds(20);
+
+    private final Socket socket;
+    private final InputStream in;
+
+    RawClient(int port) throws IOException {
+        socket = new Socket(InetAddress.getLoopbackAddress(), port);
+        socket.setSoTimeout((int) READ_TIMEOUT.toMillis());
+        in = new BufferedInputStream(socket.getInputStream());
+    }
+
+    Socket socket() {
+        return socket;
+    }
+
+    void send(String text) throws IOException {
+        socket.getOutputStream().write(text.getBytes(StandardCharsets.UTF_8));
+    }
+
+    /** Sends one request and returns its response's exact text. */
+    String exchange(String request) throws IOException {
+        send(request);
+        return readResponse();
+    }
+
+    /** Reads one index response exactly: status line, empty line, record lines, final empty line. */
+    String readResponse() throws IOException {
+        ByteArrayOutputStream response = new ByteArrayOutputStream();
+        readLine(response); // status line
+        readLine(response); // empty line after it
+        while (readLine(response) > 0) {
+            // record lines until the final empty line
+        }
+        return response.toString(StandardCharsets.UTF_8);
+    }
+
+    /** Copies one line with its CRLF and returns its length without it. */
+    private int readLine(ByteArrayOutputStream into) throws IOException {
+        int length = 0;
+        int previous = -1;
+        while (true) {
+            int b = in.read();
+            if (b < 0) {
+                throw new EOFException("connection closed after: " + into.toString(StandardCharsets.UTF_8));
+            }
+            into.write(b);
+            if (b == '\n' && previous == '\r') {
+                return length - 1;
+            }
+            length++;
+            previous = b;
+        }
+    }
+
+    /** True when the server has closed the connection (the next read sees end of stream). */
+    boolean isClosedByServer() throws IOException {
+        return in.read() < 0;
+    }
+
+    /** Closes with an RST instead of a FIN, as a crashed peer's kernel would. */
+    void reset() throws IOException {
+        socket.setSoLinger(true, 0);
+        socket.close();
+    }
+
+    @Override
+    public void close() throws IOException {
+        socket.close();
+    }
+}
