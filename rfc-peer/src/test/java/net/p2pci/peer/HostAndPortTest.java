@@ -7,7 +7,8 @@ import java.util.OptionalInt;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
 
-class HostAndPortTest {
+/** The host:port forms a user can type, and the one-line error for each bad one. */
+final class HostAndPortTest {
     @ParameterizedTest
     @CsvSource({
             "index.example,         index.example, 7734, index.example:7734",

@@ -29,7 +29,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 /** Peers in this JVM against the real index server, over real loopback sockets. */
-class PeerCommandsTest {
+final class PeerCommandsTest {
     private static final String AVIAN_CARRIERS = "A Standard for the Transmission of IP Datagrams on Avian Carriers";
 
     @TempDir

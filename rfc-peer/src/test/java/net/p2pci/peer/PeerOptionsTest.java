@@ -14,7 +14,8 @@ import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.Arguments;
 import org.junit.jupiter.params.provider.MethodSource;
 
-class PeerOptionsTest {
+/** The command-line options: defaults, every option, and the one-line error for each bad one. */
+final class PeerOptionsTest {
     @TempDir
     static Path dir;
 

@@ -23,7 +23,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 /** The real programs as separate processes: a ci-server and several rfc-peers on loopback. */
-class PeerProcessesIT {
+final class PeerProcessesIT {
     private static final Pattern SERVER_LISTENING = Pattern.compile("\\[Server\\] Listening on .*:(\\d+)$");
     private static final Pattern CONNECTED = Pattern.compile("^\\[Peer\\] Connected to index \\S+ as (\\S+):(\\d+)$");
     private static final Pattern REGISTERED = Pattern.compile("^\\[Peer\\] Registered \\d+ RFCs? from ");

@@ -48,7 +48,11 @@ public final class CommandParser {
                 if (arguments.length > 2) {
                     throw new CommandSyntaxException("usage: " + usage);
                 }
-                yield new Command.Get(number, arguments.length == 2 ? Optional.of(holder(arguments[1])) : Optional.empty());
+                Optional<HostAndPort> holder = Optional.empty();
+                if (arguments.length == 2) {
+                    holder = Optional.of(holder(arguments[1]));
+                }
+                yield new Command.Get(number, holder);
             }
             case "HELP" -> new Command.Help();
             case "QUIT" -> new Command.Quit();

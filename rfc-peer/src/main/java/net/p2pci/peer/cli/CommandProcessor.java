@@ -282,7 +282,8 @@ public final class CommandProcessor {
 
     private static String timeAndRate(long bytes, Duration elapsed) {
         double seconds = Math.max(elapsed.toNanos(), 1) / 1e9;
-        return String.format(Locale.ROOT, "%d ms (%.1f MB/s)", elapsed.toMillis(), bytes / seconds / BYTES_PER_MEGABYTE);
+        double megabytesPerSecond = bytes / seconds / BYTES_PER_MEGABYTE;
+        return String.format(Locale.ROOT, "%d ms (%.1f MB/s)", elapsed.toMillis(), megabytesPerSecond);
     }
 
     private static String count(int count, String noun) {

@@ -106,8 +106,8 @@ public final class Downloader {
             }
             OptionalLong announced = head.contentLength();
             if (announced.isPresent() && announced.getAsLong() > MAX_DOWNLOAD_BYTES) {
-                throw new DownloadException(holder + " announced " + announced.getAsLong() + " bytes, over the limit of "
-                        + MAX_DOWNLOAD_BYTES, head, null);
+                throw new DownloadException(holder + " announced " + announced.getAsLong()
+                        + " bytes, over the limit of " + MAX_DOWNLOAD_BYTES, head, null);
             }
 
             partFile = library.createPartFile(number);

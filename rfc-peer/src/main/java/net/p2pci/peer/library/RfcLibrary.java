@@ -151,7 +151,9 @@ public final class RfcLibrary {
      */
     public Path moveIntoPlace(Path partFile, int number) throws IOException {
         Objects.requireNonNull(partFile, "partFile");
-        if (!directory.equals(partFile.getParent()) || !PART_FILE_NAME.matcher(partFile.getFileName().toString()).matches()) {
+        boolean ownPartFile = directory.equals(partFile.getParent())
+                && PART_FILE_NAME.matcher(partFile.getFileName().toString()).matches();
+        if (!ownPartFile) {
             throw new IllegalArgumentException("not a part file of this library: " + partFile);
         }
         Path target = directory.resolve(RfcFileName.canonical(number));

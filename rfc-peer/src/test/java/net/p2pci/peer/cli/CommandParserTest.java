@@ -11,7 +11,8 @@ import org.junit.jupiter.params.provider.Arguments;
 import org.junit.jupiter.params.provider.MethodSource;
 import org.junit.jupiter.params.provider.ValueSource;
 
-class CommandParserTest {
+/** The command language: every valid form, and the one-line error for each invalid one. */
+final class CommandParserTest {
     static Stream<Arguments> validCommands() {
         return Stream.of(
                 Arguments.of("ADD 2616", new Command.Add(2616, Optional.empty())),

@@ -27,7 +27,8 @@ import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
-class DownloaderTest {
+/** Downloads from a real upload server and from scripted holders that misbehave; none may leave a bad file. */
+final class DownloaderTest {
     private static final String OS = "TestOS 1.0";
     private static final int RFC = 1149;
     private static final byte[] TEXT = "A Standard for the Transmission of IP Datagrams on Avian Carriers\n"

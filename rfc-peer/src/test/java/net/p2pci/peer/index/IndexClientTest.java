@@ -24,7 +24,8 @@ import net.p2pci.protocol.RfcRecord;
 import net.p2pci.protocol.Status;
 import org.junit.jupiter.api.Test;
 
-class IndexClientTest {
+/** The index connection against a scripted index server on a real loopback socket. */
+final class IndexClientTest {
     private static final String TITLE = "Hypertext Transfer Protocol -- HTTP/1.1";
 
     /** Answers LOOKUP n with one record naming n, so that a test can see which answer went to which request. */

@@ -15,7 +15,8 @@ import net.p2pci.peer.library.RfcLibrary.SkippedFile;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
-class RfcLibraryTest {
+/** Which directory entries a library serves, which it skips and why, and how downloads are published in it. */
+final class RfcLibraryTest {
     @TempDir
     Path dir;
 

@@ -36,7 +36,7 @@ import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
 
 /** A real upload server on a loopback port, asked with raw bytes over real sockets. */
-class UploadServerTest {
+final class UploadServerTest {
     private static final String OS = "TestOS 1.0";
     private static final Instant FILE_TIME = Instant.parse("1999-06-01T00:00:00Z");
     private static final String ERROR_HEAD =
