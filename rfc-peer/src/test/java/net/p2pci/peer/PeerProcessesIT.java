@@ -186,7 +186,7 @@ final class PeerProcessesIT {
                         "[Peer] LIST: 2 records",
                         "[Peer] Left the index and stopped the upload server");
         assertThat(peer.findLine(Pattern.compile(
-                "^\\[Peer\\] GET RFC 1149: 3215 bytes in \\d+ ms \\(\\d+\\.\\d MB/s\\), saved as rfc1149\\.txt$")))
+                "^\\[Peer\\] GET RFC 1149: 3215 bytes in \\d+ ms \\(\\d+\\.\\d [Mk]B/s\\), saved as rfc1149\\.txt$")))
                 .isPresent();
     }
 

@@ -57,15 +57,16 @@ public final class CommandProcessor {
               [Peer] LOOKUP RFC <n>: <k> holder(s) | no holder
               [Peer] LIST: <k> record(s)
               [Peer] Downloading RFC <n> from <host:port>          (before each GET request)
-              [Peer] GET RFC <n>: <bytes> bytes in <ms> ms (<rate> MB/s), saved as rfc<n>.txt
+              [Peer] GET RFC <n>: <bytes> bytes in <ms> ms (<rate> MB/s or kB/s), saved as rfc<n>.txt
               [Peer] GET RFC <n> from <host:port> failed: <reason>  (the next holder is tried)
             A GET then registers the RFC as at start-up: [Peer] Registering RFC <n>: <title>,
             followed by the server's response. A command that fails prints one line,
             [Peer] Error: <reason>, and the peer goes on.
             """;
 
-    /** Bytes per megabyte in the printed transfer rate (decimal, as network rates are given). */
+    /** Bytes per megabyte and kilobyte in the printed transfer rate (decimal, as network rates are given). */
     private static final double BYTES_PER_MEGABYTE = 1_000_000.0;
+    private static final double BYTES_PER_KILOBYTE = 1_000.0;
 
     private final RfcLibrary library;
     private final IndexClient index;
@@ -282,8 +283,12 @@ public final class CommandProcessor {
 
     private static String timeAndRate(long bytes, Duration elapsed) {
         double seconds = Math.max(elapsed.toNanos(), 1) / 1e9;
-        double megabytesPerSecond = bytes / seconds / BYTES_PER_MEGABYTE;
-        return String.format(Locale.ROOT, "%d ms (%.1f MB/s)", elapsed.toMillis(), megabytesPerSecond);
+        double bytesPerSecond = bytes / seconds;
+        // Small RFCs arrive at well under a megabyte a second; "0.0 MB/s" would say nothing.
+        String rate = bytesPerSecond >= BYTES_PER_MEGABYTE
+                ? String.format(Locale.ROOT, "%.1f MB/s", bytesPerSecond / BYTES_PER_MEGABYTE)
+                : String.format(Locale.ROOT, "%.1f kB/s", bytesPerSecond / BYTES_PER_KILOBYTE);
+        return elapsed.toMillis() + " ms (" + rate + ")";
     }
 
     private static String count(int count, String noun) {
