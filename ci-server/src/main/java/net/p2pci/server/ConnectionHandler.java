@@ -8,7 +8,6 @@ import java.util.Optional;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 import net.p2pci.protocol.IndexResponse;
-import net.p2pci.protocol.Limits;
 import net.p2pci.protocol.MessageReader;
 import net.p2pci.protocol.MessageWriter;
 import net.p2pci.protocol.Request;
@@ -30,17 +29,20 @@ final class ConnectionHandler implements Runnable {
 
     private final long id;
     private final Socket socket;
-    private final Limits limits;
+    private final ServerConfig config;
     private final Dispatcher dispatcher;
     private final Connections connections;
+    private final ConnectionLimiter limiter;
     private final CountDownLatch finished = new CountDownLatch(1);
 
-    ConnectionHandler(long id, Socket socket, Limits limits, Dispatcher dispatcher, Connections connections) {
+    ConnectionHandler(long id, Socket socket, ServerConfig config, Dispatcher dispatcher, Connections connections,
+            ConnectionLimiter limiter) {
         this.id = id;
         this.socket = socket;
-        this.limits = limits;
+        this.config = config;
         this.dispatcher = dispatcher;
         this.connections = connections;
+        this.limiter = limiter;
     }
 
     long id() {
@@ -52,9 +54,11 @@ final class ConnectionHandler implements Runnable {
         PeerSession session = new PeerSession(id, (InetSocketAddress) socket.getRemoteSocketAddress());
         try (socket) {
             socket.setTcpNoDelay(true);
-            MessageReader reader = new MessageReader(socket.getInputStream(), limits);
-            OutputStream out = socket.getOutputStream();
-            serve(session, reader, out);
+            RequestDeadline input = new RequestDeadline(socket, config.requestTimeout());
+            MessageReader reader = new MessageReader(input, config.limits());
+            serve(session, input, reader, socket.getOutputStream());
+        } catch (RequestDeadline.RequestTimeoutException e) {
+            log.info("[Server] Closed {}: {}", session.describeRemote(), e.getMessage());
         } catch (PeerGoneException e) {
             log.debug("[Server] connection {} closed: its registration was replaced", session.describeRemote());
         } catch (IOException e) {
@@ -68,17 +72,21 @@ final class ConnectionHandler implements Runnable {
                 log.error("[Server] could not remove the records of {}", session.describeRemote(), e);
             } finally {
                 connections.remove(this);
+                limiter.release(session.remote().getAddress());
                 finished.countDown();
             }
         }
     }
 
-    private void serve(PeerSession session, MessageReader reader, OutputStream out) throws IOException {
+    private void serve(PeerSession session, RequestDeadline input, MessageReader reader, OutputStream out)
+            throws IOException {
         while (true) {
             Optional<Request> request;
             try {
                 request = reader.readRequest();
+                input.requestComplete(reader.bufferedBytes() > 0);
             } catch (RequestException e) {
+                input.requestComplete(reader.bufferedBytes() > 0);
                 log.info("[Server] {} to {}: {}", e.status(), session.describeRemote(), WireText.forLog(e.getMessage()));
                 out.write(MessageWriter.encode(IndexResponse.of(e.status())));
                 if (!e.connectionUsable()) {

@@ -23,17 +23,19 @@ final class Dispatcher {
 
     private final IndexStore store;
     private final Connections connections;
+    private final ServerConfig config;
 
-    Dispatcher(IndexStore store, Connections connections) {
+    Dispatcher(IndexStore store, Connections connections, ServerConfig config) {
         this.store = store;
         this.connections = connections;
+        this.config = config;
     }
 
     IndexResponse dispatch(PeerSession session, Request request) {
         return switch (request) {
             case IndexRequest indexRequest -> {
-                if (!session.isRegistered()) {
-                    register(session, indexRequest);
+                if (!session.isRegistered() && !register(session, indexRequest)) {
+                    yield IndexResponse.of(Status.BAD_REQUEST_400);
                 }
                 yield switch (indexRequest) {
                     case AddRequest add -> add(session, add);
@@ -49,22 +51,38 @@ final class Dispatcher {
         };
     }
 
-    private void register(PeerSession session, IndexRequest request) {
-        String peer = WireText.forLog(request.host());
+    /** Registers the session's peer; false when its host:port belongs to a peer at another address. */
+    private boolean register(PeerSession session, IndexRequest request) {
+        // By default the index records the Host the peer claims, as the protocol's demos expect; trackers that
+        // must resist spoofing record the address the connection really comes from.
+        String host = config.recordSourceAddress() ? session.sourceAddress() : request.host();
+        String peer = WireText.forLog(host);
         log.info("[Server] Connection from {} at {}", peer, session.describeRemote());
-        IndexStore.Registration registration =
-                store.registerPeer(session.id(), request.host(), request.port(), session.sourceAddress());
-        session.registered(request.host(), request.port());
-        registration.replacedPeerId().ifPresent(staleId -> {
-            log.info("[Server] Replaced stale registration of {}:{} ({})", peer, request.port(),
-                    records(registration.replacedRecords()));
-            connections.close(staleId);
-        });
-        log.info("[Server] Added {}:{}", peer, request.port());
+        switch (store.registerPeer(session.id(), host, request.port(), session.sourceAddress())) {
+            case IndexStore.Registration.Refused refused -> {
+                log.info("[Server] 400 to {}: {}:{} is registered from {}", session.describeRemote(), peer,
+                        request.port(), refused.holderSourceAddress());
+                return false;
+            }
+            case IndexStore.Registration.Registered registered -> {
+                session.registered(host, request.port());
+                registered.replacedPeerId().ifPresent(staleId -> {
+                    log.info("[Server] Replaced stale registration of {}:{} ({})", peer, request.port(),
+                            records(registered.replacedRecords()));
+                    connections.close(staleId);
+                });
+                log.info("[Server] Added {}:{}", peer, request.port());
+                return true;
+            }
+        }
     }
 
     private IndexResponse add(PeerSession session, AddRequest add) {
-        store.addRecord(session.id(), add.rfcNumber(), add.title());
+        if (!store.addRecord(session.id(), add.rfcNumber(), add.title(), config.maxRecordsPerPeer())) {
+            log.info("[Server] 400 to {}: already holds the most records allowed, {}", session.describeRemote(),
+                    config.maxRecordsPerPeer());
+            return IndexResponse.of(Status.BAD_REQUEST_400);
+        }
         log.info("[Server] Added RFC {} from {}", add.rfcNumber(), WireText.forLog(session.host()));
         return IndexResponse.ok(List.of(new RfcRecord(add.rfcNumber(), add.title(), session.host(), session.port())));
     }

@@ -4,6 +4,7 @@ import java.io.IOException;
 import java.net.InetSocketAddress;
 import java.net.ServerSocket;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
 import org.apache.logging.log4j.LogManager;
 import org.apache.logging.log4j.Logger;
 
@@ -24,6 +25,7 @@ public final class IndexServer implements AutoCloseable {
     private final ServerSocket serverSocket;
     private final Connections connections;
     private final Thread acceptThread;
+    private final AtomicBoolean closed = new AtomicBoolean();
 
     private IndexServer(IndexStore store, ServerSocket serverSocket, Connections connections, Thread acceptThread) {
         this.store = store;
@@ -45,7 +47,7 @@ public final class IndexServer implements AutoCloseable {
             throw e;
         }
         Connections connections = new Connections();
-        Dispatcher dispatcher = new Dispatcher(store, connections);
+        Dispatcher dispatcher = new Dispatcher(store, connections, config);
         AcceptLoop acceptLoop = new AcceptLoop(serverSocket, config, dispatcher, connections);
         Thread acceptThread = Thread.ofPlatform().name("accept-loop").daemon(false).start(acceptLoop);
         log.info("[Server] Listening on {}:{}", serverSocket.getInetAddress().getHostAddress(),
@@ -67,8 +69,12 @@ public final class IndexServer implements AutoCloseable {
         acceptThread.join();
     }
 
+    /** Stops the server; calling it again does nothing. */
     @Override
     public void close() {
+        if (!closed.compareAndSet(false, true)) {
+            return;
+        }
         try {
             serverSocket.close();
             acceptThread.join(TimeUnit.SECONDS.toMillis(HANDLER_DRAIN_SECONDS));

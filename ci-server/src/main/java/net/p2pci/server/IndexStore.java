@@ -7,6 +7,7 @@ import java.sql.SQLException;
 import java.sql.SQLIntegrityConstraintViolationException;
 import java.sql.Statement;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 import net.p2pci.protocol.RfcRecord;
 import org.h2.jdbcx.JdbcConnectionPool;
@@ -58,45 +59,70 @@ public final class IndexStore implements AutoCloseable {
         return store;
     }
 
-    /** What a registration did: the connection whose stale registration of the same host:port it replaced. */
-    public record Registration(Optional<Long> replacedPeerId, int replacedRecords) {
+    /** What a registration attempt did. */
+    public sealed interface Registration {
+        /** Registered; {@code replacedPeerId} names the stale registration of the same host:port it replaced. */
+        record Registered(Optional<Long> replacedPeerId, int replacedRecords) implements Registration {
+        }
+
+        /** Refused: the host:port is registered by a connection from another source address. */
+        record Refused(String holderSourceAddress) implements Registration {
+        }
     }
 
     /**
      * Registers the peer of connection {@code peerId} at {@code host:port}. A registration of the same host:port
-     * by another connection is stale (that peer restarted, or its connection is half-dead) and is replaced, its
-     * records with it, so that a LOOKUP never shows the same holder twice.
+     * by another connection from the same source address is stale (that peer restarted, or its connection is
+     * half-dead) and is replaced, its records with it, so that a LOOKUP never shows the same holder twice. From
+     * another address the takeover is refused, so no one can evict another peer's records.
      */
     public Registration registerPeer(long peerId, String host, int port, String sourceAddress) {
         return jdbi.inTransaction(handle -> {
-            Optional<Long> stale = handle.createQuery("SELECT id FROM peer WHERE host = :host AND port = :port")
+            Optional<Map.Entry<Long, String>> stale = handle.createQuery(
+                            "SELECT id, source_address FROM peer WHERE host = :host AND port = :port")
                     .bind("host", host).bind("port", port)
-                    .mapTo(Long.class).findOne();
+                    .map((row, context) -> Map.entry(row.getLong(1), row.getString(2)))
+                    .findOne();
+            if (stale.isPresent() && !stale.get().getValue().equals(sourceAddress)) {
+                return new Registration.Refused(stale.get().getValue());
+            }
             int staleRecords = 0;
             if (stale.isPresent()) {
-                staleRecords = countRecords(handle, stale.get());
-                deletePeer(handle, stale.get());
+                staleRecords = countRecords(handle, stale.get().getKey());
+                deletePeer(handle, stale.get().getKey());
             }
             handle.createUpdate("INSERT INTO peer (id, host, port, source_address) VALUES (:id, :host, :port, :source)")
                     .bind("id", peerId).bind("host", host).bind("port", port).bind("source", sourceAddress)
                     .execute();
-            return new Registration(stale, staleRecords);
+            return new Registration.Registered(stale.map(Map.Entry::getKey), staleRecords);
         });
     }
 
     /**
-     * Records that peer {@code peerId} holds RFC {@code number}; a repeated ADD of the same RFC by the same peer
-     * keeps one record and takes the newer title.
+     * Records that peer {@code peerId} holds RFC {@code number}. A repeated ADD of the same RFC by the same peer
+     * keeps one record and takes the newer title; a new RFC is refused once the peer holds {@code maxRecords}.
      *
+     * @return false when the peer already holds {@code maxRecords} records and this RFC is not one of them
      * @throws PeerGoneException when the peer's registration was replaced by a newer connection
      */
-    public void addRecord(long peerId, int number, String title) {
+    public boolean addRecord(long peerId, int number, String title, int maxRecords) {
         try {
-            jdbi.useHandle(handle -> handle.createUpdate("""
-                            MERGE INTO rfc_record (rfc_number, title, peer_id) KEY (rfc_number, peer_id)
-                            VALUES (:number, :title, :peer)""")
-                    .bind("number", number).bind("title", title).bind("peer", peerId)
-                    .execute());
+            return jdbi.inTransaction(handle -> {
+                int updated = handle.createUpdate(
+                                "UPDATE rfc_record SET title = :title WHERE rfc_number = :number AND peer_id = :peer")
+                        .bind("number", number).bind("title", title).bind("peer", peerId)
+                        .execute();
+                if (updated > 0) {
+                    return true;
+                }
+                if (countRecords(handle, peerId) >= maxRecords) {
+                    return false;
+                }
+                handle.createUpdate("INSERT INTO rfc_record (rfc_number, title, peer_id) VALUES (:number, :title, :peer)")
+                        .bind("number", number).bind("title", title).bind("peer", peerId)
+                        .execute();
+                return true;
+            });
         } catch (UnableToExecuteStatementException e) {
             if (e.getCause() instanceof SQLIntegrityConstraintViolationException) {
                 throw new PeerGoneException(peerId);

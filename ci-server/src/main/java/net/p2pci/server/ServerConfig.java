@@ -1,31 +1,90 @@
 package net.p2pci.server;
 
 import java.net.InetAddress;
+import java.time.Duration;
 import java.util.Objects;
 import java.util.UUID;
 import net.p2pci.protocol.Limits;
 import net.p2pci.protocol.Protocol;
 
 /**
- * How an {@link IndexServer} runs: where it listens, where it keeps the index, and the limits it applies.
+ * How an {@link IndexServer} runs: where it listens, where it keeps the index, and the limits that keep any one
+ * client, however buggy or hostile, from hurting the others.
  *
- * @param bindAddress the address to listen on; null for every local address
- * @param port        the TCP port; 0 takes any free port
- * @param jdbcUrl     the H2 database that holds the index
- * @param limits      bounds on what one request may contain
+ * @param bindAddress              the address to listen on; null for every local address
+ * @param port                     the TCP port; 0 takes any free port
+ * @param jdbcUrl                  the H2 database that holds the index
+ * @param limits                   bounds on what one request may contain (line length, header count)
+ * @param requestTimeout           how long a request may take from its first byte to its last; an idle
+ *                                 connection between requests is a live registration and has no time limit
+ * @param maxConnections           the most connections open at once
+ * @param maxConnectionsPerAddress the most connections open at once from one source address
+ * @param maxRecordsPerPeer        the most records one peer may hold
+ * @param keepAlive                TCP keepalive timing, which finds peers that vanished without a FIN or RST
+ * @param recordSourceAddress      record the connection's source address as the peer's host, instead of the
+ *                                 Host it claims
  */
-public record ServerConfig(InetAddress bindAddress, int port, String jdbcUrl, Limits limits) {
+public record ServerConfig(
+        InetAddress bindAddress,
+        int port,
+        String jdbcUrl,
+        Limits limits,
+        Duration requestTimeout,
+        int maxConnections,
+        int maxConnectionsPerAddress,
+        int maxRecordsPerPeer,
+        KeepAlive keepAlive,
+        boolean recordSourceAddress) {
+
+    /** A request takes milliseconds on any real network; 10 s tolerates a slow link and cuts slow-drip clients off. */
+    public static final Duration DEFAULT_REQUEST_TIMEOUT = Duration.ofSeconds(10);
+    /** Below the common 20,000-descriptor limit, leaving room for the database, logs and the listening socket. */
+    public static final int DEFAULT_MAX_CONNECTIONS = 16_000;
+    /** Room for many peers behind one NAT, while no single host can take every connection. */
+    public static final int DEFAULT_MAX_CONNECTIONS_PER_ADDRESS = 1_000;
+    /** More than every RFC ever published (under 10,000), so only a broken or hostile peer reaches it. */
+    public static final int DEFAULT_MAX_RECORDS_PER_PEER = 20_000;
+
+    /**
+     * TCP keepalive timing: probe a connection after {@code idle} without traffic, every {@code interval}, and
+     * drop it after {@code probes} unanswered probes.
+     */
+    public record KeepAlive(Duration idle, Duration interval, int probes) {
+        /** A vanished peer is found within 30 s + 4 × 5 s = 50 s: "within about a minute". */
+        public static final KeepAlive DEFAULT = new KeepAlive(Duration.ofSeconds(30), Duration.ofSeconds(5), 4);
+
+        public KeepAlive {
+            if (idle.toSeconds() < 1 || interval.toSeconds() < 1 || probes < 1) {
+                throw new IllegalArgumentException("keepalive timing must be at least 1 s, 1 s and 1 probe");
+            }
+        }
+
+        /** How long after its last traffic a vanished peer is dropped at the latest. */
+        public Duration detectionTime() {
+            return idle.plus(interval.multipliedBy(probes));
+        }
+    }
+
     public ServerConfig {
         if (port < 0 || port > 65_535) {
             throw new IllegalArgumentException("port out of range 0-65535: " + port);
         }
         Objects.requireNonNull(jdbcUrl, "jdbcUrl");
         Objects.requireNonNull(limits, "limits");
+        Objects.requireNonNull(keepAlive, "keepAlive");
+        if (requestTimeout.toMillis() < 1) {
+            throw new IllegalArgumentException("request timeout must be at least 1 ms");
+        }
+        if (maxConnections < 1 || maxConnectionsPerAddress < 1 || maxRecordsPerPeer < 0) {
+            throw new IllegalArgumentException("connection and record limits must be positive");
+        }
     }
 
-    /** Port 7734 on every address, with the index in a private in-memory database. */
+    /** Port 7734 on every address, with the index in a private in-memory database and the default limits. */
     public static ServerConfig defaults() {
-        return new ServerConfig(null, Protocol.DEFAULT_SERVER_PORT, newInMemoryDatabaseUrl(), Limits.DEFAULT);
+        return new ServerConfig(null, Protocol.DEFAULT_SERVER_PORT, newInMemoryDatabaseUrl(), Limits.DEFAULT,
+                DEFAULT_REQUEST_TIMEOUT, DEFAULT_MAX_CONNECTIONS, DEFAULT_MAX_CONNECTIONS_PER_ADDRESS,
+                DEFAULT_MAX_RECORDS_PER_PEER, KeepAlive.DEFAULT, false);
     }
 
     /** A database of its own for each server, so servers in one JVM (tests) never share an index. */
@@ -33,19 +92,48 @@ public record ServerConfig(InetAddress bindAddress, int port, String jdbcUrl, Li
         return "jdbc:h2:mem:p2pci-" + UUID.randomUUID() + ";DB_CLOSE_DELAY=-1";
     }
 
-    public ServerConfig withPort(int newPort) {
-        return new ServerConfig(bindAddress, newPort, jdbcUrl, limits);
+    public ServerConfig withPort(int value) {
+        return new ServerConfig(bindAddress, value, jdbcUrl, limits, requestTimeout, maxConnections,
+                maxConnectionsPerAddress, maxRecordsPerPeer, keepAlive, recordSourceAddress);
     }
 
-    public ServerConfig withBindAddress(InetAddress newBindAddress) {
-        return new ServerConfig(newBindAddress, port, jdbcUrl, limits);
+    public ServerConfig withBindAddress(InetAddress value) {
+        return new ServerConfig(value, port, jdbcUrl, limits, requestTimeout, maxConnections,
+                maxConnectionsPerAddress, maxRecordsPerPeer, keepAlive, recordSourceAddress);
     }
 
-    public ServerConfig withJdbcUrl(String newJdbcUrl) {
-        return new ServerConfig(bindAddress, port, newJdbcUrl, limits);
+    public ServerConfig withJdbcUrl(String value) {
+        return new ServerConfig(bindAddress, port, value, limits, requestTimeout, maxConnections,
+                maxConnectionsPerAddress, maxRecordsPerPeer, keepAlive, recordSourceAddress);
     }
 
-    public ServerConfig withLimits(Limits newLimits) {
-        return new ServerConfig(bindAddress, port, jdbcUrl, newLimits);
+    public ServerConfig withLimits(Limits value) {
+        return new ServerConfig(bindAddress, port, jdbcUrl, value, requestTimeout, maxConnections,
+                maxConnectionsPerAddress, maxRecordsPerPeer, keepAlive, recordSourceAddress);
+    }
+
+    public ServerConfig withRequestTimeout(Duration value) {
+        return new ServerConfig(bindAddress, port, jdbcUrl, limits, value, maxConnections,
+                maxConnectionsPerAddress, maxRecordsPerPeer, keepAlive, recordSourceAddress);
+    }
+
+    public ServerConfig withMaxConnections(int total, int perAddress) {
+        return new ServerConfig(bindAddress, port, jdbcUrl, limits, requestTimeout, total, perAddress,
+                maxRecordsPerPeer, keepAlive, recordSourceAddress);
+    }
+
+    public ServerConfig withMaxRecordsPerPeer(int value) {
+        return new ServerConfig(bindAddress, port, jdbcUrl, limits, requestTimeout, maxConnections,
+                maxConnectionsPerAddress, value, keepAlive, recordSourceAddress);
+    }
+
+    public ServerConfig withKeepAlive(KeepAlive value) {
+        return new ServerConfig(bindAddress, port, jdbcUrl, limits, requestTimeout, maxConnections,
+                maxConnectionsPerAddress, maxRecordsPerPeer, value, recordSourceAddress);
+    }
+
+    public ServerConfig withRecordSourceAddress(boolean value) {
+        return new ServerConfig(bindAddress, port, jdbcUrl, limits, requestTimeout, maxConnections,
+                maxConnectionsPerAddress, maxRecordsPerPeer, keepAlive, value);
     }
 }

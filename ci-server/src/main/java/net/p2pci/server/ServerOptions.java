@@ -3,6 +3,7 @@ package net.p2pci.server;
 import java.io.PrintWriter;
 import java.net.InetAddress;
 import java.net.UnknownHostException;
+import java.time.Duration;
 import org.apache.commons.cli.CommandLine;
 import org.apache.commons.cli.DefaultParser;
 import org.apache.commons.cli.HelpFormatter;
@@ -10,6 +11,7 @@ import org.apache.commons.cli.Option;
 import org.apache.commons.cli.Options;
 import org.apache.commons.cli.ParseException;
 import org.apache.logging.log4j.Level;
+import net.p2pci.protocol.Limits;
 import net.p2pci.protocol.Protocol;
 
 /** The command line of {@code ci-server}, parsed and checked into a {@link ServerConfig}. */
@@ -34,6 +36,34 @@ record ServerOptions(ServerConfig config, Level logLevel, boolean help, boolean 
                     .build())
             .addOption(Option.builder().longOpt("log-level").hasArg().argName("LEVEL")
                     .desc("ERROR, WARN, INFO (default) or DEBUG; DEBUG also logs every LOOKUP and LIST").build())
+            .addOption(Option.builder().longOpt("max-line-bytes").hasArg().argName("BYTES")
+                    .desc("longest request line accepted (default " + Limits.DEFAULT_MAX_LINE_BYTES + ")").build())
+            .addOption(Option.builder().longOpt("max-headers").hasArg().argName("COUNT")
+                    .desc("most header lines in one request (default " + Limits.DEFAULT_MAX_HEADER_COUNT + ")").build())
+            .addOption(Option.builder().longOpt("request-timeout").hasArg().argName("SECONDS")
+                    .desc("time a started request has to complete; idle connections stay open (default "
+                            + ServerConfig.DEFAULT_REQUEST_TIMEOUT.toSeconds() + ")").build())
+            .addOption(Option.builder().longOpt("max-connections").hasArg().argName("COUNT")
+                    .desc("most connections open at once (default " + ServerConfig.DEFAULT_MAX_CONNECTIONS + ")").build())
+            .addOption(Option.builder().longOpt("max-connections-per-address").hasArg().argName("COUNT")
+                    .desc("most connections open at once from one address (default "
+                            + ServerConfig.DEFAULT_MAX_CONNECTIONS_PER_ADDRESS + ")").build())
+            .addOption(Option.builder().longOpt("max-records-per-peer").hasArg().argName("COUNT")
+                    .desc("most records one peer may hold; further ADDs get 400 (default "
+                            + ServerConfig.DEFAULT_MAX_RECORDS_PER_PEER + ")").build())
+            .addOption(Option.builder().longOpt("keepalive-idle").hasArg().argName("SECONDS")
+                    .desc("idle time before TCP keepalive probes a connection (default "
+                            + ServerConfig.KeepAlive.DEFAULT.idle().toSeconds() + ")").build())
+            .addOption(Option.builder().longOpt("keepalive-interval").hasArg().argName("SECONDS")
+                    .desc("time between keepalive probes (default "
+                            + ServerConfig.KeepAlive.DEFAULT.interval().toSeconds() + ")").build())
+            .addOption(Option.builder().longOpt("keepalive-probes").hasArg().argName("COUNT")
+                    .desc("unanswered probes before a peer counts as gone (default "
+                            + ServerConfig.KeepAlive.DEFAULT.probes() + "; with the defaults a vanished peer is"
+                            + " dropped within " + ServerConfig.KeepAlive.DEFAULT.detectionTime().toSeconds() + " s)")
+                    .build())
+            .addOption(Option.builder().longOpt("record-source").desc("record each peer under the address its"
+                    + " connection comes from instead of the Host it claims (resists spoofing)").build())
             .addOption(Option.builder("h").longOpt("help").desc("show this help and exit").build())
             .addOption(Option.builder("V").longOpt("version").desc("show the version and exit").build());
 
@@ -61,6 +91,23 @@ record ServerOptions(ServerConfig config, Level logLevel, boolean help, boolean 
             }
             config = config.withJdbcUrl(url);
         }
+        config = config.withLimits(new Limits(
+                        intOption(line, "max-line-bytes", Limits.DEFAULT_MAX_LINE_BYTES, 64),
+                        intOption(line, "max-headers", Limits.DEFAULT_MAX_HEADER_COUNT, 4),
+                        Limits.DEFAULT_MAX_RECORDS))
+                .withRequestTimeout(secondsOption(line, "request-timeout", ServerConfig.DEFAULT_REQUEST_TIMEOUT))
+                .withMaxConnections(intOption(line, "max-connections", ServerConfig.DEFAULT_MAX_CONNECTIONS, 1),
+                        intOption(line, "max-connections-per-address",
+                                ServerConfig.DEFAULT_MAX_CONNECTIONS_PER_ADDRESS, 1))
+                .withMaxRecordsPerPeer(intOption(line, "max-records-per-peer",
+                        ServerConfig.DEFAULT_MAX_RECORDS_PER_PEER, 0))
+                .withKeepAlive(new ServerConfig.KeepAlive(
+                        Duration.ofSeconds(intOption(line, "keepalive-idle",
+                                (int) ServerConfig.KeepAlive.DEFAULT.idle().toSeconds(), 1)),
+                        Duration.ofSeconds(intOption(line, "keepalive-interval",
+                                (int) ServerConfig.KeepAlive.DEFAULT.interval().toSeconds(), 1)),
+                        intOption(line, "keepalive-probes", ServerConfig.KeepAlive.DEFAULT.probes(), 1)))
+                .withRecordSourceAddress(line.hasOption("record-source"));
         Level level = Level.INFO;
         if (line.hasOption("log-level")) {
             level = Level.toLevel(line.getOptionValue("log-level"), null);
@@ -83,6 +130,39 @@ record ServerOptions(ServerConfig config, Level logLevel, boolean help, boolean 
         throw new UsageException("--port takes a number from 0 to 65535, not: " + text);
     }
 
+    private static int intOption(CommandLine line, String name, int defaultValue, int minimum) throws UsageException {
+        if (!line.hasOption(name)) {
+            return defaultValue;
+        }
+        String text = line.getOptionValue(name);
+        try {
+            int value = Integer.parseInt(text);
+            if (value >= minimum) {
+                return value;
+            }
+        } catch (NumberFormatException e) {
+            // falls through to the one message below
+        }
+        throw new UsageException("--" + name + " takes a whole number of at least " + minimum + ", not: " + text);
+    }
+
+    /** A duration in seconds, fractions allowed ("0.5"), at least a millisecond. */
+    private static Duration secondsOption(CommandLine line, String name, Duration defaultValue) throws UsageException {
+        if (!line.hasOption(name)) {
+            return defaultValue;
+        }
+        String text = line.getOptionValue(name);
+        try {
+            double seconds = Double.parseDouble(text);
+            if (seconds >= 0.001 && seconds <= 86_400) {
+                return Duration.ofMillis(Math.round(seconds * 1000));
+            }
+        } catch (NumberFormatException e) {
+            // falls through to the one message below
+        }
+        throw new UsageException("--" + name + " takes seconds from 0.001 to 86400, not: " + text);
+    }
+
     private static InetAddress parseAddress(String text) throws UsageException {
         try {
             return InetAddress.getByName(text);
@@ -99,7 +179,7 @@ record ServerOptions(ServerConfig config, Level logLevel, boolean help, boolean 
 
     static void printHelp(PrintWriter out) {
         HelpFormatter formatter = new HelpFormatter();
-        formatter.printHelp(out, 100, "ci-server [--port PORT] [--bind ADDRESS] [--db JDBC_URL] [--log-level LEVEL]",
+        formatter.printHelp(out, 100, "ci-server [--port PORT] [--bind ADDRESS] [--db JDBC_URL] [--log-level LEVEL] [limits...]",
                 "\nThe P2P-CI/1.0 central index. Peers keep one connection open while they share RFCs;"
                         + " when a connection ends, however it ends, that peer's records are removed.\n\n",
                 OPTIONS, 2, 4, "\nStop it with SIGTERM or Ctrl-C; it closes every connection and exits 0.", false);

@@ -12,6 +12,8 @@ import org.junit.jupiter.api.io.TempDir;
 
 /** The index store on a real H2 database, a fresh one for each test. */
 class IndexStoreTest {
+    private static final int MANY = 1000;
+
     private IndexStore store = IndexStore.open(ServerConfig.newInMemoryDatabaseUrl());
 
     @AfterEach
@@ -23,9 +25,9 @@ class IndexStoreTest {
     void recordsAreListedWithTheirPeerInRegistrationOrder() {
         store.registerPeer(1, "a.example", 5678, "127.0.0.1");
         store.registerPeer(2, "b.example", 6789, "127.0.0.2");
-        store.addRecord(1, 2616, "HTTP/1.1");
-        store.addRecord(2, 791, "Internet Protocol");
-        store.addRecord(1, 791, "Internet Protocol");
+        store.addRecord(1, 2616, "HTTP/1.1", MANY);
+        store.addRecord(2, 791, "Internet Protocol", MANY);
+        store.addRecord(1, 791, "Internet Protocol", MANY);
 
         assertThat(store.listAll()).containsExactly(
                 new RfcRecord(2616, "HTTP/1.1", "a.example", 5678),
@@ -39,9 +41,9 @@ class IndexStoreTest {
     void removingAPeerRemovesAllItsRecordsAndSaysHowMany() {
         store.registerPeer(1, "a.example", 5678, "127.0.0.1");
         store.registerPeer(2, "b.example", 6789, "127.0.0.1");
-        store.addRecord(1, 1, "One");
-        store.addRecord(1, 2, "Two");
-        store.addRecord(2, 1, "One");
+        store.addRecord(1, 1, "One", MANY);
+        store.addRecord(1, 2, "Two", MANY);
+        store.addRecord(2, 1, "One", MANY);
 
         assertThat(store.removePeer(1)).contains(2);
         assertThat(store.removePeer(1)).isEmpty();
@@ -52,14 +54,39 @@ class IndexStoreTest {
     @Test
     void registeringATakenHostAndPortReplacesTheStaleRegistration() {
         store.registerPeer(1, "a.example", 5678, "127.0.0.1");
-        store.addRecord(1, 1, "One");
-        store.addRecord(1, 2, "Two");
+        store.addRecord(1, 1, "One", MANY);
+        store.addRecord(1, 2, "Two", MANY);
 
         IndexStore.Registration registration = store.registerPeer(2, "a.example", 5678, "127.0.0.1");
 
-        assertThat(registration).isEqualTo(new IndexStore.Registration(Optional.of(1L), 2));
+        assertThat(registration).isEqualTo(new IndexStore.Registration.Registered(Optional.of(1L), 2));
         assertThat(store.listAll()).isEmpty();
-        assertThatThrownBy(() -> store.addRecord(1, 3, "Three")).isInstanceOf(PeerGoneException.class);
+        assertThatThrownBy(() -> store.addRecord(1, 3, "Three", MANY)).isInstanceOf(PeerGoneException.class);
+    }
+
+    @Test
+    void takeoverFromAnotherSourceAddressIsRefusedAndChangesNothing() {
+        store.registerPeer(1, "a.example", 5678, "127.0.0.1");
+        store.addRecord(1, 1, "One", MANY);
+
+        IndexStore.Registration registration = store.registerPeer(2, "a.example", 5678, "127.0.0.2");
+
+        assertThat(registration).isEqualTo(new IndexStore.Registration.Refused("127.0.0.1"));
+        assertThat(store.listAll()).containsExactly(new RfcRecord(1, "One", "a.example", 5678));
+        assertThat(store.peerCount()).isEqualTo(1);
+    }
+
+    @Test
+    void recordsPerPeerStopAtTheLimitWhileReAddsStillUpdate() {
+        store.registerPeer(1, "a.example", 5678, "127.0.0.1");
+
+        assertThat(store.addRecord(1, 1, "One", 2)).isTrue();
+        assertThat(store.addRecord(1, 2, "Two", 2)).isTrue();
+        assertThat(store.addRecord(1, 3, "Three", 2)).isFalse();
+        assertThat(store.addRecord(1, 2, "Two, renamed", 2)).isTrue();
+
+        assertThat(store.listAll()).containsExactly(new RfcRecord(1, "One", "a.example", 5678),
+                new RfcRecord(2, "Two, renamed", "a.example", 5678));
     }
 
     @Test
@@ -67,7 +94,7 @@ class IndexStoreTest {
         store.registerPeer(1, "a.example", 5678, "127.0.0.1");
         String hostile = "x'); DROP TABLE peer; --";
 
-        store.addRecord(1, 1, hostile);
+        store.addRecord(1, 1, hostile, MANY);
 
         assertThat(store.lookup(1)).containsExactly(new RfcRecord(1, hostile, "a.example", 5678));
     }
@@ -77,7 +104,7 @@ class IndexStoreTest {
         String url = "jdbc:h2:file:" + directory.resolve("index");
         try (IndexStore first = IndexStore.open(url)) {
             first.registerPeer(1, "a.example", 5678, "127.0.0.1");
-            first.addRecord(1, 1, "One");
+            first.addRecord(1, 1, "One", MANY);
             assertThat(first.listAll()).hasSize(1);
         }
 

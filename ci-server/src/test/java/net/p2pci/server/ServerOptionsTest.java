@@ -32,6 +32,24 @@ class ServerOptionsTest {
         assertThat(options.logLevel()).isEqualTo(Level.DEBUG);
     }
 
+    @Test
+    void limitOptionsAreApplied() throws Exception {
+        ServerOptions options = ServerOptions.parse(new String[] {
+                "--max-line-bytes", "256", "--max-headers", "8", "--request-timeout", "0.5",
+                "--max-connections", "30", "--max-connections-per-address", "3", "--max-records-per-peer", "7",
+                "--keepalive-idle", "2", "--keepalive-interval", "1", "--keepalive-probes", "3", "--record-source"});
+
+        ServerConfig config = options.config();
+        assertThat(config.limits().maxLineBytes()).isEqualTo(256);
+        assertThat(config.limits().maxHeaderCount()).isEqualTo(8);
+        assertThat(config.requestTimeout()).isEqualTo(java.time.Duration.ofMillis(500));
+        assertThat(config.maxConnections()).isEqualTo(30);
+        assertThat(config.maxConnectionsPerAddress()).isEqualTo(3);
+        assertThat(config.maxRecordsPerPeer()).isEqualTo(7);
+        assertThat(config.keepAlive().detectionTime()).isEqualTo(java.time.Duration.ofSeconds(5));
+        assertThat(config.recordSourceAddress()).isTrue();
+    }
+
     @ParameterizedTest
     @CsvSource(delimiter = '|', value = {
             "--port x          | --port takes a number from 0 to 65535, not: x",
@@ -41,7 +59,11 @@ class ServerOptionsTest {
             "--log-level LOUD  | unknown log level: LOUD",
             "--colour          | Unrecognized option: --colour",
             "extra             | unexpected argument: extra",
-            "--port            | Missing argument for option: p"})
+            "--port            | Missing argument for option: p",
+            "--max-line-bytes 10      | --max-line-bytes takes a whole number of at least 64, not: 10",
+            "--max-connections 0      | --max-connections takes a whole number of at least 1, not: 0",
+            "--request-timeout soon   | --request-timeout takes seconds from 0.001 to 86400, not: soon",
+            "--keepalive-probes 0     | --keepalive-probes takes a whole number of at least 1, not: 0"})
     void badOptionsAreRefusedWithOneLine(String commandLine, String message) {
         assertThatThrownBy(() -> ServerOptions.parse(commandLine.split(" ")))
                 .isInstanceOf(ServerOptions.UsageException.class)

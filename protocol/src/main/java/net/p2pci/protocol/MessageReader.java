@@ -181,6 +181,14 @@ public final class MessageReader {
         }
     }
 
+    /**
+     * How many bytes have been read from the stream but not yet consumed: more than zero after a request means
+     * the next one (pipelined) has already begun.
+     */
+    public int bufferedBytes() {
+        return end - start;
+    }
+
     /** The stream after the last message read: the bytes this reader has buffered, then the underlying stream. */
     public InputStream remaining() {
         return new InputStream() {

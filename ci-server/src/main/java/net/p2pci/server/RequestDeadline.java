@@ -1,0 +1,71 @@
+package net.p2pci.server;
+
+import java.io.IOException;
+import java.io.InputStream;
+import java.net.Socket;
+import java.net.SocketTimeoutException;
+import java.time.Duration;
+
+/**
+ * The socket's input with the request timeout applied: while the connection is idle between requests a read may
+ * wait indefinitely (an idle connection is a live registration), but once a request's first byte has arrived the
+ * rest must arrive before the deadline, so a client dripping bytes cannot hold a thread and its buffer forever.
+ *
+ * <p>Confined to the connection's thread.
+ */
+final class RequestDeadline extends InputStream {
+    /** Thrown when a started request did not complete in time. */
+    static final class RequestTimeoutException extends SocketTimeoutException {
+        RequestTimeoutException(Duration timeout) {
+            super("request not complete within " + timeout.toMillis() + " ms");
+        }
+    }
+
+    private final Socket socket;
+    private final InputStream in;
+    private final Duration timeout;
+    /** When the current request must be complete, in System.nanoTime() terms; 0 while idle. */
+    private long deadline;
+
+    RequestDeadline(Socket socket, Duration timeout) throws IOException {
+        this.socket = socket;
+        this.in = socket.getInputStream();
+        this.timeout = timeout;
+    }
+
+    @Override
+    public int read() throws IOException {
+        byte[] one = new byte[1];
+        return read(one, 0, 1) < 0 ? -1 : one[0] & 0xff;
+    }
+
+    @Override
+    public int read(byte[] buffer, int offset, int length) throws IOException {
+        if (deadline == 0) {
+            socket.setSoTimeout(0);
+            int read = in.read(buffer, offset, length);
+            if (read > 0) {
+                deadline = System.nanoTime() + timeout.toNanos();
+            }
+            return read;
+        }
+        long left = deadline - System.nanoTime();
+        if (left <= 0) {
+            throw new RequestTimeoutException(timeout);
+        }
+        socket.setSoTimeout((int) Math.max(1, Math.min(Integer.MAX_VALUE, Duration.ofNanos(left).toMillis())));
+        try {
+            return in.read(buffer, offset, length);
+        } catch (SocketTimeoutException e) {
+            throw new RequestTimeoutException(timeout);
+        }
+    }
+
+    /**
+     * Marks the end of a request. When the next request has already begun (its bytes are buffered), its clock
+     * starts now; otherwise the connection is idle.
+     */
+    void requestComplete(boolean nextRequestBegun) {
+        deadline = nextRequestBegun ? System.nanoTime() + timeout.toNanos() : 0;
+    }
+}

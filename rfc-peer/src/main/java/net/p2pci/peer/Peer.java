@@ -1,0 +1,110 @@
+package net.p2pci.peer;
+
+import java.io.IOException;
+import java.net.BindException;
+import java.net.ConnectException;
+import java.net.InetSocketAddress;
+import java.net.SocketTimeoutException;
+import java.net.UnknownHostException;
+import java.util.Objects;
+import java.util.concurrent.atomic.AtomicBoolean;
+import net.p2pci.peer.download.Downloader;
+import net.p2pci.peer.index.IndexClient;
+import net.p2pci.peer.library.RfcLibrary;
+import net.p2pci.peer.library.RfcLibrary.ScanReport;
+import net.p2pci.peer.upload.UploadServer;
+
+/**
+ * A running peer's parts: its library, its upload server (already listening), its connection to the index server
+ * and its downloader. Closing it leaves the index and stops the upload server.
+ *
+ * <p>Thread-safe: the parts are; {@link #close()} may be called from any thread, more than once (the shutdown hook
+ * and the main thread may both call it).
+ */
+public final class Peer implements AutoCloseable {
+    private final RfcLibrary library;
+    private final ScanReport initialScan;
+    private final UploadServer uploadServer;
+    private final IndexClient index;
+    private final Downloader downloader;
+    private final AtomicBoolean closed = new AtomicBoolean();
+
+    private Peer(RfcLibrary library, ScanReport initialScan, UploadServer uploadServer, IndexClient index) {
+        this.library = library;
+        this.initialScan = initialScan;
+        this.uploadServer = uploadServer;
+        this.index = index;
+        this.downloader = new Downloader(library, OperatingSystem.description());
+    }
+
+    /**
+     * Reads the directory, starts the upload server and connects to the index server, in that order, so that the
+     * peer can serve before anyone learns of it. Nothing is registered yet.
+     *
+     * @throws IOException with a one-line message saying which step failed and why
+     */
+    public static Peer start(PeerOptions options) throws IOException {
+        Objects.requireNonNull(options, "options");
+        RfcLibrary library = RfcLibrary.open(options.directory());
+        ScanReport scan;
+        try {
+            scan = library.scan();
+        } catch (IOException e) {
+            throw new IOException("cannot read " + options.directory() + ": " + e.getMessage(), e);
+        }
+        UploadServer uploadServer;
+        try {
+            // Every interface, so that the peer is reachable at whatever address it registers under.
+            uploadServer = UploadServer.start(new InetSocketAddress(options.uploadPort()), library,
+                    OperatingSystem.description());
+        } catch (BindException e) {
+            throw new IOException("cannot listen on upload port " + options.uploadPort() + ": " + e.getMessage(), e);
+        }
+        try {
+            IndexClient index = IndexClient.connect(options.server(), options.host(), uploadServer.port());
+            return new Peer(library, scan, uploadServer, index);
+        } catch (IOException | RuntimeException e) {
+            uploadServer.close();
+            throw new IOException("cannot connect to the index server " + options.server() + ": " + reason(e), e);
+        }
+    }
+
+    private static String reason(Exception failure) {
+        return switch (failure) {
+            case UnknownHostException e -> "unknown host";
+            case ConnectException e -> Objects.requireNonNullElse(e.getMessage(), "connection refused");
+            case SocketTimeoutException e -> "no answer within " + IndexClient.CONNECT_TIMEOUT.toSeconds() + " s";
+            default -> Objects.requireNonNullElse(failure.getMessage(), failure.getClass().getSimpleName());
+        };
+    }
+
+    public RfcLibrary library() {
+        return library;
+    }
+
+    /** What the directory held at start-up, for the initial registration. */
+    public ScanReport initialScan() {
+        return initialScan;
+    }
+
+    public UploadServer uploadServer() {
+        return uploadServer;
+    }
+
+    public IndexClient index() {
+        return index;
+    }
+
+    public Downloader downloader() {
+        return downloader;
+    }
+
+    /** Leaves the index first (its records of this peer vanish), then stops serving. */
+    @Override
+    public void close() {
+        if (closed.compareAndSet(false, true)) {
+            index.close();
+            uploadServer.close();
+        }
+    }
+}

@@ -1,0 +1,170 @@
+package net.p2pci.peer;
+
+import java.io.PrintWriter;
+import java.io.StringWriter;
+import java.nio.file.Files;
+import java.nio.file.InvalidPathException;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Objects;
+import java.util.Optional;
+import java.util.OptionalInt;
+import net.p2pci.peer.cli.CommandProcessor;
+import net.p2pci.protocol.Protocol;
+import net.p2pci.protocol.WireText;
+import org.apache.commons.cli.CommandLine;
+import org.apache.commons.cli.DefaultParser;
+import org.apache.commons.cli.HelpFormatter;
+import org.apache.commons.cli.MissingArgumentException;
+import org.apache.commons.cli.Option;
+import org.apache.commons.cli.Options;
+import org.apache.commons.cli.ParseException;
+
+/**
+ * The peer's command-line options, checked: what {@code rfc-peer --server HOST[:PORT] --dir DIR ...} asked for.
+ *
+ * @param server     the index server
+ * @param directory  the existing directory whose RFC files are shared and into which downloads go
+ * @param uploadPort the upload server's port; 0 takes any free port
+ * @param host       the host name to register under, if not the local address of the index connection
+ * @param commands   the {@code --exec} commands, in order; empty to read commands from stdin
+ */
+public record PeerOptions(HostAndPort server, Path directory, int uploadPort, Optional<String> host,
+                          List<String> commands) implements Invocation {
+    public static final String USAGE = "rfc-peer --server HOST[:PORT] --dir DIR [--upload-port N] [--host NAME]"
+            + " [--exec CMD]...";
+
+    /** Columns of the --help text. */
+    private static final int HELP_WIDTH = 100;
+    private static final int HIGHEST_PORT = 65_535;
+
+    private static final Option SERVER = Option.builder("s").longOpt("server").hasArg().argName("HOST[:PORT]")
+            .desc("the index server to register with (port " + Protocol.DEFAULT_SERVER_PORT + " if not given)").build();
+    private static final Option DIR = Option.builder("d").longOpt("dir").hasArg().argName("DIR")
+            .desc("the directory whose RFC files (rfcN.txt) are shared, and where downloads are saved").build();
+    private static final Option UPLOAD_PORT = Option.builder("p").longOpt("upload-port").hasArg().argName("N")
+            .desc("the upload server's port (default 0: any free port)").build();
+    private static final Option HOST = Option.builder().longOpt("host").hasArg().argName("NAME")
+            .desc("the host name other peers download from (default: this machine's address on its connection"
+                    + " to the index server)").build();
+    private static final Option EXEC = Option.builder("e").longOpt("exec").hasArg().argName("CMD")
+            .desc("run CMD after start-up, then leave; repeat to run several in order").build();
+    private static final Option HELP = Option.builder("h").longOpt("help").desc("show this help and exit").build();
+    private static final Option VERSION = Option.builder("V").longOpt("version").desc("show the version and exit")
+            .build();
+    private static final Options OPTIONS = new Options()
+            .addOption(SERVER).addOption(DIR).addOption(UPLOAD_PORT).addOption(HOST).addOption(EXEC)
+            .addOption(HELP).addOption(VERSION);
+
+    public PeerOptions {
+        Objects.requireNonNull(server, "server");
+        Objects.requireNonNull(directory, "directory");
+        Objects.requireNonNull(host, "host");
+        commands = List.copyOf(commands);
+    }
+
+    /** Options that cannot be run; the message is the one-line error. */
+    public static final class BadOptionsException extends Exception {
+        public BadOptionsException(String message) {
+            super(message, null, false, false);
+        }
+    }
+
+    /**
+     * Parses and checks the arguments: required options present, numbers in range, the directory existing.
+     *
+     * @throws BadOptionsException with a one-line message naming the offending option
+     */
+    public static Invocation parse(String... args) throws BadOptionsException {
+        CommandLine line;
+        try {
+            line = DefaultParser.builder().build().parse(OPTIONS, args);
+        } catch (MissingArgumentException e) {
+            throw new BadOptionsException("--" + e.getOption().getLongOpt() + " needs a value: "
+                    + e.getOption().getArgName());
+        } catch (ParseException e) {
+            throw new BadOptionsException(e.getMessage());
+        }
+        if (line.hasOption(HELP)) {
+            return new Invocation.ShowHelp();
+        }
+        if (line.hasOption(VERSION)) {
+            return new Invocation.ShowVersion();
+        }
+        if (!line.getArgList().isEmpty()) {
+            throw new BadOptionsException("unexpected argument: " + WireText.forLog(line.getArgList().getFirst()));
+        }
+        for (Option option : List.of(SERVER, DIR, UPLOAD_PORT, HOST)) {
+            String[] values = line.getOptionValues(option);
+            if (values != null && values.length > 1) {
+                throw new BadOptionsException("--" + option.getLongOpt() + " given more than once");
+            }
+        }
+        String server = required(line, SERVER);
+        String dir = required(line, DIR);
+
+        HostAndPort serverAddress;
+        try {
+            serverAddress = HostAndPort.parse(server, OptionalInt.of(Protocol.DEFAULT_SERVER_PORT));
+        } catch (IllegalArgumentException e) {
+            throw new BadOptionsException("--server: " + e.getMessage());
+        }
+        Path directory;
+        try {
+            directory = Path.of(dir);
+        } catch (InvalidPathException e) {
+            throw new BadOptionsException("--dir: not a path: " + WireText.forLog(dir));
+        }
+        if (!Files.isDirectory(directory)) {
+            throw new BadOptionsException("--dir: not a directory: " + WireText.forLog(dir));
+        }
+        int uploadPort = uploadPort(line.getOptionValue(UPLOAD_PORT, "0"));
+        Optional<String> host = Optional.ofNullable(line.getOptionValue(HOST));
+        if (host.isPresent() && !WireText.isToken(host.get())) {
+            throw new BadOptionsException("--host: must be one word without spaces: " + WireText.forLog(host.get()));
+        }
+        String[] commands = line.getOptionValues(EXEC);
+        return new PeerOptions(serverAddress, directory, uploadPort, host,
+                commands == null ? List.of() : List.of(commands));
+    }
+
+    private static String required(CommandLine line, Option option) throws BadOptionsException {
+        String value = line.getOptionValue(option);
+        if (value == null || value.isBlank()) {
+            throw new BadOptionsException("missing --" + option.getLongOpt() + " " + option.getArgName());
+        }
+        return value;
+    }
+
+    private static int uploadPort(String text) throws BadOptionsException {
+        if (text.isEmpty() || text.length() > 5 || !text.chars().allMatch(c -> c >= '0' && c <= '9')
+                || Integer.parseInt(text) > HIGHEST_PORT) {
+            throw new BadOptionsException("--upload-port: not a number from 0 to " + HIGHEST_PORT + ": "
+                    + WireText.forLog(text));
+        }
+        return Integer.parseInt(text);
+    }
+
+    /** The text {@code --help} prints: usage, options, the commands and their output, exit statuses. */
+    public static String helpText() {
+        StringWriter text = new StringWriter();
+        PrintWriter out = new PrintWriter(text);
+        HelpFormatter formatter = HelpFormatter.builder().get();
+        formatter.printHelp(out, HELP_WIDTH, USAGE,
+                "Shares the RFC files of DIR through a P2P-CI/1.0 index server and downloads other peers' RFCs."
+                        + " At start-up it registers every RFC file of DIR, printing for each"
+                        + " '[Peer] Registering RFC <n>: <title>' and the server's response.\n\n",
+                OPTIONS, 2, 4, "", false);
+        out.println();
+        out.println("Without --exec the peer reads commands from stdin: an interactive shell with line editing");
+        out.println("and history on a terminal, otherwise a script, one command a line.");
+        out.println();
+        out.print(CommandProcessor.HELP);
+        out.println();
+        out.println("Exit status: 0 when done; 1 when the peer could not start, or a command of --exec or of");
+        out.println("a script failed; 2 for bad options. Diagnostics go to stderr; run with");
+        out.println("java -Dp2pci.log.level=info -jar rfc-peer.jar ... to also log each upload served.");
+        out.flush();
+        return text.toString();
+    }
+}

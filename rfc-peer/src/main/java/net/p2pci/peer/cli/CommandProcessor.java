@@ -1,0 +1,297 @@
+package net.p2pci.peer.cli;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Objects;
+import java.util.Optional;
+import net.p2pci.peer.HostAndPort;
+import net.p2pci.peer.download.Download;
+import net.p2pci.peer.download.DownloadException;
+import net.p2pci.peer.download.Downloader;
+import net.p2pci.peer.index.IndexClient;
+import net.p2pci.peer.index.IndexExchange;
+import net.p2pci.peer.library.RfcFileName;
+import net.p2pci.peer.library.RfcLibrary;
+import net.p2pci.peer.library.RfcLibrary.RfcFile;
+import net.p2pci.peer.library.RfcLibrary.ScanReport;
+import net.p2pci.peer.library.RfcLibrary.SkippedFile;
+import net.p2pci.peer.library.RfcTitleReader;
+import net.p2pci.protocol.GetRequest;
+import net.p2pci.protocol.IndexResponse;
+import net.p2pci.protocol.RfcRecord;
+import net.p2pci.protocol.Status;
+import net.p2pci.protocol.WireText;
+import org.apache.logging.log4j.LogManager;
+import org.apache.logging.log4j.Logger;
+
+/**
+ * Runs the peer's commands, one line at a time, over its library, index connection and downloader, and prints what
+ * happened to the transcript. It is the same for the interactive shell, a piped script and {@code --exec}.
+ *
+ * <p>Not thread-safe: one thread feeds it lines.
+ */
+public final class CommandProcessor {
+    private static final Logger LOG = LogManager.getLogger(CommandProcessor.class);
+
+    /** The help, which also documents the output: scripts and the README rely on its form. */
+    public static final String HELP = """
+            Commands (command words in any case; one per line in a script):
+              ADD <n> [title]       register RFC n, whose file (rfcN.txt) must be in DIR;
+                                    the title defaults to the one read from the file
+              LOOKUP <n> [title]    ask the index server which peers hold RFC n
+              LIST                  ask the index server for every record
+              GET <n> [host:port]   download RFC n from a holder found by LOOKUP (trying the next
+                                    holder if one fails) or from the one given, then ADD it
+              HELP                  show this help
+              QUIT                  leave the index (its records of this peer vanish) and stop
+            Output: each request sent and response received, in wire format with CRLF shown as a
+            line break, then one summary line:
+              [Peer] ADD RFC <n>: registered
+              [Peer] LOOKUP RFC <n>: <k> holder(s) | no holder
+              [Peer] LIST: <k> record(s)
+              [Peer] Downloading RFC <n> from <host:port>          (before each GET request)
+              [Peer] GET RFC <n>: <bytes> bytes in <ms> ms (<rate> MB/s or kB/s), saved as rfc<n>.txt
+              [Peer] GET RFC <n> from <host:port> failed: <reason>  (the next holder is tried)
+            A GET then registers the RFC as at start-up: [Peer] Registering RFC <n>: <title>,
+            followed by the server's response. A command that fails prints one line,
+            [Peer] Error: <reason>, and the peer goes on.
+            """;
+
+    /** Bytes per megabyte and kilobyte in the printed transfer rate (decimal, as network rates are given). */
+    private static final double BYTES_PER_MEGABYTE = 1_000_000.0;
+    private static final double BYTES_PER_KILOBYTE = 1_000.0;
+
+    private final RfcLibrary library;
+    private final IndexClient index;
+    private final Downloader downloader;
+    private final Transcript transcript;
+
+    /** What running one command came to. */
+    public enum Outcome {
+        SUCCEEDED, FAILED, QUIT
+    }
+
+    public CommandProcessor(RfcLibrary library, IndexClient index, Downloader downloader, Transcript transcript) {
+        this.library = Objects.requireNonNull(library, "library");
+        this.index = Objects.requireNonNull(index, "index");
+        this.downloader = Objects.requireNonNull(downloader, "downloader");
+        this.transcript = Objects.requireNonNull(transcript, "transcript");
+    }
+
+    /**
+     * The start-up registration: one line per skipped directory entry, then for each RFC file
+     * {@code [Peer] Registering RFC n: <title>} and the server's response, then a count.
+     *
+     * @return whether every RFC was registered
+     */
+    public boolean registerLibrary(ScanReport report) {
+        for (SkippedFile skipped : report.skipped()) {
+            transcript.note("Skipping %s: %s", WireText.forLog(skipped.fileName()), skipped.reason());
+        }
+        int registered = 0;
+        for (RfcFile file : report.served()) {
+            try {
+                if (register(file.number(), titleOf(file.number(), file.path()))) {
+                    registered++;
+                }
+            } catch (IOException e) {
+                transcript.error(e.getMessage());
+                break; // the index connection is gone: every further ADD would fail the same way
+            }
+        }
+        int total = report.served().size();
+        transcript.note("Registered %s from %s", registered == total ? count(total, "RFC")
+                : registered + " of " + count(total, "RFC"), library.directory());
+        return registered == total;
+    }
+
+    /** Parses and runs one line; errors are printed, never thrown. */
+    public Outcome execute(String line) {
+        Optional<Command> parsed;
+        try {
+            parsed = CommandParser.parse(line);
+        } catch (CommandSyntaxException e) {
+            transcript.error(e.getMessage());
+            return Outcome.FAILED;
+        }
+        if (parsed.isEmpty()) {
+            return Outcome.SUCCEEDED;
+        }
+        try {
+            return switch (parsed.get()) {
+                case Command.Add add -> add(add);
+                case Command.Lookup lookup -> lookup(lookup);
+                case Command.ListAll list -> list();
+                case Command.Get get -> get(get);
+                case Command.Help help -> {
+                    transcript.text(HELP);
+                    yield Outcome.SUCCEEDED;
+                }
+                case Command.Quit quit -> Outcome.QUIT;
+            };
+        } catch (IOException e) {
+            transcript.error(e.getMessage());
+            return Outcome.FAILED;
+        } catch (RuntimeException e) {
+            LOG.error("Command failed: {}", WireText.forLog(line), e);
+            transcript.error("internal error: " + e);
+            return Outcome.FAILED;
+        }
+    }
+
+    private Outcome add(Command.Add add) throws IOException {
+        int number = add.rfcNumber();
+        library.scan(); // the user may have put the file there since start-up
+        Optional<Path> file = library.find(number);
+        if (file.isEmpty()) {
+            transcript.error("RFC " + number + " is not in " + library.directory() + " (expected a file such as "
+                    + RfcFileName.canonical(number) + ")");
+            return Outcome.FAILED;
+        }
+        String title = add.title().orElseGet(() -> titleOf(number, file.get()));
+        IndexExchange exchange = index.add(number, title);
+        print(exchange);
+        if (exchange.response().status() != Status.OK_200) {
+            transcript.error("ADD RFC " + number + ": the server answered " + exchange.response().status());
+            return Outcome.FAILED;
+        }
+        transcript.note("ADD RFC %d: registered", number);
+        return Outcome.SUCCEEDED;
+    }
+
+    private Outcome lookup(Command.Lookup lookup) throws IOException {
+        IndexExchange exchange = index.lookup(lookup.rfcNumber(), lookup.title());
+        print(exchange);
+        IndexResponse response = exchange.response();
+        return switch (response.status()) {
+            case OK_200 -> {
+                transcript.note("LOOKUP RFC %d: %s", lookup.rfcNumber(), count(response.records().size(), "holder"));
+                yield Outcome.SUCCEEDED;
+            }
+            case NOT_FOUND_404 -> {
+                transcript.note("LOOKUP RFC %d: no holder", lookup.rfcNumber());
+                yield Outcome.SUCCEEDED;
+            }
+            default -> {
+                transcript.error("LOOKUP RFC " + lookup.rfcNumber() + ": the server answered " + response.status());
+                yield Outcome.FAILED;
+            }
+        };
+    }
+
+    private Outcome list() throws IOException {
+        IndexExchange exchange = index.list();
+        print(exchange);
+        IndexResponse response = exchange.response();
+        if (response.status() != Status.OK_200) {
+            transcript.error("LIST: the server answered " + response.status());
+            return Outcome.FAILED;
+        }
+        transcript.note("LIST: %s", count(response.records().size(), "record"));
+        return Outcome.SUCCEEDED;
+    }
+
+    private Outcome get(Command.Get get) throws IOException {
+        int number = get.rfcNumber();
+        Optional<Path> existing = library.find(number).filter(Files::exists);
+        if (existing.isPresent()) {
+            transcript.error("RFC " + number + " is already here as " + existing.get().getFileName());
+            return Outcome.FAILED;
+        }
+        Map<HostAndPort, String> holders = new LinkedHashMap<>();
+        if (get.holder().isPresent()) {
+            holders.put(get.holder().get(), null);
+        } else {
+            IndexResponse answer = index.lookup(number, Optional.empty()).response();
+            if (answer.status() != Status.OK_200 && answer.status() != Status.NOT_FOUND_404) {
+                transcript.error("GET RFC " + number + ": LOOKUP answered " + answer.status());
+                return Outcome.FAILED;
+            }
+            for (RfcRecord record : answer.records()) {
+                HostAndPort holder = new HostAndPort(record.host(), record.port());
+                if (!holder.equals(index.self())) {
+                    holders.putIfAbsent(holder, record.title());
+                }
+            }
+            if (holders.isEmpty()) {
+                transcript.error("GET RFC " + number + ": no other peer holds it");
+                return Outcome.FAILED;
+            }
+        }
+
+        List<HostAndPort> candidates = new ArrayList<>(holders.keySet());
+        for (HostAndPort holder : candidates) {
+            transcript.note("Downloading RFC %d from %s", number, holder);
+            GetRequest request = downloader.requestFor(number, holder);
+            transcript.message(request);
+            Download download;
+            try {
+                download = downloader.download(holder, request);
+            } catch (DownloadException e) {
+                e.head().ifPresent(transcript::message);
+                transcript.note("GET RFC %d from %s failed: %s", number, holder, e.getMessage());
+                continue;
+            }
+            transcript.message(download.head());
+            transcript.note("GET RFC %d: %d bytes in %s, saved as %s", number, download.bytes(),
+                    timeAndRate(download.bytes(), download.elapsed()), download.file().getFileName());
+            String title = Optional.ofNullable(holders.get(holder))
+                    .orElseGet(() -> titleOf(number, download.file()));
+            return register(number, title) ? Outcome.SUCCEEDED : Outcome.FAILED;
+        }
+        transcript.error("GET RFC " + number + ": no holder could send it (tried " + count(candidates.size(), "holder")
+                + ")");
+        return Outcome.FAILED;
+    }
+
+    /** ADDs one RFC as at start-up: a line naming it, then the server's response. */
+    private boolean register(int number, String title) throws IOException {
+        transcript.note("Registering RFC %d: %s", number, title);
+        IndexExchange exchange = index.add(number, title);
+        transcript.message(exchange.response());
+        if (exchange.response().status() != Status.OK_200) {
+            transcript.error("ADD RFC " + number + ": the server answered " + exchange.response().status());
+            return false;
+        }
+        return true;
+    }
+
+    /** The title read from the file, or {@code RFC n} when it has none (or cannot be read). */
+    private static String titleOf(int number, Path file) {
+        try {
+            Optional<String> title = RfcTitleReader.readTitle(file).filter(WireText::isFieldText);
+            if (title.isPresent()) {
+                return title.get();
+            }
+        } catch (IOException e) {
+            LOG.warn("Could not read the title of {}: {}", file, e.toString());
+        }
+        return RfcTitleReader.fallbackTitle(number);
+    }
+
+    private void print(IndexExchange exchange) {
+        transcript.message(exchange.request());
+        transcript.message(exchange.response());
+    }
+
+    private static String timeAndRate(long bytes, Duration elapsed) {
+        double seconds = Math.max(elapsed.toNanos(), 1) / 1e9;
+        double bytesPerSecond = bytes / seconds;
+        // Small RFCs arrive at well under a megabyte a second; "0.0 MB/s" would say nothing.
+        String rate = bytesPerSecond >= BYTES_PER_MEGABYTE
+                ? String.format(Locale.ROOT, "%.1f MB/s", bytesPerSecond / BYTES_PER_MEGABYTE)
+                : String.format(Locale.ROOT, "%.1f kB/s", bytesPerSecond / BYTES_PER_KILOBYTE);
+        return elapsed.toMillis() + " ms (" + rate + ")";
+    }
+
+    private static String count(int count, String noun) {
+        return count + " " + noun + (count == 1 ? "" : "s");
+    }
+}

@@ -1,0 +1,220 @@
+package net.p2pci.peer.download;
+
+import java.io.EOFException;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.OutputStream;
+import java.net.ConnectException;
+import java.net.NoRouteToHostException;
+import java.net.Socket;
+import java.net.SocketTimeoutException;
+import java.net.UnknownHostException;
+import java.nio.ByteBuffer;
+import java.nio.channels.FileChannel;
+import java.nio.file.FileAlreadyExistsException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
+import java.nio.file.attribute.FileTime;
+import java.time.DateTimeException;
+import java.time.Duration;
+import java.util.Objects;
+import java.util.Optional;
+import java.util.OptionalLong;
+import net.p2pci.peer.HostAndPort;
+import net.p2pci.peer.library.RfcFileName;
+import net.p2pci.peer.library.RfcLibrary;
+import net.p2pci.protocol.FileResponse;
+import net.p2pci.protocol.GetRequest;
+import net.p2pci.protocol.MessageReader;
+import net.p2pci.protocol.MessageWriter;
+import net.p2pci.protocol.ResponseFormatException;
+import net.p2pci.protocol.Status;
+import net.p2pci.protocol.WireDates;
+import net.p2pci.protocol.WireText;
+import org.apache.logging.log4j.LogManager;
+import org.apache.logging.log4j.Logger;
+
+/**
+ * Fetches an RFC from another peer's upload server into the library, all or nothing: the body streams into a hidden
+ * part file, is checked against Content-Length, forced to disk and renamed into place in one step; on any failure the
+ * part file is deleted.
+ *
+ * <p>Thread-safe: it holds no state between downloads; each one has its own socket and part file.
+ */
+public final class Downloader {
+    private static final Logger LOG = LogManager.getLogger(Downloader.class);
+
+    /** A live holder accepts at once; a dead one must not hold up the fallback to the next holder for long. */
+    public static final Duration CONNECT_TIMEOUT = Duration.ofSeconds(5);
+    /** The longest silence from a holder, before its answer or inside the body, before giving up on it. */
+    public static final Duration READ_TIMEOUT = Duration.ofSeconds(15);
+    /**
+     * After the announced bytes the holder should close; this long is waited for the close, to tell an oversized body
+     * from a holder that is merely slow to hang up (which is accepted: all announced bytes are there).
+     */
+    public static final Duration END_OF_BODY_WAIT = Duration.ofSeconds(1);
+    /**
+     * The largest RFC text is a few megabytes; a larger announced or unannounced body is refused, so that a broken or
+     * hostile holder cannot fill the disk.
+     */
+    public static final long MAX_DOWNLOAD_BYTES = 64L * 1024 * 1024;
+    /** Copy buffer: large enough that a fast loopback transfer takes few system calls, small per download. */
+    private static final int COPY_BUFFER_BYTES = 64 * 1024;
+
+    private final RfcLibrary library;
+    private final String os;
+    private final Duration readTimeout;
+
+    public Downloader(RfcLibrary library, String os) {
+        this(library, os, READ_TIMEOUT);
+    }
+
+    /** With a shorter read timeout, so that tests of silent holders finish quickly. */
+    Downloader(RfcLibrary library, String os, Duration readTimeout) {
+        this.library = Objects.requireNonNull(library, "library");
+        this.os = Objects.requireNonNull(os, "os");
+        this.readTimeout = Objects.requireNonNull(readTimeout, "readTimeout");
+    }
+
+    /** The request sent to {@code holder} for RFC {@code rfcNumber}, for printing before {@link #download}. */
+    public GetRequest requestFor(int rfcNumber, HostAndPort holder) {
+        return new GetRequest(rfcNumber, holder.host(), Optional.of(os));
+    }
+
+    /**
+     * Sends {@code request} to {@code holder} and stores the body as {@code rfcN.txt} in the library's directory.
+     *
+     * @throws DownloadException with a one-line reason when no complete file could be had; no file is left behind
+     */
+    public Download download(HostAndPort holder, GetRequest request) throws DownloadException {
+        int number = request.rfcNumber();
+        long started = System.nanoTime();
+        FileResponse head = null;
+        Path partFile = null;
+        try (Socket socket = new Socket()) {
+            socket.connect(holder.resolve(), (int) CONNECT_TIMEOUT.toMillis());
+            socket.setSoTimeout((int) readTimeout.toMillis());
+            OutputStream out = socket.getOutputStream();
+            out.write(MessageWriter.encode(request));
+            out.flush();
+
+            MessageReader reader = new MessageReader(socket.getInputStream());
+            head = reader.readFileResponseHead();
+            if (head.status() != Status.OK_200) {
+                throw new DownloadException(holder + " answered " + head.status(), head, null);
+            }
+            OptionalLong announced = head.contentLength();
+            if (announced.isPresent() && announced.getAsLong() > MAX_DOWNLOAD_BYTES) {
+                throw new DownloadException(holder + " announced " + announced.getAsLong()
+                        + " bytes, over the limit of " + MAX_DOWNLOAD_BYTES, head, null);
+            }
+
+            partFile = library.createPartFile(number);
+            long received;
+            try (FileChannel file = FileChannel.open(partFile, StandardOpenOption.WRITE)) {
+                received = copyBody(reader.remaining(), file, announced, socket, holder);
+                keepLastModified(partFile, head);
+                file.force(true);
+            }
+            Path target = library.moveIntoPlace(partFile, number);
+            partFile = null;
+            Duration elapsed = Duration.ofNanos(System.nanoTime() - started);
+            LOG.debug("RFC {}: {} bytes from {} in {}", number, received, holder, elapsed);
+            return new Download(number, holder, head, received, elapsed, target);
+        } catch (DownloadException e) {
+            throw e;
+        } catch (IOException e) {
+            throw new DownloadException(reasonFor(e, holder, number), head, e);
+        } finally {
+            deletePartFile(partFile);
+        }
+    }
+
+    /**
+     * Copies the body into {@code file}: exactly the announced bytes, followed by the holder's close; or, without an
+     * announced length, everything up to the close, within {@link #MAX_DOWNLOAD_BYTES}.
+     */
+    private long copyBody(InputStream body, FileChannel file, OptionalLong announced, Socket socket, HostAndPort holder)
+            throws IOException {
+        long limit = announced.orElse(MAX_DOWNLOAD_BYTES);
+        byte[] buffer = new byte[COPY_BUFFER_BYTES];
+        long received = 0;
+        while (received < limit) {
+            int read = body.read(buffer, 0, (int) Math.min(buffer.length, limit - received));
+            if (read < 0) {
+                break;
+            }
+            ByteBuffer chunk = ByteBuffer.wrap(buffer, 0, read);
+            while (chunk.hasRemaining()) {
+                file.write(chunk);
+            }
+            received += read;
+        }
+        if (announced.isPresent()) {
+            if (received < limit) {
+                throw new BadBodyException(holder + " closed the connection after " + received + " of "
+                        + limit + " bytes");
+            }
+            socket.setSoTimeout((int) END_OF_BODY_WAIT.toMillis());
+            try {
+                if (body.read() >= 0) {
+                    throw new BadBodyException(holder + " sent more than the " + limit + " bytes it announced");
+                }
+            } catch (SocketTimeoutException e) {
+                LOG.debug("{} kept the connection open after the body; all announced bytes are here", holder);
+            }
+        } else if (received == limit && body.read() >= 0) {
+            throw new BadBodyException(holder + " sent more than the limit of " + MAX_DOWNLOAD_BYTES + " bytes");
+        }
+        return received;
+    }
+
+    /** Gives the copy the holder's date, as a download tool does, so that the file's age is the document's. */
+    private static void keepLastModified(Path partFile, FileResponse head) {
+        Optional<String> lastModified = head.header(FileResponse.LAST_MODIFIED);
+        if (lastModified.isEmpty()) {
+            return;
+        }
+        try {
+            Files.setLastModifiedTime(partFile, FileTime.from(WireDates.parse(lastModified.get())));
+        } catch (DateTimeException | IOException e) {
+            LOG.debug("Keeping the download's own date; Last-Modified {} not applied: {}",
+                    WireText.forLog(lastModified.get()), e.toString());
+        }
+    }
+
+    private static String reasonFor(IOException failure, HostAndPort holder, int number) {
+        return switch (failure) {
+            case BadBodyException e -> e.getMessage();
+            case UnknownHostException e -> "unknown host " + holder.host();
+            case ConnectException e -> "cannot connect to " + holder + ": " + e.getMessage();
+            case NoRouteToHostException e -> "no route to " + holder;
+            case SocketTimeoutException e -> holder + " did not answer in time";
+            case ResponseFormatException e -> holder + " sent a malformed response: " + e.getMessage();
+            case EOFException e -> holder + " closed the connection before its answer was complete";
+            case FileAlreadyExistsException e -> RfcFileName.canonical(number)
+                    + " appeared in the directory during the download; it was kept and the download discarded";
+            default -> "transfer from " + holder + " failed: "
+                    + Objects.requireNonNullElse(failure.getMessage(), failure.getClass().getSimpleName());
+        };
+    }
+
+    private static void deletePartFile(Path partFile) {
+        if (partFile == null) {
+            return;
+        }
+        try {
+            Files.deleteIfExists(partFile);
+        } catch (IOException e) {
+            LOG.warn("Could not delete the unfinished download {}: {}", partFile, e.toString());
+        }
+    }
+
+    /** A body that does not match its announced length: the transfer is refused, whatever was received. */
+    private static final class BadBodyException extends IOException {
+        BadBodyException(String reason) {
+            super(reason);
+        }
+    }
+}

@@ -1,0 +1,198 @@
+package net.p2pci.peer.library;
+
+import java.io.IOException;
+import java.nio.channels.FileChannel;
+import java.nio.file.DirectoryStream;
+import java.nio.file.FileAlreadyExistsException;
+import java.nio.file.Files;
+import java.nio.file.NotDirectoryException;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import java.util.Optional;
+import java.util.OptionalInt;
+import java.util.SortedMap;
+import java.util.TreeMap;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ConcurrentMap;
+import java.util.concurrent.ThreadLocalRandom;
+import java.util.regex.Pattern;
+
+/**
+ * The RFC files of a peer's directory, by RFC number: what the peer registers, serves and downloads into.
+ *
+ * <p>Thread-safe: the upload server, the downloader and the command layer share one library; the map from number to
+ * file is concurrent, and a file only becomes visible under its final name once it is complete (see
+ * {@link #moveIntoPlace}). Paths come only from listing the directory or from {@link RfcFileName#canonical}, never
+ * from text a peer sent.
+ */
+public final class RfcLibrary {
+    /** Downloads in progress are hidden files, so that neither this peer nor a user mistakes them for RFCs. */
+    private static final String PART_FILE_PREFIX = ".";
+    private static final String PART_FILE_SUFFIX = ".part";
+    /** Random 64-bit names collide only by accident; a few attempts rule out bad luck without looping forever. */
+    private static final int PART_FILE_NAME_ATTEMPTS = 4;
+    private static final Pattern PART_FILE_NAME = Pattern.compile("\\.rfc[0-9]+\\.txt\\..*\\.part");
+
+    private final Path directory;
+    private final ConcurrentMap<Integer, Path> files = new ConcurrentHashMap<>();
+
+    private RfcLibrary(Path directory) {
+        this.directory = directory;
+    }
+
+    /**
+     * A library over {@code directory}, empty until {@link #scan()} is called.
+     *
+     * @throws NotDirectoryException when {@code directory} is not an existing directory
+     */
+    public static RfcLibrary open(Path directory) throws IOException {
+        Path absolute = directory.toAbsolutePath().normalize();
+        if (!Files.isDirectory(absolute)) {
+            throw new NotDirectoryException(absolute.toString());
+        }
+        return new RfcLibrary(absolute);
+    }
+
+    public Path directory() {
+        return directory;
+    }
+
+    /**
+     * Lists the directory again and serves exactly the RFC files found: new ones are added, vanished ones dropped.
+     * When two files name the same RFC ({@code rfc2616.txt} and {@code RFC_2616.txt}), the canonical name wins,
+     * otherwise the first name in alphabetical order; the other is reported as skipped.
+     */
+    public ScanReport scan() throws IOException {
+        List<Path> entries = new ArrayList<>();
+        try (DirectoryStream<Path> listing = Files.newDirectoryStream(directory)) {
+            listing.forEach(entries::add);
+        }
+        entries.sort(Comparator.comparing(entry -> entry.getFileName().toString()));
+
+        SortedMap<Integer, Path> found = new TreeMap<>();
+        Map<Path, String> skipped = new HashMap<>();
+        for (Path entry : entries) {
+            String name = entry.getFileName().toString();
+            OptionalInt number = RfcFileName.parse(name);
+            if (PART_FILE_NAME.matcher(name).matches()) {
+                skipped.put(entry, "an unfinished download");
+            } else if (number.isEmpty()) {
+                skipped.put(entry, "not an RFC file name (rfcN.txt)");
+            } else if (!Files.isRegularFile(entry)) {
+                skipped.put(entry, "not a regular file");
+            } else {
+                Path previous = found.get(number.getAsInt());
+                if (previous == null) {
+                    found.put(number.getAsInt(), entry);
+                } else {
+                    Path kept = preferred(number.getAsInt(), previous, entry);
+                    Path other = kept == previous ? entry : previous;
+                    found.put(number.getAsInt(), kept);
+                    skipped.put(other, "RFC " + number.getAsInt() + " is already served from " + kept.getFileName());
+                }
+            }
+        }
+        files.keySet().retainAll(found.keySet());
+        files.putAll(found);
+
+        List<RfcFile> served = new ArrayList<>();
+        found.forEach((number, path) -> served.add(new RfcFile(number, path)));
+        List<SkippedFile> skippedFiles = new ArrayList<>();
+        skipped.forEach((path, reason) -> skippedFiles.add(new SkippedFile(path.getFileName().toString(), reason)));
+        skippedFiles.sort(Comparator.comparing(SkippedFile::fileName));
+        return new ScanReport(served, skippedFiles);
+    }
+
+    private static Path preferred(int number, Path first, Path second) {
+        String canonical = RfcFileName.canonical(number);
+        return second.getFileName().toString().equals(canonical) ? second : first;
+    }
+
+    /** The file that holds RFC {@code number}, if this peer has one. It may have been deleted since the last scan. */
+    public Optional<Path> find(int number) {
+        return Optional.ofNullable(files.get(number));
+    }
+
+    /** The numbers of every RFC served, in ascending order. */
+    public List<Integer> numbers() {
+        return files.keySet().stream().sorted().toList();
+    }
+
+    /**
+     * Creates an empty, hidden file in the directory for a download of RFC {@code number} to stream into. Unlike a
+     * temporary file it gets the user's usual permissions, which the finished file keeps.
+     */
+    public Path createPartFile(int number) throws IOException {
+        for (int attempt = 1; ; attempt++) {
+            String random = Long.toUnsignedString(ThreadLocalRandom.current().nextLong(), Character.MAX_RADIX);
+            Path part = directory.resolve(PART_FILE_PREFIX + RfcFileName.canonical(number) + "." + random
+                    + PART_FILE_SUFFIX);
+            try {
+                return Files.createFile(part);
+            } catch (FileAlreadyExistsException e) {
+                if (attempt == PART_FILE_NAME_ATTEMPTS) {
+                    throw e;
+                }
+            }
+        }
+    }
+
+    /**
+     * Renames a complete part file to {@code rfcN.txt} in one atomic step, and serves it from then on. Readers see
+     * either no file or the whole file, never a partial one.
+     *
+     * @throws FileAlreadyExistsException when {@code rfcN.txt} exists: a user's file is never replaced
+     */
+    public Path moveIntoPlace(Path partFile, int number) throws IOException {
+        Objects.requireNonNull(partFile, "partFile");
+        boolean ownPartFile = directory.equals(partFile.getParent())
+                && PART_FILE_NAME.matcher(partFile.getFileName().toString()).matches();
+        if (!ownPartFile) {
+            throw new IllegalArgumentException("not a part file of this library: " + partFile);
+        }
+        Path target = directory.resolve(RfcFileName.canonical(number));
+        if (Files.exists(target)) {
+            throw new FileAlreadyExistsException(target.toString());
+        }
+        Files.move(partFile, target, StandardCopyOption.ATOMIC_MOVE);
+        forceDirectory();
+        files.put(number, target);
+        return target;
+    }
+
+    /** Makes the rename itself durable, so that a crash right after a download does not lose the new name. */
+    private void forceDirectory() {
+        try (FileChannel channel = FileChannel.open(directory)) {
+            channel.force(true);
+        } catch (IOException | UnsupportedOperationException e) {
+            // Some platforms cannot open a directory as a channel; the file's own data is already forced.
+        }
+    }
+
+    /** Forgets a file that turned out to be gone, so that it is no longer offered. */
+    public void forget(int number, Path file) {
+        files.remove(number, file);
+    }
+
+    /** One RFC file the library serves. */
+    public record RfcFile(int number, Path path) {
+    }
+
+    /** A directory entry that is not served, and why, for the one line the peer prints about it. */
+    public record SkippedFile(String fileName, String reason) {
+    }
+
+    /** What a scan found: the files served, by ascending RFC number, and the entries skipped, by name. */
+    public record ScanReport(List<RfcFile> served, List<SkippedFile> skipped) {
+        public ScanReport {
+            served = List.copyOf(served);
+            skipped = List.copyOf(skipped);
+        }
+    }
+}

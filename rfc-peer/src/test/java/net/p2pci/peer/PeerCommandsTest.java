@@ -1,0 +1,210 @@
+package net.p2pci.peer;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+import java.io.ByteArrayInputStream;
+import java.io.ByteArrayOutputStream;
+import java.io.IOException;
+import java.io.OutputStream;
+import java.io.PrintStream;
+import java.net.InetAddress;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
+import net.p2pci.peer.cli.CommandProcessor;
+import net.p2pci.peer.cli.CommandProcessor.Outcome;
+import net.p2pci.peer.cli.Transcript;
+import net.p2pci.protocol.RfcRecord;
+import net.p2pci.protocol.Status;
+import net.p2pci.server.IndexServer;
+import net.p2pci.server.ServerConfig;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** Peers in this JVM against the real index server, over real loopback sockets. */
+final class PeerCommandsTest {
+    private static final String AVIAN_CARRIERS = "A Standard for the Transmission of IP Datagrams on Avian Carriers";
+
+    @TempDir
+    Path work;
+    private IndexServer server;
+    private final List<Peer> peers = new ArrayList<>();
+
+    @BeforeEach
+    void startServer() throws Exception {
+        server = IndexServer.start(ServerConfig.defaults().withPort(0)
+                .withBindAddress(InetAddress.getLoopbackAddress()));
+    }
+
+    @AfterEach
+    void stopEverything() throws Exception {
+        peers.forEach(Peer::close);
+        if (server != null) {
+            server.close();
+        }
+    }
+
+    @Test
+    void getFallsBackToTheNextHolderWhenTheFirstHasDied() throws Exception {
+        Peer dead = startPeer("dead", List.of(2616));
+        register(dead);
+        dead.uploadServer().close(); // its records stay at the index, but nobody answers at its port
+        Peer alive = startPeer("alive", List.of(2616));
+        register(alive);
+        Path dir = directoryWith("a", List.of());
+
+        Run run = runPeer(dir, "GET 2616\n");
+
+        String deadHolder = "127.0.0.1:" + dead.uploadServer().port();
+        String aliveHolder = "127.0.0.1:" + alive.uploadServer().port();
+        assertThat(run.status()).as(run.output()).isZero();
+        assertThat(run.lines()).containsSubsequence(
+                "[Peer] Downloading RFC 2616 from " + deadHolder,
+                "[Peer] GET RFC 2616 from " + deadHolder + " failed: cannot connect to " + deadHolder
+                        + ": Connection refused",
+                "[Peer] Downloading RFC 2616 from " + aliveHolder,
+                "P2P-CI/1.0 200 OK",
+                "[Peer] Registering RFC 2616: Hypertext Transfer Protocol -- HTTP/1.1");
+        assertThat(dir.resolve("rfc2616.txt")).hasSameBinaryContentAs(SampleRfcs.file(2616));
+    }
+
+    @Test
+    void aDownloadedRfcIsServedByTheDownloaderToo() throws Exception {
+        Peer first = startPeer("first", List.of(1149));
+        register(first);
+        Peer second = startPeer("second", List.of());
+        CommandProcessor secondCommands = commands(second, OutputStream.nullOutputStream());
+        assertThat(secondCommands.execute("GET 1149")).isEqualTo(Outcome.SUCCEEDED);
+
+        first.close();
+        Path dir = directoryWith("third", List.of());
+        Run run = runPeer(dir, "GET 1149\n");
+
+        assertThat(run.status()).as(run.output()).isZero();
+        assertThat(run.lines()).contains("[Peer] Downloading RFC 1149 from 127.0.0.1:" + second.uploadServer().port());
+        assertThat(dir.resolve("rfc1149.txt")).hasSameBinaryContentAs(SampleRfcs.file(1149));
+    }
+
+    @Test
+    void addRegistersAFilePutInTheDirectoryAfterStartUpUnderTheTitleGiven() throws Exception {
+        Peer peer = startPeer("late", List.of());
+        ByteArrayOutputStream output = new ByteArrayOutputStream();
+        CommandProcessor commands = commands(peer, output);
+        SampleRfcs.copy(peer.library().directory(), List.of(2324));
+
+        assertThat(commands.execute("ADD 2324 Coffee Pot Control")).isEqualTo(Outcome.SUCCEEDED);
+
+        int port = peer.uploadServer().port();
+        assertThat(output.toString(StandardCharsets.UTF_8)).isEqualTo(String.join(System.lineSeparator(),
+                "ADD RFC 2324 P2P-CI/1.0",
+                "Host: 127.0.0.1",
+                "Port: " + port,
+                "Title: Coffee Pot Control",
+                "",
+                "P2P-CI/1.0 200 OK",
+                "",
+                "RFC 2324 Coffee Pot Control 127.0.0.1 " + port,
+                "",
+                "[Peer] ADD RFC 2324: registered",
+                ""));
+        assertThat(peer.index().lookup(2324, Optional.empty()).response().records())
+                .containsExactly(new RfcRecord(2324, "Coffee Pot Control", "127.0.0.1", port));
+    }
+
+    @Test
+    void commandsThatCannotBeDoneSayWhyInOneLineAndTheShellGoesOn() throws Exception {
+        Path dir = directoryWith("errors", List.of(1149));
+
+        Run run = runPeer(dir, "ADD 2616\nGET 1149\nGET 7540\nGET 7540 127.0.0.1:notaport\nLOOKUP 1149\n");
+
+        assertThat(run.status()).isEqualTo(RfcPeer.EXIT_FAILURE);
+        assertThat(run.lines().stream().filter(line -> line.startsWith("[Peer] ")).toList()).containsSubsequence(
+                "[Peer] Error: RFC 2616 is not in " + dir + " (expected a file such as rfc2616.txt)",
+                "[Peer] Error: RFC 1149 is already here as rfc1149.txt",
+                "[Peer] Error: GET RFC 7540: no other peer holds it",
+                "[Peer] Error: bad holder: port is not a number from 1 to 65535: notaport",
+                "[Peer] LOOKUP RFC 1149: 1 holder",
+                "[Peer] Left the index and stopped the upload server");
+    }
+
+    @Test
+    void quitClosesTheIndexConnectionSoThePeersRecordsVanish() throws Exception {
+        Path dir = directoryWith("leaving", List.of(1149, 2324));
+        Peer observer = startPeer("observer", List.of());
+
+        Run run = runPeer(dir, "QUIT\nLIST\n");
+
+        assertThat(run.status()).isZero();
+        assertThat(run.lines()).last().isEqualTo("[Peer] Left the index and stopped the upload server");
+        assertThat(run.lines()).noneMatch(line -> line.startsWith("LIST"));
+        await("the departed peer's records vanish").atMost(Duration.ofSeconds(10))
+                .until(() -> observer.index().lookup(1149, Optional.empty()).response().status(),
+                        status -> status == Status.NOT_FOUND_404);
+    }
+
+    @Test
+    void aLostIndexConnectionFailsEachCommandWithOneLine() throws Exception {
+        Peer peer = startPeer("orphan", List.of());
+        ByteArrayOutputStream output = new ByteArrayOutputStream();
+        CommandProcessor commands = commands(peer, output);
+        int serverPort = server.port();
+        server.close();
+        server = null; // closed by the test itself
+
+        assertThat(commands.execute("LIST")).isEqualTo(Outcome.FAILED);
+        assertThat(commands.execute("LOOKUP 1")).isEqualTo(Outcome.FAILED);
+
+        List<String> errors = output.toString(StandardCharsets.UTF_8).lines()
+                .filter(line -> line.startsWith("[Peer] Error: ")).toList();
+        assertThat(errors).hasSize(2);
+        assertThat(errors.get(0)).startsWith("[Peer] Error: index server 127.0.0.1:" + serverPort
+                + ": connection lost");
+        assertThat(errors.get(1)).startsWith("[Peer] Error: not connected to the index server (connection lost");
+    }
+
+    /** Runs the rfc-peer program in this JVM with a piped script, as a shell pipeline would. */
+    private Run runPeer(Path dir, String script) {
+        ByteArrayOutputStream out = new ByteArrayOutputStream();
+        ByteArrayOutputStream err = new ByteArrayOutputStream();
+        RfcPeer program = new RfcPeer(new ByteArrayInputStream(script.getBytes(StandardCharsets.UTF_8)),
+                new PrintStream(out, true, StandardCharsets.UTF_8), new PrintStream(err, true, StandardCharsets.UTF_8),
+                false);
+        int status = program.run("--server", "127.0.0.1:" + server.port(), "--dir", dir.toString());
+        return new Run(status, out.toString(StandardCharsets.UTF_8), err.toString(StandardCharsets.UTF_8));
+    }
+
+    private record Run(int status, String output, String errors) {
+        List<String> lines() {
+            return output.lines().toList();
+        }
+    }
+
+    private Peer startPeer(String name, List<Integer> numbers) throws IOException {
+        Peer peer = Peer.start(new PeerOptions(new HostAndPort("127.0.0.1", server.port()),
+                directoryWith(name, numbers), 0, Optional.empty(), List.of()));
+        peers.add(peer);
+        return peer;
+    }
+
+    private static void register(Peer peer) {
+        assertThat(commands(peer, OutputStream.nullOutputStream()).registerLibrary(peer.initialScan())).isTrue();
+    }
+
+    private static CommandProcessor commands(Peer peer, OutputStream output) {
+        return new CommandProcessor(peer.library(), peer.index(), peer.downloader(),
+                new Transcript(new PrintStream(output, true, StandardCharsets.UTF_8)));
+    }
+
+    private Path directoryWith(String name, List<Integer> numbers) throws IOException {
+        Path dir = Files.createDirectory(work.resolve(name));
+        SampleRfcs.copy(dir, numbers);
+        return dir;
+    }
+}

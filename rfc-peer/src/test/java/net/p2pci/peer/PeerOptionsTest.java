@@ -1,0 +1,82 @@
+package net.p2pci.peer;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Optional;
+import java.util.stream.Stream;
+import net.p2pci.peer.PeerOptions.BadOptionsException;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.Arguments;
+import org.junit.jupiter.params.provider.MethodSource;
+
+/** The command-line options: defaults, every option, and the one-line error for each bad one. */
+final class PeerOptionsTest {
+    @TempDir
+    static Path dir;
+
+    @Test
+    void defaultsAreTheWellKnownServerPortAnyUploadPortAndTheConnectionsAddress() throws BadOptionsException {
+        Invocation parsed = PeerOptions.parse("--server", "index.example", "--dir", dir.toString());
+
+        assertThat(parsed).isEqualTo(new PeerOptions(new HostAndPort("index.example", 7734), dir, 0, Optional.empty(),
+                List.of()));
+    }
+
+    @Test
+    void everyOptionIsTakenAndExecCommandsKeepTheirOrder() throws BadOptionsException {
+        Invocation parsed = PeerOptions.parse("-s", "127.0.0.1:40000", "-d", dir.toString(), "-p", "6789",
+                "--host", "peer-a.example", "--exec", "LIST", "-e", "GET 2616", "--exec", "LOOKUP 1");
+
+        assertThat(parsed).isEqualTo(new PeerOptions(new HostAndPort("127.0.0.1", 40000), dir, 6789,
+                Optional.of("peer-a.example"), List.of("LIST", "GET 2616", "LOOKUP 1")));
+    }
+
+    @Test
+    void helpAndVersionNeedNoOtherOption() throws BadOptionsException {
+        assertThat(PeerOptions.parse("--help")).isInstanceOf(Invocation.ShowHelp.class);
+        assertThat(PeerOptions.parse("-V")).isInstanceOf(Invocation.ShowVersion.class);
+    }
+
+    @Test
+    void theHelpDescribesEveryOptionAndTheOutput() {
+        assertThat(PeerOptions.helpText())
+                .contains("--server", "--dir", "--upload-port", "--host", "--exec", "--help", "--version")
+                .contains("[Peer] LOOKUP RFC <n>:", "Exit status");
+    }
+
+    static Stream<Arguments> badOptions() {
+        String existing = dir.toString();
+        return Stream.of(
+                Arguments.of(List.of("--dir", existing), "missing --server HOST[:PORT]"),
+                Arguments.of(List.of("--server", "h"), "missing --dir DIR"),
+                Arguments.of(List.of("--server", "h", "--dir", existing.concat("/missing")),
+                        "--dir: not a directory: " + existing + "/missing"),
+                Arguments.of(List.of("--server", "h:99999", "--dir", existing),
+                        "--server: port is not a number from 1 to 65535: 99999"),
+                Arguments.of(List.of("--server", "h", "--dir", existing, "--upload-port", "65536"),
+                        "--upload-port: not a number from 0 to 65535: 65536"),
+                Arguments.of(List.of("--server", "h", "--dir", existing, "--upload-port", "-1"),
+                        "--upload-port: not a number from 0 to 65535: -1"),
+                Arguments.of(List.of("--server", "h", "--dir", existing, "--upload-port"),
+                        "--upload-port needs a value: N"),
+                Arguments.of(List.of("--server", "h", "--dir", existing, "--host", "two words"),
+                        "--host: must be one word without spaces: two words"),
+                Arguments.of(List.of("--server", "h", "--server", "i", "--dir", existing),
+                        "--server given more than once"),
+                Arguments.of(List.of("--server", "h", "--dir", existing, "stray"), "unexpected argument: stray"),
+                Arguments.of(List.of("--frobnicate"), "Unrecognized option: --frobnicate"));
+    }
+
+    @ParameterizedTest
+    @MethodSource("badOptions")
+    void badOptionsAreRefusedWithAOneLineReason(List<String> args, String message) {
+        assertThatThrownBy(() -> PeerOptions.parse(args.toArray(String[]::new)))
+                .isInstanceOf(BadOptionsException.class)
+                .hasMessage(message);
+    }
+}

@@ -1,0 +1,204 @@
+package net.p2pci.peer.download;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.catchThrowableOfType;
+
+import java.io.IOException;
+import java.net.InetAddress;
+import java.net.InetSocketAddress;
+import java.net.ServerSocket;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.attribute.FileTime;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.List;
+import java.util.stream.Stream;
+import net.p2pci.peer.HostAndPort;
+import net.p2pci.peer.SampleRfcs;
+import net.p2pci.peer.download.ScriptedHolder.AfterAnswer;
+import net.p2pci.peer.library.RfcLibrary;
+import net.p2pci.peer.upload.UploadServer;
+import net.p2pci.protocol.FileResponse;
+import net.p2pci.protocol.MessageWriter;
+import net.p2pci.protocol.Status;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** Downloads from a real upload server and from scripted holders that misbehave; none may leave a bad file. */
+final class DownloaderTest {
+    private static final String OS = "TestOS 1.0";
+    private static final int RFC = 1149;
+    private static final byte[] TEXT = "A Standard for the Transmission of IP Datagrams on Avian Carriers\n"
+            .getBytes(StandardCharsets.UTF_8);
+
+    @TempDir
+    Path holderDir;
+    @TempDir
+    Path dir;
+    private RfcLibrary library;
+    private Downloader downloader;
+
+    @BeforeEach
+    void openLibrary() throws IOException {
+        library = RfcLibrary.open(dir);
+        downloader = new Downloader(library, OS, Duration.ofMillis(500));
+    }
+
+    @Test
+    void aDownloadFromAnUploadServerIsByteIdenticalAndServedUnderItsCanonicalName() throws Exception {
+        SampleRfcs.copy(holderDir, List.of(2616));
+        FileTime published = FileTime.from(Instant.parse("1999-06-01T00:00:00Z"));
+        Files.setLastModifiedTime(holderDir.resolve("rfc2616.txt"), published);
+        RfcLibrary holderLibrary = RfcLibrary.open(holderDir);
+        holderLibrary.scan();
+        try (UploadServer holder = UploadServer.start(
+                new InetSocketAddress(InetAddress.getLoopbackAddress(), 0), holderLibrary, OS)) {
+            HostAndPort address = new HostAndPort("127.0.0.1", holder.port());
+
+            Download download = downloader.download(address, downloader.requestFor(2616, address));
+
+            assertThat(download.file()).isEqualTo(dir.resolve("rfc2616.txt"));
+            assertThat(SampleRfcs.sha256(download.file())).isEqualTo(SampleRfcs.sha256(SampleRfcs.file(2616)));
+            assertThat(download.bytes()).isEqualTo(Files.size(SampleRfcs.file(2616)));
+            assertThat(download.head().status()).isEqualTo(Status.OK_200);
+            assertThat(download.elapsed()).isPositive();
+            assertThat(library.find(2616)).contains(download.file());
+            assertThat(filesIn(dir)).containsExactly("rfc2616.txt");
+            assertThat(Files.getLastModifiedTime(download.file())).isEqualTo(published);
+            Path ordinaryFile = Files.createFile(dir.resolve("ordinary"));
+            assertThat(Files.getPosixFilePermissions(download.file()))
+                    .isEqualTo(Files.getPosixFilePermissions(ordinaryFile));
+        }
+    }
+
+    @Test
+    void aBodyThatEndsAtEofWithoutContentLengthIsAccepted() throws Exception {
+        byte[] answer = concat("P2P-CI/1.0 200 OK\r\nContent-Type: text/plain\r\n\r\n".getBytes(StandardCharsets.UTF_8),
+                TEXT);
+        try (ScriptedHolder holder = ScriptedHolder.answering(answer)) {
+            Download download = download(holder);
+
+            assertThat(download.file()).hasBinaryContent(TEXT);
+        }
+    }
+
+    @Test
+    void aHolderThatStaysConnectedAfterTheAnnouncedBytesStillDelivers() throws Exception {
+        try (ScriptedHolder holder = ScriptedHolder.answering(ok(TEXT.length, TEXT), AfterAnswer.STAY_OPEN)) {
+            Download download = download(holder);
+
+            assertThat(download.file()).hasBinaryContent(TEXT);
+        }
+    }
+
+    @Test
+    void aShortBodyLeavesNoFileAndSaysSo() throws Exception {
+        try (ScriptedHolder holder = ScriptedHolder.answering(ok(1000, TEXT))) {
+            DownloadException failure = failedDownload(holder);
+
+            assertThat(failure).hasMessage(holder.address() + " closed the connection after " + TEXT.length
+                    + " of 1000 bytes");
+            assertThat(failure.head()).get().extracting(FileResponse::status).isEqualTo(Status.OK_200);
+            assertThat(filesIn(dir)).isEmpty();
+        }
+    }
+
+    @Test
+    void anOversizedBodyLeavesNoFileAndSaysSo() throws Exception {
+        try (ScriptedHolder holder = ScriptedHolder.answering(ok(10, TEXT))) {
+            assertThat(failedDownload(holder)).hasMessage(holder.address() + " sent more than the 10 bytes it announced");
+            assertThat(filesIn(dir)).isEmpty();
+        }
+    }
+
+    @Test
+    void anAnnouncedLengthOverTheLimitIsRefusedBeforeAnythingIsWritten() throws Exception {
+        try (ScriptedHolder holder = ScriptedHolder.answering(ok(Downloader.MAX_DOWNLOAD_BYTES + 1, TEXT))) {
+            assertThat(failedDownload(holder)).hasMessageContaining("over the limit");
+            assertThat(filesIn(dir)).isEmpty();
+        }
+    }
+
+    @Test
+    void anErrorWithoutContentLengthIsReportedWithItsStatus() throws Exception {
+        byte[] answer = "P2P-CI/1.0 404 Not Found\r\n\r\n".getBytes(StandardCharsets.UTF_8);
+        try (ScriptedHolder holder = ScriptedHolder.answering(answer)) {
+            DownloadException failure = failedDownload(holder);
+
+            assertThat(failure).hasMessage(holder.address() + " answered 404 Not Found");
+            assertThat(failure.head()).get().extracting(FileResponse::status).isEqualTo(Status.NOT_FOUND_404);
+            assertThat(filesIn(dir)).isEmpty();
+        }
+    }
+
+    @Test
+    void anAnswerInAnotherProtocolIsReportedAsMalformed() throws Exception {
+        byte[] answer = "HTTP/1.1 200 OK\r\nContent-Length: 3\r\n\r\nabc".getBytes(StandardCharsets.UTF_8);
+        try (ScriptedHolder holder = ScriptedHolder.answering(answer)) {
+            assertThat(failedDownload(holder)).hasMessageStartingWith(holder.address() + " sent a malformed response");
+            assertThat(filesIn(dir)).isEmpty();
+        }
+    }
+
+    @Test
+    void aHolderThatNeverAnswersTimesOut() throws Exception {
+        try (ScriptedHolder holder = ScriptedHolder.silent()) {
+            assertThat(failedDownload(holder)).hasMessage(holder.address() + " did not answer in time");
+            assertThat(filesIn(dir)).isEmpty();
+        }
+    }
+
+    @Test
+    void aHolderThatIsGoneIsReportedAsUnreachable() throws Exception {
+        int freePort;
+        try (ServerSocket probe = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
+            freePort = probe.getLocalPort();
+        }
+        HostAndPort gone = new HostAndPort("127.0.0.1", freePort);
+
+        DownloadException failure = catchThrowableOfType(DownloadException.class,
+                () -> downloader.download(gone, downloader.requestFor(RFC, gone)));
+
+        assertThat(failure).hasMessageStartingWith("cannot connect to " + gone);
+        assertThat(failure.head()).isEmpty();
+    }
+
+    @Test
+    void aFileThatAppearedMeanwhileIsKeptAndTheDownloadDiscarded() throws Exception {
+        Files.writeString(dir.resolve("rfc1149.txt"), "the user's own copy");
+        try (ScriptedHolder holder = ScriptedHolder.answering(ok(TEXT.length, TEXT))) {
+            assertThat(failedDownload(holder)).hasMessageContaining("rfc1149.txt appeared in the directory");
+            assertThat(dir.resolve("rfc1149.txt")).hasContent("the user's own copy");
+            assertThat(filesIn(dir)).containsExactly("rfc1149.txt");
+        }
+    }
+
+    private Download download(ScriptedHolder holder) throws DownloadException {
+        return downloader.download(holder.address(), downloader.requestFor(RFC, holder.address()));
+    }
+
+    private DownloadException failedDownload(ScriptedHolder holder) {
+        return catchThrowableOfType(DownloadException.class, () -> download(holder));
+    }
+
+    private static byte[] ok(long contentLength, byte[] body) {
+        byte[] head = MessageWriter.encode(FileResponse.ok(Instant.now(), OS, Instant.now(), contentLength));
+        return concat(head, body);
+    }
+
+    private static byte[] concat(byte[] first, byte[] second) {
+        byte[] both = new byte[first.length + second.length];
+        System.arraycopy(first, 0, both, 0, first.length);
+        System.arraycopy(second, 0, both, first.length, second.length);
+        return both;
+    }
+
+    private static List<String> filesIn(Path folder) throws IOException {
+        try (Stream<Path> files = Files.list(folder)) {
+            return files.map(file -> file.getFileName().toString()).sorted().toList();
+        }
+    }
+}

@@ -1,0 +1,68 @@
+package net.p2pci.peer.download;
+
+import java.io.IOException;
+import java.net.InetAddress;
+import java.net.ServerSocket;
+import java.net.Socket;
+import java.time.Duration;
+import net.p2pci.peer.HostAndPort;
+import net.p2pci.protocol.MessageReader;
+
+/**
+ * Another peer's upload server played by a test: on a real loopback socket it reads one GET and answers with the
+ * bytes the test scripted, so that a downloader can meet answers our own upload server never gives.
+ */
+final class ScriptedHolder implements AutoCloseable {
+    private final ServerSocket listener;
+    private final Thread script;
+
+    /** What the holder does after its scripted answer: hang up, or keep the connection open until closed. */
+    enum AfterAnswer { CLOSE, STAY_OPEN }
+
+    private ScriptedHolder(byte[] answer, AfterAnswer after) throws IOException {
+        listener = new ServerSocket(0, 1, InetAddress.getLoopbackAddress());
+        script = Thread.ofVirtual().name("scripted-holder").start(() -> serve(answer, after));
+    }
+
+    /** Answers with {@code answer} and closes. */
+    static ScriptedHolder answering(byte[] answer) throws IOException {
+        return new ScriptedHolder(answer, AfterAnswer.CLOSE);
+    }
+
+    static ScriptedHolder answering(byte[] answer, AfterAnswer after) throws IOException {
+        return new ScriptedHolder(answer, after);
+    }
+
+    /** Reads the request and never answers. */
+    static ScriptedHolder silent() throws IOException {
+        return new ScriptedHolder(null, AfterAnswer.STAY_OPEN);
+    }
+
+    HostAndPort address() {
+        return new HostAndPort("127.0.0.1", listener.getLocalPort());
+    }
+
+    private void serve(byte[] answer, AfterAnswer after) {
+        try (Socket connection = listener.accept()) {
+            new MessageReader(connection.getInputStream()).readRequest();
+            if (answer != null) {
+                connection.getOutputStream().write(answer);
+                connection.getOutputStream().flush();
+            }
+            if (after == AfterAnswer.STAY_OPEN) {
+                // Hold the connection until the downloader hangs up (read returns -1) or the test closes us.
+                connection.getInputStream().read();
+            }
+        } catch (Exception e) {
+            // The test closed the listener, or the downloader hung up: either ends the script.
+        }
+    }
+
+    @Override
+    public void close() throws Exception {
+        listener.close();
+        if (!script.join(Duration.ofSeconds(10))) {
+            throw new IllegalStateException("the scripted holder did not finish");
+        }
+    }
+}

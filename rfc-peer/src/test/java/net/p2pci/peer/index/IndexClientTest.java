@@ -1,0 +1,127 @@
+package net.p2pci.peer.index;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import java.io.IOException;
+import java.net.ConnectException;
+import java.net.InetAddress;
+import java.net.ServerSocket;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
+import java.util.OptionalInt;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import net.p2pci.peer.HostAndPort;
+import net.p2pci.protocol.AddRequest;
+import net.p2pci.protocol.IndexResponse;
+import net.p2pci.protocol.ListRequest;
+import net.p2pci.protocol.LookupRequest;
+import net.p2pci.protocol.Request;
+import net.p2pci.protocol.RfcRecord;
+import net.p2pci.protocol.Status;
+import org.junit.jupiter.api.Test;
+
+/** The index connection against a scripted index server on a real loopback socket. */
+final class IndexClientTest {
+    private static final String TITLE = "Hypertext Transfer Protocol -- HTTP/1.1";
+
+    /** Answers LOOKUP n with one record naming n, so that a test can see which answer went to which request. */
+    private static IndexResponse echoNumber(Request request) {
+        return switch (request) {
+            case LookupRequest lookup -> IndexResponse.ok(List.of(
+                    new RfcRecord(lookup.rfcNumber(), "RFC " + lookup.rfcNumber(), "holder", 5678)));
+            case AddRequest add -> IndexResponse.ok(List.of(
+                    new RfcRecord(add.rfcNumber(), add.title(), add.host(), add.port())));
+            default -> IndexResponse.ok(List.of());
+        };
+    }
+
+    @Test
+    void eachRequestCarriesTheAdvertisedHostAndUploadPortAndGetsItsAnswer() throws Exception {
+        try (ScriptedIndex index = new ScriptedIndex(IndexClientTest::echoNumber);
+             IndexClient client = IndexClient.connect(index.address(), Optional.of("peer-a.example"), 5678)) {
+            IndexExchange added = client.add(2616, TITLE);
+            IndexExchange looked = client.lookup(2616, Optional.empty());
+            IndexExchange listed = client.list();
+
+            assertThat(index.received()).containsExactly(
+                    new AddRequest(2616, "peer-a.example", 5678, TITLE),
+                    new LookupRequest(2616, "peer-a.example", 5678, Optional.empty()),
+                    new ListRequest("peer-a.example", 5678));
+            assertThat(added.request()).isEqualTo(index.received().get(0));
+            assertThat(added.response().records()).containsExactly(new RfcRecord(2616, TITLE, "peer-a.example", 5678));
+            assertThat(looked.response().records()).extracting(RfcRecord::number).containsExactly(2616);
+            assertThat(listed.response()).isEqualTo(IndexResponse.ok(List.of()));
+            assertThat(client.self()).isEqualTo(new HostAndPort("peer-a.example", 5678));
+        }
+    }
+
+    @Test
+    void withoutAHostNameThePeerRegistersUnderItsAddressOnTheIndexConnection() throws Exception {
+        try (ScriptedIndex index = new ScriptedIndex(IndexClientTest::echoNumber);
+             IndexClient client = IndexClient.connect(index.address(), Optional.empty(), 5678)) {
+            client.list();
+
+            assertThat(client.host()).isEqualTo("127.0.0.1");
+            assertThat(index.received()).containsExactly(new ListRequest("127.0.0.1", 5678));
+            assertThat(client.server()).isEqualTo(index.address());
+        }
+    }
+
+    @Test
+    void requestsFromManyThreadsEachGetTheirOwnAnswer() throws Exception {
+        try (ScriptedIndex index = new ScriptedIndex(IndexClientTest::echoNumber);
+             IndexClient client = IndexClient.connect(index.address(), Optional.empty(), 5678);
+             ExecutorService threads = Executors.newVirtualThreadPerTaskExecutor()) {
+            List<Future<IndexExchange>> answers = new ArrayList<>();
+            for (int number = 1; number <= 50; number++) {
+                int asked = number;
+                answers.add(threads.submit(() -> client.lookup(asked, Optional.empty())));
+            }
+            for (Future<IndexExchange> answer : answers) {
+                IndexExchange exchange = answer.get();
+                LookupRequest request = (LookupRequest) exchange.request();
+                assertThat(exchange.response().records()).extracting(RfcRecord::number)
+                        .containsExactly(request.rfcNumber());
+            }
+        }
+    }
+
+    @Test
+    void aServerThatHangsUpClosesTheClientForGoodWithAOneLineReason() throws Exception {
+        try (ScriptedIndex index = new ScriptedIndex(IndexClientTest::echoNumber);
+             IndexClient client = IndexClient.connect(index.address(), Optional.empty(), 5678)) {
+            client.list();
+            index.disconnect();
+
+            assertThatThrownBy(client::list).isInstanceOf(IOException.class)
+                    .hasMessageStartingWith("index server " + index.address() + ": connection lost");
+            assertThat(client.isOpen()).isFalse();
+            assertThatThrownBy(() -> client.lookup(1, Optional.empty()))
+                    .hasMessageStartingWith("not connected to the index server (connection lost");
+        }
+    }
+
+    @Test
+    void anErrorStatusIsAnAnswerNotAFailure() throws Exception {
+        try (ScriptedIndex index = new ScriptedIndex(request -> IndexResponse.of(Status.NOT_FOUND_404));
+             IndexClient client = IndexClient.connect(index.address(), Optional.empty(), 5678)) {
+            assertThat(client.lookup(9999, Optional.empty()).response()).isEqualTo(IndexResponse.of(Status.NOT_FOUND_404));
+            assertThat(client.isOpen()).isTrue();
+        }
+    }
+
+    @Test
+    void connectingWhereNoServerListensFails() throws IOException {
+        int freePort;
+        try (ServerSocket probe = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
+            freePort = probe.getLocalPort();
+        }
+
+        assertThatThrownBy(() -> IndexClient.connect(HostAndPort.parse("127.0.0.1:" + freePort, OptionalInt.empty()),
+                Optional.empty(), 5678)).isInstanceOf(ConnectException.class);
+    }
+}

@@ -1,0 +1,117 @@
+package net.p2pci.peer.library;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import java.io.IOException;
+import java.nio.file.FileAlreadyExistsException;
+import java.nio.file.Files;
+import java.nio.file.NotDirectoryException;
+import java.nio.file.Path;
+import java.util.List;
+import net.p2pci.peer.library.RfcLibrary.RfcFile;
+import net.p2pci.peer.library.RfcLibrary.ScanReport;
+import net.p2pci.peer.library.RfcLibrary.SkippedFile;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** Which directory entries a library serves, which it skips and why, and how downloads are published in it. */
+final class RfcLibraryTest {
+    @TempDir
+    Path dir;
+
+    @Test
+    void scanServesRfcFilesByNumberAndSaysWhyEveryOtherEntryIsSkipped() throws IOException {
+        write("rfc2616.txt", "RFC2119.txt", "rfc_791.txt", "notes.md", "rfc1.pdf", ".rfc768.txt.123.part");
+        Files.createDirectory(dir.resolve("rfc9999.txt"));
+
+        ScanReport report = RfcLibrary.open(dir).scan();
+
+        assertThat(report.served()).containsExactly(
+                new RfcFile(791, dir.resolve("rfc_791.txt")),
+                new RfcFile(2119, dir.resolve("RFC2119.txt")),
+                new RfcFile(2616, dir.resolve("rfc2616.txt")));
+        assertThat(report.skipped()).containsExactly(
+                new SkippedFile(".rfc768.txt.123.part", "an unfinished download"),
+                new SkippedFile("notes.md", "not an RFC file name (rfcN.txt)"),
+                new SkippedFile("rfc1.pdf", "not an RFC file name (rfcN.txt)"),
+                new SkippedFile("rfc9999.txt", "not a regular file"));
+    }
+
+    @Test
+    void twoFilesForOneRfcServeTheCanonicalNameAndSkipTheOther() throws IOException {
+        write("RFC_2616.txt", "rfc2616.txt", "RFC793.txt", "rfc-793.txt");
+
+        ScanReport report = RfcLibrary.open(dir).scan();
+
+        assertThat(report.served()).containsExactly(
+                new RfcFile(793, dir.resolve("RFC793.txt")),
+                new RfcFile(2616, dir.resolve("rfc2616.txt")));
+        assertThat(report.skipped()).containsExactly(
+                new SkippedFile("RFC_2616.txt", "RFC 2616 is already served from rfc2616.txt"),
+                new SkippedFile("rfc-793.txt", "RFC 793 is already served from RFC793.txt"));
+    }
+
+    @Test
+    void rescanPicksUpNewFilesAndDropsVanishedOnes() throws IOException {
+        write("rfc1.txt", "rfc2.txt");
+        RfcLibrary library = RfcLibrary.open(dir);
+        library.scan();
+
+        Files.delete(dir.resolve("rfc1.txt"));
+        write("rfc3.txt");
+        library.scan();
+
+        assertThat(library.numbers()).containsExactly(2, 3);
+        assertThat(library.find(1)).isEmpty();
+        assertThat(library.find(3)).contains(dir.resolve("rfc3.txt"));
+    }
+
+    @Test
+    void aCompletePartFileBecomesTheCanonicalFileAndIsServed() throws IOException {
+        RfcLibrary library = RfcLibrary.open(dir);
+        Path part = library.createPartFile(2616);
+        Files.writeString(part, "text");
+
+        assertThat(part.getFileName().toString()).startsWith(".rfc2616.txt.").endsWith(".part");
+        assertThat(library.scan().served()).isEmpty();
+
+        Path target = library.moveIntoPlace(part, 2616);
+
+        assertThat(target).isEqualTo(dir.resolve("rfc2616.txt")).hasContent("text");
+        assertThat(part).doesNotExist();
+        assertThat(library.find(2616)).contains(target);
+    }
+
+    @Test
+    void moveIntoPlaceNeverReplacesAFileThatIsAlreadyThere() throws IOException {
+        Files.writeString(dir.resolve("rfc2616.txt"), "the user's own copy");
+        RfcLibrary library = RfcLibrary.open(dir);
+        Path part = library.createPartFile(2616);
+
+        assertThatThrownBy(() -> library.moveIntoPlace(part, 2616)).isInstanceOf(FileAlreadyExistsException.class);
+        assertThat(dir.resolve("rfc2616.txt")).hasContent("the user's own copy");
+    }
+
+    @Test
+    void moveIntoPlaceRefusesFilesThatAreNotItsOwnPartFiles() throws IOException {
+        RfcLibrary library = RfcLibrary.open(dir);
+        Path stranger = Files.writeString(dir.resolve("notes.txt"), "x");
+
+        assertThatThrownBy(() -> library.moveIntoPlace(stranger, 1)).isInstanceOf(IllegalArgumentException.class);
+    }
+
+    @Test
+    void openRefusesAPathThatIsNotADirectory() throws IOException {
+        Path file = Files.writeString(dir.resolve("plain"), "x");
+
+        assertThatThrownBy(() -> RfcLibrary.open(file)).isInstanceOf(NotDirectoryException.class);
+        assertThatThrownBy(() -> RfcLibrary.open(dir.resolve("missing"))).isInstanceOf(NotDirectoryException.class);
+    }
+
+    private void write(String... names) throws IOException {
+        for (String name : List.of(names)) {
+            Files.writeString(dir.resolve(name), name);
+        }
+    }
+}
