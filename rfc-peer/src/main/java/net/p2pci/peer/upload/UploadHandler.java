@@ -37,6 +37,8 @@ final class UploadHandler {
 
     /** A requester sends its few-line GET at once; one that stays silent this long is holding a thread for nothing. */
     static final int REQUEST_TIMEOUT_MILLIS = 10_000;
+    /** What is written at once when transferTo cannot go on: the size of a typical socket send buffer's free room. */
+    private static final int FALLBACK_PIECE_BYTES = 64 * 1024;
 
     private final RfcLibrary library;
     private final String os;
@@ -108,8 +110,15 @@ final class UploadHandler {
             long length = file.size();
             sendHead(connection, FileResponse.ok(Instant.now(), os, lastModified, length));
             long sent = 0;
+            ByteBuffer piece = null;
             while (sent < length) {
                 long transferred = file.transferTo(sent, length - sent, connection);
+                if (transferred == 0) {
+                    // transferTo answers 0 rather than wait when the socket's send buffer is full (under a virtual
+                    // thread the socket is non-blocking underneath); a write of the next piece waits for room.
+                    piece = piece != null ? piece.clear() : ByteBuffer.allocate(FALLBACK_PIECE_BYTES);
+                    transferred = writePiece(file, sent, piece, connection);
+                }
                 if (transferred <= 0) {
                     break; // the file shrank while being sent: the requester sees a short body and discards it
                 }
@@ -117,6 +126,20 @@ final class UploadHandler {
             }
             LOG.info("Sent RFC {} to {} ({} of {} bytes)", number, requester, sent, length);
         }
+    }
+
+    /** Reads the file from {@code position} into {@code piece} and writes it all; -1 at the end of the file. */
+    private static int writePiece(FileChannel file, long position, ByteBuffer piece, SocketChannel connection)
+            throws IOException {
+        int read = file.read(piece, position);
+        if (read <= 0) {
+            return -1;
+        }
+        piece.flip();
+        while (piece.hasRemaining()) {
+            connection.write(piece);
+        }
+        return read;
     }
 
     /** Writes a response head in one write, as the protocol asks of every message. */

@@ -160,6 +160,32 @@ final class UploadServerTest {
     }
 
     /** Sends the request in one write and reads the answer until the server closes the connection. */
+    @Test
+    void aLargeFileArrivesWholeWhenTheRequesterReadsSlowerThanTheServerSends() throws Exception {
+        byte[] line = "   Filler text of a large RFC, written for this test only.\n".getBytes(StandardCharsets.US_ASCII);
+        byte[] file = new byte[32 * 1024 * 1024];
+        for (int i = 0; i < file.length; i++) {
+            file[i] = line[i % line.length];
+        }
+        Files.write(dir.resolve("rfc9999.txt"), file);
+        library.scan();
+
+        try (Socket socket = new Socket(InetAddress.getLoopbackAddress(), server.port())) {
+            socket.setSoTimeout((int) Duration.ofSeconds(30).toMillis());
+            socket.getOutputStream().write("GET RFC 9999 P2P-CI/1.0\r\nHost: 127.0.0.1\r\n\r\n"
+                    .getBytes(StandardCharsets.US_ASCII));
+            // The socket buffers fill up while nobody reads; the server must wait for room, not give up.
+            Thread.sleep(500);
+            MessageReader reader = new MessageReader(socket.getInputStream());
+            FileResponse head = reader.readFileResponseHead();
+            byte[] body = reader.remaining().readAllBytes();
+
+            assertThat(head.contentLength()).hasValue(file.length);
+            assertThat(body.length).isEqualTo(file.length);
+            assertThat(Arrays.equals(body, file)).isTrue();
+        }
+    }
+
     private byte[] exchange(String request) throws IOException {
         try (Socket socket = new Socket(InetAddress.getLoopbackAddress(), server.port())) {
             socket.setSoTimeout((int) Duration.ofSeconds(10).toMillis());
