@@ -46,11 +46,15 @@ public final class Bench {
             .addOption(Option.builder("n").longOpt("peers").hasArg().argName("N")
                     .desc("hold: idle peers to register (default 10000)").build())
             .addOption(Option.builder().longOpt("addresses").hasArg().argName("COUNT")
-                    .desc("hold, churn: source addresses 127.0.0.2 on to spread connections over (default 8)").build())
+                    .desc("hold, churn: source addresses 127.0.0.2 on to spread connections over (default 16)").build())
             .addOption(Option.builder().longOpt("hold-seconds").hasArg().argName("SECONDS")
                     .desc("hold: seconds the peers stay idle before they are counted (default 5)").build())
             .addOption(Option.builder().longOpt("size").hasArg().argName("BYTES")
                     .desc("get-large: file size, with an optional K, M or G suffix (default 1G)").build())
+            .addOption(Option.builder().longOpt("large-file").hasArg().argName("FILE")
+                    .desc("get-large: serve this file instead of generating one of --size bytes").build())
+            .addOption(Option.builder().longOpt("rfc-file").hasArg().argName("FILE")
+                    .desc("get: the file to serve as RFC 2616 (default sample-rfcs/rfc2616.txt)").build())
             .addOption(Option.builder().longOpt("files").hasArg().argName("COUNT")
                     .desc("load-dir: RFC files to generate and register (default 10000)").build())
             .addOption(Option.builder().longOpt("server-jar").hasArg().argName("JAR")
@@ -76,24 +80,17 @@ public final class Bench {
 
     /** Parses the arguments, runs the scenario and prints its report; returns the exit status. */
     static int run(String[] args, PrintWriter out) {
-        CommandLine line;
-        try {
-            line = new DefaultParser().parse(OPTIONS, args);
-        } catch (ParseException e) {
-            return usage(e.getMessage());
-        }
-        if (line.hasOption("help")) {
-            printHelp(out);
-            return EXIT_OK;
-        }
-        if (line.getArgList().size() != 1 || !SCENARIOS.contains(line.getArgList().getFirst())) {
-            return usage("give one scenario: " + String.join(", ", SCENARIOS));
-        }
         Settings settings;
-        boolean keep = line.hasOption("keep");
+        boolean keep;
         try {
-            settings = settings(line.getArgList().getFirst(), line);
-        } catch (IllegalArgumentException e) {
+            CommandLine line = new DefaultParser().parse(OPTIONS, args);
+            if (line.hasOption("help")) {
+                printHelp(out);
+                return EXIT_OK;
+            }
+            keep = line.hasOption("keep");
+            settings = settings(line);
+        } catch (ParseException | IllegalArgumentException e) {
             return usage(e.getMessage());
         } catch (IOException e) {
             System.err.println("bench: " + e.getMessage());
@@ -114,6 +111,15 @@ public final class Bench {
         }
     }
 
+    /** The settings of a command line such as {@code hold -n 200 -s 1}; the work directory is created. */
+    static Settings parseSettings(String... args) throws IOException {
+        try {
+            return settings(new DefaultParser().parse(OPTIONS, args));
+        } catch (ParseException e) {
+            throw new IllegalArgumentException(e.getMessage(), e);
+        }
+    }
+
     /** Runs one scenario against a server started for it (or the external one), and stops what it started. */
     static Result runScenario(Settings settings) throws IOException {
         if (settings.externalServer().isPresent()) {
@@ -125,7 +131,8 @@ public final class Bench {
         }
     }
 
-    private static Result runAgainst(Settings settings, InetSocketAddress server, Optional<ServerProcess> process)
+    /** Runs one scenario against a running server; {@code process} is that server's process, when it is ours. */
+    static Result runAgainst(Settings settings, InetSocketAddress server, Optional<ServerProcess> process)
             throws IOException {
         return switch (settings.scenario()) {
             case "lookup" -> LoadScenario.run(settings, server, RequestLoad.Mix.LOOKUP);
@@ -134,11 +141,18 @@ public final class Bench {
             case "mixed" -> LoadScenario.run(settings, server, RequestLoad.Mix.MIXED);
             case "hold" -> HoldScenario.run(settings, server, process);
             case "churn" -> ChurnScenario.run(settings, server);
-            default -> throw new IllegalArgumentException("scenario " + settings.scenario() + " is not built yet");
+            case "get" -> GetScenario.runSmall(settings, server, settings.rfcFile());
+            case "get-large" -> GetScenario.runLarge(settings, server, settings.largeFile().orElse(null));
+            case "load-dir" -> LoadDirScenario.run(settings, server);
+            default -> throw new IllegalArgumentException("unknown scenario " + settings.scenario());
         };
     }
 
-    private static Settings settings(String scenario, CommandLine line) throws IOException {
+    private static Settings settings(CommandLine line) throws IOException {
+        if (line.getArgList().size() != 1 || !SCENARIOS.contains(line.getArgList().getFirst())) {
+            throw new IllegalArgumentException("give one scenario: " + String.join(", ", SCENARIOS));
+        }
+        String scenario = line.getArgList().getFirst();
         boolean fewConnections = scenario.equals("churn") || scenario.equals("get");
         Path home = Path.of(System.getProperty("p2pci.home", "."));
         Optional<InetSocketAddress> external = Optional.empty();
@@ -154,9 +168,11 @@ public final class Bench {
                 Duration.ofSeconds(intOption(line, "seconds", 10)),
                 Duration.ofSeconds(intOption(line, "warmup", 3)),
                 intOption(line, "peers", 10_000),
-                intOption(line, "addresses", 8),
+                intOption(line, "addresses", 16),
                 Duration.ofSeconds(intOption(line, "hold-seconds", 5)),
                 sizeOption(line.getOptionValue("size", "1G")),
+                Optional.ofNullable(line.getOptionValue("large-file")).map(Path::of),
+                Path.of(line.getOptionValue("rfc-file", home.resolve("sample-rfcs/rfc2616.txt").toString())),
                 intOption(line, "files", 10_000),
                 Path.of(line.getOptionValue("server-jar", home.resolve("ci-server/target/ci-server.jar").toString())),
                 Path.of(line.getOptionValue("peer-jar", home.resolve("rfc-peer/target/rfc-peer.jar").toString())),

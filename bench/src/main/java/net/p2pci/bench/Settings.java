@@ -4,6 +4,7 @@ import java.net.InetSocketAddress;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
+import java.util.Objects;
 import java.util.Optional;
 
 /**
@@ -17,7 +18,9 @@ import java.util.Optional;
  * @param heldPeers        idle peers registered by {@code hold} (N)
  * @param sourceAddresses  how many 127.0.0.x addresses the many-connection scenarios spread over
  * @param holdTime         how long {@code hold} keeps its peers idle before counting them
- * @param largeFileBytes   the size of the file {@code get-large} downloads
+ * @param largeFileBytes   the size of the file {@code get-large} generates
+ * @param largeFile        an existing file for {@code get-large} to serve instead
+ * @param rfcFile          the file {@code get} serves as RFC 2616
  * @param files            the RFC files {@code load-dir} generates and registers
  * @param serverJar        the ci-server jar to run
  * @param peerJar          the rfc-peer jar to run
@@ -26,14 +29,16 @@ import java.util.Optional;
  * @param workDirectory    where generated files and process output go; emptied afterwards unless kept
  */
 record Settings(String scenario, int connections, int records, Duration duration, Duration warmup, int heldPeers,
-                int sourceAddresses, Duration holdTime, long largeFileBytes, int files, Path serverJar, Path peerJar,
-                List<String> serverJvmOptions, Optional<InetSocketAddress> externalServer, Path workDirectory) {
+                int sourceAddresses, Duration holdTime, long largeFileBytes, Optional<Path> largeFile, Path rfcFile,
+                int files, Path serverJar, Path peerJar, List<String> serverJvmOptions,
+                Optional<InetSocketAddress> externalServer, Path workDirectory) {
     Settings {
         if (connections < 1 || records < 1 || heldPeers < 0 || sourceAddresses < 1 || sourceAddresses > 250
                 || files < 1 || largeFileBytes < 1) {
             throw new IllegalArgumentException("sizes out of range");
         }
         serverJvmOptions = List.copyOf(serverJvmOptions);
+        Objects.requireNonNull(largeFile, "largeFile");
     }
 
     /** One line saying how the scenario was run, for the report's header. */
@@ -44,7 +49,7 @@ record Settings(String scenario, int connections, int records, Duration duration
             case "churn" -> "C=%d K=%d S=%ds warmup=%ds".formatted(connections, records, duration.toSeconds(),
                     warmup.toSeconds());
             case "get" -> "C=%d S=%ds warmup=%ds".formatted(connections, duration.toSeconds(), warmup.toSeconds());
-            case "get-large" -> "size=%d bytes".formatted(largeFileBytes);
+            case "get-large" -> "single stream S=%ds".formatted(duration.toSeconds());
             case "load-dir" -> "files=%d".formatted(files);
             default -> "C=%d K=%d S=%ds warmup=%ds".formatted(connections, records, duration.toSeconds(),
                     warmup.toSeconds());

@@ -1,0 +1,80 @@
+package net.p2pci.bench;
+
+import java.io.IOException;
+import java.net.InetSocketAddress;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+
+/**
+ * An rfc-peer under test, run from its jar: it shares a directory, registers it with the index server and serves
+ * its files from its upload server until stopped. Its commands come from a pipe that stays open, so it runs until
+ * {@link #close()}. Used by one thread.
+ */
+final class PeerProcess implements AutoCloseable {
+    private static final Pattern LISTENING = Pattern.compile("Upload server listening on .*:(\\d+)");
+    private static final Duration START_DEADLINE = Duration.ofSeconds(60);
+    private static final Duration STOP_DEADLINE = Duration.ofSeconds(30);
+
+    private final Process process;
+    private final Path output;
+
+    private PeerProcess(Process process, Path output) {
+        this.process = process;
+        this.output = output;
+    }
+
+    /**
+     * Starts {@code java -jar jar --server SERVER --dir DIRECTORY --host 127.0.0.1}, registering under the loopback
+     * address so that downloads stay on this machine. Returns at once; the peer registers its files on its own.
+     */
+    static PeerProcess start(Path jar, InetSocketAddress server, Path directory, Path output) throws IOException {
+        if (!Files.isRegularFile(jar)) {
+            throw new IOException("no peer jar at " + jar + " (build it: mvn -DskipTests package)");
+        }
+        Process process = new ProcessBuilder(List.of(Jvm.javaCommand(), "-jar", jar.toString(),
+                "--server", server.getAddress().getHostAddress() + ":" + server.getPort(),
+                "--dir", directory.toString(), "--host", "127.0.0.1"))
+                .redirectErrorStream(true).redirectOutput(output.toFile()).start();
+        return new PeerProcess(process, output);
+    }
+
+    /** Waits until the peer says where its upload server listens, and returns that endpoint on 127.0.0.1. */
+    InetSocketAddress awaitUploadServer() throws IOException {
+        long deadline = System.nanoTime() + START_DEADLINE.toNanos();
+        while (System.nanoTime() < deadline) {
+            String text = Files.readString(output, StandardCharsets.UTF_8);
+            Matcher listening = LISTENING.matcher(text);
+            if (listening.find()) {
+                return new InetSocketAddress("127.0.0.1", Integer.parseInt(listening.group(1)));
+            }
+            if (!process.isAlive()) {
+                throw new IOException("the peer exited with status " + process.exitValue() + ": " + text.strip());
+            }
+            Processes.pause(Duration.ofMillis(20));
+        }
+        throw new IOException("the peer did not start its upload server within " + START_DEADLINE.toSeconds() + " s");
+    }
+
+    boolean isAlive() {
+        return process.isAlive();
+    }
+
+    /** Closes its command pipe (the peer leaves the index and exits), then SIGTERM and SIGKILL if need be. */
+    @Override
+    public void close() {
+        try {
+            process.getOutputStream().close();
+            process.waitFor(STOP_DEADLINE.toMillis(), java.util.concurrent.TimeUnit.MILLISECONDS);
+        } catch (IOException e) {
+            // the pipe is gone already; the signals below still stop it
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+        Processes.stop(process, STOP_DEADLINE);
+    }
+}

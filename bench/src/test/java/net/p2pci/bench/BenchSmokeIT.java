@@ -1,0 +1,76 @@
+package net.p2pci.bench;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.CsvSource;
+
+/**
+ * Every scenario for about a second against a real ci-server process (and rfc-peer processes), so that the
+ * benchmark tool cannot rot: each run must pass its own checks, with no error and no stale record. The figures
+ * mean nothing at this size; the full runs are bench/side-by-side.sh.
+ */
+class BenchSmokeIT {
+    private static final Path SERVER_JAR = Path.of("..", "ci-server", "target", "ci-server.jar");
+    private static final Path PEER_JAR = Path.of("..", "rfc-peer", "target", "rfc-peer.jar");
+    private static final Path SAMPLE_RFC = Path.of("..", "sample-rfcs", "rfc2616.txt");
+
+    private static Path work;
+    private static ServerProcess server;
+
+    @BeforeAll
+    static void startServer() throws IOException {
+        work = Files.createTempDirectory("bench-smoke-");
+        server = ServerProcess.start(SERVER_JAR, List.of(), work.resolve("ci-server.out"));
+    }
+
+    @AfterAll
+    static void stopServer() {
+        try {
+            if (server != null) {
+                server.close();
+            }
+        } finally {
+            Bench.deleteTree(work);
+        }
+    }
+
+    @ParameterizedTest(name = "{0} {1}")
+    @CsvSource(delimiter = '|', textBlock = """
+            lookup    | -c 8 -k 5
+            add       | -c 8 -k 5
+            list      | -c 4 -k 5
+            mixed     | -c 8 -k 5
+            lookup    | -c 1 -k 10
+            hold      | -c 4 -k 10 -n 300 --addresses 3 --hold-seconds 1
+            churn     | -c 4 -k 10 --addresses 2
+            get       | -c 4
+            get-large | --size 16M
+            load-dir  | --files 300
+            """)
+    void scenarioRunsCleanly(String scenario, String options) throws IOException {
+        List<String> args = new ArrayList<>(List.of(scenario, "-s", "1", "-w", "0",
+                "--server-jar", SERVER_JAR.toString(), "--peer-jar", PEER_JAR.toString(),
+                "--rfc-file", SAMPLE_RFC.toString(),
+                "--work-dir", work.resolve(scenario + "-" + options.hashCode()).toString()));
+        args.addAll(List.of(options.strip().split("\\s+")));
+        Settings settings = Bench.parseSettings(args.toArray(String[]::new));
+
+        Result result = Bench.runAgainst(settings, server.address(), Optional.of(server));
+
+        assertThat(result.failures()).as(result.render()).isEmpty();
+        assertThat(result.figure("errors").value()).as(result.render()).isZero();
+        if (result.figure("stale_records") != null) {
+            assertThat(result.figure("stale_records").value()).as(result.render()).isZero();
+        }
+        assertThat(result.render()).contains("RESULT " + scenario);
+    }
+}
