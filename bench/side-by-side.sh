@@ -1,0 +1,304 @@
+#!/usr/bin/env bash
+# Runs the P2P-CI benchmarks and their anchors side by side on this machine, in one go, and prints each of our
+# figures beside its anchor with the ratio:
+#   LOOKUP / ADD     beside redis-benchmark GET / SET at the same concurrency (Redis on a loopback port)
+#   GET (16 conns)   beside nginx serving the same RFC file to wrk with "Connection: close"
+#   GET (1 stream)   beside nginx serving the same large file to one wrk connection
+# Every run of every scenario is repeated (3 times by default, interleaved) and the medians are reported.
+#
+#   bench/side-by-side.sh [--runs N] [--seconds S] [--quick] [--out DIR]
+#
+# --quick is a check of the script itself (1 run of 2 s, small sizes); its figures mean nothing.
+# Needs root (or the packages already there) to install redis-server, redis-tools, nginx and wrk from Debian.
+# All traffic stays on 127.0.0.1. Every process the script starts is stopped by its PID on exit.
+set -euo pipefail
+
+root=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
+readonly root
+# shellcheck source=find-java.sh
+source "$root/bench/find-java.sh"
+runs=3
+seconds=10
+warmup=5
+held_peers=10000
+large_size=1G
+load_files=10000
+out=""
+
+while [[ $# -gt 0 ]]; do
+    case $1 in
+        --runs) runs=$2; shift 2 ;;
+        --seconds) seconds=$2; shift 2 ;;
+        --out) out=$2; shift 2 ;;
+        --quick) runs=1; seconds=2; warmup=1; held_peers=500; large_size=64M; load_files=500; shift ;;
+        -h|--help) sed -n '2,14p' "${BASH_SOURCE[0]}" | sed 's/^# \{0,1\}//'; exit 0 ;;
+        *) echo "side-by-side: unknown argument: $1" >&2; exit 2 ;;
+    esac
+done
+out=${out:-$root/bench/target/side-by-side-$(date +%Y%m%d-%H%M%S)}
+mkdir -p "$out"
+scratch=$(mktemp -d /tmp/p2pci-side-by-side.XXXXXX)
+chmod 755 "$scratch"   # nginx's workers run as an unprivileged user and must reach the web root
+
+started_pids=()
+cleanup() {
+    local pid
+    for pid in "${started_pids[@]}"; do
+        if kill -0 "$pid" 2>/dev/null; then
+            kill "$pid" 2>/dev/null || true
+            wait "$pid" 2>/dev/null || true
+        fi
+    done
+    rm -rf "$scratch"
+}
+trap cleanup EXIT
+
+log() { printf '%s %s\n' "$(date +%H:%M:%S)" "$*" >&2; }
+
+# ------------------------------------------------------------------------------------------------ prerequisites
+
+install_anchors() {
+    local missing=()
+    command -v redis-server >/dev/null || missing+=(redis-server)
+    command -v redis-benchmark >/dev/null || missing+=(redis-tools)
+    command -v nginx >/dev/null || [[ -x /usr/sbin/nginx ]] || missing+=(nginx)
+    command -v wrk >/dev/null || missing+=(wrk)
+    if [[ ${#missing[@]} -gt 0 ]]; then
+        log "installing ${missing[*]} from Debian's packages"
+        local sudo=()
+        [[ $(id -u) -eq 0 ]] || sudo=(sudo)
+        "${sudo[@]}" apt-get update -q >&2
+        DEBIAN_FRONTEND=noninteractive "${sudo[@]}" apt-get install -y -q "${missing[@]}" >&2
+    fi
+}
+
+nginx_bin() { command -v nginx || echo /usr/sbin/nginx; }
+
+# A TCP port nothing listens on, from /proc (no extra tools needed).
+free_port() {
+    local port listening
+    listening=$(awk 'NR > 1 && $4 == "0A" { split($2, a, ":"); print strtonum("0x" a[2]) }' \
+        /proc/net/tcp /proc/net/tcp6 2>/dev/null | sort -u)
+    while true; do
+        port=$((20000 + RANDOM % 20000))
+        grep -qx "$port" <<<"$listening" || { echo "$port"; return; }
+    done
+}
+
+wait_for_port() {
+    local port=$1 tries=0
+    until (exec 3<>"/dev/tcp/127.0.0.1/$port") 2>/dev/null; do
+        tries=$((tries + 1))
+        [[ $tries -lt 100 ]] || { log "nothing listens on 127.0.0.1:$port"; return 1; }
+        sleep 0.1
+    done
+}
+
+# ----------------------------------------------------------------------------------------------------- anchors
+
+# redis-benchmark TEST CONNECTIONS REQUESTS RUN: requests per second and p99 (ms) into $out/redis-*.txt
+redis_anchor() {
+    local test=$1 connections=$2 requests=$3 run=$4 port pid csv
+    port=$(free_port)
+    redis-server --bind 127.0.0.1 --port "$port" --save '' --appendonly no --daemonize no \
+        >"$out/redis-server-$run.log" 2>&1 &
+    pid=$!
+    started_pids+=("$pid")
+    wait_for_port "$port"
+    csv=$(redis-benchmark -h 127.0.0.1 -p "$port" -c "$connections" -n "$requests" -t "$test" --csv 2>/dev/null \
+        | grep -i "^\"$test\"" | tail -n 1)
+    kill "$pid"
+    wait "$pid" 2>/dev/null || true
+    # "GET","rps","avg_latency_ms","min_latency_ms","p50_latency_ms","p95_latency_ms","p99_latency_ms","max_latency_ms"
+    awk -F'"' '{ printf "rps=%s p99_ms=%s\n", $4, $14 }' <<<"$csv" >"$out/redis-${test,,}-c$connections-$run.txt"
+    log "redis $test c=$connections: $(cat "$out/redis-${test,,}-c$connections-$run.txt")"
+}
+
+nginx_start() {
+    local port=$1 dir=$scratch/nginx
+    mkdir -p "$dir/logs" "$dir/tmp"
+    cat >"$dir/nginx.conf" <<EOF
+worker_processes auto;
+pid $dir/nginx.pid;
+error_log $dir/logs/error.log warn;
+events { worker_connections 4096; }
+http {
+    access_log off;
+    sendfile on;
+    tcp_nopush on;
+    tcp_nodelay on;
+    default_type text/plain;
+    client_body_temp_path $dir/tmp/body;
+    proxy_temp_path $dir/tmp/proxy;
+    fastcgi_temp_path $dir/tmp/fastcgi;
+    uwsgi_temp_path $dir/tmp/uwsgi;
+    scgi_temp_path $dir/tmp/scgi;
+    server {
+        listen 127.0.0.1:$port;
+        root $scratch/www;
+    }
+}
+EOF
+    "$(nginx_bin)" -p "$dir" -c "$dir/nginx.conf" -g 'daemon off;' >"$dir/logs/stdout.log" 2>&1 &
+    nginx_pid=$!
+    started_pids+=("$nginx_pid")
+    wait_for_port "$port"
+}
+
+nginx_stop() {
+    kill -QUIT "$nginx_pid" 2>/dev/null || true
+    wait "$nginx_pid" 2>/dev/null || true
+}
+
+# Converts wrk's "2.35GB" (1024-based) to MB/s in 10^6 bytes, as the bench tool reports it.
+wrk_megabytes() {
+    awk '{ v = $1; u = $1; sub(/[0-9.]+/, "", u); sub(/[A-Za-z]+$/, "", v);
+           f = (u == "GB") ? 1073741824 : (u == "MB") ? 1048576 : (u == "KB") ? 1024 : 1;
+           printf "%.1f\n", v * f / 1e6 }' <<<"$1"
+}
+
+# wrk CONNECTIONS THREADS PATH NAME RUN: requests/s, MB/s and p99 with "Connection: close" into $out/nginx-*.txt
+wrk_anchor() {
+    local connections=$1 threads=$2 path=$3 name=$4 run=$5 text rps transfer p99
+    text=$(wrk -t "$threads" -c "$connections" -d "${seconds}s" --latency -H 'Connection: close' \
+        "http://127.0.0.1:$nginx_port/$path")
+    echo "$text" >"$out/wrk-$name-$run.log"
+    rps=$(awk '/^Requests\/sec:/ { print $2 }' <<<"$text")
+    transfer=$(wrk_megabytes "$(awk '/^Transfer\/sec:/ { print $2 }' <<<"$text")")
+    p99=$(awk '$1 == "99%" { v = $2; u = v; sub(/[0-9.]+/, "", u); sub(/[a-z]+$/, "", v);
+                              printf "%.3f", (u == "us") ? v / 1000 : (u == "s") ? v * 1000 : v }' <<<"$text")
+    echo "files_per_s=$rps mb_per_s=$transfer p99_ms=$p99" >"$out/nginx-$name-$run.txt"
+    log "nginx $name: $(cat "$out/nginx-$name-$run.txt")"
+}
+
+# ------------------------------------------------------------------------------------------------------- ours
+
+# ours NAME RUN ARGS...: runs bench/bench and keeps its RESULT line's figures in $out/ours-NAME-RUN.txt
+ours() {
+    local name=$1 run=$2
+    shift 2
+    log "bench $*"
+    if ! "$root/bench/bench" "$@" >"$out/ours-$name-$run.log" 2>&1; then
+        log "bench $name failed its checks: see $out/ours-$name-$run.log"
+    fi
+    grep '^RESULT ' "$out/ours-$name-$run.log" | cut -d' ' -f3- | tr ' ' '\n' >"$out/ours-$name-$run.txt" || true
+}
+
+# figure FILE KEY: the value of KEY=... in FILE (one per line, or space-separated)
+figure() { tr ' ' '\n' <"$1" 2>/dev/null | awk -F= -v k="$2" '$1 == k { print $2; exit }'; }
+
+# median PREFIX KEY: the median of KEY over the runs' files PREFIX-1.txt, PREFIX-2.txt, ...
+median() {
+    local prefix=$1 key=$2 run values=()
+    for ((run = 1; run <= runs; run++)); do
+        local value
+        value=$(figure "$prefix-$run.txt" "$key")
+        [[ -n $value ]] && values+=("$value")
+    done
+    [[ ${#values[@]} -gt 0 ]] || { echo "-"; return; }
+    printf '%s\n' "${values[@]}" | sort -g | awk '{ v[NR] = $1 } END {
+        if (NR % 2) print v[(NR + 1) / 2]; else printf "%.3f\n", (v[NR / 2] + v[NR / 2 + 1]) / 2 }'
+}
+
+ratio() { awk -v a="$1" -v b="$2" 'BEGIN { if (a == "-" || b == "-" || b == 0) print "-"; else printf "%.2f", a / b }'; }
+
+# ---------------------------------------------------------------------------------------------------- the run
+
+install_anchors
+ulimit -n 20000 2>/dev/null || log "could not raise the open-file limit to 20000 (hold needs it): $(ulimit -n)"
+log "building the jars"
+(cd "$root" && mvn -B -q -DskipTests -pl bench -am package) >&2
+
+mkdir -p "$scratch/www"
+cp "$root/sample-rfcs/rfc2616.txt" "$scratch/www/rfc2616.txt"
+log "writing the large file ($large_size)"
+large_bytes=$(numfmt --from=iec "$large_size")
+yes "   Filler text of a large RFC, the same bytes for nginx and for the peer.   " | head -c "$large_bytes" \
+    >"$scratch/www/large.txt" || true
+chmod 644 "$scratch/www/"*
+chmod 755 "$scratch/www"
+
+{
+    echo "machine: $(nproc) cores, $(awk '/MemTotal/ { printf "%.0f GiB", $2 / 1048576 }' /proc/meminfo)," \
+        "$(grep -m1 'model name' /proc/cpuinfo | cut -d: -f2 | sed 's/^ //')"
+    echo "kernel: $(uname -r); java: $("$(find_java)" -version 2>&1 | head -n 1)"
+    echo "redis: $(redis-server --version | awk '{ print $3 }'); nginx: $("$(nginx_bin)" -v 2>&1 | cut -d/ -f2);" \
+        "wrk: $(wrk --version 2>&1 | head -n 1 | awk '{ print $2 }')"
+    echo "load before: $(cut -d' ' -f1-3 /proc/loadavg)"
+} >"$out/machine.txt"
+
+common=(-s "$seconds" -w "$warmup")
+for ((run = 1; run <= runs; run++)); do
+    log "=== run $run of $runs"
+    redis_anchor GET 64 $((seconds * 100000)) "$run"
+    ours lookup-c64 "$run" lookup -c 64 "${common[@]}"
+    redis_anchor SET 64 $((seconds * 100000)) "$run"
+    ours add-c64 "$run" add -c 64 "${common[@]}"
+    redis_anchor GET 1 $((seconds * 40000)) "$run"
+    ours lookup-c1 "$run" lookup -c 1 "${common[@]}"
+    ours mixed-c64 "$run" mixed -c 64 "${common[@]}"
+    ours list-c64 "$run" list -c 64 "${common[@]}"
+    ours hold "$run" hold -c 64 -n "$held_peers" "${common[@]}"
+    ours churn "$run" churn -c 16 -k 10 "${common[@]}"
+
+    nginx_port=$(free_port)
+    nginx_start "$nginx_port"
+    wrk_anchor 16 2 rfc2616.txt get-c16 "$run"
+    wrk_anchor 1 1 large.txt get-large "$run"
+    nginx_stop
+    ours get-c16 "$run" get -c 16 "${common[@]}"
+    ours get-large "$run" get-large --large-file "$scratch/www/large.txt" -s "$seconds"
+    ours load-dir "$run" load-dir --files "$load_files"
+done
+echo "load after: $(cut -d' ' -f1-3 /proc/loadavg)" >>"$out/machine.txt"
+
+# --------------------------------------------------------------------------------------------------- the table
+
+row() { printf '| %-34s | %12s | %-28s | %12s | %6s | %-22s | %-6s |\n' "$@"; }
+verdict() { awk -v v="$1" -v op="$2" -v t="$3" 'BEGIN { if (v == "-") print "?";
+    else if ((op == ">=" && v + 0 >= t + 0) || (op == "<=" && v + 0 <= t + 0)) print "met"; else print "missed" }'; }
+
+report() {
+    local o a r
+    cat "$out/machine.txt"
+    echo "runs: $runs, medians; measured ${seconds} s after a ${warmup} s warm-up; results in $out"
+    echo
+    row "scenario" "ours" "anchor" "anchor" "ratio" "target" "status"
+    row "---" "---" "---" "---" "---" "---" "---"
+
+    o=$(median "$out/ours-lookup-c64" throughput); a=$(median "$out/redis-get-c64" rps); r=$(ratio "$o" "$a")
+    row "LOOKUP c=64 req/s" "$o" "redis GET c=64 req/s" "$a" "$r" ">= 0.8x" "$(verdict "$r" '>=' 0.8)"
+    o=$(median "$out/ours-lookup-c64" p99_ms); a=$(median "$out/redis-get-c64" p99_ms)
+    row "LOOKUP c=64 p99 ms" "$o" "redis GET c=64 p99 ms" "$a" "$(ratio "$o" "$a")" "<= 2 ms" "$(verdict "$o" '<=' 2)"
+    o=$(median "$out/ours-add-c64" throughput); a=$(median "$out/redis-set-c64" rps); r=$(ratio "$o" "$a")
+    row "ADD c=64 req/s" "$o" "redis SET c=64 req/s" "$a" "$r" ">= 0.5x" "$(verdict "$r" '>=' 0.5)"
+    o=$(median "$out/ours-lookup-c1" throughput); a=$(median "$out/redis-get-c1" rps); r=$(ratio "$o" "$a")
+    row "LOOKUP c=1 req/s" "$o" "redis GET c=1 req/s" "$a" "$r" ">= 0.8x" "$(verdict "$r" '>=' 0.8)"
+    o=$(median "$out/ours-hold" held_registered)
+    row "hold: peers registered" "$o" "" "" "" ">= $held_peers" "$(verdict "$o" '>=' "$held_peers")"
+    o=$(median "$out/ours-hold" heap_per_peer_kb)
+    row "hold: live heap per peer KiB" "$o" "" "" "" "<= 10" "$(verdict "$o" '<=' 10)"
+    o=$(median "$out/ours-hold" rss_per_peer_kb)
+    row "hold: RSS per peer KiB" "$o" "" "" "" "" ""
+    o=$(median "$out/ours-hold" p99_ratio)
+    row "hold: LOOKUP p99 held/idle" "$o" "idle p99 ms" "$(median "$out/ours-hold" idle_p99_ms)" "" "<= 2x" \
+        "$(verdict "$o" '<=' 2)"
+    o=$(median "$out/ours-churn" cycles_per_s)
+    row "churn K=10 c=16 cycles/s" "$o" "" "" "" ">= 3000" "$(verdict "$o" '>=' 3000)"
+    o=$(median "$out/ours-churn" stale_records)
+    row "churn: stale records" "$o" "" "" "" "0" "$(verdict "$o" '<=' 0)"
+    o=$(median "$out/ours-get-c16" files_per_s); a=$(median "$out/nginx-get-c16" files_per_s); r=$(ratio "$o" "$a")
+    row "GET rfc2616 c=16 files/s" "$o" "nginx+wrk c=16 req/s" "$a" "$r" ">= 0.8x" "$(verdict "$r" '>=' 0.8)"
+    o=$(median "$out/ours-get-large" mb_per_s); a=$(median "$out/nginx-get-large" mb_per_s); r=$(ratio "$o" "$a")
+    row "GET $large_size single stream MB/s" "$o" "nginx+wrk 1 stream MB/s" "$a" "$r" ">= 0.8x" \
+        "$(verdict "$r" '>=' 0.8)"
+    o=$(median "$out/ours-load-dir" seconds)
+    row "load-dir $load_files files, s" "$o" "" "" "" "<= 3 s" "$(verdict "$o" '<=' 3)"
+    row "mixed c=64 req/s (no anchor)" "$(median "$out/ours-mixed-c64" throughput)" "" "" "" "" ""
+    row "LIST c=64 req/s (640 records)" "$(median "$out/ours-list-c64" throughput)" "" "" "" "" ""
+    echo
+    echo "failed checks (a figure from a run that failed its checks is not to be trusted):"
+    grep -l 'checks FAILED' "$out"/ours-*.log 2>/dev/null | sed 's/^/  /' || echo "  none"
+}
+
+report | tee "$out/report.md"
