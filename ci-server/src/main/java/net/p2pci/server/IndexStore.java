@@ -7,8 +7,9 @@ import java.sql.SQLException;
 import java.sql.SQLIntegrityConstraintViolationException;
 import java.sql.Statement;
 import java.util.List;
-import java.util.Map;
 import java.util.Optional;
+import java.util.OptionalInt;
+import java.util.concurrent.locks.ReentrantLock;
 import net.p2pci.protocol.RfcRecord;
 import org.h2.jdbcx.JdbcConnectionPool;
 import org.jdbi.v3.core.Handle;
@@ -18,9 +19,13 @@ import org.jdbi.v3.core.statement.UnableToExecuteStatementException;
 
 /**
  * The index: peers and the RFC records they hold, kept in H2 through Jdbi. Every change that touches more than
- * one row runs in one transaction, so no reader ever sees a peer half-removed.
+ * one row runs in one transaction, so no reader ever sees a peer half-removed. The same content is mirrored in
+ * memory ({@link HolderIndex}), so that LOOKUP, the most frequent request, and the checks before each write need
+ * no database round trip.
  *
- * <p>Thread-safe: each call takes its own handle from a connection pool; H2 isolates the transactions.
+ * <p>Thread-safe: changes are made one at a time under {@link #writeLock}, on one database handle kept for them,
+ * each to the database and to the mirror in an order that never lets the mirror show a record the database lacks
+ * or one whose removal has begun; LOOKUP reads the mirror without locking; LIST takes a pooled handle.
  */
 public final class IndexStore implements AutoCloseable {
     /** The schema's classpath location; its one source is {@code sql/schema.sql} at the top of the repository. */
@@ -39,6 +44,11 @@ public final class IndexStore implements AutoCloseable {
 
     private final JdbcConnectionPool pool;
     private final Jdbi jdbi;
+    /** Held by every change, around its database statements and its update of {@link #holders}. */
+    private final ReentrantLock writeLock = new ReentrantLock();
+    private final HolderIndex holders = new HolderIndex();
+    /** The one handle changes use, under {@link #writeLock}; opened with the store, so no write waits for one. */
+    private Handle writeHandle;
 
     private IndexStore(JdbcConnectionPool pool) {
         this.pool = pool;
@@ -52,6 +62,7 @@ public final class IndexStore implements AutoCloseable {
         IndexStore store = new IndexStore(pool);
         try {
             store.jdbi.useHandle(handle -> handle.createScript(readSchema()).execute());
+            store.writeHandle = store.jdbi.open();
         } catch (RuntimeException e) {
             pool.dispose();
             throw e;
@@ -77,25 +88,29 @@ public final class IndexStore implements AutoCloseable {
      * another address the takeover is refused, so no one can evict another peer's records.
      */
     public Registration registerPeer(long peerId, String host, int port, String sourceAddress) {
-        return jdbi.inTransaction(handle -> {
-            Optional<Map.Entry<Long, String>> stale = handle.createQuery(
-                            "SELECT id, source_address FROM peer WHERE host = :host AND port = :port")
-                    .bind("host", host).bind("port", port)
-                    .map((row, context) -> Map.entry(row.getLong(1), row.getString(2)))
-                    .findOne();
-            if (stale.isPresent() && !stale.get().getValue().equals(sourceAddress)) {
-                return new Registration.Refused(stale.get().getValue());
+        writeLock.lock();
+        try {
+            Optional<HolderIndex.Registered> stale = holders.findPeer(host, port);
+            if (stale.isPresent() && !stale.get().sourceAddress().equals(sourceAddress)) {
+                return new Registration.Refused(stale.get().sourceAddress());
             }
             int staleRecords = 0;
             if (stale.isPresent()) {
-                staleRecords = countRecords(handle, stale.get().getKey());
-                deletePeer(handle, stale.get().getKey());
+                staleRecords = holders.removePeer(stale.get().peerId()).orElse(0);
             }
-            handle.createUpdate("INSERT INTO peer (id, host, port, source_address) VALUES (:id, :host, :port, :source)")
-                    .bind("id", peerId).bind("host", host).bind("port", port).bind("source", sourceAddress)
-                    .execute();
-            return new Registration.Registered(stale.map(Map.Entry::getKey), staleRecords);
-        });
+            writeHandle.useTransaction(handle -> {
+                if (stale.isPresent()) {
+                    deletePeer(handle, stale.get().peerId());
+                }
+                handle.createUpdate("INSERT INTO peer (id, host, port, source_address) VALUES (:id, :host, :port, :source)")
+                        .bind("id", peerId).bind("host", host).bind("port", port).bind("source", sourceAddress)
+                        .execute();
+            });
+            holders.putPeer(peerId, host, port, sourceAddress);
+            return new Registration.Registered(stale.map(HolderIndex.Registered::peerId), staleRecords);
+        } finally {
+            writeLock.unlock();
+        }
     }
 
     /**
@@ -106,33 +121,43 @@ public final class IndexStore implements AutoCloseable {
      * @throws PeerGoneException when the peer's registration was replaced by a newer connection
      */
     public boolean addRecord(long peerId, int number, String title, int maxRecords) {
+        writeLock.lock();
         try {
-            return jdbi.inTransaction(handle -> {
-                int updated = handle.createUpdate(
+            if (!holders.hasPeer(peerId)) {
+                throw new PeerGoneException(peerId);
+            }
+            if (holders.holds(peerId, number)) {
+                writeHandle.createUpdate(
                                 "UPDATE rfc_record SET title = :title WHERE rfc_number = :number AND peer_id = :peer")
                         .bind("number", number).bind("title", title).bind("peer", peerId)
                         .execute();
-                if (updated > 0) {
-                    return true;
-                }
-                if (countRecords(handle, peerId) >= maxRecords) {
-                    return false;
-                }
-                handle.createUpdate("INSERT INTO rfc_record (rfc_number, title, peer_id) VALUES (:number, :title, :peer)")
+            } else if (holders.recordCount(peerId) >= maxRecords) {
+                return false;
+            } else {
+                writeHandle.createUpdate(
+                                "INSERT INTO rfc_record (rfc_number, title, peer_id) VALUES (:number, :title, :peer)")
                         .bind("number", number).bind("title", title).bind("peer", peerId)
                         .execute();
-                return true;
-            });
+            }
+            holders.putRecord(peerId, number, title);
+            return true;
         } catch (UnableToExecuteStatementException e) {
             if (e.getCause() instanceof SQLIntegrityConstraintViolationException) {
                 throw new PeerGoneException(peerId);
             }
             throw e;
+        } finally {
+            writeLock.unlock();
         }
     }
 
-    /** Every holder of RFC {@code number}, in the order they registered it. */
+    /** Every holder of RFC {@code number}, in the order they registered it, from the in-memory mirror. */
     public List<RfcRecord> lookup(int number) {
+        return holders.lookup(number);
+    }
+
+    /** What {@link #lookup} answers, asked of the database itself: for tests that hold the mirror to it. */
+    List<RfcRecord> lookupInDatabase(int number) {
         return jdbi.withHandle(handle -> handle.createQuery(SELECT_RECORDS + "WHERE r.rfc_number = :number ORDER BY r.seq")
                 .bind("number", number)
                 .map(RECORD_MAPPER)
@@ -152,20 +177,20 @@ public final class IndexStore implements AutoCloseable {
      * @return how many records went, or empty when the peer was not registered (never, or already replaced)
      */
     public Optional<Integer> removePeer(long peerId) {
-        return jdbi.inTransaction(handle -> {
-            int records = countRecords(handle, peerId);
-            return deletePeer(handle, peerId) == 0 ? Optional.<Integer>empty() : Optional.of(records);
-        });
+        writeLock.lock();
+        try {
+            // The mirror first: from now on no LOOKUP shows this peer, even before the database has deleted it.
+            OptionalInt records = holders.removePeer(peerId);
+            int deleted = deletePeer(writeHandle, peerId);
+            return deleted == 0 || records.isEmpty() ? Optional.empty() : Optional.of(records.getAsInt());
+        } finally {
+            writeLock.unlock();
+        }
     }
 
     /** How many peers are registered. */
     public int peerCount() {
         return jdbi.withHandle(handle -> handle.createQuery("SELECT COUNT(*) FROM peer").mapTo(Integer.class).one());
-    }
-
-    private static int countRecords(Handle handle, long peerId) {
-        return handle.createQuery("SELECT COUNT(*) FROM rfc_record WHERE peer_id = :peer")
-                .bind("peer", peerId).mapTo(Integer.class).one();
     }
 
     private static int deletePeer(Handle handle, long peerId) {
@@ -186,7 +211,12 @@ public final class IndexStore implements AutoCloseable {
     /** Closes the database; an in-memory index is gone afterwards. */
     @Override
     public void close() {
+        writeLock.lock();
         try {
+            if (writeHandle != null) {
+                writeHandle.close();
+                writeHandle = null;
+            }
             // Plain JDBC: after SHUTDOWN the connection is closed, so Jdbi could not read an update count.
             jdbi.useHandle(handle -> {
                 try (Statement statement = handle.getConnection().createStatement()) {
@@ -197,6 +227,7 @@ public final class IndexStore implements AutoCloseable {
             throw new IllegalStateException("cannot shut the index database down", e);
         } finally {
             pool.dispose();
+            writeLock.unlock();
         }
     }
 }
