@@ -17,7 +17,8 @@ import net.p2pci.peer.upload.UploadServer;
 
 /**
  * A running peer's parts: its library, its upload server (already listening), its registration at the index server
- * (which reconnects by itself, unless told not to) and its downloader. Closing it leaves the index and stops the upload server.
+ * (which reconnects by itself, unless told not to) and its downloader. Closing it leaves the index and stops the
+ * upload server.
  *
  * <p>Thread-safe: the parts are; {@link #close()} may be called from any thread, more than once (the shutdown hook
  * and the main thread may both call it).

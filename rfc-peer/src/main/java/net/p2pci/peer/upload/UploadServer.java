@@ -36,7 +36,7 @@ public final class UploadServer implements AutoCloseable {
     private static final long ACCEPTOR_JOIN_MILLIS = 2_000;
     /** The watchdog looks this many times per shortest timeout, so that a connection is cut at most that much late. */
     private static final int WATCHDOG_CHECKS_PER_TIMEOUT = 4;
-    /** However long the timeouts, the watchdog looks at least this often; a look at a few hundred deadlines is cheap. */
+    /** However long the timeouts, the watchdog looks at least this often: a few hundred deadlines are cheap. */
     private static final Duration WATCHDOG_MAX_PERIOD = Duration.ofSeconds(1);
 
     private final ServerSocketChannel listener;

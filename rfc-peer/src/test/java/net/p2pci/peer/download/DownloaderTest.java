@@ -170,7 +170,8 @@ final class DownloaderTest {
                 Duration.ofSeconds(1));
         byte[] head = "P2P-CI/1.0 200 OK\r\n\r\n".getBytes(StandardCharsets.UTF_8);
         try (ScriptedHolder holder = ScriptedHolder.answering(head, AfterAnswer.TRICKLE)) {
-            assertThat(failedDownload(hurried, holder)).hasMessage(holder.address() + " was still sending after 1000 ms");
+            assertThat(failedDownload(hurried, holder))
+                    .hasMessage(holder.address() + " was still sending after 1000 ms");
             assertThat(filesIn(dir)).isEmpty();
         }
     }
