@@ -10,6 +10,7 @@ import java.util.Objects;
 import java.util.Optional;
 import java.util.OptionalInt;
 import net.p2pci.peer.cli.CommandProcessor;
+import net.p2pci.peer.index.IndexSession;
 import net.p2pci.protocol.Protocol;
 import net.p2pci.protocol.WireText;
 import org.apache.commons.cli.CommandLine;
@@ -28,11 +29,12 @@ import org.apache.commons.cli.ParseException;
  * @param uploadPort the upload server's port; 0 takes any free port
  * @param host       the host name to register under, if not the local address of the index connection
  * @param commands   the {@code --exec} commands, in order; empty to read commands from stdin
+ * @param reconnect  whether to reconnect, and register every RFC again, when the index connection is lost
  */
 public record PeerOptions(HostAndPort server, Path directory, int uploadPort, Optional<String> host,
-                          List<String> commands) implements Invocation {
+                          List<String> commands, boolean reconnect) implements Invocation {
     public static final String USAGE = "rfc-peer --server HOST[:PORT] --dir DIR [--upload-port N] [--host NAME]"
-            + " [--exec CMD]...";
+            + " [--no-reconnect] [--exec CMD]...";
 
     /** Columns of the --help text. */
     private static final int HELP_WIDTH = 100;
@@ -49,18 +51,29 @@ public record PeerOptions(HostAndPort server, Path directory, int uploadPort, Op
                     + " to the index server)").build();
     private static final Option EXEC = Option.builder("e").longOpt("exec").hasArg().argName("CMD")
             .desc("run CMD after start-up, then leave; repeat to run several in order").build();
+    private static final Option NO_RECONNECT = Option.builder().longOpt("no-reconnect")
+            .desc("when the connection to the index server is lost, stay disconnected: commands that need the index"
+                    + " fail from then on (by default the peer reconnects after a random wait of at most "
+                    + IndexSession.RECONNECT_INITIAL_DELAY.toMillis() + " ms, doubling with each failed attempt up to "
+                    + IndexSession.RECONNECT_MAX_DELAY.toSeconds() + " s, and registers every RFC again)").build();
     private static final Option HELP = Option.builder("h").longOpt("help").desc("show this help and exit").build();
     private static final Option VERSION = Option.builder("V").longOpt("version").desc("show the version and exit")
             .build();
     private static final Options OPTIONS = new Options()
-            .addOption(SERVER).addOption(DIR).addOption(UPLOAD_PORT).addOption(HOST).addOption(EXEC)
-            .addOption(HELP).addOption(VERSION);
+            .addOption(SERVER).addOption(DIR).addOption(UPLOAD_PORT).addOption(HOST).addOption(NO_RECONNECT)
+            .addOption(EXEC).addOption(HELP).addOption(VERSION);
 
     public PeerOptions {
         Objects.requireNonNull(server, "server");
         Objects.requireNonNull(directory, "directory");
         Objects.requireNonNull(host, "host");
         commands = List.copyOf(commands);
+    }
+
+    /** Options of a peer that reconnects, as it does unless {@code --no-reconnect} is given. */
+    public PeerOptions(HostAndPort server, Path directory, int uploadPort, Optional<String> host,
+                       List<String> commands) {
+        this(server, directory, uploadPort, host, commands, true);
     }
 
     /** Options that cannot be run; the message is the one-line error. */
@@ -125,7 +138,7 @@ public record PeerOptions(HostAndPort server, Path directory, int uploadPort, Op
         }
         String[] commands = line.getOptionValues(EXEC);
         return new PeerOptions(serverAddress, directory, uploadPort, host,
-                commands == null ? List.of() : List.of(commands));
+                commands == null ? List.of() : List.of(commands), !line.hasOption(NO_RECONNECT));
     }
 
     private static String required(CommandLine line, Option option) throws BadOptionsException {
