@@ -9,10 +9,12 @@ import java.sql.Statement;
 import java.util.List;
 import java.util.Optional;
 import java.util.OptionalInt;
+import java.util.concurrent.Semaphore;
 import java.util.concurrent.locks.ReentrantLock;
 import net.p2pci.protocol.RfcRecord;
 import org.h2.jdbcx.JdbcConnectionPool;
 import org.jdbi.v3.core.Handle;
+import org.jdbi.v3.core.HandleCallback;
 import org.jdbi.v3.core.Jdbi;
 import org.jdbi.v3.core.mapper.RowMapper;
 import org.jdbi.v3.core.statement.UnableToExecuteStatementException;
@@ -33,6 +35,8 @@ public final class IndexStore implements AutoCloseable {
 
     /** Enough connections to keep both cores busy while others wait on locks; H2 runs in this process. */
     private static final int MAX_DATABASE_CONNECTIONS = 16;
+    /** The pooled connections left for reads: one is the write handle's for good. */
+    private static final int READ_CONNECTIONS = MAX_DATABASE_CONNECTIONS - 1;
 
     private static final String SELECT_RECORDS = """
             SELECT r.rfc_number, r.title, p.host, p.port
@@ -49,6 +53,13 @@ public final class IndexStore implements AutoCloseable {
     private final HolderIndex holders = new HolderIndex();
     /** The one handle changes use, under {@link #writeLock}; opened with the store, so no write waits for one. */
     private Handle writeHandle;
+    /**
+     * Taken, first come first served, before a read borrows a pooled connection. H2's pool makes a caller that
+     * finds every connection busy sleep a millisecond and try again, which is unfair: under 64 concurrent LISTs
+     * some waited past a client's 10 s timeout while others were served over and over. With at most as many
+     * readers as connections, the pool never has to make anyone wait.
+     */
+    private final Semaphore readPermits = new Semaphore(READ_CONNECTIONS, true);
 
     private IndexStore(JdbcConnectionPool pool) {
         this.pool = pool;
@@ -158,7 +169,7 @@ public final class IndexStore implements AutoCloseable {
 
     /** What {@link #lookup} answers, asked of the database itself: for tests that hold the mirror to it. */
     List<RfcRecord> lookupInDatabase(int number) {
-        return jdbi.withHandle(handle -> handle.createQuery(SELECT_RECORDS + "WHERE r.rfc_number = :number ORDER BY r.seq")
+        return read(handle -> handle.createQuery(SELECT_RECORDS + "WHERE r.rfc_number = :number ORDER BY r.seq")
                 .bind("number", number)
                 .map(RECORD_MAPPER)
                 .list());
@@ -166,7 +177,7 @@ public final class IndexStore implements AutoCloseable {
 
     /** Every record in the index, in registration order. */
     public List<RfcRecord> listAll() {
-        return jdbi.withHandle(handle -> handle.createQuery(SELECT_RECORDS + "ORDER BY r.seq")
+        return read(handle -> handle.createQuery(SELECT_RECORDS + "ORDER BY r.seq")
                 .map(RECORD_MAPPER)
                 .list());
     }
@@ -190,7 +201,17 @@ public final class IndexStore implements AutoCloseable {
 
     /** How many peers are registered. */
     public int peerCount() {
-        return jdbi.withHandle(handle -> handle.createQuery("SELECT COUNT(*) FROM peer").mapTo(Integer.class).one());
+        return read(handle -> handle.createQuery("SELECT COUNT(*) FROM peer").mapTo(Integer.class).one());
+    }
+
+    /** Runs a read on a pooled handle, waiting in line for a permit rather than in the pool's retry loop. */
+    private <T> T read(HandleCallback<T, RuntimeException> callback) {
+        readPermits.acquireUninterruptibly();
+        try {
+            return jdbi.withHandle(callback);
+        } finally {
+            readPermits.release();
+        }
     }
 
     private static int deletePeer(Handle handle, long peerId) {
