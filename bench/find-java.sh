@@ -5,7 +5,8 @@ minimum_java=21
 # The major version of the java at $1 (8 for 1.8), or nothing when it does not run.
 java_major() {
     local line
-    line=$("$1" -version 2>&1 | head -n 1) || return 0
+    # The version line, not a "Picked up JAVA_TOOL_OPTIONS" note that may come first.
+    line=$("$1" -version 2>&1 | grep -m 1 " version \"") || return 0
     if [[ $line =~ version\ \"1\.([0-9]+) ]]; then
         echo "${BASH_REMATCH[1]}"
     elif [[ $line =~ version\ \"([0-9]+) ]]; then
