@@ -28,11 +28,12 @@ import org.apache.commons.cli.ParseException;
  * @param uploadPort the upload server's port; 0 takes any free port
  * @param host       the host name to register under, if not the local address of the index connection
  * @param commands   the {@code --exec} commands, in order; empty to read commands from stdin
+ * @param logFile    the file that diagnostics are appended to instead of stderr, if any
  */
 public record PeerOptions(HostAndPort server, Path directory, int uploadPort, Optional<String> host,
-                          List<String> commands) implements Invocation {
+                          List<String> commands, Optional<Path> logFile) implements Invocation {
     public static final String USAGE = "rfc-peer --server HOST[:PORT] --dir DIR [--upload-port N] [--host NAME]"
-            + " [--exec CMD]...";
+            + " [--log-file PATH] [--exec CMD]...";
 
     /** Columns of the --help text. */
     private static final int HELP_WIDTH = 100;
@@ -49,11 +50,13 @@ public record PeerOptions(HostAndPort server, Path directory, int uploadPort, Op
                     + " to the index server)").build();
     private static final Option EXEC = Option.builder("e").longOpt("exec").hasArg().argName("CMD")
             .desc("run CMD after start-up, then leave; repeat to run several in order").build();
+    private static final Option LOG_FILE = Option.builder().longOpt("log-file").hasArg().argName("PATH")
+            .desc("append diagnostics to PATH, with timestamps, instead of printing them on stderr").build();
     private static final Option HELP = Option.builder("h").longOpt("help").desc("show this help and exit").build();
     private static final Option VERSION = Option.builder("V").longOpt("version").desc("show the version and exit")
             .build();
     private static final Options OPTIONS = new Options()
-            .addOption(SERVER).addOption(DIR).addOption(UPLOAD_PORT).addOption(HOST).addOption(EXEC)
+            .addOption(SERVER).addOption(DIR).addOption(UPLOAD_PORT).addOption(HOST).addOption(EXEC).addOption(LOG_FILE)
             .addOption(HELP).addOption(VERSION);
 
     public PeerOptions {
@@ -61,6 +64,13 @@ public record PeerOptions(HostAndPort server, Path directory, int uploadPort, Op
         Objects.requireNonNull(directory, "directory");
         Objects.requireNonNull(host, "host");
         commands = List.copyOf(commands);
+        Objects.requireNonNull(logFile, "logFile");
+    }
+
+    /** Options that log to stderr. */
+    public PeerOptions(HostAndPort server, Path directory, int uploadPort, Optional<String> host,
+                       List<String> commands) {
+        this(server, directory, uploadPort, host, commands, Optional.empty());
     }
 
     /** Options that cannot be run; the message is the one-line error. */
@@ -94,7 +104,7 @@ public record PeerOptions(HostAndPort server, Path directory, int uploadPort, Op
         if (!line.getArgList().isEmpty()) {
             throw new BadOptionsException("unexpected argument: " + WireText.forLog(line.getArgList().getFirst()));
         }
-        for (Option option : List.of(SERVER, DIR, UPLOAD_PORT, HOST)) {
+        for (Option option : List.of(SERVER, DIR, UPLOAD_PORT, HOST, LOG_FILE)) {
             String[] values = line.getOptionValues(option);
             if (values != null && values.length > 1) {
                 throw new BadOptionsException("--" + option.getLongOpt() + " given more than once");
@@ -123,9 +133,11 @@ public record PeerOptions(HostAndPort server, Path directory, int uploadPort, Op
         if (host.isPresent() && !WireText.isToken(host.get())) {
             throw new BadOptionsException("--host: must be one word without spaces: " + WireText.forLog(host.get()));
         }
+        Optional<Path> logFile = line.hasOption(LOG_FILE) ? Optional.of(logFile(line.getOptionValue(LOG_FILE)))
+                : Optional.empty();
         String[] commands = line.getOptionValues(EXEC);
         return new PeerOptions(serverAddress, directory, uploadPort, host,
-                commands == null ? List.of() : List.of(commands));
+                commands == null ? List.of() : List.of(commands), logFile);
     }
 
     private static String required(CommandLine line, Option option) throws BadOptionsException {
@@ -134,6 +146,24 @@ public record PeerOptions(HostAndPort server, Path directory, int uploadPort, Op
             throw new BadOptionsException("missing --" + option.getLongOpt() + " " + option.getArgName());
         }
         return value;
+    }
+
+    /** A file that can be created or appended to: checked here, since the logger would only complain on stderr. */
+    private static Path logFile(String text) throws BadOptionsException {
+        Path file;
+        try {
+            file = Path.of(text).toAbsolutePath();
+        } catch (InvalidPathException e) {
+            throw new BadOptionsException("--log-file: not a path: " + WireText.forLog(text));
+        }
+        if (Files.isDirectory(file)) {
+            throw new BadOptionsException("--log-file: is a directory: " + WireText.forLog(text));
+        }
+        if (!Files.isDirectory(file.getParent())) {
+            throw new BadOptionsException("--log-file: no such directory: "
+                    + WireText.forLog(file.getParent().toString()));
+        }
+        return file;
     }
 
     private static int uploadPort(String text) throws BadOptionsException {
@@ -162,7 +192,7 @@ public record PeerOptions(HostAndPort server, Path directory, int uploadPort, Op
         out.print(CommandProcessor.HELP);
         out.println();
         out.println("Exit status: 0 when done; 1 when the peer could not start, or a command of --exec or of");
-        out.println("a script failed; 2 for bad options. Diagnostics go to stderr; run with");
+        out.println("a script failed; 2 for bad options. Diagnostics go to stderr or the --log-file; run with");
         out.println("java -Dp2pci.log.level=info -jar rfc-peer.jar ... to also log each upload served.");
         out.flush();
         return text.toString();
