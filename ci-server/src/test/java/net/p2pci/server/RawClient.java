@@ -22,7 +22,12 @@ final class RawClient implements AutoCloseable {
     private final InputStream in;
 
     RawClient(int port) throws IOException {
-        socket = new Socket(InetAddress.getLoopbackAddress(), port);
+        this(new Socket(InetAddress.getLoopbackAddress(), port));
+    }
+
+    /** Wraps a socket the caller has connected, e.g. from a chosen local address. */
+    RawClient(Socket connected) throws IOException {
+        socket = connected;
         socket.setSoTimeout((int) READ_TIMEOUT.toMillis());
         in = new BufferedInputStream(socket.getInputStream());
     }

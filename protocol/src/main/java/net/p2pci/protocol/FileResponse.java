@@ -17,6 +17,9 @@ public record FileResponse(Status status, List<Header> headers) {
     public static final String CONTENT_LENGTH = "Content-Length";
     public static final String CONTENT_TYPE = "Content-Type";
 
+    /** An exabyte: beyond any file, and small enough that the decimal can never overflow a long. */
+    private static final long MAX_CONTENT_LENGTH = 1_000_000_000_000_000_000L - 1;
+
     public FileResponse {
         Objects.requireNonNull(status, "status");
         headers = List.copyOf(headers);
@@ -64,19 +67,9 @@ public record FileResponse(Status status, List<Header> headers) {
         return null;
     }
 
-    /** The value as a length, or -1 when it is not a plain non-negative decimal that fits in a long. */
+
+    /** The value as a length, or -1 when it is not a plain non-negative decimal. */
     static long parseLength(String value) {
-        if (value.isEmpty() || value.length() > 18) {
-            return -1;
-        }
-        long length = 0;
-        for (int i = 0; i < value.length(); i++) {
-            char c = value.charAt(i);
-            if (c < '0' || c > '9') {
-                return -1;
-            }
-            length = length * 10 + (c - '0');
-        }
-        return length;
+        return WireText.parseDecimal(value, MAX_CONTENT_LENGTH);
     }
 }

@@ -410,28 +410,13 @@ public final class MessageReader {
 
     /** A decimal RFC number that fits in an int: no sign, no spaces. */
     private static int parseRfcNumber(String text) throws RequestException {
-        long number = parseDecimal(text, Integer.MAX_VALUE);
+        long number = WireText.parseDecimal(text, Integer.MAX_VALUE);
         if (number < 0) {
             throw badRequest("RFC number is not a non-negative integer: " + WireText.forLog(text));
         }
         return (int) number;
     }
 
-    /** The value of a plain decimal no larger than {@code max}, or -1. */
-    private static long parseDecimal(String text, long max) {
-        if (text.isEmpty() || text.length() > 10) {
-            return -1;
-        }
-        long value = 0;
-        for (int i = 0; i < text.length(); i++) {
-            char c = text.charAt(i);
-            if (c < '0' || c > '9') {
-                return -1;
-            }
-            value = value * 10 + (c - '0');
-        }
-        return value <= max ? value : -1;
-    }
 
     /** The headers a request may carry; unknown ones are accepted and ignored, repeated known ones refused. */
     private static final class RequestHeaders {
@@ -501,7 +486,7 @@ public final class MessageReader {
     }
 
     private static int requiredPort(String value) throws RequestException {
-        long port = parseDecimal(required(value, "Port"), 65_535);
+        long port = WireText.parseDecimal(required(value, "Port"), 65_535);
         if (port < 1) {
             throw badRequest("Port is not a number from 1 to 65535: " + WireText.forLog(value));
         }
@@ -519,7 +504,7 @@ public final class MessageReader {
         if (parts.length < 2 || !parts[0].equals(Protocol.VERSION)) {
             throw new ResponseFormatException("not a " + Protocol.VERSION + " status line: " + WireText.forLog(line));
         }
-        long code = parseDecimal(parts[1], 999);
+        long code = WireText.parseDecimal(parts[1], 999);
         Status status = code < 0 ? null : Status.fromCode((int) code);
         if (status == null) {
             throw new ResponseFormatException("unknown status code: " + WireText.forLog(parts[1]));
@@ -544,8 +529,8 @@ public final class MessageReader {
         if (hostStart <= afterNumber) {
             throw new ResponseFormatException("record line has too few fields: " + WireText.forLog(line));
         }
-        long number = parseDecimal(rest.substring(0, afterNumber), Integer.MAX_VALUE);
-        long port = parseDecimal(rest.substring(portStart), 65_535);
+        long number = WireText.parseDecimal(rest.substring(0, afterNumber), Integer.MAX_VALUE);
+        long port = WireText.parseDecimal(rest.substring(portStart), 65_535);
         if (number < 0 || port < 1) {
             throw new ResponseFormatException("record line has a bad number or port: " + WireText.forLog(line));
         }

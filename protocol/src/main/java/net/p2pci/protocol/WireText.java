@@ -73,6 +73,25 @@ public final class WireText {
         return true;
     }
 
+    /**
+     * The value of a plain decimal (digits only: no sign, no spaces) no larger than {@code max}, or -1. At most 18
+     * digits are read, so the value never overflows.
+     */
+    public static long parseDecimal(String text, long max) {
+        if (text.isEmpty() || text.length() > 18) {
+            return -1;
+        }
+        long value = 0;
+        for (int i = 0; i < text.length(); i++) {
+            char c = text.charAt(i);
+            if (c < '0' || c > '9') {
+                return -1;
+            }
+            value = value * 10 + (c - '0');
+        }
+        return value <= max ? value : -1;
+    }
+
     /** A TCP port a peer can listen on. */
     public static boolean isPort(int port) {
         return port >= 1 && port <= 65_535;

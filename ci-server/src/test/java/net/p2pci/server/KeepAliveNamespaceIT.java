@@ -1,0 +1,128 @@
+package net.p2pci.server;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+import java.io.IOException;
+import java.net.InetAddress;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.Assumptions;
+import org.junit.jupiter.api.Test;
+
+/**
+ * A peer whose machine vanishes (no FIN, no RST) loses its records through TCP keepalive. The peer runs as a
+ * real process in a network namespace of its own, joined to the server's by a veth pair; cutting that link and
+ * killing the process leaves the server holding a real half-open connection.
+ *
+ * <p>Needs root and iproute2, as on the project's build machines; elsewhere it is skipped.
+ */
+class KeepAliveNamespaceIT {
+    /** Short probe timing so the test is quick: a silent peer is dropped 2 s + 3 × 1 s after its last packet. */
+    private static final ServerConfig.KeepAlive FAST_KEEPALIVE =
+            new ServerConfig.KeepAlive(Duration.ofSeconds(2), Duration.ofSeconds(1), 3);
+    private static final Duration START_DEADLINE = Duration.ofSeconds(30);
+
+    private final long id = ProcessHandle.current().pid() % 200;
+    private final String namespace = "p2pci-ka-" + id;
+    private final String hostSide = "p2ka" + id + "h";
+    private final String peerSide = "p2ka" + id + "p";
+    /** Addresses of the project's own test hosts, from the range set aside for network device testing. */
+    private final String serverAddress = "198.18." + id + ".1";
+    private final String peerAddress = "198.18." + id + ".2";
+
+    @Test
+    void peerThatVanishesWithoutAWordLosesItsRecordsWithinTheKeepaliveTime() throws Exception {
+        Assumptions.assumeTrue(canManageNamespaces(), "needs root and 'ip netns'");
+        Process peer = null;
+        try {
+            createTestHosts();
+            try (IndexServer server = IndexServer.start(ServerConfig.defaults()
+                    .withBindAddress(InetAddress.getByName(serverAddress)).withPort(0)
+                    .withKeepAlive(FAST_KEEPALIVE))) {
+                Path output = Files.createTempFile("idle-peer", ".out");
+                peer = new ProcessBuilder(List.of("ip", "netns", "exec", namespace,
+                        ProcessHandle.current().info().command().orElseThrow(),
+                        "-cp", System.getProperty("java.class.path"), IdlePeer.class.getName(),
+                        serverAddress, Integer.toString(server.port()), peerAddress))
+                        .redirectErrorStream(true).redirectOutput(output.toFile()).start();
+                await().atMost(START_DEADLINE).until(() -> server.store().listAll().size() == 2);
+                assertThat(server.store().lookup(2)).singleElement()
+                        .satisfies(record -> assertThat(record.host()).isEqualTo(peerAddress));
+
+                // While the link is up, the idle peer's kernel answers the probes: it stays registered well past
+                // the time a vanished peer would take to go.
+                Duration detection = FAST_KEEPALIVE.detectionTime();
+                await().during(detection.multipliedBy(2)).atMost(detection.multipliedBy(3))
+                        .until(() -> server.store().lookup(1).size() == 1);
+
+                run("ip", "netns", "exec", namespace, "ip", "link", "set", peerSide, "down");
+                peer.destroyForcibly().waitFor(); // its FIN cannot get out: the link is down
+
+                long cutAt = System.nanoTime();
+                await().atMost(detection.plusSeconds(15)).until(() -> server.store().lookup(1).isEmpty());
+                Duration gone = Duration.ofNanos(System.nanoTime() - cutAt);
+                assertThat(server.store().listAll()).isEmpty();
+                assertThat(server.store().peerCount()).isZero();
+                System.out.printf("keepalive: vanished peer dropped %.1f s after its link was cut (probe time %d s)%n",
+                        gone.toMillis() / 1000.0, detection.toSeconds());
+            }
+        } finally {
+            if (peer != null) {
+                peer.destroyForcibly().waitFor();
+            }
+            removeTestHosts();
+        }
+    }
+
+    private void createTestHosts() throws IOException, InterruptedException {
+        removeTestHosts();
+        run("ip", "netns", "add", namespace);
+        run("ip", "link", "add", hostSide, "type", "veth", "peer", "name", peerSide);
+        run("ip", "link", "set", peerSide, "netns", namespace);
+        run("ip", "addr", "add", serverAddress + "/30", "dev", hostSide);
+        run("ip", "link", "set", hostSide, "up");
+        run("ip", "netns", "exec", namespace, "ip", "addr", "add", peerAddress + "/30", "dev", peerSide);
+        run("ip", "netns", "exec", namespace, "ip", "link", "set", peerSide, "up");
+        run("ip", "netns", "exec", namespace, "ip", "link", "set", "lo", "up");
+    }
+
+    private void removeTestHosts() throws IOException, InterruptedException {
+        runIgnoringFailure("ip", "link", "del", hostSide);
+        runIgnoringFailure("ip", "netns", "del", namespace);
+    }
+
+    private static boolean canManageNamespaces() {
+        try {
+            return ProcessHandle.current().info().user().map("root"::equals).orElse(false)
+                    && new ProcessBuilder("ip", "netns", "list").start().waitFor() == 0;
+        } catch (IOException | InterruptedException e) {
+            return false;
+        }
+    }
+
+    private static void run(String... command) throws IOException, InterruptedException {
+        int status = runIgnoringFailure(command);
+        if (status != 0) {
+            throw new IOException(String.join(" ", command) + " failed with status " + status);
+        }
+    }
+
+    private static int runIgnoringFailure(String... command) throws IOException, InterruptedException {
+        Process process = new ProcessBuilder(new ArrayList<>(List.of(command))).redirectErrorStream(true).start();
+        try {
+            process.getInputStream().readAllBytes();
+            if (!process.waitFor(30, TimeUnit.SECONDS)) {
+                throw new IOException(String.join(" ", command) + " did not finish");
+            }
+            return process.exitValue();
+        } finally {
+            process.destroyForcibly();
+        }
+    }
+
+}

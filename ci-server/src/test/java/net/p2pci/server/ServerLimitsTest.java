@@ -1,0 +1,222 @@
+package net.p2pci.server;
+
+import static net.p2pci.server.Requests.add;
+import static net.p2pci.server.Requests.list;
+import static net.p2pci.server.Requests.lookup;
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+import java.io.IOException;
+import java.net.InetAddress;
+import java.net.InetSocketAddress;
+import java.net.Socket;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import net.p2pci.protocol.Limits;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+
+/** Every server limit over real sockets: a client exactly at the limit is served, one past it is refused. */
+class ServerLimitsTest {
+    private static final Duration DEADLINE = Duration.ofSeconds(10);
+    private static final String OK = "P2P-CI/1.0 200 OK\r\n";
+    private static final String BAD = "P2P-CI/1.0 400 Bad Request\r\n\r\n\r\n";
+
+    private IndexServer server;
+    private final List<AutoCloseable> opened = new ArrayList<>();
+
+    private void start(ServerConfig config) throws IOException {
+        server = IndexServer.start(config.withBindAddress(InetAddress.getLoopbackAddress()).withPort(0));
+    }
+
+    private static ServerConfig defaults() {
+        return ServerConfig.defaults();
+    }
+
+    private RawClient connect() throws IOException {
+        RawClient client = new RawClient(server.port());
+        opened.add(client);
+        return client;
+    }
+
+    /** A client whose connection comes from another loopback address, as a second host would. */
+    private RawClient connectFrom(String localAddress) throws IOException {
+        Socket socket = new Socket();
+        socket.bind(new InetSocketAddress(InetAddress.getByName(localAddress), 0));
+        socket.connect(new InetSocketAddress(InetAddress.getLoopbackAddress(), server.port()));
+        RawClient client = new RawClient(socket);
+        opened.add(client);
+        return client;
+    }
+
+    private String listAll() throws IOException {
+        try (RawClient observer = new RawClient(server.port())) {
+            return observer.exchange(list("observer.example", 1));
+        }
+    }
+
+    @AfterEach
+    void stop() throws Exception {
+        for (AutoCloseable closeable : opened) {
+            closeable.close();
+        }
+        if (server != null) {
+            server.close();
+        }
+    }
+
+    @Test
+    void requestLineAtTheConfiguredLimitIsServedAndOneByteOverIsRefused() throws IOException {
+        start(defaults().withLimits(new Limits(128, Limits.DEFAULT_MAX_HEADER_COUNT, Limits.DEFAULT_MAX_RECORDS)));
+        RawClient peer = connect();
+        String titleAtLimit = "t".repeat(128 - "Title: ".length());
+
+        assertThat(peer.exchange(add(1, "a.example", 1, titleAtLimit))).startsWith(OK);
+        assertThat(peer.exchange(add(2, "a.example", 1, titleAtLimit + "t"))).isEqualTo(BAD);
+        assertThat(peer.exchange(lookup(1, "a.example", 1))).startsWith(OK);
+        assertThat(listAll()).doesNotContain("RFC 2 ");
+    }
+
+    @Test
+    void headerCountAtTheConfiguredLimitIsServedAndOneOverIsRefused() throws IOException {
+        start(defaults().withLimits(new Limits(Limits.DEFAULT_MAX_LINE_BYTES, 5, Limits.DEFAULT_MAX_RECORDS)));
+        RawClient peer = connect();
+        String twoExtra = "X-One: 1\r\nX-Two: 2\r\n";
+
+        assertThat(peer.exchange("ADD RFC 1 P2P-CI/1.0\r\nHost: a\r\nPort: 1\r\nTitle: T\r\n" + twoExtra + "\r\n"))
+                .startsWith(OK);
+        assertThat(peer.exchange("ADD RFC 2 P2P-CI/1.0\r\nHost: a\r\nPort: 1\r\nTitle: T\r\n" + twoExtra
+                + "X-Three: 3\r\n\r\n")).isEqualTo(BAD);
+        assertThat(listAll()).contains("RFC 1 T a 1").doesNotContain("RFC 2 ");
+    }
+
+    @Test
+    void slowDripRequestIsCutOffAtTheRequestTimeout() throws IOException {
+        start(defaults().withRequestTimeout(Duration.ofMillis(500)));
+        RawClient dripper = connect();
+
+        dripper.send("LIST ALL P2P-CI/1.0\r\nHo");
+
+        await().atMost(DEADLINE).until(dripper::isClosedByServer);
+    }
+
+    @Test
+    void requestCompletedWithinTheTimeoutIsServedWhenItsBytesComeSlowly() throws Exception {
+        start(defaults().withRequestTimeout(Duration.ofSeconds(5)));
+        RawClient slow = connect();
+
+        slow.send("ADD RFC 1 P2P-CI/1.0\r\nHost: a\r\n");
+        Thread.sleep(300); // pacing the client's bytes, not waiting for a condition
+        slow.send("Port: 1\r\nTitle: Slow but in time\r\n\r\n");
+
+        assertThat(slow.readResponse()).startsWith(OK);
+    }
+
+    @Test
+    void idleRegisteredConnectionOutlivesTheRequestTimeout() throws IOException {
+        start(defaults().withRequestTimeout(Duration.ofMillis(300)));
+        RawClient idle = connect();
+        idle.exchange(add(1, "idle.example", 1, "Idle"));
+
+        // Idle for five request timeouts: the registration must hold throughout.
+        await().during(Duration.ofMillis(1500)).atMost(DEADLINE)
+                .until(() -> server.store().lookup(1).size() == 1);
+
+        assertThat(idle.exchange(lookup(1, "idle.example", 1))).startsWith(OK);
+    }
+
+    @Test
+    void connectionsAtTheLimitAreServedAndOneMoreIsRefusedAndLoggedOnce() throws IOException {
+        start(defaults().withMaxConnections(3, 3));
+        try (CapturedLog log = new CapturedLog()) {
+            List<RawClient> peers = new ArrayList<>();
+            for (int i = 0; i < 3; i++) {
+                RawClient peer = connect();
+                peers.add(peer);
+                assertThat(peer.exchange(add(i, "p" + i + ".example", 1, "T"))).startsWith(OK);
+            }
+
+            assertThat(connect().isClosedByServer()).isTrue();
+            assertThat(connect().isClosedByServer()).isTrue();
+            assertThat(log.count("Refusing connections")).isEqualTo(1);
+
+            peers.get(0).close();
+            await().atMost(DEADLINE).until(this::canExchange);
+            assertThat(log.count("Accepting connections again")).isEqualTo(1);
+            assertThat(log.count("Refusing connections")).isEqualTo(1);
+        }
+    }
+
+    private boolean canExchange() {
+        try (RawClient probe = new RawClient(server.port())) {
+            return probe.exchange(list("probe.example", 1)).startsWith(OK);
+        } catch (IOException e) {
+            return false;
+        }
+    }
+
+    @Test
+    void connectionsPerAddressAtTheLimitAreServedAndOneMoreIsRefusedWhileOtherAddressesAreServed()
+            throws IOException {
+        start(defaults().withMaxConnections(100, 2));
+
+        assertThat(connectFrom("127.0.0.1").exchange(add(1, "a.example", 1, "T"))).startsWith(OK);
+        assertThat(connectFrom("127.0.0.1").exchange(add(1, "b.example", 1, "T"))).startsWith(OK);
+        assertThat(connectFrom("127.0.0.1").isClosedByServer()).isTrue();
+        assertThat(connectFrom("127.0.0.2").exchange(add(1, "c.example", 1, "T"))).startsWith(OK);
+    }
+
+    @Test
+    void recordsPerPeerAtTheLimitAreKeptAndOneMoreIsRefusedWithoutChange() throws IOException {
+        start(defaults().withMaxRecordsPerPeer(3));
+        RawClient peer = connect();
+        for (int rfc = 1; rfc <= 3; rfc++) {
+            assertThat(peer.exchange(add(rfc, "a.example", 1, "T" + rfc))).startsWith(OK);
+        }
+        String before = listAll();
+
+        assertThat(peer.exchange(add(4, "a.example", 1, "T4"))).isEqualTo(BAD);
+        assertThat(peer.exchange(add(3, "a.example", 1, "T3"))).startsWith(OK);
+        assertThat(listAll()).isEqualTo(before);
+    }
+
+    @Test
+    void takeoverFromAnotherAddressIsRefusedAndTheHolderKeepsItsRecords() throws IOException {
+        start(defaults());
+        RawClient holder = connectFrom("127.0.0.1");
+        holder.exchange(add(1, "a.example", 5678, "One"));
+
+        RawClient intruder = connectFrom("127.0.0.3");
+
+        assertThat(intruder.exchange(add(2, "a.example", 5678, "Evil"))).isEqualTo(BAD);
+        assertThat(listAll()).isEqualTo("P2P-CI/1.0 200 OK\r\n\r\nRFC 1 One a.example 5678\r\n\r\n");
+        assertThat(holder.exchange(lookup(1, "a.example", 5678))).startsWith(OK);
+    }
+
+    @Test
+    void recordSourceOptionRecordsTheConnectionsAddressInsteadOfTheClaimedHost() throws IOException {
+        start(defaults().withRecordSourceAddress(true));
+        RawClient peer = connectFrom("127.0.0.4");
+
+        assertThat(peer.exchange(add(1, "spoofed.example", 5678, "One")))
+                .isEqualTo("P2P-CI/1.0 200 OK\r\n\r\nRFC 1 One 127.0.0.4 5678\r\n\r\n");
+    }
+
+    @Test
+    void logLinesNeverCarryControlCharactersFromClients() throws IOException {
+        start(defaults());
+        try (CapturedLog log = new CapturedLog()) {
+            RawClient peer = connect();
+            peer.exchange("ADD RFC 1 P2P-CI/1.0\r\nHost: a\u001b[2Jb\r\nPort: 1\r\nTitle: x\r\n\r\n");
+            peer.exchange("\u001b]0;owned\u0007 RFC 1 P2P-CI/1.0\r\nHost: a\r\nPort: 1\r\n\r\n");
+            peer.exchange("ADD RFC 1 P2P-CI/1.0\r\nHost: " + "h".repeat(3000) + "\r\nPort: 1\r\nTitle: x\r\n\r\n");
+
+            await().atMost(DEADLINE).until(() -> log.count("400 Bad Request") >= 2);
+            assertThat(log.lines()).allSatisfy(line -> {
+                assertThat(line).doesNotContainPattern("[\\x00-\\x1f\\x7f]");
+                assertThat(line.length()).isLessThan(400);
+            });
+        }
+    }
+}
