@@ -10,13 +10,15 @@ import java.util.Objects;
 import java.util.concurrent.atomic.AtomicBoolean;
 import net.p2pci.peer.download.Downloader;
 import net.p2pci.peer.index.IndexClient;
+import net.p2pci.peer.index.IndexSession;
 import net.p2pci.peer.library.RfcLibrary;
 import net.p2pci.peer.library.RfcLibrary.ScanReport;
 import net.p2pci.peer.upload.UploadServer;
 
 /**
- * A running peer's parts: its library, its upload server (already listening), its connection to the index server
- * and its downloader. Closing it leaves the index and stops the upload server.
+ * A running peer's parts: its library, its upload server (already listening), its registration at the index server
+ * (which reconnects by itself, unless told not to) and its downloader. Closing it leaves the index and stops the
+ * upload server.
  *
  * <p>Thread-safe: the parts are; {@link #close()} may be called from any thread, more than once (the shutdown hook
  * and the main thread may both call it).
@@ -25,11 +27,11 @@ public final class Peer implements AutoCloseable {
     private final RfcLibrary library;
     private final ScanReport initialScan;
     private final UploadServer uploadServer;
-    private final IndexClient index;
+    private final IndexSession index;
     private final Downloader downloader;
     private final AtomicBoolean closed = new AtomicBoolean();
 
-    private Peer(RfcLibrary library, ScanReport initialScan, UploadServer uploadServer, IndexClient index) {
+    private Peer(RfcLibrary library, ScanReport initialScan, UploadServer uploadServer, IndexSession index) {
         this.library = library;
         this.initialScan = initialScan;
         this.uploadServer = uploadServer;
@@ -39,12 +41,22 @@ public final class Peer implements AutoCloseable {
 
     /**
      * Reads the directory, starts the upload server and connects to the index server, in that order, so that the
-     * peer can serve before anyone learns of it. Nothing is registered yet.
+     * peer can serve before anyone learns of it. Nothing is registered yet. Events of the index connection (lost,
+     * back) are only logged.
      *
      * @throws IOException with a one-line message saying which step failed and why
      */
     public static Peer start(PeerOptions options) throws IOException {
+        return start(options, IndexSession.LOG_ONLY);
+    }
+
+    /**
+     * As {@link #start(PeerOptions)}, telling {@code indexEvents} when the index connection is lost and when it is
+     * back.
+     */
+    public static Peer start(PeerOptions options, IndexSession.Listener indexEvents) throws IOException {
         Objects.requireNonNull(options, "options");
+        Objects.requireNonNull(indexEvents, "indexEvents");
         RfcLibrary library = RfcLibrary.open(options.directory());
         ScanReport scan;
         try {
@@ -61,7 +73,8 @@ public final class Peer implements AutoCloseable {
             throw new IOException("cannot listen on upload port " + options.uploadPort() + ": " + e.getMessage(), e);
         }
         try {
-            IndexClient index = IndexClient.connect(options.server(), options.host(), uploadServer.port());
+            IndexSession index = IndexSession.open(options.server(), options.host(), uploadServer.port(),
+                    options.reconnect(), indexEvents);
             return new Peer(library, scan, uploadServer, index);
         } catch (IOException | RuntimeException e) {
             uploadServer.close();
@@ -91,7 +104,7 @@ public final class Peer implements AutoCloseable {
         return uploadServer;
     }
 
-    public IndexClient index() {
+    public IndexSession index() {
         return index;
     }
 

@@ -10,6 +10,7 @@ import java.util.Objects;
 import java.util.Optional;
 import java.util.OptionalInt;
 import net.p2pci.peer.cli.CommandProcessor;
+import net.p2pci.peer.index.IndexSession;
 import net.p2pci.protocol.Protocol;
 import net.p2pci.protocol.WireText;
 import org.apache.commons.cli.CommandLine;
@@ -28,12 +29,13 @@ import org.apache.commons.cli.ParseException;
  * @param uploadPort the upload server's port; 0 takes any free port
  * @param host       the host name to register under, if not the local address of the index connection
  * @param commands   the {@code --exec} commands, in order; empty to read commands from stdin
+ * @param reconnect  whether to reconnect, and register every RFC again, when the index connection is lost
  * @param logFile    the file that diagnostics are appended to instead of stderr, if any
  */
 public record PeerOptions(HostAndPort server, Path directory, int uploadPort, Optional<String> host,
-                          List<String> commands, Optional<Path> logFile) implements Invocation {
+                          List<String> commands, boolean reconnect, Optional<Path> logFile) implements Invocation {
     public static final String USAGE = "rfc-peer --server HOST[:PORT] --dir DIR [--upload-port N] [--host NAME]"
-            + " [--log-file PATH] [--exec CMD]...";
+            + " [--no-reconnect] [--log-file PATH] [--exec CMD]...";
 
     /** Columns of the --help text. */
     private static final int HELP_WIDTH = 100;
@@ -52,12 +54,17 @@ public record PeerOptions(HostAndPort server, Path directory, int uploadPort, Op
             .desc("run CMD after start-up, then leave; repeat to run several in order").build();
     private static final Option LOG_FILE = Option.builder().longOpt("log-file").hasArg().argName("PATH")
             .desc("append diagnostics to PATH, with timestamps, instead of printing them on stderr").build();
+    private static final Option NO_RECONNECT = Option.builder().longOpt("no-reconnect")
+            .desc("when the connection to the index server is lost, stay disconnected: commands that need the index"
+                    + " fail from then on (by default the peer reconnects after a random wait of at most "
+                    + IndexSession.RECONNECT_INITIAL_DELAY.toMillis() + " ms, doubling with each failed attempt up to "
+                    + IndexSession.RECONNECT_MAX_DELAY.toSeconds() + " s, and registers every RFC again)").build();
     private static final Option HELP = Option.builder("h").longOpt("help").desc("show this help and exit").build();
     private static final Option VERSION = Option.builder("V").longOpt("version").desc("show the version and exit")
             .build();
     private static final Options OPTIONS = new Options()
-            .addOption(SERVER).addOption(DIR).addOption(UPLOAD_PORT).addOption(HOST).addOption(EXEC).addOption(LOG_FILE)
-            .addOption(HELP).addOption(VERSION);
+            .addOption(SERVER).addOption(DIR).addOption(UPLOAD_PORT).addOption(HOST).addOption(NO_RECONNECT)
+            .addOption(LOG_FILE).addOption(EXEC).addOption(HELP).addOption(VERSION);
 
     public PeerOptions {
         Objects.requireNonNull(server, "server");
@@ -67,10 +74,16 @@ public record PeerOptions(HostAndPort server, Path directory, int uploadPort, Op
         Objects.requireNonNull(logFile, "logFile");
     }
 
-    /** Options that log to stderr. */
+    /** Options of a peer that logs to stderr. */
+    public PeerOptions(HostAndPort server, Path directory, int uploadPort, Optional<String> host,
+                       List<String> commands, boolean reconnect) {
+        this(server, directory, uploadPort, host, commands, reconnect, Optional.empty());
+    }
+
+    /** Options of a peer that reconnects, as it does unless {@code --no-reconnect} is given. */
     public PeerOptions(HostAndPort server, Path directory, int uploadPort, Optional<String> host,
                        List<String> commands) {
-        this(server, directory, uploadPort, host, commands, Optional.empty());
+        this(server, directory, uploadPort, host, commands, true);
     }
 
     /** Options that cannot be run; the message is the one-line error. */
@@ -137,7 +150,7 @@ public record PeerOptions(HostAndPort server, Path directory, int uploadPort, Op
                 : Optional.empty();
         String[] commands = line.getOptionValues(EXEC);
         return new PeerOptions(serverAddress, directory, uploadPort, host,
-                commands == null ? List.of() : List.of(commands), logFile);
+                commands == null ? List.of() : List.of(commands), !line.hasOption(NO_RECONNECT), logFile);
     }
 
     private static String required(CommandLine line, Option option) throws BadOptionsException {

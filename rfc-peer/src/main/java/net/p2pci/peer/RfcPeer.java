@@ -11,9 +11,10 @@ import java.nio.file.Path;
 import java.util.Objects;
 import net.p2pci.peer.PeerOptions.BadOptionsException;
 import net.p2pci.peer.cli.CommandProcessor;
+import net.p2pci.peer.cli.ConnectionNotes;
 import net.p2pci.peer.cli.Shell;
 import net.p2pci.peer.cli.Transcript;
-import net.p2pci.peer.index.IndexClient;
+import net.p2pci.peer.index.IndexSession;
 import net.p2pci.protocol.Protocol;
 import org.apache.logging.log4j.LogManager;
 import org.apache.logging.log4j.Logger;
@@ -97,18 +98,18 @@ public final class RfcPeer {
 
     private int runPeer(PeerOptions options) {
         options.logFile().ifPresent(RfcPeer::logTo);
+        Transcript transcript = new Transcript(out);
         Peer peer;
         try {
-            peer = Peer.start(options);
+            peer = Peer.start(options, new ConnectionNotes(transcript));
         } catch (IOException e) {
             LOG.debug("The peer could not start", e);
             err.println("rfc-peer: " + e.getMessage());
             return EXIT_FAILURE;
         }
         running = peer;
-        Transcript transcript = new Transcript(out);
         try {
-            IndexClient index = peer.index();
+            IndexSession index = peer.index();
             transcript.note("Upload server listening on %s", new HostAndPort(index.host(), peer.uploadServer().port()));
             transcript.note("Connected to index %s as %s", index.server(), index.self());
             CommandProcessor processor = new CommandProcessor(peer.library(), index, peer.downloader(), transcript);

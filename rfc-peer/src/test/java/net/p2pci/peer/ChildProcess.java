@@ -2,11 +2,9 @@ package net.p2pci.peer;
 
 import static org.awaitility.Awaitility.await;
 
-import java.io.BufferedReader;
 import java.io.IOException;
-import java.io.InputStream;
-import java.io.InputStreamReader;
 import java.io.OutputStream;
+import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -14,14 +12,16 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
-import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.TimeUnit;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
 /**
- * A {@code java -jar} process started by a test: its stdout and stderr are collected line by line, its stdin stays
- * open until the test closes it, and {@link #close()} kills it by its PID and waits, so no process outlives a test.
+ * A {@code java -jar} process started by a test: its stdout and stderr go to files, its stdin stays open until the
+ * test closes it, and {@link #close()} kills it by its PID and waits, so no process outlives a test.
+ *
+ * <p>The output goes to files rather than pipes because the JDK closes a pipe's stream under a reader that is
+ * blocked on it when the child exits, and a file also keeps what a killed process printed.
  */
 public final class ChildProcess implements AutoCloseable {
     /** A JVM starts and binds its ports in about a second here; this leaves room for a busy two-core machine. */
@@ -29,16 +29,16 @@ public final class ChildProcess implements AutoCloseable {
 
     private final String name;
     private final Process process;
-    private final List<String> stdout = new CopyOnWriteArrayList<>();
-    private final List<String> stderr = new CopyOnWriteArrayList<>();
-    private final Thread stdoutReader;
-    private final Thread stderrReader;
+    private final Path outputDirectory;
+    private final Path stdout;
+    private final Path stderr;
 
-    private ChildProcess(String name, Process process) {
+    private ChildProcess(String name, Process process, Path outputDirectory) {
         this.name = name;
         this.process = process;
-        this.stdoutReader = Thread.ofVirtual().start(() -> collect(process.getInputStream(), stdout));
-        this.stderrReader = Thread.ofVirtual().start(() -> collect(process.getErrorStream(), stderr));
+        this.outputDirectory = outputDirectory;
+        this.stdout = outputDirectory.resolve("stdout");
+        this.stderr = outputDirectory.resolve("stderr");
     }
 
     /** Starts {@code java -jar jar args} with the test JVM's own java binary. */
@@ -58,26 +58,38 @@ public final class ChildProcess implements AutoCloseable {
         command.add("-jar");
         command.add(jar.toString());
         command.addAll(args);
-        return new ChildProcess(name, new ProcessBuilder(command).start());
+        Path outputDirectory = Files.createTempDirectory("child-process-");
+        Process process = new ProcessBuilder(command)
+                .redirectOutput(outputDirectory.resolve("stdout").toFile())
+                .redirectError(outputDirectory.resolve("stderr").toFile())
+                .start();
+        return new ChildProcess(name, process, outputDirectory);
     }
 
     public static Path jar(String module, String name) {
         return SampleRfcs.repositoryRoot().resolve(module).resolve("target").resolve(name);
     }
 
-    private static void collect(InputStream stream, List<String> lines) {
-        try (BufferedReader reader = new BufferedReader(new InputStreamReader(stream, StandardCharsets.UTF_8))) {
-            for (String line = reader.readLine(); line != null; line = reader.readLine()) {
-                lines.add(line);
-            }
+    /**
+     * The complete lines of an output file. While the process runs, a last line without its line end may still be
+     * growing, so it is left out: a port number read from it could be cut short.
+     */
+    private List<String> completeLines(Path file) {
+        boolean finished = !process.isAlive(); // asked first: once it is true, the file read is the whole output
+        String text;
+        try {
+            // Decoded leniently: a character may be half written.
+            text = new String(Files.readAllBytes(file), StandardCharsets.UTF_8);
         } catch (IOException e) {
-            // The process is gone; what it printed so far is kept.
+            throw new UncheckedIOException(e);
         }
+        int end = finished ? text.length() : text.lastIndexOf('\n') + 1;
+        return text.substring(0, end).lines().toList();
     }
 
     /** Waits until a stdout line matches and returns the match, so that groups (a port, say) can be read. */
     public Matcher awaitLine(Pattern pattern, Duration deadline) {
-        return await(name + " prints " + pattern).atMost(deadline).pollInterval(Duration.ofMillis(20))
+        return await(name + " prints " + pattern).atMost(deadline).pollInterval(Duration.ofMillis(50))
                 .until(() -> findLine(pattern), Optional::isPresent).orElseThrow();
     }
 
@@ -86,7 +98,7 @@ public final class ChildProcess implements AutoCloseable {
     }
 
     public Optional<Matcher> findLine(Pattern pattern) {
-        for (String line : stdout) {
+        for (String line : lines()) {
             Matcher matcher = pattern.matcher(line);
             if (matcher.find()) {
                 return Optional.of(matcher);
@@ -107,14 +119,12 @@ public final class ChildProcess implements AutoCloseable {
         process.getOutputStream().close();
     }
 
-    /** Waits for the process to exit by itself, and for all its output to be collected. */
+    /** Waits for the process to exit by itself. */
     public int awaitExit(Duration deadline) throws InterruptedException {
         if (!process.waitFor(deadline.toMillis(), TimeUnit.MILLISECONDS)) {
             throw new AssertionError(name + " did not exit within " + deadline + "; it printed:\n" + output()
                     + "\nand on stderr:\n" + errors());
         }
-        stdoutReader.join(Duration.ofSeconds(5));
-        stderrReader.join(Duration.ofSeconds(5));
         return process.exitValue();
     }
 
@@ -135,20 +145,28 @@ public final class ChildProcess implements AutoCloseable {
     }
 
     public List<String> lines() {
-        return List.copyOf(stdout);
+        return completeLines(stdout);
     }
 
     public String output() {
-        return String.join("\n", stdout);
+        return String.join("\n", lines());
     }
 
     public String errors() {
-        return String.join("\n", stderr);
+        return String.join("\n", completeLines(stderr));
     }
 
+    /** Kills the process if it still runs, waits for it, and deletes its output files. */
     @Override
     public void close() throws InterruptedException {
         process.destroyForcibly();
         process.waitFor();
+        try {
+            Files.deleteIfExists(stdout);
+            Files.deleteIfExists(stderr);
+            Files.deleteIfExists(outputDirectory);
+        } catch (IOException e) {
+            // A temporary file left behind harms nothing.
+        }
     }
 }

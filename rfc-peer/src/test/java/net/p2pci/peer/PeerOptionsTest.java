@@ -45,6 +45,13 @@ final class PeerOptionsTest {
     }
 
     @Test
+    void aPeerReconnectsUnlessToldNotTo() throws BadOptionsException {
+        assertThat(((PeerOptions) PeerOptions.parse("-s", "h", "-d", dir.toString())).reconnect()).isTrue();
+        assertThat(((PeerOptions) PeerOptions.parse("-s", "h", "-d", dir.toString(), "--no-reconnect")).reconnect())
+                .isFalse();
+    }
+
+    @Test
     void helpAndVersionNeedNoOtherOption() throws BadOptionsException {
         assertThat(PeerOptions.parse("--help")).isInstanceOf(Invocation.ShowHelp.class);
         assertThat(PeerOptions.parse("-V")).isInstanceOf(Invocation.ShowVersion.class);
@@ -53,8 +60,10 @@ final class PeerOptionsTest {
     @Test
     void theHelpDescribesEveryOptionAndTheOutput() {
         assertThat(PeerOptions.helpText())
-                .contains("--server", "--dir", "--upload-port", "--host", "--exec", "--log-file", "--help", "--version")
-                .contains("[Peer] LOOKUP RFC <n>:", "Exit status");
+                .contains("--server", "--dir", "--upload-port", "--host", "--no-reconnect", "--log-file", "--exec",
+                        "--help", "--version")
+                .contains("[Peer] LOOKUP RFC <n>:", "[Peer] Lost the index server: <reason>; reconnecting",
+                        "[Peer] Reconnected to index <host:port>; registered <k> RFC(s)", "Exit status");
     }
 
     static Stream<Arguments> badOptions() {

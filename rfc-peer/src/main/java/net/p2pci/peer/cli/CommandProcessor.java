@@ -15,8 +15,8 @@ import net.p2pci.peer.HostAndPort;
 import net.p2pci.peer.download.Download;
 import net.p2pci.peer.download.DownloadException;
 import net.p2pci.peer.download.Downloader;
-import net.p2pci.peer.index.IndexClient;
 import net.p2pci.peer.index.IndexExchange;
+import net.p2pci.peer.index.IndexSession;
 import net.p2pci.peer.library.RfcFileName;
 import net.p2pci.peer.library.RfcLibrary;
 import net.p2pci.peer.library.RfcLibrary.RfcFile;
@@ -62,6 +62,12 @@ public final class CommandProcessor {
             A GET then registers the RFC as at start-up: [Peer] Registering RFC <n>: <title>,
             followed by the server's response. A command that fails prints one line,
             [Peer] Error: <reason>, and the peer goes on.
+            When the index server goes away, the peer says so at once, reconnects by itself
+            (unless started with --no-reconnect) and registers every RFC again:
+              [Peer] Lost the index server: <reason>; reconnecting
+              [Peer] Reconnected to index <host:port>; registered <k> RFC(s)
+            Until then, commands that need the index fail at once with one line ending in
+            '; reconnecting'; an ADD that fails so is registered with the others once back.
             """;
 
     /** Bytes per megabyte and kilobyte in the printed transfer rate (decimal, as network rates are given). */
@@ -69,16 +75,20 @@ public final class CommandProcessor {
     private static final double BYTES_PER_KILOBYTE = 1_000.0;
 
     private final RfcLibrary library;
-    private final IndexClient index;
+    private final IndexSession index;
     private final Downloader downloader;
     private final Transcript transcript;
+
+    Transcript transcript() {
+        return transcript;
+    }
 
     /** What running one command came to. */
     public enum Outcome {
         SUCCEEDED, FAILED, QUIT
     }
 
-    public CommandProcessor(RfcLibrary library, IndexClient index, Downloader downloader, Transcript transcript) {
+    public CommandProcessor(RfcLibrary library, IndexSession index, Downloader downloader, Transcript transcript) {
         this.library = Objects.requireNonNull(library, "library");
         this.index = Objects.requireNonNull(index, "index");
         this.downloader = Objects.requireNonNull(downloader, "downloader");
@@ -96,14 +106,21 @@ public final class CommandProcessor {
             transcript.note("Skipping %s: %s", WireText.forLog(skipped.fileName()), skipped.reason());
         }
         int registered = 0;
-        for (RfcFile file : report.served()) {
+        List<RfcFile> served = report.served();
+        for (int i = 0; i < served.size(); i++) {
+            RfcFile file = served.get(i);
             try {
                 if (register(file.number(), titleOf(file.number(), file.path()))) {
                     registered++;
                 }
             } catch (IOException e) {
                 transcript.error(e.getMessage());
-                break; // the index connection is gone: every further ADD would fail the same way
+                // The index connection is gone: every further ADD would fail the same way. A session that
+                // reconnects registers the rest along with the others once it is back.
+                for (RfcFile rest : served.subList(i + 1, served.size())) {
+                    index.registerWhenReconnected(rest.number(), titleOf(rest.number(), rest.path()));
+                }
+                break;
             }
         }
         int total = report.served().size();
@@ -291,7 +308,7 @@ public final class CommandProcessor {
         return elapsed.toMillis() + " ms (" + rate + ")";
     }
 
-    private static String count(int count, String noun) {
+    static String count(int count, String noun) {
         return count + " " + noun + (count == 1 ? "" : "s");
     }
 }

@@ -80,18 +80,24 @@ public final class Shell {
                     .completer(new StringsCompleter(CommandParser.COMMAND_NAMES))
                     .option(LineReader.Option.CASE_INSENSITIVE, true) // commands are case-insensitive too
                     .build();
-            while (true) {
-                String line;
-                try {
-                    line = reader.readLine(PROMPT);
-                } catch (UserInterruptException e) {
-                    continue;
-                } catch (EndOfFileException e) {
-                    return;
+            Transcript transcript = processor.transcript();
+            transcript.printEventsWith(reader::printAbove); // "index lost" must not break the line being typed
+            try {
+                while (true) {
+                    String line;
+                    try {
+                        line = reader.readLine(PROMPT);
+                    } catch (UserInterruptException e) {
+                        continue;
+                    } catch (EndOfFileException e) {
+                        return;
+                    }
+                    if (processor.execute(line) == Outcome.QUIT) {
+                        return;
+                    }
                 }
-                if (processor.execute(line) == Outcome.QUIT) {
-                    return;
-                }
+            } finally {
+                transcript.printEventsToStream();
             }
         }
     }

@@ -4,6 +4,7 @@ import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
 import java.util.Locale;
 import java.util.Objects;
+import java.util.function.Consumer;
 import net.p2pci.protocol.FileResponse;
 import net.p2pci.protocol.IndexResponse;
 import net.p2pci.protocol.MessageWriter;
@@ -13,16 +14,21 @@ import net.p2pci.protocol.Request;
  * The peer's user-facing output on stdout: protocol messages exactly as the protocol module writes them (each CRLF
  * shown as a line break), and one-line notes and errors prefixed {@code [Peer]}.
  *
- * <p>Thread-safe as far as its stream is: every method prints with a single call, so lines never interleave.
+ * <p>Thread-safe as far as its stream is: every method prints with a single call, so lines never interleave. Events
+ * (lines that come on their own, from another thread) go through a volatile printer that an interactive shell points
+ * above its prompt.
  */
 public final class Transcript {
     private static final String PREFIX = "[Peer] ";
     private static final String WIRE_LINE_END = "\r\n";
 
     private final PrintStream out;
+    /** Where events go: the stream, or above the prompt of an interactive shell. */
+    private volatile Consumer<String> eventPrinter;
 
     public Transcript(PrintStream out) {
         this.out = Objects.requireNonNull(out, "out");
+        this.eventPrinter = out::println;
     }
 
     public void message(Request request) {
@@ -40,6 +46,24 @@ public final class Transcript {
     /** A line such as {@code [Peer] LOOKUP RFC 2616: 1 holder}. */
     public void note(String format, Object... arguments) {
         out.println(PREFIX + String.format(Locale.ROOT, format, arguments));
+    }
+
+    /**
+     * A note that comes on its own rather than in answer to a command, such as the index connection lost or back:
+     * {@code [Peer] Lost the index server: ...}.
+     */
+    public void event(String format, Object... arguments) {
+        eventPrinter.accept(PREFIX + String.format(Locale.ROOT, format, arguments));
+    }
+
+    /** Prints events with {@code printer} from now on, e.g. above the prompt so that a half-typed line stays whole. */
+    void printEventsWith(Consumer<String> printer) {
+        eventPrinter = Objects.requireNonNull(printer, "printer");
+    }
+
+    /** Prints events to the stream again, as other output. */
+    void printEventsToStream() {
+        eventPrinter = out::println;
     }
 
     /** A one-line error: {@code [Peer] Error: <reason>}. */

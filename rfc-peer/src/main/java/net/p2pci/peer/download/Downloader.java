@@ -1,6 +1,7 @@
 package net.p2pci.peer.download;
 
 import java.io.EOFException;
+import java.io.FilterInputStream;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
@@ -59,22 +60,31 @@ public final class Downloader {
      * hostile holder cannot fill the disk.
      */
     public static final long MAX_DOWNLOAD_BYTES = 64L * 1024 * 1024;
+    /**
+     * The longest a whole download may take, head and body. The largest RFC arrives in seconds even over a slow link;
+     * a holder that trickles bytes, each within the read timeout, would otherwise hold the download for ever.
+     */
+    public static final Duration MAX_DOWNLOAD_TIME = Duration.ofMinutes(10);
     /** Copy buffer: large enough that a fast loopback transfer takes few system calls, small per download. */
     private static final int COPY_BUFFER_BYTES = 64 * 1024;
 
     private final RfcLibrary library;
     private final String os;
     private final Duration readTimeout;
+    private final long maxBytes;
+    private final Duration maxTime;
 
     public Downloader(RfcLibrary library, String os) {
-        this(library, os, READ_TIMEOUT);
+        this(library, os, READ_TIMEOUT, MAX_DOWNLOAD_BYTES, MAX_DOWNLOAD_TIME);
     }
 
-    /** With a shorter read timeout, so that tests of silent holders finish quickly. */
-    Downloader(RfcLibrary library, String os, Duration readTimeout) {
+    /** With other limits, so that tests of holders that misbehave at the limits finish quickly and small. */
+    Downloader(RfcLibrary library, String os, Duration readTimeout, long maxBytes, Duration maxTime) {
         this.library = Objects.requireNonNull(library, "library");
         this.os = Objects.requireNonNull(os, "os");
         this.readTimeout = Objects.requireNonNull(readTimeout, "readTimeout");
+        this.maxBytes = maxBytes;
+        this.maxTime = Objects.requireNonNull(maxTime, "maxTime");
     }
 
     /** The request sent to {@code holder} for RFC {@code rfcNumber}, for printing before {@link #download}. */
@@ -99,15 +109,16 @@ public final class Downloader {
             out.write(MessageWriter.encode(request));
             out.flush();
 
-            MessageReader reader = new MessageReader(socket.getInputStream());
+            MessageReader reader = new MessageReader(new DeadlineInputStream(socket.getInputStream(),
+                    started + maxTime.toNanos(), holder + " was still sending after " + maxTime.toMillis() + " ms"));
             head = reader.readFileResponseHead();
             if (head.status() != Status.OK_200) {
                 throw new DownloadException(holder + " answered " + head.status(), head, null);
             }
             OptionalLong announced = head.contentLength();
-            if (announced.isPresent() && announced.getAsLong() > MAX_DOWNLOAD_BYTES) {
+            if (announced.isPresent() && announced.getAsLong() > maxBytes) {
                 throw new DownloadException(holder + " announced " + announced.getAsLong()
-                        + " bytes, over the limit of " + MAX_DOWNLOAD_BYTES, head, null);
+                        + " bytes, over the limit of " + maxBytes, head, null);
             }
 
             partFile = library.createPartFile(number);
@@ -133,11 +144,11 @@ public final class Downloader {
 
     /**
      * Copies the body into {@code file}: exactly the announced bytes, followed by the holder's close; or, without an
-     * announced length, everything up to the close, within {@link #MAX_DOWNLOAD_BYTES}.
+     * announced length, everything up to the close, within the byte limit.
      */
     private long copyBody(InputStream body, FileChannel file, OptionalLong announced, Socket socket, HostAndPort holder)
             throws IOException {
-        long limit = announced.orElse(MAX_DOWNLOAD_BYTES);
+        long limit = announced.orElse(maxBytes);
         byte[] buffer = new byte[COPY_BUFFER_BYTES];
         long received = 0;
         while (received < limit) {
@@ -165,7 +176,7 @@ public final class Downloader {
                 LOG.debug("{} kept the connection open after the body; all announced bytes are here", holder);
             }
         } else if (received == limit && body.read() >= 0) {
-            throw new BadBodyException(holder + " sent more than the limit of " + MAX_DOWNLOAD_BYTES + " bytes");
+            throw new BadBodyException(holder + " sent more than the limit of " + maxBytes + " bytes");
         }
         return received;
     }
@@ -187,6 +198,7 @@ public final class Downloader {
     private static String reasonFor(IOException failure, HostAndPort holder, int number) {
         return switch (failure) {
             case BadBodyException e -> e.getMessage();
+            case TooSlowException e -> e.getMessage();
             case UnknownHostException e -> "unknown host " + holder.host();
             case ConnectException e -> "cannot connect to " + holder + ": " + e.getMessage();
             case NoRouteToHostException e -> "no route to " + holder;
@@ -208,6 +220,46 @@ public final class Downloader {
             Files.deleteIfExists(partFile);
         } catch (IOException e) {
             LOG.warn("Could not delete the unfinished download {}: {}", partFile, e.toString());
+        }
+    }
+
+    /** A holder still sending when the download's time is up: the transfer is refused, whatever was received. */
+    private static final class TooSlowException extends IOException {
+        TooSlowException(String reason) {
+            super(reason);
+        }
+    }
+
+    /**
+     * The holder's stream, failing every read once the download's deadline has passed. A read that blocks is bounded
+     * by the read timeout, so the whole download ends at most that much after its deadline.
+     */
+    private static final class DeadlineInputStream extends FilterInputStream {
+        private final long deadlineNanos;
+        private final String reason;
+
+        DeadlineInputStream(InputStream in, long deadlineNanos, String reason) {
+            super(in);
+            this.deadlineNanos = deadlineNanos;
+            this.reason = reason;
+        }
+
+        @Override
+        public int read() throws IOException {
+            checkDeadline();
+            return super.read();
+        }
+
+        @Override
+        public int read(byte[] buffer, int offset, int length) throws IOException {
+            checkDeadline();
+            return super.read(buffer, offset, length);
+        }
+
+        private void checkDeadline() throws TooSlowException {
+            if (System.nanoTime() - deadlineNanos > 0) {
+                throw new TooSlowException(reason);
+            }
         }
     }
 

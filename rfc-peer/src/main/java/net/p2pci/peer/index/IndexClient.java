@@ -2,14 +2,21 @@ package net.p2pci.peer.index;
 
 import java.io.EOFException;
 import java.io.IOException;
+import java.io.InterruptedIOException;
 import java.io.OutputStream;
 import java.net.InetSocketAddress;
 import java.net.Socket;
-import java.net.SocketTimeoutException;
 import java.time.Duration;
 import java.util.Objects;
 import java.util.Optional;
+import java.util.Queue;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ConcurrentLinkedQueue;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
 import java.util.concurrent.locks.ReentrantLock;
+import jdk.net.ExtendedSocketOptions;
 import net.p2pci.peer.HostAndPort;
 import net.p2pci.protocol.AddRequest;
 import net.p2pci.protocol.IndexRequest;
@@ -18,6 +25,7 @@ import net.p2pci.protocol.ListRequest;
 import net.p2pci.protocol.LookupRequest;
 import net.p2pci.protocol.MessageReader;
 import net.p2pci.protocol.MessageWriter;
+import net.p2pci.protocol.ResponseFormatException;
 import net.p2pci.protocol.WireText;
 import org.apache.logging.log4j.LogManager;
 import org.apache.logging.log4j.Logger;
@@ -26,32 +34,42 @@ import org.apache.logging.log4j.Logger;
  * The peer's one connection to the index server. The open connection is the peer's registration: when it closes,
  * the server forgets every record of this peer.
  *
- * <p>Thread-safe: a lock lets one request at a time write and read its answer, so that answers pair with requests
- * whichever thread asks. {@link #close()} does not take the lock, so that it can end a request that is waiting.
- * After any failure the connection is closed for good, because the stream may be out of step.
+ * <p>Thread-safe: requests are written one at a time under a lock, and each one's answer slot joins a queue in the
+ * same order; one receiver thread reads every answer and hands it to the oldest slot. The server answers in order, so
+ * answers pair with requests whichever thread asks. Because the receiver is always reading, it also sees the server
+ * go away while the peer is idle, and {@link #awaitClosed()} tells whoever waits for that. {@link #close()} takes no
+ * lock, so that it can end a request that is waiting. After any failure the connection is closed for good, because
+ * the stream may be out of step.
  */
 public final class IndexClient implements AutoCloseable {
     private static final Logger LOG = LogManager.getLogger(IndexClient.class);
 
     /** An index server accepts at once; a wrong address or a dead server must fail fast with a clear error. */
     public static final Duration CONNECT_TIMEOUT = Duration.ofSeconds(5);
-    /** The server answers in milliseconds; this long without a byte means it is hung or the network is. */
+    /** The server answers in milliseconds; this long without its answer means it is hung or the network is. */
     public static final Duration RESPONSE_TIMEOUT = Duration.ofSeconds(30);
+    /**
+     * TCP keepalive timing, as the server's default: an idle connection to a server that vanished without a FIN or
+     * RST (power loss, a cable pulled) is found dead within 30 s + 4 x 5 s, not after the system's two hours.
+     */
+    static final Duration KEEPALIVE_IDLE = Duration.ofSeconds(30);
+    static final Duration KEEPALIVE_INTERVAL = Duration.ofSeconds(5);
+    static final int KEEPALIVE_PROBES = 4;
 
     private final Socket socket;
     private final OutputStream out;
-    private final MessageReader reader;
     private final HostAndPort server;
     private final String host;
     private final int uploadPort;
-    private final ReentrantLock lock = new ReentrantLock();
-    /** Why the connection can no longer be used; null while it can. */
-    private volatile String closedReason;
+    private final ReentrantLock sendLock = new ReentrantLock();
+    /** The answer slots of requests sent and not yet answered, oldest first. */
+    private final Queue<CompletableFuture<IndexResponse>> awaitingAnswers = new ConcurrentLinkedQueue<>();
+    /** Completed, with the reason, when the connection closes for whatever cause; the first reason stays. */
+    private final CompletableFuture<String> closed = new CompletableFuture<>();
 
     private IndexClient(Socket socket, HostAndPort server, String host, int uploadPort) throws IOException {
         this.socket = socket;
         this.out = socket.getOutputStream();
-        this.reader = new MessageReader(socket.getInputStream());
         this.server = server;
         this.host = host;
         this.uploadPort = uploadPort;
@@ -78,14 +96,16 @@ public final class IndexClient implements AutoCloseable {
         Socket socket = new Socket();
         try {
             socket.connect(server.resolve(), (int) CONNECT_TIMEOUT.toMillis());
-            socket.setSoTimeout((int) RESPONSE_TIMEOUT.toMillis());
-            socket.setKeepAlive(true);
             socket.setTcpNoDelay(true);
+            enableKeepAlive(socket);
             InetSocketAddress remote = (InetSocketAddress) socket.getRemoteSocketAddress();
             HostAndPort connected = new HostAndPort(remote.getAddress().getHostAddress(), remote.getPort());
             String host = advertisedHost.orElseGet(() -> socket.getLocalAddress().getHostAddress());
             LOG.debug("Connected to the index server {} as {}:{}", connected, host, uploadPort);
-            return new IndexClient(socket, connected, host, uploadPort);
+            IndexClient client = new IndexClient(socket, connected, host, uploadPort);
+            MessageReader reader = new MessageReader(socket.getInputStream());
+            Thread.ofVirtual().name("index-receiver-" + connected).start(() -> client.receiveAnswers(reader));
+            return client;
         } catch (IOException | RuntimeException e) {
             socket.close();
             throw e;
@@ -123,40 +143,96 @@ public final class IndexClient implements AutoCloseable {
         return exchange(new ListRequest(host, uploadPort));
     }
 
-    /** Sends the request in one write, as the protocol asks, and reads its answer. */
+    /** Sends the request in one write, as the protocol asks, and waits for its answer. */
     private IndexExchange exchange(IndexRequest request) throws IOException {
-        lock.lock();
+        CompletableFuture<IndexResponse> answer = new CompletableFuture<>();
+        sendLock.lock();
         try {
-            String reason = closedReason;
+            String reason = closed.getNow(null);
             if (reason != null) {
                 throw new IOException("not connected to the index server (" + reason + ")");
             }
+            awaitingAnswers.add(answer); // before the write, so that the receiver finds the slot for the answer
             try {
                 out.write(MessageWriter.encode(request));
                 out.flush();
-                IndexResponse response = reader.readIndexResponse();
-                return new IndexExchange(request, response);
             } catch (IOException e) {
-                String cause = closedReason != null ? closedReason : "connection lost: " + describe(e);
-                closeBecause(cause);
-                throw new IOException("index server " + server + ": " + cause, e);
+                closeBecause("connection lost: " + describe(e));
+                throw failure(e);
             }
         } finally {
-            lock.unlock();
+            sendLock.unlock();
+        }
+        return new IndexExchange(request, awaitAnswer(answer));
+    }
+
+    private IndexResponse awaitAnswer(CompletableFuture<IndexResponse> answer) throws IOException {
+        try {
+            return answer.get(RESPONSE_TIMEOUT.toMillis(), TimeUnit.MILLISECONDS);
+        } catch (TimeoutException e) {
+            closeBecause("no answer within " + RESPONSE_TIMEOUT.toSeconds() + " s");
+            throw failure(e);
+        } catch (ExecutionException e) {
+            throw failure(e.getCause());
+        } catch (InterruptedException e) {
+            // The slot stays queued, so the answer still goes to it when it comes and later answers stay paired.
+            Thread.currentThread().interrupt();
+            InterruptedIOException interrupted = new InterruptedIOException("interrupted while waiting for the index"
+                    + " server's answer");
+            interrupted.initCause(e);
+            throw interrupted;
+        }
+    }
+
+    private IOException failure(Throwable cause) {
+        return new IOException("index server " + server + ": " + closed.getNow("connection lost"), cause);
+    }
+
+    /** The receiver thread: hands each answer to the oldest waiting request, until the connection ends. */
+    private void receiveAnswers(MessageReader reader) {
+        try {
+            while (true) {
+                IndexResponse response = reader.readIndexResponse();
+                CompletableFuture<IndexResponse> answer = awaitingAnswers.poll();
+                if (answer == null) {
+                    closeBecause("the server sent an answer to no request");
+                    return;
+                }
+                answer.complete(response);
+            }
+        } catch (IOException e) {
+            closeBecause("connection lost: " + describe(e));
+        } catch (RuntimeException e) {
+            LOG.error("Reading the index server's answers failed", e);
+            closeBecause("internal error: " + e);
         }
     }
 
     private static String describe(IOException failure) {
         return switch (failure) {
             case EOFException e -> "the server closed the connection";
-            case SocketTimeoutException e -> "no answer within " + RESPONSE_TIMEOUT.toSeconds() + " s";
+            case ResponseFormatException e -> "malformed answer: " + e.getMessage();
             default -> Objects.requireNonNullElse(failure.getMessage(), failure.getClass().getSimpleName());
         };
     }
 
     /** Whether requests can still be sent. */
     public boolean isOpen() {
-        return closedReason == null;
+        return !closed.isDone();
+    }
+
+    /**
+     * Waits until the connection closes, for whatever cause: the server went away, a request failed, or
+     * {@link #close()} was called.
+     *
+     * @return why it closed, in a few words
+     */
+    public String awaitClosed() throws InterruptedException {
+        try {
+            return closed.get();
+        } catch (ExecutionException e) {
+            throw new IllegalStateException("the close reason is never an exception", e);
+        }
     }
 
     /** Closes the connection, and with it this peer's registration: the server removes all its records. */
@@ -166,13 +242,28 @@ public final class IndexClient implements AutoCloseable {
     }
 
     private void closeBecause(String reason) {
-        if (closedReason == null) {
-            closedReason = reason;
+        if (closed.complete(reason)) {
+            LOG.debug("Index connection to {} closed: {}", server, reason);
         }
         try {
             socket.close();
         } catch (IOException e) {
             LOG.debug("Closing the index connection: {}", e.toString());
+        }
+        // Every request still waiting fails now; one that queues its slot after this fails on its write.
+        for (CompletableFuture<IndexResponse> answer = awaitingAnswers.poll(); answer != null;
+                answer = awaitingAnswers.poll()) {
+            answer.completeExceptionally(new IOException(closed.getNow(reason)));
+        }
+    }
+
+    /** Keepalive with the timing above where the platform allows it, else with the system's own timing. */
+    private static void enableKeepAlive(Socket socket) throws IOException {
+        socket.setKeepAlive(true);
+        if (socket.supportedOptions().contains(ExtendedSocketOptions.TCP_KEEPIDLE)) {
+            socket.setOption(ExtendedSocketOptions.TCP_KEEPIDLE, (int) KEEPALIVE_IDLE.toSeconds());
+            socket.setOption(ExtendedSocketOptions.TCP_KEEPINTERVAL, (int) KEEPALIVE_INTERVAL.toSeconds());
+            socket.setOption(ExtendedSocketOptions.TCP_KEEPCOUNT, KEEPALIVE_PROBES);
         }
     }
 }

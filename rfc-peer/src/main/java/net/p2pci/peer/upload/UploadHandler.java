@@ -1,7 +1,6 @@
 package net.p2pci.peer.upload;
 
 import java.io.IOException;
-import java.net.InetSocketAddress;
 import java.nio.ByteBuffer;
 import java.nio.channels.FileChannel;
 import java.nio.channels.SocketChannel;
@@ -16,6 +15,7 @@ import net.p2pci.peer.library.RfcLibrary;
 import net.p2pci.protocol.FileResponse;
 import net.p2pci.protocol.GetRequest;
 import net.p2pci.protocol.IndexRequest;
+import net.p2pci.protocol.Limits;
 import net.p2pci.protocol.MessageReader;
 import net.p2pci.protocol.MessageWriter;
 import net.p2pci.protocol.Request;
@@ -26,7 +26,8 @@ import org.apache.logging.log4j.LogManager;
 import org.apache.logging.log4j.Logger;
 
 /**
- * Serves one upload connection: reads one request, answers a GET with the RFC file or an error, then closes.
+ * Serves one upload connection: reads one request, answers a GET with the RFC file or an error, then closes. It
+ * moves the connection's deadline on as the transfer progresses; the server's watchdog enforces it.
  *
  * <p>Thread-safe: it keeps no state per connection; every connection runs {@link #handle} on its own thread, and the
  * library it reads from is thread-safe. The RFC number is the only part of a request that selects a file, and it is
@@ -35,33 +36,43 @@ import org.apache.logging.log4j.Logger;
 final class UploadHandler {
     private static final Logger LOG = LogManager.getLogger(UploadHandler.class);
 
-    /** A requester sends its few-line GET at once; one that stays silent this long is holding a thread for nothing. */
-    static final int REQUEST_TIMEOUT_MILLIS = 10_000;
+    /** The protocol's own bounds on a request (4 KiB lines, 32 headers): a GET needs a fraction of either. */
+    static final Limits REQUEST_LIMITS = Limits.DEFAULT;
+    /**
+     * The file goes out in pieces of this size, each a sign of life that moves the stall deadline on: small enough
+     * that a slow but reading requester takes one well within the stall timeout (64 KiB in 30 s is 2 kB/s), large
+     * enough for few system calls.
+     */
+    static final long TRANSFER_CHUNK_BYTES = 64 * 1024;
 
     private final RfcLibrary library;
     private final String os;
+    private final UploadLimits limits;
+    /** What a transfer waits for, for the watchdog's log line. */
+    private final String readingAwaited;
 
-    UploadHandler(RfcLibrary library, String os) {
+    UploadHandler(RfcLibrary library, String os, UploadLimits limits) {
         this.library = Objects.requireNonNull(library, "library");
         this.os = Objects.requireNonNull(os, "os");
+        this.limits = Objects.requireNonNull(limits, "limits");
+        this.readingAwaited = "the requester took no byte for " + limits.stallTimeout().toMillis() + " ms";
     }
 
     /** Serves the connection and closes it, whatever happens; failures are logged, never thrown. */
-    void handle(SocketChannel connection) {
-        String requester = describe(connection);
-        try (connection) {
-            serve(connection, requester);
+    void handle(UploadConnection connection) {
+        String requester = connection.requester();
+        try (SocketChannel channel = connection.channel()) {
+            serve(connection, channel, requester);
         } catch (IOException e) {
-            // The requester went away or stalled: nothing to answer, nothing to clean up beyond the close.
+            // The requester went away, or the watchdog cut it off (and said so): nothing left beyond the close.
             LOG.debug("Upload connection from {} ended: {}", requester, e.toString());
         } catch (RuntimeException e) {
             LOG.error("Upload connection from {} failed", requester, e);
         }
     }
 
-    private void serve(SocketChannel connection, String requester) throws IOException {
-        connection.socket().setSoTimeout(REQUEST_TIMEOUT_MILLIS);
-        MessageReader reader = new MessageReader(connection.socket().getInputStream());
+    private void serve(UploadConnection connection, SocketChannel channel, String requester) throws IOException {
+        MessageReader reader = new MessageReader(channel.socket().getInputStream(), REQUEST_LIMITS);
         Request request;
         try {
             Optional<Request> read = reader.readRequest();
@@ -71,24 +82,32 @@ final class UploadHandler {
             request = read.get();
         } catch (RequestException e) {
             LOG.info("Refused a request from {}: {} ({})", requester, e.status(), WireText.forLog(e.getMessage()));
-            sendHead(connection, FileResponse.error(e.status(), Instant.now(), os));
+            expectReading(connection);
+            sendHead(channel, FileResponse.error(e.status(), Instant.now(), os));
             return;
         }
+        expectReading(connection);
         switch (request) {
-            case GetRequest get -> sendFile(connection, get, requester);
+            case GetRequest get -> sendFile(connection, channel, get, requester);
             case IndexRequest other -> {
                 LOG.info("Refused an index request from {}: an upload server answers GET only", requester);
-                sendHead(connection, FileResponse.error(Status.BAD_REQUEST_400, Instant.now(), os));
+                sendHead(channel, FileResponse.error(Status.BAD_REQUEST_400, Instant.now(), os));
             }
         }
     }
 
-    private void sendFile(SocketChannel connection, GetRequest get, String requester) throws IOException {
+    /** From now on the requester only has to keep taking bytes. */
+    private void expectReading(UploadConnection connection) {
+        connection.expectProgressWithin(limits.stallTimeout(), readingAwaited);
+    }
+
+    private void sendFile(UploadConnection connection, SocketChannel channel, GetRequest get, String requester)
+            throws IOException {
         int number = get.rfcNumber();
         Optional<Path> found = library.find(number);
         if (found.isEmpty()) {
             LOG.info("RFC {} requested by {}: not held here", number, requester);
-            sendHead(connection, FileResponse.error(Status.NOT_FOUND_404, Instant.now(), os));
+            sendHead(channel, FileResponse.error(Status.NOT_FOUND_404, Instant.now(), os));
             return;
         }
         Path path = found.get();
@@ -100,41 +119,44 @@ final class UploadHandler {
         } catch (NoSuchFileException e) {
             LOG.info("RFC {} requested by {}: its file {} is gone", number, requester, path.getFileName());
             library.forget(number, path);
-            sendHead(connection, FileResponse.error(Status.NOT_FOUND_404, Instant.now(), os));
+            sendHead(channel, FileResponse.error(Status.NOT_FOUND_404, Instant.now(), os));
             return;
         }
         try (file) {
             // The length comes from the open file, so that the announced length and the bytes sent agree.
             long length = file.size();
-            sendHead(connection, FileResponse.ok(Instant.now(), os, lastModified, length));
+            sendHead(channel, FileResponse.ok(Instant.now(), os, lastModified, length));
             long sent = 0;
+            ByteBuffer buffer = null;
             while (sent < length) {
-                long transferred = file.transferTo(sent, length - sent, connection);
-                if (transferred <= 0) {
-                    break; // the file shrank while being sent: the requester sees a short body and discards it
+                long chunk = Math.min(TRANSFER_CHUNK_BYTES, length - sent);
+                long transferred = file.transferTo(sent, chunk, channel);
+                if (transferred == 0) {
+                    // On a virtual thread the socket is non-blocking underneath, and transferTo returns 0 when its
+                    // buffer is full instead of waiting; a write waits. At the file's end (it shrank), read says so.
+                    buffer = buffer != null ? buffer.clear() : ByteBuffer.allocateDirect((int) TRANSFER_CHUNK_BYTES);
+                    int read = file.read(buffer.limit((int) chunk), sent);
+                    if (read <= 0) {
+                        break; // the file shrank while being sent: the requester sees a short body and discards it
+                    }
+                    writeFully(channel, buffer.flip());
+                    transferred = read;
                 }
                 sent += transferred;
+                expectReading(connection);
             }
             LOG.info("Sent RFC {} to {} ({} of {} bytes)", number, requester, sent, length);
         }
     }
 
     /** Writes a response head in one write, as the protocol asks of every message. */
-    private static void sendHead(SocketChannel connection, FileResponse head) throws IOException {
-        ByteBuffer bytes = ByteBuffer.wrap(MessageWriter.encode(head));
-        while (bytes.hasRemaining()) {
-            connection.write(bytes);
-        }
+    private static void sendHead(SocketChannel channel, FileResponse head) throws IOException {
+        writeFully(channel, ByteBuffer.wrap(MessageWriter.encode(head)));
     }
 
-    private static String describe(SocketChannel connection) {
-        try {
-            if (connection.getRemoteAddress() instanceof InetSocketAddress remote) {
-                return remote.getAddress().getHostAddress() + ":" + remote.getPort();
-            }
-            return "an unknown peer";
-        } catch (IOException e) {
-            return "an unknown peer";
+    private static void writeFully(SocketChannel channel, ByteBuffer bytes) throws IOException {
+        while (bytes.hasRemaining()) {
+            channel.write(bytes);
         }
     }
 }

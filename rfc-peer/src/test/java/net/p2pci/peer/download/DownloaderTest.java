@@ -26,11 +26,15 @@ import net.p2pci.protocol.Status;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
 
 /** Downloads from a real upload server and from scripted holders that misbehave; none may leave a bad file. */
 final class DownloaderTest {
     private static final String OS = "TestOS 1.0";
     private static final int RFC = 1149;
+    /** A byte limit small enough to test at and one past without megabytes of traffic. */
+    private static final int SMALL_LIMIT = 1000;
     private static final byte[] TEXT = "A Standard for the Transmission of IP Datagrams on Avian Carriers\n"
             .getBytes(StandardCharsets.UTF_8);
 
@@ -44,7 +48,8 @@ final class DownloaderTest {
     @BeforeEach
     void openLibrary() throws IOException {
         library = RfcLibrary.open(dir);
-        downloader = new Downloader(library, OS, Duration.ofMillis(500));
+        downloader = new Downloader(library, OS, Duration.ofMillis(500), Downloader.MAX_DOWNLOAD_BYTES,
+                Downloader.MAX_DOWNLOAD_TIME);
     }
 
     @Test
@@ -122,6 +127,55 @@ final class DownloaderTest {
         }
     }
 
+    @ParameterizedTest
+    @ValueSource(ints = {SMALL_LIMIT, SMALL_LIMIT + 1})
+    void anUnannouncedBodyIsAcceptedUpToTheByteLimitAndRefusedOneByteOver(int size) throws Exception {
+        Downloader capped = new Downloader(library, OS, Duration.ofMillis(500), SMALL_LIMIT,
+                Downloader.MAX_DOWNLOAD_TIME);
+        byte[] body = "x".repeat(size).getBytes(StandardCharsets.UTF_8);
+        byte[] answer = concat("P2P-CI/1.0 200 OK\r\n\r\n".getBytes(StandardCharsets.UTF_8), body);
+        try (ScriptedHolder holder = ScriptedHolder.answering(answer)) {
+            if (size <= SMALL_LIMIT) {
+                assertThat(download(capped, holder).file()).hasBinaryContent(body);
+            } else {
+                assertThat(failedDownload(capped, holder))
+                        .hasMessage(holder.address() + " sent more than the limit of " + SMALL_LIMIT + " bytes");
+                assertThat(filesIn(dir)).isEmpty();
+            }
+        }
+    }
+
+    @ParameterizedTest
+    @ValueSource(ints = {SMALL_LIMIT, SMALL_LIMIT + 1})
+    void anAnnouncedBodyIsAcceptedUpToTheByteLimitAndRefusedOneByteOverBeforeAnythingIsWritten(int size)
+            throws Exception {
+        Downloader capped = new Downloader(library, OS, Duration.ofMillis(500), SMALL_LIMIT,
+                Downloader.MAX_DOWNLOAD_TIME);
+        byte[] body = "x".repeat(size).getBytes(StandardCharsets.UTF_8);
+        try (ScriptedHolder holder = ScriptedHolder.answering(ok(size, body))) {
+            if (size <= SMALL_LIMIT) {
+                assertThat(download(capped, holder).file()).hasBinaryContent(body);
+            } else {
+                assertThat(failedDownload(capped, holder)).hasMessage(holder.address() + " announced " + size
+                        + " bytes, over the limit of " + SMALL_LIMIT);
+                assertThat(filesIn(dir)).isEmpty();
+            }
+        }
+    }
+
+    @Test
+    void aHolderThatTricklesItsBodyForeverIsCutOffAtTheDownloadTimeLimit() throws Exception {
+        // Each byte comes well within the read timeout, so only the limit on the whole download can end it.
+        Downloader hurried = new Downloader(library, OS, Duration.ofSeconds(10), Downloader.MAX_DOWNLOAD_BYTES,
+                Duration.ofSeconds(1));
+        byte[] head = "P2P-CI/1.0 200 OK\r\n\r\n".getBytes(StandardCharsets.UTF_8);
+        try (ScriptedHolder holder = ScriptedHolder.answering(head, AfterAnswer.TRICKLE)) {
+            assertThat(failedDownload(hurried, holder))
+                    .hasMessage(holder.address() + " was still sending after 1000 ms");
+            assertThat(filesIn(dir)).isEmpty();
+        }
+    }
+
     @Test
     void anErrorWithoutContentLengthIsReportedWithItsStatus() throws Exception {
         byte[] answer = "P2P-CI/1.0 404 Not Found\r\n\r\n".getBytes(StandardCharsets.UTF_8);
@@ -177,11 +231,19 @@ final class DownloaderTest {
     }
 
     private Download download(ScriptedHolder holder) throws DownloadException {
-        return downloader.download(holder.address(), downloader.requestFor(RFC, holder.address()));
+        return download(downloader, holder);
+    }
+
+    private static Download download(Downloader with, ScriptedHolder holder) throws DownloadException {
+        return with.download(holder.address(), with.requestFor(RFC, holder.address()));
     }
 
     private DownloadException failedDownload(ScriptedHolder holder) {
-        return catchThrowableOfType(DownloadException.class, () -> download(holder));
+        return failedDownload(downloader, holder);
+    }
+
+    private static DownloadException failedDownload(Downloader with, ScriptedHolder holder) {
+        return catchThrowableOfType(DownloadException.class, () -> download(with, holder));
     }
 
     private static byte[] ok(long contentLength, byte[] body) {

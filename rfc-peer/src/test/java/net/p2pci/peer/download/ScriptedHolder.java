@@ -16,8 +16,14 @@ final class ScriptedHolder implements AutoCloseable {
     private final ServerSocket listener;
     private final Thread script;
 
-    /** What the holder does after its scripted answer: hang up, or keep the connection open until closed. */
-    enum AfterAnswer { CLOSE, STAY_OPEN }
+    /**
+     * What the holder does after its scripted answer: hang up, keep the connection open until closed, or go on
+     * sending a byte at a time, each well within any read timeout, until the downloader hangs up.
+     */
+    enum AfterAnswer { CLOSE, STAY_OPEN, TRICKLE }
+
+    /** How often a trickling holder sends its next byte. */
+    private static final Duration TRICKLE_INTERVAL = Duration.ofMillis(50);
 
     private ScriptedHolder(byte[] answer, AfterAnswer after) throws IOException {
         listener = new ServerSocket(0, 1, InetAddress.getLoopbackAddress());
@@ -48,6 +54,11 @@ final class ScriptedHolder implements AutoCloseable {
             if (answer != null) {
                 connection.getOutputStream().write(answer);
                 connection.getOutputStream().flush();
+            }
+            while (after == AfterAnswer.TRICKLE) {
+                connection.getOutputStream().write('x'); // fails once the downloader has hung up
+                connection.getOutputStream().flush();
+                Thread.sleep(TRICKLE_INTERVAL);
             }
             if (after == AfterAnswer.STAY_OPEN) {
                 // Hold the connection until the downloader hangs up (read returns -1) or the test closes us.

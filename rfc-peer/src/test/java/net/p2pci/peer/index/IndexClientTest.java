@@ -2,11 +2,14 @@ package net.p2pci.peer.index;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.assertj.core.api.Assertions.catchThrowable;
 
 import java.io.IOException;
 import java.net.ConnectException;
 import java.net.InetAddress;
 import java.net.ServerSocket;
+import java.net.Socket;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
@@ -14,11 +17,14 @@ import java.util.OptionalInt;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
+import java.util.concurrent.TimeUnit;
 import net.p2pci.peer.HostAndPort;
 import net.p2pci.protocol.AddRequest;
 import net.p2pci.protocol.IndexResponse;
 import net.p2pci.protocol.ListRequest;
 import net.p2pci.protocol.LookupRequest;
+import net.p2pci.protocol.MessageReader;
+import net.p2pci.protocol.MessageWriter;
 import net.p2pci.protocol.Request;
 import net.p2pci.protocol.RfcRecord;
 import net.p2pci.protocol.Status;
@@ -27,6 +33,8 @@ import org.junit.jupiter.api.Test;
 /** The index connection against a scripted index server on a real loopback socket. */
 final class IndexClientTest {
     private static final String TITLE = "Hypertext Transfer Protocol -- HTTP/1.1";
+    /** Loopback delivers a close in microseconds; this is room for a loaded machine. */
+    private static final Duration CLOSE_NOTICED_DEADLINE = Duration.ofSeconds(10);
 
     /** Answers LOOKUP n with one record naming n, so that a test can see which answer went to which request. */
     private static IndexResponse echoNumber(Request request) {
@@ -91,17 +99,64 @@ final class IndexClientTest {
     }
 
     @Test
-    void aServerThatHangsUpClosesTheClientForGoodWithAOneLineReason() throws Exception {
+    void aServerThatHangsUpIsNoticedWhileIdleAndClosesTheClientForGoodWithAOneLineReason() throws Exception {
         try (ScriptedIndex index = new ScriptedIndex(IndexClientTest::echoNumber);
              IndexClient client = IndexClient.connect(index.address(), Optional.empty(), 5678)) {
             client.list();
             index.disconnect();
 
-            assertThatThrownBy(client::list).isInstanceOf(IOException.class)
-                    .hasMessageStartingWith("index server " + index.address() + ": connection lost");
+            assertThat(awaitClosed(client)).isEqualTo("connection lost: the server closed the connection");
             assertThat(client.isOpen()).isFalse();
-            assertThatThrownBy(() -> client.lookup(1, Optional.empty()))
-                    .hasMessageStartingWith("not connected to the index server (connection lost");
+            assertThatThrownBy(() -> client.lookup(1, Optional.empty())).isInstanceOf(IOException.class)
+                    .hasMessage("not connected to the index server (connection lost: the server closed the"
+                            + " connection)");
+        }
+    }
+
+    @Test
+    void aRequestWaitingWhenTheServerHangsUpFailsAtOnceNamingTheServer() throws Exception {
+        try (ServerSocket silentServer = new ServerSocket(0, 1, InetAddress.getLoopbackAddress());
+             IndexClient client = IndexClient.connect(HostAndPort.parse("127.0.0.1:" + silentServer.getLocalPort(),
+                     OptionalInt.empty()), Optional.empty(), 5678);
+             Socket accepted = silentServer.accept();
+             ExecutorService threads = Executors.newVirtualThreadPerTaskExecutor()) {
+            Future<IndexExchange> waiting = threads.submit(client::list);
+            new MessageReader(accepted.getInputStream()).readRequest(); // the request has arrived; no answer comes
+
+            accepted.close();
+
+            assertThat(catchThrowable(waiting::get)).cause().isInstanceOf(IOException.class)
+                    .hasMessage("index server " + client.server() + ": connection lost: the server closed the"
+                            + " connection");
+        }
+    }
+
+    @Test
+    void anAnswerToNoRequestClosesTheConnection() throws Exception {
+        try (ServerSocket rogueServer = new ServerSocket(0, 1, InetAddress.getLoopbackAddress());
+             IndexClient client = IndexClient.connect(HostAndPort.parse("127.0.0.1:" + rogueServer.getLocalPort(),
+                     OptionalInt.empty()), Optional.empty(), 5678);
+             Socket accepted = rogueServer.accept()) {
+            accepted.getOutputStream().write(MessageWriter.encode(IndexResponse.ok(List.of())));
+
+            assertThat(awaitClosed(client)).isEqualTo("the server sent an answer to no request");
+        }
+    }
+
+    @Test
+    void closeEndsTheConnectionWithItsOwnReason() throws Exception {
+        try (ScriptedIndex index = new ScriptedIndex(IndexClientTest::echoNumber);
+             IndexClient client = IndexClient.connect(index.address(), Optional.empty(), 5678)) {
+            client.close();
+
+            assertThat(awaitClosed(client)).isEqualTo("the peer closed the connection");
+        }
+    }
+
+    /** Waits for the client to see its connection closed, with a deadline so that a failure cannot hang the build. */
+    private static String awaitClosed(IndexClient client) throws Exception {
+        try (ExecutorService threads = Executors.newVirtualThreadPerTaskExecutor()) {
+            return threads.submit(client::awaitClosed).get(CLOSE_NOTICED_DEADLINE.toMillis(), TimeUnit.MILLISECONDS);
         }
     }
 

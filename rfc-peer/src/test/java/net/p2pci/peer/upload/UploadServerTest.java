@@ -2,14 +2,19 @@ package net.p2pci.peer.upload;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.awaitility.Awaitility.await;
 
+import java.io.BufferedOutputStream;
 import java.io.ByteArrayInputStream;
+import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.InputStream;
+import java.io.OutputStream;
 import java.net.ConnectException;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.net.Socket;
+import java.net.SocketException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -25,6 +30,7 @@ import java.util.concurrent.Future;
 import net.p2pci.peer.SampleRfcs;
 import net.p2pci.peer.library.RfcLibrary;
 import net.p2pci.protocol.FileResponse;
+import net.p2pci.protocol.Limits;
 import net.p2pci.protocol.MessageReader;
 import net.p2pci.protocol.Status;
 import net.p2pci.protocol.WireDates;
@@ -38,6 +44,8 @@ import org.junit.jupiter.params.provider.ValueSource;
 /** A real upload server on a loopback port, asked with raw bytes over real sockets. */
 final class UploadServerTest {
     private static final String OS = "TestOS 1.0";
+    /** Far more than the socket buffers of both ends hold, so that a requester that stops reading blocks the server. */
+    private static final int LARGE_FILE_BYTES = 16 * 1024 * 1024;
     private static final Instant FILE_TIME = Instant.parse("1999-06-01T00:00:00Z");
     private static final String ERROR_HEAD =
             "P2P-CI/1.0 %d %s\r\nDate: [A-Z][a-z]{2}, \\d{2} [A-Z][a-z]{2} \\d{4} \\d{2}:\\d{2}:\\d{2} GMT\r\n"
@@ -45,8 +53,15 @@ final class UploadServerTest {
 
     @TempDir
     Path dir;
+    /** The most any exchange here should take; a cut-off comes after a second at most, the rest is for load. */
+    private static final Duration ANSWER_DEADLINE = Duration.ofSeconds(20);
+    private static final Duration SHORT_TIMEOUT = Duration.ofSeconds(1);
+    private static final Duration LONG_TIMEOUT = Duration.ofMinutes(1);
+    private static final String GET_2616 = "GET RFC 2616 P2P-CI/1.0\r\nHost: 127.0.0.1\r\n";
+
     private RfcLibrary library;
     private UploadServer server;
+    private final List<UploadServer> otherServers = new ArrayList<>();
 
     @BeforeEach
     void startServer() throws IOException {
@@ -58,8 +73,9 @@ final class UploadServerTest {
     }
 
     @AfterEach
-    void stopServer() {
+    void stopServers() {
         server.close();
+        otherServers.forEach(UploadServer::close);
     }
 
     @Test
@@ -128,6 +144,164 @@ final class UploadServerTest {
         assertThat(text(exchange(request))).matches(ERROR_HEAD.formatted(400, "Bad Request"));
     }
 
+    /** A header line of exactly {@code length} bytes, its CRLF not counted. */
+    private static String headerLineOf(int length) {
+        String name = "X-Padding: ";
+        return name + "a".repeat(length - name.length()) + "\r\n";
+    }
+
+    @ParameterizedTest
+    @ValueSource(ints = {Limits.DEFAULT_MAX_LINE_BYTES, Limits.DEFAULT_MAX_LINE_BYTES + 1})
+    void aHeaderLineAtTheLineLimitIsServedAndOneByteLongerAnswers400(int length) throws IOException {
+        String answer = text(exchange(GET_2616 + headerLineOf(length) + "\r\n"));
+
+        if (length <= UploadHandler.REQUEST_LIMITS.maxLineBytes()) {
+            assertThat(answer).startsWith("P2P-CI/1.0 200 OK\r\n");
+        } else {
+            assertThat(answer).matches(ERROR_HEAD.formatted(400, "Bad Request"));
+        }
+    }
+
+    @ParameterizedTest
+    @ValueSource(ints = {Limits.DEFAULT_MAX_HEADER_COUNT, Limits.DEFAULT_MAX_HEADER_COUNT + 1})
+    void headersUpToTheHeaderLimitAreServedAndOneMoreAnswers400(int headers) throws IOException {
+        StringBuilder request = new StringBuilder(GET_2616); // one header: Host
+        for (int i = 2; i <= headers; i++) {
+            request.append("X-Extra-").append(i).append(": ").append(i).append("\r\n");
+        }
+        String answer = text(exchange(request.append("\r\n").toString()));
+
+        if (headers <= UploadHandler.REQUEST_LIMITS.maxHeaderCount()) {
+            assertThat(answer).startsWith("P2P-CI/1.0 200 OK\r\n");
+        } else {
+            assertThat(answer).matches(ERROR_HEAD.formatted(400, "Bad Request"));
+        }
+    }
+
+    @Test
+    void aRequesterThatDripsItsRequestIsCutOffAtTheRequestTimeoutUnanswered() throws Exception {
+        UploadServer strict = startServer(new UploadLimits(SHORT_TIMEOUT, LONG_TIMEOUT, 8));
+        try (Socket socket = connect(strict); ExecutorService dripper = Executors.newVirtualThreadPerTaskExecutor()) {
+            long started = System.nanoTime();
+            OutputStream out = socket.getOutputStream();
+            out.write("GET RFC 2616 P2P-CI/1.0\r\n".getBytes(StandardCharsets.UTF_8));
+            dripper.submit(() -> {
+                // One header byte every tenth of a second: always something new, never the end of the request.
+                for (int i = 0; i < 10_000; i++) {
+                    out.write('X');
+                    out.flush();
+                    Thread.sleep(100);
+                }
+                return null;
+            });
+
+            byte[] answer = readUntilClosed(socket);
+
+            assertThat(answer).isEmpty();
+            assertThat(Duration.ofNanos(System.nanoTime() - started)).isGreaterThanOrEqualTo(SHORT_TIMEOUT);
+            await().atMost(ANSWER_DEADLINE).until(() -> strict.openConnections() == 0);
+        }
+    }
+
+    @Test
+    void aRequestSentInPiecesWithinTheRequestTimeoutIsServed() throws Exception {
+        UploadServer patient = startServer(new UploadLimits(Duration.ofSeconds(10), LONG_TIMEOUT, 8));
+        try (Socket socket = connect(patient)) {
+            OutputStream out = socket.getOutputStream();
+            for (String piece : List.of("GET RFC 1149 ", "P2P-CI/1.0\r\n", "Host: 127.0.0.1\r\n", "\r\n")) {
+                out.write(piece.getBytes(StandardCharsets.UTF_8));
+                out.flush();
+                Thread.sleep(100); // pacing the pieces, so that each arrives on its own
+            }
+
+            assertThat(text(readUntilClosed(socket))).startsWith("P2P-CI/1.0 200 OK\r\n");
+        }
+    }
+
+    @Test
+    void aLargeFileReachesARequesterWithASmallReceiveWindowWhole() throws Exception {
+        int number = writeLargeRfc();
+        try (Socket socket = smallWindowSocket(server)) {
+            socket.getOutputStream().write(("GET RFC " + number + " P2P-CI/1.0\r\nHost: 127.0.0.1\r\n\r\n")
+                    .getBytes(StandardCharsets.UTF_8));
+
+            MessageReader reader = new MessageReader(socket.getInputStream());
+            FileResponse head = reader.readFileResponseHead();
+            long received = reader.remaining().transferTo(OutputStream.nullOutputStream());
+
+            assertThat(head.contentLength()).hasValue(LARGE_FILE_BYTES);
+            assertThat(received).isEqualTo(LARGE_FILE_BYTES);
+        }
+    }
+
+    @Test
+    void aRequesterThatStopsReadingIsCutOffAfterTheStallTimeout() throws Exception {
+        int number = writeLargeRfc();
+        UploadServer strict = startServer(new UploadLimits(LONG_TIMEOUT, SHORT_TIMEOUT, 8));
+        try (Socket socket = smallWindowSocket(strict)) {
+            long requested = System.nanoTime();
+            socket.getOutputStream().write(("GET RFC " + number + " P2P-CI/1.0\r\nHost: 127.0.0.1\r\n\r\n")
+                    .getBytes(StandardCharsets.UTF_8));
+            String status = "P2P-CI/1.0 200 OK";
+            assertThat(socket.getInputStream().readNBytes(status.length())).asString(StandardCharsets.UTF_8)
+                    .isEqualTo(status);
+
+            // From here on the requester reads nothing: the server's writes block once the buffers are full.
+            await("the stalled transfer is cut off").atMost(ANSWER_DEADLINE)
+                    .until(() -> strict.openConnections() == 0);
+
+            assertThat(Duration.ofNanos(System.nanoTime() - requested)).isGreaterThanOrEqualTo(SHORT_TIMEOUT);
+            assertThat(status.length() + readUntilClosed(socket).length).isLessThan(LARGE_FILE_BYTES);
+        }
+    }
+
+    /** Puts an RFC file far larger than the socket buffers into the library, and returns its number. */
+    private int writeLargeRfc() throws IOException {
+        int number = 99_999;
+        byte[] line = "A large RFC, larger than every socket buffer on the way.\n".getBytes(StandardCharsets.UTF_8);
+        try (OutputStream out = new BufferedOutputStream(Files.newOutputStream(dir.resolve("rfc" + number + ".txt")))) {
+            for (long left = LARGE_FILE_BYTES; left > 0; left -= line.length) {
+                out.write(line, 0, (int) Math.min(line.length, left));
+            }
+        }
+        library.scan();
+        return number;
+    }
+
+    /** A connection whose receive window stays small, so that the server's writes block as soon as it stops reading. */
+    private static Socket smallWindowSocket(UploadServer server) throws IOException {
+        Socket socket = new Socket();
+        socket.setReceiveBufferSize(4096); // before connecting, or the window is already agreed
+        socket.connect(new InetSocketAddress(InetAddress.getLoopbackAddress(), server.port()));
+        socket.setSoTimeout((int) ANSWER_DEADLINE.toMillis());
+        return socket;
+    }
+
+    @Test
+    void connectionsUpToTheConcurrencyCapAreServedAndOneMoreIsClosedUnserved() throws Exception {
+        UploadServer small = startServer(new UploadLimits(LONG_TIMEOUT, LONG_TIMEOUT, 2));
+        Socket first = connect(small);
+        Socket second = connect(small); // silent, like the first: both hold their place
+        try {
+            await().atMost(ANSWER_DEADLINE).until(() -> small.openConnections() == 2);
+
+            try (Socket third = connect(small)) {
+                third.getOutputStream().write((GET_2616 + "\r\n").getBytes(StandardCharsets.UTF_8));
+                assertThat(readUntilClosed(third)).isEmpty();
+            }
+
+            first.close();
+            await().atMost(ANSWER_DEADLINE).until(() -> small.openConnections() == 1);
+            try (Socket atTheCap = connect(small)) {
+                atTheCap.getOutputStream().write((GET_2616 + "\r\n").getBytes(StandardCharsets.UTF_8));
+                assertThat(text(readUntilClosed(atTheCap))).startsWith("P2P-CI/1.0 200 OK\r\n");
+            }
+        } finally {
+            first.close();
+            second.close();
+        }
+    }
+
     @Test
     void concurrentDownloadsEachGetTheWholeFile() throws Exception {
         byte[] file = Files.readAllBytes(dir.resolve("rfc2616.txt"));
@@ -157,6 +331,33 @@ final class UploadServerTest {
 
         assertThatThrownBy(() -> new Socket(InetAddress.getLoopbackAddress(), port).close())
                 .isInstanceOf(ConnectException.class);
+    }
+
+    private UploadServer startServer(UploadLimits limits) throws IOException {
+        UploadServer started = UploadServer.start(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0), library,
+                OS, limits);
+        otherServers.add(started);
+        return started;
+    }
+
+    private static Socket connect(UploadServer server) throws IOException {
+        Socket socket = new Socket(InetAddress.getLoopbackAddress(), server.port());
+        socket.setSoTimeout((int) ANSWER_DEADLINE.toMillis());
+        return socket;
+    }
+
+    /** Everything the server sends until it closes the connection, whether with a FIN or a reset. */
+    private static byte[] readUntilClosed(Socket socket) throws IOException {
+        ByteArrayOutputStream received = new ByteArrayOutputStream();
+        byte[] buffer = new byte[64 * 1024];
+        try {
+            for (int read; (read = socket.getInputStream().read(buffer)) >= 0; ) {
+                received.write(buffer, 0, read);
+            }
+        } catch (SocketException e) {
+            // A close with unread bytes on the server's side arrives as a reset: the connection is closed all the same.
+        }
+        return received.toByteArray();
     }
 
     /** Sends the request in one write and reads the answer until the server closes the connection. */

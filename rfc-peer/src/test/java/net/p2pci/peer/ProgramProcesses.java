@@ -1,0 +1,67 @@
+package net.p2pci.peer;
+
+import java.io.IOException;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
+import java.util.regex.Pattern;
+import net.p2pci.peer.index.IndexClient;
+import net.p2pci.protocol.RfcRecord;
+
+/**
+ * The ci-server and rfc-peer programs as processes on loopback, for tests where the process boundary matters: it
+ * starts them from their shaded jars, and {@link #close()} kills every one it started, by PID.
+ */
+final class ProgramProcesses implements AutoCloseable {
+    static final Pattern SERVER_LISTENING = Pattern.compile("\\[Server\\] Listening on .*:(\\d+)$");
+    static final Pattern CONNECTED = Pattern.compile("^\\[Peer\\] Connected to index \\S+ as (\\S+):(\\d+)$");
+    static final Pattern REGISTERED = Pattern.compile("^\\[Peer\\] Registered \\d+ RFCs? from ");
+
+    private final List<ChildProcess> started = new ArrayList<>();
+
+    /** Starts an index server on loopback; port 0 takes any free port. */
+    ChildProcess startServer(String name, int port) throws IOException {
+        return start(name, ChildProcess.jar("ci-server", "ci-server.jar"),
+                List.of("--port", Integer.toString(port), "--bind", "127.0.0.1"));
+    }
+
+    /** Waits for the server to listen and returns its port. */
+    static int awaitListening(ChildProcess server) {
+        return Integer.parseInt(server.awaitLine(SERVER_LISTENING).group(1));
+    }
+
+    /** Starts a peer sharing {@code dir}; it reads commands from its stdin, which stays open. */
+    ChildProcess startPeer(String name, int serverPort, Path dir) throws IOException {
+        return start(name, ChildProcess.jar("rfc-peer", "rfc-peer.jar"),
+                List.of("--server", "127.0.0.1:" + serverPort, "--dir", dir.toString()));
+    }
+
+    /** Waits for the peer's start-up registrations to finish and returns its upload port. */
+    static int awaitRegistered(ChildProcess peer) {
+        peer.awaitLine(REGISTERED);
+        return Integer.parseInt(peer.awaitLine(CONNECTED).group(2));
+    }
+
+    /** Every record of the index, as a LIST from a peer of its own sees it. */
+    static List<RfcRecord> listAll(int serverPort) throws IOException {
+        // An upload port that nobody downloads from: the observer only asks.
+        try (IndexClient observer = IndexClient.connect(new HostAndPort("127.0.0.1", serverPort),
+                Optional.of("observer"), 1)) {
+            return observer.list().response().records();
+        }
+    }
+
+    private ChildProcess start(String name, Path jar, List<String> args) throws IOException {
+        ChildProcess process = ChildProcess.startJar(name, jar, args);
+        started.add(process);
+        return process;
+    }
+
+    @Override
+    public void close() throws InterruptedException {
+        for (ChildProcess process : started) {
+            process.close();
+        }
+    }
+}
