@@ -204,7 +204,8 @@ record ServerOptions(ServerConfig config, Level logLevel, Optional<Path> logFile
 
     static void printHelp(PrintWriter out) {
         HelpFormatter formatter = new HelpFormatter();
-        formatter.printHelp(out, 100, "ci-server [--port PORT] [--bind ADDRESS] [--db JDBC_URL] [--log-level LEVEL] [limits...]",
+        formatter.printHelp(out, 100, "ci-server [--port PORT] [--bind ADDRESS] [--db JDBC_URL] [--log-level LEVEL]"
+                + " [--log-file PATH] [limits...]",
                 "\nThe P2P-CI/1.0 central index. Peers keep one connection open while they share RFCs;"
                         + " when a connection ends, however it ends, that peer's records are removed.\n\n",
                 OPTIONS, 2, 4, "\nStop it with SIGTERM or Ctrl-C; it closes every connection and exits 0.", false);
