@@ -76,7 +76,7 @@ p2pci_require_jars() {
             "or 'brew install maven')" >&2
         exit 1
     fi
-    # -B: no colour codes in a CI log; -q: only Maven's errors. Once built, the jars are used as they are.
+    # -B: batch mode, never waiting for input; -q: only Maven's errors. Once built, the jars are used as they are.
     echo "p2p-ci: missing$missing; building the project with 'mvn -B -q -DskipTests package' (a minute or two)" >&2
     if ! (cd "$P2PCI_ROOT" && mvn -B -q -DskipTests package) >&2; then
         echo "p2p-ci: the build failed; see Maven's messages above" >&2
