@@ -82,7 +82,8 @@ public final class MessageReader {
         if (kind == LINE_TOO_LONG) {
             failure = lineTooLong("request line");
         } else if (kind == DISCARD_LIMIT_REACHED) {
-            throw new RequestException(Status.BAD_REQUEST_400, "request line has no end", false);
+            throw new RequestException(Status.BAD_REQUEST_400, "request line has no end within "
+                    + limits.maxDiscardBytes() + " bytes", false);
         } else {
             try {
                 requestLine = parseRequestLine(decodeRequestLine());
@@ -243,7 +244,10 @@ public final class MessageReader {
         }
     }
 
-    /** Skips to the end of an over-long line without keeping it; gives up past the discard budget. */
+    /**
+     * Skips to the end of an over-long line without keeping it; gives up when the line ends past the discard
+     * budget, wherever its LF falls among the reads, so the verdict does not depend on how the bytes arrived.
+     */
     private int discardRestOfLine() throws IOException {
         while (true) {
             messageBytes += end - start;
@@ -258,7 +262,7 @@ public final class MessageReader {
                 if (buffer[i] == '\n') {
                     messageBytes += i + 1 - start;
                     start = i + 1;
-                    return LINE_TOO_LONG;
+                    return messageBytes > limits.maxDiscardBytes() ? DISCARD_LIMIT_REACHED : LINE_TOO_LONG;
                 }
             }
         }
