@@ -132,11 +132,20 @@ final class ResponseParserFuzzTest {
                 .isLessThanOrEqualTo(limits.maxLineBytes() + 2);
     }
 
-    private static IndexResponse parseIndexResponse(byte[] bytes) throws IOException {
-        return new MessageReader(new ByteArrayInputStream(bytes)).readIndexResponse();
+    /** Reads back what the writer wrote; a failure here is the round trip's, so it must not pass for an outcome. */
+    private static IndexResponse parseIndexResponse(byte[] bytes) {
+        try {
+            return new MessageReader(new ByteArrayInputStream(bytes)).readIndexResponse();
+        } catch (IOException refused) {
+            throw new AssertionError("the response written back was refused: " + refused.getMessage(), refused);
+        }
     }
 
-    private static FileResponse parseFileResponseHead(byte[] bytes) throws IOException {
-        return new MessageReader(new ByteArrayInputStream(bytes)).readFileResponseHead();
+    private static FileResponse parseFileResponseHead(byte[] bytes) {
+        try {
+            return new MessageReader(new ByteArrayInputStream(bytes)).readFileResponseHead();
+        } catch (IOException refused) {
+            throw new AssertionError("the head written back was refused: " + refused.getMessage(), refused);
+        }
     }
 }
