@@ -17,6 +17,7 @@ import net.p2pci.protocol.MessageWriter;
 import net.p2pci.protocol.Request;
 import net.p2pci.protocol.RequestException;
 import net.p2pci.protocol.Status;
+import net.p2pci.protocol.WireText;
 import net.p2pci.protocol.fuzz.SegmentedInputStream.Delivery;
 
 /**
@@ -150,8 +151,8 @@ final class RequestParserFuzzTest {
         assertThat(message).isNotBlank();
         for (int i = 0; i < message.length(); i++) {
             if (Character.isISOControl(message.charAt(i))) {
-                throw new AssertionError("control character U+%04X in the message %s"
-                        .formatted((int) message.charAt(i), message.codePoints().mapToObj(Integer::toHexString).toList()));
+                throw new AssertionError("control character U+%04X at index %d of the message %s"
+                        .formatted((int) message.charAt(i), i, WireText.forLog(message)));
             }
         }
     }
