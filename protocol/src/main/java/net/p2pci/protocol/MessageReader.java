@@ -92,7 +92,7 @@ public final class MessageReader {
             }
         }
 
-        RequestHeaders headers = new RequestHeaders();
+        RequestHeaders headers = new RequestHeaders(limits.maxLineBytes());
         int headerCount = 0;
         while (true) {
             kind = nextLine();
@@ -169,8 +169,14 @@ public final class MessageReader {
             if (colon <= 0) {
                 throw new ResponseFormatException("header line without a name and colon: " + WireText.forLog(line));
             }
+            String name = line.substring(0, colon).strip();
+            String value = line.substring(colon + 1).strip();
+            if (writtenLength(name, value) > limits.maxLineBytes()) {
+                throw new ResponseFormatException("header line longer than " + limits.maxLineBytes()
+                        + " bytes when written back as 'Name: value'");
+            }
             try {
-                headers.add(new Header(line.substring(0, colon).strip(), line.substring(colon + 1).strip()));
+                headers.add(new Header(name, value));
             } catch (IllegalArgumentException e) {
                 throw new ResponseFormatException(e.getMessage());
             }
@@ -431,10 +437,15 @@ public final class MessageReader {
 
     /** The headers a request may carry; unknown ones are accepted and ignored, repeated known ones refused. */
     private static final class RequestHeaders {
+        private final int maxLineBytes;
         String host;
         String port;
         String title;
         String os;
+
+        RequestHeaders(int maxLineBytes) {
+            this.maxLineBytes = maxLineBytes;
+        }
 
         void accept(String line) throws RequestException {
             int colon = line.indexOf(':');
@@ -457,9 +468,14 @@ public final class MessageReader {
             }
         }
 
-        private static String once(String previous, String value, String name) throws RequestException {
+        /** A known header's value: refused when given twice, or when the writer could not send it on in a line. */
+        private String once(String previous, String value, String name) throws RequestException {
             if (previous != null) {
                 throw badRequest("header " + name + " given twice");
+            }
+            if (writtenLength(name, value) > maxLineBytes) {
+                throw badRequest("header line longer than " + maxLineBytes
+                        + " bytes when written back as 'Name: value'");
             }
             return value;
         }
@@ -502,6 +518,15 @@ public final class MessageReader {
             throw badRequest("Port is not a number from 1 to 65535: " + WireText.forLog(value));
         }
         return (int) port;
+    }
+
+    /**
+     * The length of a header line as {@link MessageWriter} writes it, without CRLF. It can exceed the line it was
+     * read from by one byte, when the sender left out the space after the colon; a header kept for writing back
+     * must fit the same limit, or a line accepted here would come back refused.
+     */
+    private static long writtenLength(String name, String value) {
+        return name.getBytes(StandardCharsets.UTF_8).length + 2L + value.getBytes(StandardCharsets.UTF_8).length;
     }
 
     private static RequestException badRequest(String reason) {
