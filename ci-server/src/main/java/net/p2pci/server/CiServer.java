@@ -4,6 +4,7 @@ import java.io.IOException;
 import java.io.InputStream;
 import java.io.PrintWriter;
 import java.net.BindException;
+import java.nio.file.Path;
 import java.util.Properties;
 import java.util.concurrent.CountDownLatch;
 import org.apache.logging.log4j.LogManager;
@@ -19,6 +20,8 @@ import sun.misc.SignalHandler;
 public final class CiServer {
     /** Exit status for bad options or a port that cannot be bound, as command-line tools use it. */
     static final int EXIT_USAGE = 2;
+    /** The system property that log4j2.xml reads to log to a file instead of stdout. */
+    static final String LOG_FILE_PROPERTY = "p2pci.log.file";
 
     private CiServer() {
     }
@@ -41,6 +44,7 @@ public final class CiServer {
             System.out.println("ci-server " + version() + " (" + net.p2pci.protocol.Protocol.VERSION + ")");
             return;
         }
+        options.logFile().ifPresent(CiServer::logTo);
         Configurator.setRootLevel(options.logLevel());
         Logger log = LogManager.getLogger(CiServer.class);
 
@@ -76,6 +80,12 @@ public final class CiServer {
         }
         LogManager.shutdown();
         System.exit(0);
+    }
+
+    /** Switches logging to the file: log4j2.xml picks its appender by this property, read again on reconfiguring. */
+    private static void logTo(Path file) {
+        System.setProperty(LOG_FILE_PROPERTY, file.toString());
+        Configurator.reconfigure();
     }
 
     /** The version the build wrote into the jar. */

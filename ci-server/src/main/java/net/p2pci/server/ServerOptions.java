@@ -3,7 +3,11 @@ package net.p2pci.server;
 import java.io.PrintWriter;
 import java.net.InetAddress;
 import java.net.UnknownHostException;
+import java.nio.file.Files;
+import java.nio.file.InvalidPathException;
+import java.nio.file.Path;
 import java.time.Duration;
+import java.util.Optional;
 import org.apache.commons.cli.CommandLine;
 import org.apache.commons.cli.DefaultParser;
 import org.apache.commons.cli.HelpFormatter;
@@ -15,7 +19,7 @@ import net.p2pci.protocol.Limits;
 import net.p2pci.protocol.Protocol;
 
 /** The command line of {@code ci-server}, parsed and checked into a {@link ServerConfig}. */
-record ServerOptions(ServerConfig config, Level logLevel, boolean help, boolean version) {
+record ServerOptions(ServerConfig config, Level logLevel, Optional<Path> logFile, boolean help, boolean version) {
 
     /** A command line that cannot be run; its message is the one line shown to the user. */
     static final class UsageException extends Exception {
@@ -36,6 +40,8 @@ record ServerOptions(ServerConfig config, Level logLevel, boolean help, boolean 
                     .build())
             .addOption(Option.builder().longOpt("log-level").hasArg().argName("LEVEL")
                     .desc("ERROR, WARN, INFO (default) or DEBUG; DEBUG also logs every LOOKUP and LIST").build())
+            .addOption(Option.builder().longOpt("log-file").hasArg().argName("PATH")
+                    .desc("append the log to PATH, with timestamps, instead of printing it (default: stdout)").build())
             .addOption(Option.builder().longOpt("max-line-bytes").hasArg().argName("BYTES")
                     .desc("longest request line accepted (default " + Limits.DEFAULT_MAX_LINE_BYTES + ")").build())
             .addOption(Option.builder().longOpt("max-headers").hasArg().argName("COUNT")
@@ -115,7 +121,9 @@ record ServerOptions(ServerConfig config, Level logLevel, boolean help, boolean 
                 throw new UsageException("unknown log level: " + line.getOptionValue("log-level"));
             }
         }
-        return new ServerOptions(config, level, line.hasOption("help"), line.hasOption("version"));
+        Optional<Path> logFile = line.hasOption("log-file")
+                ? Optional.of(parseLogFile(line.getOptionValue("log-file"))) : Optional.empty();
+        return new ServerOptions(config, level, logFile, line.hasOption("help"), line.hasOption("version"));
     }
 
     private static int parsePort(String text) throws UsageException {
@@ -163,6 +171,23 @@ record ServerOptions(ServerConfig config, Level logLevel, boolean help, boolean 
         throw new UsageException("--" + name + " takes seconds from 0.001 to 86400, not: " + text);
     }
 
+    /** A file that can be created or appended to: checked here, since the logger would only complain on stderr. */
+    private static Path parseLogFile(String text) throws UsageException {
+        Path file;
+        try {
+            file = Path.of(text).toAbsolutePath();
+        } catch (InvalidPathException e) {
+            throw new UsageException("--log-file: not a path: " + text);
+        }
+        if (Files.isDirectory(file)) {
+            throw new UsageException("--log-file: is a directory: " + text);
+        }
+        if (!Files.isDirectory(file.getParent())) {
+            throw new UsageException("--log-file: no such directory: " + file.getParent());
+        }
+        return file;
+    }
+
     private static InetAddress parseAddress(String text) throws UsageException {
         try {
             return InetAddress.getByName(text);
@@ -179,7 +204,8 @@ record ServerOptions(ServerConfig config, Level logLevel, boolean help, boolean 
 
     static void printHelp(PrintWriter out) {
         HelpFormatter formatter = new HelpFormatter();
-        formatter.printHelp(out, 100, "ci-server [--port PORT] [--bind ADDRESS] [--db JDBC_URL] [--log-level LEVEL] [limits...]",
+        formatter.printHelp(out, 100, "ci-server [--port PORT] [--bind ADDRESS] [--db JDBC_URL] [--log-level LEVEL]"
+                + " [--log-file PATH] [limits...]",
                 "\nThe P2P-CI/1.0 central index. Peers keep one connection open while they share RFCs;"
                         + " when a connection ends, however it ends, that peer's records are removed.\n\n",
                 OPTIONS, 2, 4, "\nStop it with SIGTERM or Ctrl-C; it closes every connection and exits 0.", false);

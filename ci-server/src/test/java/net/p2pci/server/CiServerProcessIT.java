@@ -40,8 +40,9 @@ class CiServerProcessIT {
         return builder.redirectOutput(output.toFile()).start();
     }
 
+    /** The lines written so far; none while the file does not exist yet (a log file appears with its first line). */
     private static List<String> lines(Path output) throws IOException {
-        return Files.readAllLines(output, StandardCharsets.UTF_8);
+        return Files.exists(output) ? Files.readAllLines(output, StandardCharsets.UTF_8) : List.of();
     }
 
     private static int awaitListeningPort(Path output) {
@@ -102,10 +103,36 @@ class CiServerProcessIT {
             assertThat(help.waitFor(30, TimeUnit.SECONDS)).isTrue();
             assertThat(help.exitValue()).isZero();
             assertThat(new String(help.getInputStream().readAllBytes(), StandardCharsets.UTF_8))
-                    .contains("--port", "--bind", "--db", "--log-level", "--help", "--version");
+                    .contains("--port", "--bind", "--db", "--log-level", "--log-file", "--help", "--version");
         } finally {
             bad.destroyForcibly().waitFor();
             help.destroyForcibly().waitFor();
+        }
+    }
+
+    @Test
+    void logFileOptionSendsTheLogLinesToTheFileInsteadOfStdout() throws Exception {
+        Path directory = Files.createTempDirectory("ci-server-log");
+        Path logFile = directory.resolve("server.log");
+        Path output = directory.resolve("out");
+        Process process = start(server("--port", "0", "--bind", "127.0.0.1", "--log-file", logFile.toString()),
+                output);
+        try {
+            int port = awaitListeningPort(logFile);
+            try (RawClient peer = new RawClient(port)) {
+                peer.exchange(Requests.add(1, "peer-a.example", 5678, "Host Software"));
+            }
+            await().atMost(START_DEADLINE).until(() -> lines(logFile).stream()
+                    .anyMatch(line -> line.endsWith("[Server] Removed peer-a.example:5678 (1 record)")));
+            process.destroy();
+            assertThat(process.waitFor(30, TimeUnit.SECONDS)).isTrue();
+
+            String timestamp = "\\d{4}-\\d\\d-\\d\\d \\d\\d:\\d\\d:\\d\\d\\.\\d{3} ";
+            assertThat(lines(logFile)).anySatisfy(line -> assertThat(line)
+                    .matches(timestamp + "\\[Server\\] Added RFC 1 from peer-a\\.example"));
+            assertThat(lines(output)).isEmpty();
+        } finally {
+            process.destroyForcibly().waitFor();
         }
     }
 

@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import java.net.InetAddress;
+import java.nio.file.Path;
 import org.apache.logging.log4j.Level;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
@@ -50,6 +51,13 @@ class ServerOptionsTest {
         assertThat(config.recordSourceAddress()).isTrue();
     }
 
+    @Test
+    void logFileIsMadeAbsoluteAndLoggingGoesToTheConsoleWithoutIt() throws Exception {
+        assertThat(ServerOptions.parse(new String[0]).logFile()).isEmpty();
+        assertThat(ServerOptions.parse(new String[] {"--log-file", "server.log"}).logFile())
+                .contains(Path.of("server.log").toAbsolutePath());
+    }
+
     @ParameterizedTest
     @CsvSource(delimiter = '|', value = {
             "--port x          | --port takes a number from 0 to 65535, not: x",
@@ -63,7 +71,9 @@ class ServerOptionsTest {
             "--max-line-bytes 10      | --max-line-bytes takes a whole number of at least 64, not: 10",
             "--max-connections 0      | --max-connections takes a whole number of at least 1, not: 0",
             "--request-timeout soon   | --request-timeout takes seconds from 0.001 to 86400, not: soon",
-            "--keepalive-probes 0     | --keepalive-probes takes a whole number of at least 1, not: 0"})
+            "--keepalive-probes 0     | --keepalive-probes takes a whole number of at least 1, not: 0",
+            "--log-file /              | --log-file: is a directory: /",
+            "--log-file /no/such/x.log | --log-file: no such directory: /no/such"})
     void badOptionsAreRefusedWithOneLine(String commandLine, String message) {
         assertThatThrownBy(() -> ServerOptions.parse(commandLine.split(" ")))
                 .isInstanceOf(ServerOptions.UsageException.class)

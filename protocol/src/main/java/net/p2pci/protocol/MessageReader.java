@@ -91,7 +91,8 @@ public final class MessageReader {
         if (kind == LINE_TOO_LONG) {
             failure = lineTooLong("request line");
         } else if (kind == DISCARD_LIMIT_REACHED) {
-            throw new RequestException(Status.BAD_REQUEST_400, "request line has no end", false);
+            throw new RequestException(Status.BAD_REQUEST_400, "request line has no end within "
+                    + limits.maxDiscardBytes() + " bytes", false);
         } else {
             try {
                 requestLine = parseRequestLine(decodeRequestLine());
@@ -100,7 +101,7 @@ public final class MessageReader {
             }
         }
 
-        RequestHeaders headers = new RequestHeaders();
+        RequestHeaders headers = new RequestHeaders(limits.maxLineBytes());
         int headerCount = 0;
         while (true) {
             kind = nextLine();
@@ -177,8 +178,14 @@ public final class MessageReader {
             if (colon <= 0) {
                 throw new ResponseFormatException("header line without a name and colon: " + WireText.forLog(line));
             }
+            String name = line.substring(0, colon).strip();
+            String value = line.substring(colon + 1).strip();
+            if (writtenLength(name, value) > limits.maxLineBytes()) {
+                throw new ResponseFormatException("header line longer than " + limits.maxLineBytes()
+                        + " bytes when written back as 'Name: value'");
+            }
             try {
-                headers.add(new Header(line.substring(0, colon).strip(), line.substring(colon + 1).strip()));
+                headers.add(new Header(name, value));
             } catch (IllegalArgumentException e) {
                 throw new ResponseFormatException(e.getMessage());
             }
@@ -260,7 +267,10 @@ public final class MessageReader {
         }
     }
 
-    /** Skips to the end of an over-long line without keeping it; gives up past the discard budget. */
+    /**
+     * Skips to the end of an over-long line without keeping it; gives up when the line ends past the discard
+     * budget, wherever its LF falls among the reads, so the verdict does not depend on how the bytes arrived.
+     */
     private int discardRestOfLine() throws IOException {
         while (true) {
             messageBytes += end - start;
@@ -275,7 +285,7 @@ public final class MessageReader {
                 if (buffer[i] == '\n') {
                     messageBytes += i + 1 - start;
                     start = i + 1;
-                    return LINE_TOO_LONG;
+                    return messageBytes > limits.maxDiscardBytes() ? DISCARD_LIMIT_REACHED : LINE_TOO_LONG;
                 }
             }
         }
@@ -429,10 +439,15 @@ public final class MessageReader {
 
     /** The headers a request may carry; unknown ones are accepted and ignored, repeated known ones refused. */
     private static final class RequestHeaders {
+        private final int maxLineBytes;
         String host;
         String port;
         String title;
         String os;
+
+        RequestHeaders(int maxLineBytes) {
+            this.maxLineBytes = maxLineBytes;
+        }
 
         void accept(String line) throws RequestException {
             int colon = line.indexOf(':');
@@ -455,9 +470,14 @@ public final class MessageReader {
             }
         }
 
-        private static String once(String previous, String value, String name) throws RequestException {
+        /** A known header's value: refused when given twice, or when the writer could not send it on in a line. */
+        private String once(String previous, String value, String name) throws RequestException {
             if (previous != null) {
                 throw badRequest("header " + name + " given twice");
+            }
+            if (writtenLength(name, value) > maxLineBytes) {
+                throw badRequest("header line longer than " + maxLineBytes
+                        + " bytes when written back as 'Name: value'");
             }
             return value;
         }
@@ -500,6 +520,15 @@ public final class MessageReader {
             throw badRequest("Port is not a number from 1 to 65535: " + WireText.forLog(value));
         }
         return (int) port;
+    }
+
+    /**
+     * The length of a header line as {@link MessageWriter} writes it, without CRLF. It can exceed the line it was
+     * read from by one byte, when the sender left out the space after the colon; a header kept for writing back
+     * must fit the same limit, or a line accepted here would come back refused.
+     */
+    private static long writtenLength(String name, String value) {
+        return name.getBytes(StandardCharsets.UTF_8).length + 2L + value.getBytes(StandardCharsets.UTF_8).length;
     }
 
     private static RequestException badRequest(String reason) {

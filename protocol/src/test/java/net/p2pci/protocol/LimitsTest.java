@@ -43,6 +43,33 @@ class LimitsTest {
         assertThat(refused.connectionUsable()).isTrue();
     }
 
+    /**
+     * The writer sends a header as {@code Name: value}; a kept header that fills its line only because the sender
+     * left out the space after the colon would come back one byte over the limit, so it is refused when read.
+     */
+    @Test
+    void titleLineAtTheLimitWithoutTheSpaceAfterTheColonIsRefused() throws Exception {
+        String title = "t".repeat(MAX - "Title:".length());
+        MessageReader reader = Wire.reader("ADD RFC 7 P2P-CI/1.0\nHost: a\nPort: 2\nTitle:" + title + "\n\n"
+                + "LIST ALL P2P-CI/1.0\nHost: a\nPort: 2\n\n");
+
+        RequestException refused = catchThrowableOfType(RequestException.class, reader::readRequest);
+
+        assertThat(refused.status()).isEqualTo(Status.BAD_REQUEST_400);
+        assertThat(refused.connectionUsable()).isTrue();
+        assertThat(reader.readRequest()).contains(new ListRequest("a", 2));
+    }
+
+    @Test
+    void responseHeaderAtTheLimitWithoutTheSpaceAfterTheColonIsRefused() throws IOException {
+        String atTheLimit = "P2P-CI/1.0 200 OK\nX-Note: " + "v".repeat(MAX - "X-Note: ".length()) + "\n\n";
+        String noSpace = "P2P-CI/1.0 200 OK\nX-Note:" + "v".repeat(MAX - "X-Note:".length()) + "\n\n";
+
+        assertThat(Wire.reader(atTheLimit).readFileResponseHead().header("x-note")).isPresent();
+        assertThat(catchThrowableOfType(ResponseFormatException.class, Wire.reader(noSpace)::readFileResponseHead))
+                .hasMessageContaining("longer than " + MAX + " bytes");
+    }
+
     @Test
     void headerCountExactlyAtTheLimitIsAccepted() throws Exception {
         String extra = "X-Extra: y\r\n".repeat(Limits.DEFAULT_MAX_HEADER_COUNT - 2);

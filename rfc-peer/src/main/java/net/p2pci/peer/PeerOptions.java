@@ -30,11 +30,12 @@ import org.apache.commons.cli.ParseException;
  * @param host       the host name to register under, if not the local address of the index connection
  * @param commands   the {@code --exec} commands, in order; empty to read commands from stdin
  * @param reconnect  whether to reconnect, and register every RFC again, when the index connection is lost
+ * @param logFile    the file that diagnostics are appended to instead of stderr, if any
  */
 public record PeerOptions(HostAndPort server, Path directory, int uploadPort, Optional<String> host,
-                          List<String> commands, boolean reconnect) implements Invocation {
+                          List<String> commands, boolean reconnect, Optional<Path> logFile) implements Invocation {
     public static final String USAGE = "rfc-peer --server HOST[:PORT] --dir DIR [--upload-port N] [--host NAME]"
-            + " [--no-reconnect] [--exec CMD]...";
+            + " [--no-reconnect] [--log-file PATH] [--exec CMD]...";
 
     /** Columns of the --help text. */
     private static final int HELP_WIDTH = 100;
@@ -51,6 +52,8 @@ public record PeerOptions(HostAndPort server, Path directory, int uploadPort, Op
                     + " to the index server)").build();
     private static final Option EXEC = Option.builder("e").longOpt("exec").hasArg().argName("CMD")
             .desc("run CMD after start-up, then leave; repeat to run several in order").build();
+    private static final Option LOG_FILE = Option.builder().longOpt("log-file").hasArg().argName("PATH")
+            .desc("append diagnostics to PATH, with timestamps, instead of printing them on stderr").build();
     private static final Option NO_RECONNECT = Option.builder().longOpt("no-reconnect")
             .desc("when the connection to the index server is lost, stay disconnected: commands that need the index"
                     + " fail from then on (by default the peer reconnects after a random wait of at most "
@@ -61,13 +64,20 @@ public record PeerOptions(HostAndPort server, Path directory, int uploadPort, Op
             .build();
     private static final Options OPTIONS = new Options()
             .addOption(SERVER).addOption(DIR).addOption(UPLOAD_PORT).addOption(HOST).addOption(NO_RECONNECT)
-            .addOption(EXEC).addOption(HELP).addOption(VERSION);
+            .addOption(LOG_FILE).addOption(EXEC).addOption(HELP).addOption(VERSION);
 
     public PeerOptions {
         Objects.requireNonNull(server, "server");
         Objects.requireNonNull(directory, "directory");
         Objects.requireNonNull(host, "host");
         commands = List.copyOf(commands);
+        Objects.requireNonNull(logFile, "logFile");
+    }
+
+    /** Options of a peer that logs to stderr. */
+    public PeerOptions(HostAndPort server, Path directory, int uploadPort, Optional<String> host,
+                       List<String> commands, boolean reconnect) {
+        this(server, directory, uploadPort, host, commands, reconnect, Optional.empty());
     }
 
     /** Options of a peer that reconnects, as it does unless {@code --no-reconnect} is given. */
@@ -107,7 +117,7 @@ public record PeerOptions(HostAndPort server, Path directory, int uploadPort, Op
         if (!line.getArgList().isEmpty()) {
             throw new BadOptionsException("unexpected argument: " + WireText.forLog(line.getArgList().getFirst()));
         }
-        for (Option option : List.of(SERVER, DIR, UPLOAD_PORT, HOST)) {
+        for (Option option : List.of(SERVER, DIR, UPLOAD_PORT, HOST, LOG_FILE)) {
             String[] values = line.getOptionValues(option);
             if (values != null && values.length > 1) {
                 throw new BadOptionsException("--" + option.getLongOpt() + " given more than once");
@@ -136,9 +146,11 @@ public record PeerOptions(HostAndPort server, Path directory, int uploadPort, Op
         if (host.isPresent() && !WireText.isToken(host.get())) {
             throw new BadOptionsException("--host: must be one word without spaces: " + WireText.forLog(host.get()));
         }
+        Optional<Path> logFile = line.hasOption(LOG_FILE) ? Optional.of(logFile(line.getOptionValue(LOG_FILE)))
+                : Optional.empty();
         String[] commands = line.getOptionValues(EXEC);
         return new PeerOptions(serverAddress, directory, uploadPort, host,
-                commands == null ? List.of() : List.of(commands), !line.hasOption(NO_RECONNECT));
+                commands == null ? List.of() : List.of(commands), !line.hasOption(NO_RECONNECT), logFile);
     }
 
     private static String required(CommandLine line, Option option) throws BadOptionsException {
@@ -147,6 +159,24 @@ public record PeerOptions(HostAndPort server, Path directory, int uploadPort, Op
             throw new BadOptionsException("missing --" + option.getLongOpt() + " " + option.getArgName());
         }
         return value;
+    }
+
+    /** A file that can be created or appended to: checked here, since the logger would only complain on stderr. */
+    private static Path logFile(String text) throws BadOptionsException {
+        Path file;
+        try {
+            file = Path.of(text).toAbsolutePath();
+        } catch (InvalidPathException e) {
+            throw new BadOptionsException("--log-file: not a path: " + WireText.forLog(text));
+        }
+        if (Files.isDirectory(file)) {
+            throw new BadOptionsException("--log-file: is a directory: " + WireText.forLog(text));
+        }
+        if (!Files.isDirectory(file.getParent())) {
+            throw new BadOptionsException("--log-file: no such directory: "
+                    + WireText.forLog(file.getParent().toString()));
+        }
+        return file;
     }
 
     private static int uploadPort(String text) throws BadOptionsException {
@@ -175,7 +205,7 @@ public record PeerOptions(HostAndPort server, Path directory, int uploadPort, Op
         out.print(CommandProcessor.HELP);
         out.println();
         out.println("Exit status: 0 when done; 1 when the peer could not start, or a command of --exec or of");
-        out.println("a script failed; 2 for bad options. Diagnostics go to stderr; run with");
+        out.println("a script failed; 2 for bad options. Diagnostics go to stderr or the --log-file; run with");
         out.println("java -Dp2pci.log.level=info -jar rfc-peer.jar ... to also log each upload served.");
         out.flush();
         return text.toString();

@@ -7,6 +7,7 @@ import java.io.IOException;
 import java.io.InputStream;
 import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
 import java.util.Objects;
 import net.p2pci.peer.PeerOptions.BadOptionsException;
 import net.p2pci.peer.cli.CommandProcessor;
@@ -17,6 +18,7 @@ import net.p2pci.peer.index.IndexSession;
 import net.p2pci.protocol.Protocol;
 import org.apache.logging.log4j.LogManager;
 import org.apache.logging.log4j.Logger;
+import org.apache.logging.log4j.core.config.Configurator;
 
 /**
  * The {@code rfc-peer} program: parses the options, starts a {@link Peer}, registers its RFCs, runs the commands
@@ -32,6 +34,8 @@ public final class RfcPeer {
     public static final int EXIT_FAILURE = 1;
     /** The options were wrong; nothing was started. */
     public static final int EXIT_USAGE = 2;
+    /** The system property that log4j2.xml reads to log to a file instead of stderr. */
+    static final String LOG_FILE_PROPERTY = "p2pci.log.file";
 
     /** Created with the class, so that logging is up before the shutdown hook could be the first to use it. */
     private static final Logger LOG = LogManager.getLogger(RfcPeer.class);
@@ -93,6 +97,7 @@ public final class RfcPeer {
     }
 
     private int runPeer(PeerOptions options) {
+        options.logFile().ifPresent(RfcPeer::logTo);
         Transcript transcript = new Transcript(out);
         Peer peer;
         try {
@@ -127,6 +132,12 @@ public final class RfcPeer {
             leave();
             transcript.note("Left the index and stopped the upload server");
         }
+    }
+
+    /** Switches logging to the file: log4j2.xml picks its appender by this property, read again on reconfiguring. */
+    private static void logTo(Path file) {
+        System.setProperty(LOG_FILE_PROPERTY, file.toString());
+        Configurator.reconfigure();
     }
 
     /** Closes the running peer, if any: from the main thread at the end, or from the shutdown hook on SIGTERM. */

@@ -43,11 +43,18 @@ public final class ChildProcess implements AutoCloseable {
 
     /** Starts {@code java -jar jar args} with the test JVM's own java binary. */
     public static ChildProcess startJar(String name, Path jar, List<String> args) throws IOException {
+        return startJar(name, jar, List.of(), args);
+    }
+
+    /** Starts {@code java [jvmOptions] -jar jar args} with the test JVM's own java binary. */
+    public static ChildProcess startJar(String name, Path jar, List<String> jvmOptions, List<String> args)
+            throws IOException {
         if (!Files.isRegularFile(jar)) {
             throw new IllegalStateException(jar + " is missing: integration tests run after 'mvn package'");
         }
         List<String> command = new ArrayList<>();
         command.add(ProcessHandle.current().info().command().orElseThrow());
+        command.addAll(jvmOptions);
         command.add("-jar");
         command.add(jar.toString());
         command.addAll(args);

@@ -37,6 +37,14 @@ final class PeerOptionsTest {
     }
 
     @Test
+    void logFileIsMadeAbsolute() throws BadOptionsException {
+        Invocation parsed = PeerOptions.parse("-s", "h", "-d", dir.toString(), "--log-file", "peer.log");
+
+        assertThat(parsed).isInstanceOfSatisfying(PeerOptions.class, options -> assertThat(options.logFile())
+                .contains(Path.of("peer.log").toAbsolutePath()));
+    }
+
+    @Test
     void aPeerReconnectsUnlessToldNotTo() throws BadOptionsException {
         assertThat(((PeerOptions) PeerOptions.parse("-s", "h", "-d", dir.toString())).reconnect()).isTrue();
         assertThat(((PeerOptions) PeerOptions.parse("-s", "h", "-d", dir.toString(), "--no-reconnect")).reconnect())
@@ -52,8 +60,8 @@ final class PeerOptionsTest {
     @Test
     void theHelpDescribesEveryOptionAndTheOutput() {
         assertThat(PeerOptions.helpText())
-                .contains("--server", "--dir", "--upload-port", "--host", "--no-reconnect", "--exec", "--help",
-                        "--version")
+                .contains("--server", "--dir", "--upload-port", "--host", "--no-reconnect", "--log-file", "--exec",
+                        "--help", "--version")
                 .contains("[Peer] LOOKUP RFC <n>:", "[Peer] Lost the index server: <reason>; reconnecting",
                         "[Peer] Reconnected to index <host:port>; registered <k> RFC(s)", "Exit status");
     }
@@ -77,6 +85,10 @@ final class PeerOptionsTest {
                         "--host: must be one word without spaces: two words"),
                 Arguments.of(List.of("--server", "h", "--server", "i", "--dir", existing),
                         "--server given more than once"),
+                Arguments.of(List.of("--server", "h", "--dir", existing, "--log-file", existing),
+                        "--log-file: is a directory: " + existing),
+                Arguments.of(List.of("--server", "h", "--dir", existing, "--log-file", existing + "/missing/peer.log"),
+                        "--log-file: no such directory: " + existing + "/missing"),
                 Arguments.of(List.of("--server", "h", "--dir", existing, "stray"), "unexpected argument: stray"),
                 Arguments.of(List.of("--frobnicate"), "Unrecognized option: --frobnicate"));
     }

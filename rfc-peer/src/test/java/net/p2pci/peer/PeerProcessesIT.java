@@ -190,6 +190,27 @@ final class PeerProcessesIT {
                 .isPresent();
     }
 
+    @Test
+    void logFileOptionSendsDiagnosticsToTheFileInsteadOfStderr() throws Exception {
+        Path logFile = work.resolve("holder.log");
+        List<String> args = List.of("--server", "127.0.0.1:" + serverPort, "--dir",
+                directoryWith("i", List.of(1149)).toString(), "--log-file", logFile.toString());
+        ChildProcess holder = ChildProcess.startJar("peer I", ChildProcess.jar("rfc-peer", "rfc-peer.jar"),
+                List.of("-Dp2pci.log.level=info"), args);
+        processes.add(holder);
+        int holderPort = awaitRegistered(holder);
+
+        ChildProcess peer = startPeer("peer J", directoryWith("j", List.of()), List.of("--exec", "GET 1149"));
+
+        assertThat(peer.awaitExit(EXIT_DEADLINE)).as(peer.output()).isEqualTo(RfcPeer.EXIT_OK);
+        holder.closeInput();
+        assertThat(holder.awaitExit(EXIT_DEADLINE)).isEqualTo(RfcPeer.EXIT_OK);
+        assertThat(Files.readAllLines(logFile)).anySatisfy(line -> assertThat(line).matches(
+                "\\d{4}-\\d\\d-\\d\\d \\d\\d:\\d\\d:\\d\\d\\.\\d{3} INFO  \\[upload-" + holderPort
+                        + "\\] UploadHandler: Sent RFC 1149 to .*"));
+        assertThat(holder.errors()).isEmpty();
+    }
+
     private ChildProcess start(String name, Path jar, List<String> args) throws IOException {
         ChildProcess process = ChildProcess.startJar(name, jar, args);
         processes.add(process);

@@ -1,0 +1,79 @@
+package net.p2pci.demo;
+
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.List;
+import java.util.stream.Stream;
+
+/**
+ * Everything the demo started or created, undone on {@link #close()}: every program stopped by its PID, then the
+ * temporary directory deleted.
+ *
+ * <p>Thread-safe: the main thread and the shutdown hook (Ctrl-C, SIGTERM) may both close it; the first one does the
+ * work, and a program registered after that is stopped at once.
+ */
+final class Cleanup implements AutoCloseable {
+    private final Path directory;
+    private final List<DemoProcess> processes = new ArrayList<>();
+    private boolean closed;
+
+    private Cleanup(Path directory) {
+        this.directory = directory;
+    }
+
+    /** Creates the demo's temporary directory, deleted again on close. */
+    static Cleanup withTemporaryDirectory() throws IOException {
+        return new Cleanup(Files.createTempDirectory("p2pci-demo-"));
+    }
+
+    Path directory() {
+        return directory;
+    }
+
+    /** Takes charge of stopping {@code process}. */
+    DemoProcess register(DemoProcess process) {
+        synchronized (this) {
+            if (!closed) {
+                processes.add(process);
+                return process;
+            }
+        }
+        process.stop();
+        throw new IllegalStateException("the demo is stopping; " + process.label() + " was stopped at once");
+    }
+
+    /** How many of the registered programs are still running. */
+    synchronized long running() {
+        return processes.stream().filter(process -> process.exitStatus().isEmpty()).count();
+    }
+
+    @Override
+    public synchronized void close() {
+        if (closed) {
+            return;
+        }
+        closed = true;
+        // All of them are asked to leave at once; each then gets its grace time in turn.
+        processes.forEach(DemoProcess::requestStop);
+        processes.forEach(DemoProcess::stop);
+        deleteDirectory();
+    }
+
+    private void deleteDirectory() {
+        try (Stream<Path> paths = Files.walk(directory)) {
+            paths.sorted(Comparator.reverseOrder()).forEach(path -> {
+                try {
+                    Files.deleteIfExists(path);
+                } catch (IOException e) {
+                    throw new UncheckedIOException(e);
+                }
+            });
+        } catch (IOException | UncheckedIOException e) {
+            System.err.println("demo: could not delete " + directory + ": " + e.getMessage());
+        }
+    }
+}

@@ -1,0 +1,526 @@
+package net.p2pci.demo;
+
+import java.io.FileDescriptor;
+import java.io.FileOutputStream;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.PrintStream;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.HexFormat;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.OptionalInt;
+import java.util.Set;
+import java.util.TreeSet;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+import java.util.stream.Collectors;
+import java.util.stream.Stream;
+
+/**
+ * The protocol's classic demo, run for real: an index server and three peers as separate processes on loopback,
+ * driven through the peers' stdin and, for the requests no peer would send, a raw socket. Every step shows what the
+ * programs printed and checks what the protocol says must happen; the exit status is 0 only if every check held.
+ */
+public final class Demo {
+    /** The index server's well-known port; the demo takes any free one when it is in use. */
+    static final int WELL_KNOWN_PORT = 7734;
+    /** A JVM starts in about a second; this is room for a busy machine, not an expected duration. */
+    private static final Duration START_TIMEOUT = Duration.ofSeconds(30);
+    /** Every answer on loopback comes in milliseconds; past this something is wrong. */
+    private static final Duration ANSWER_TIMEOUT = Duration.ofSeconds(15);
+    /** Log lines that only illustrate (an upload served or refused) are waited for this long, then left out. */
+    private static final Duration LOG_LINE_TIMEOUT = Duration.ofSeconds(3);
+    private static final int STEPS = 9;
+
+    /** The three peers, in the order they are shown. */
+    private static final List<String> PEER_NAMES = List.of("A", "B", "C");
+    /** The sample RFCs each peer starts with. */
+    private static final Map<String, List<Integer>> PEER_RFCS = Map.of(
+            "A", List.of(1, 768, 791, 2616),
+            "B", List.of(793, 959, 1945, 9110),
+            "C", List.of(1149, 2324, 2549, 7168));
+    /** What peer A looks up and downloads: one of peer B's. */
+    private static final int SOUGHT_RFC = 1945;
+    /** What peer B is asked for though it does not hold it: one of peer A's. */
+    private static final int NOT_AT_B_RFC = 2616;
+
+    private final Path root;
+    private final Transcript transcript;
+    private final Cleanup cleanup;
+    private final Map<String, String> peerEnvironment;
+    private final Map<String, Peer> peers = new LinkedHashMap<>();
+    private DemoProcess server;
+    private int serverPort;
+    private int step;
+
+    /** A running peer: its process, the name it registers under, its directory and its upload port. */
+    private record Peer(DemoProcess process, String host, Path directory, int uploadPort) {
+    }
+
+    /** A step whose outcome the following steps need did not happen; the demo stops there. */
+    private static final class StepFailure extends Exception {
+        StepFailure(String message) {
+            super(message, null, false, false);
+        }
+    }
+
+    private Demo(Path root, Transcript transcript, Cleanup cleanup) throws IOException {
+        this.root = root;
+        this.transcript = transcript;
+        this.cleanup = cleanup;
+        // The peers' names must resolve, since each downloads from the host the index gives; a hosts file of the
+        // demo's own makes them 127.0.0.1 for the peers' JVMs only, without touching the machine's /etc/hosts.
+        Path hosts = Files.writeString(cleanup.directory().resolve("hosts"),
+                "127.0.0.1 " + PEER_NAMES.stream().map(name -> "peer" + name).collect(Collectors.joining(" "))
+                        + "\n");
+        this.peerEnvironment = Map.of(
+                "JAVA_HOME", System.getProperty("java.home"),
+                "JAVA_OPTS", "-Djdk.net.hosts.file=" + hosts + " -Dp2pci.log.level=info");
+    }
+
+    public static void main(String[] args) {
+        Instant started = Instant.now();
+        PrintStream out = new PrintStream(new FileOutputStream(FileDescriptor.out), true, StandardCharsets.UTF_8);
+        Path root;
+        try {
+            root = parseRoot(args);
+        } catch (IllegalArgumentException e) {
+            System.err.println("demo: " + e.getMessage());
+            System.err.println("usage: bin/demo   (or: java -jar demo/target/demo.jar --root REPOSITORY)");
+            System.exit(2);
+            return;
+        }
+        Transcript transcript = new Transcript(out);
+        int status;
+        try (Cleanup cleanup = Cleanup.withTemporaryDirectory()) {
+            Runtime.getRuntime().addShutdownHook(new Thread(() -> {
+                long running = cleanup.running();
+                if (running > 0) {
+                    transcript.end("\nInterrupted: stopping the " + running + " program(s) the demo started,"
+                            + " and deleting " + cleanup.directory());
+                }
+                cleanup.close();
+            }, "demo-cleanup"));
+            status = new Demo(root, transcript, cleanup).run(started);
+        } catch (IOException e) {
+            System.err.println("demo: " + e.getMessage());
+            status = 1;
+        }
+        out.flush();
+        System.exit(status);
+    }
+
+    private static Path parseRoot(String[] args) {
+        Path root = Path.of("");
+        for (int i = 0; i < args.length; i++) {
+            if (args[i].equals("--root") && i + 1 < args.length) {
+                root = Path.of(args[++i]);
+            } else {
+                throw new IllegalArgumentException("unknown argument: " + args[i]);
+            }
+        }
+        root = root.toAbsolutePath().normalize();
+        if (!Files.isDirectory(root.resolve("sample-rfcs")) || !Files.isExecutable(root.resolve("bin/rfc-peer"))) {
+            throw new IllegalArgumentException(root + " is not the P2P-CI repository (no sample-rfcs/ or bin/)");
+        }
+        return root;
+    }
+
+    /** Runs every step in order and returns the exit status: 0 if every check held. */
+    private int run(Instant started) {
+        transcript.note("P2P-CI demo: an index server and peers A, B and C as real processes on 127.0.0.1.");
+        transcript.note("Lines are labelled by the process that printed them; ✔ and ✘ mark what the demo checked.");
+        try {
+            startServer();
+            startPeers();
+            listAll("A", PEER_NAMES);
+            lookUpAtAnotherPeer();
+            download();
+            sendBadRequestsToPeerB();
+            quitPeer("B");
+            listAllAfterBLeft();
+            stopEverything();
+        } catch (StepFailure e) {
+            showEverything();
+            transcript.check(false, e.getMessage());
+            transcript.note("The demo stops here: the next steps depend on this one.");
+        } catch (IOException e) {
+            showEverything();
+            transcript.check(false, "the demo could not go on: " + e);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            transcript.check(false, "interrupted");
+        }
+        return summarize(Duration.between(started, Instant.now()));
+    }
+
+    private void heading(String title) {
+        step++;
+        transcript.heading("step " + step + " of " + STEPS + ": " + title);
+    }
+
+    // ── the steps ────────────────────────────────────────────────────────────────────────────────────────────────
+
+    private void startServer() throws IOException, InterruptedException, StepFailure {
+        heading("start the index server");
+        Optional<Integer> port = tryStartServer(WELL_KNOWN_PORT);
+        if (port.isEmpty()) {
+            transcript.note("Port " + WELL_KNOWN_PORT + " is in use on this machine, so the server takes a free one.");
+            port = tryStartServer(0);
+        }
+        serverPort = port.orElseThrow(() -> new StepFailure("the index server did not start"));
+        transcript.check(true, "the server listens on 127.0.0.1:" + serverPort);
+    }
+
+    /** Starts the server on {@code port}; empty if the port was in use (exit status 2), which the caller handles. */
+    private Optional<Integer> tryStartServer(int port) throws IOException, InterruptedException, StepFailure {
+        List<String> args = List.of("--port", Integer.toString(port), "--bind", "127.0.0.1");
+        server = start("server", "bin/ci-server", args, Map.of("JAVA_HOME", System.getProperty("java.home")));
+        Optional<Matcher> listening = server.awaitLine(
+                Pattern.compile("^\\[Server\\] Listening on 127\\.0\\.0\\.1:(\\d+)$"), 0, START_TIMEOUT);
+        transcript.show(server);
+        if (listening.isPresent()) {
+            return Optional.of(Integer.parseInt(listening.get().group(1)));
+        }
+        OptionalInt status = server.awaitExit(ANSWER_TIMEOUT);
+        if (port != 0 && status.isPresent() && status.getAsInt() == 2) {
+            return Optional.empty();
+        }
+        throw new StepFailure("the index server did not say it was listening within " + START_TIMEOUT.toSeconds()
+                + " s" + (status.isPresent() ? " (it exited with status " + status.getAsInt() + ")" : ""));
+    }
+
+    private void startPeers() throws IOException, InterruptedException, StepFailure {
+        heading("start peers A, B and C, each sharing some of sample-rfcs/");
+        transcript.note("Each peer gets a directory of its own with a copy of its RFCs. The peers run with");
+        transcript.note("JAVA_OPTS=\"" + peerEnvironment.get("JAVA_OPTS") + "\":");
+        transcript.note("the hosts file makes the names peerA, peerB and peerC mean 127.0.0.1, and the info level");
+        transcript.note("shows each upload the peer serves or refuses.");
+        int serverMark = server.mark();
+        Map<String, DemoProcess> started = new LinkedHashMap<>();
+        Map<String, Path> directories = new LinkedHashMap<>();
+        // Started together, since each JVM takes a while to start, then waited for in turn.
+        for (String name : PEER_NAMES) {
+            Path directory = Files.createDirectory(cleanup.directory().resolve("peer" + name));
+            for (int number : PEER_RFCS.get(name)) {
+                Files.copy(sampleRfc(number), directory.resolve(sampleRfc(number).getFileName()),
+                        StandardCopyOption.COPY_ATTRIBUTES);
+            }
+            directories.put(name, directory);
+            started.put(name, start("peer " + name, "bin/rfc-peer", List.of("--server", "127.0.0.1:" + serverPort,
+                    "--dir", directory.toString(), "--host", "peer" + name), peerEnvironment));
+        }
+        Pattern uploadPort = Pattern.compile("^\\[Peer\\] Upload server listening on \\S+:(\\d+)$");
+        Pattern registered = Pattern.compile("^\\[Peer\\] Registered (\\d+) RFCs? from ");
+        for (Map.Entry<String, DemoProcess> entry : started.entrySet()) {
+            DemoProcess process = entry.getValue();
+            int port = Integer.parseInt(require(process, uploadPort, 0, START_TIMEOUT).group(1));
+            require(process, registered, 0, START_TIMEOUT);
+            peers.put(entry.getKey(), new Peer(process, "peer" + entry.getKey(), directories.get(entry.getKey()),
+                    port));
+        }
+        Map<String, Boolean> serverLogged = new LinkedHashMap<>();
+        for (Peer peer : peers.values()) {
+            boolean all = server.awaitLine(literalLine("[Server] Added " + peer.host() + ":" + peer.uploadPort()),
+                    serverMark, ANSWER_TIMEOUT).isPresent();
+            for (int number : PEER_RFCS.get(nameOf(peer))) {
+                all &= server.awaitLine(literalLine("[Server] Added RFC " + number + " from " + peer.host()),
+                        serverMark, ANSWER_TIMEOUT).isPresent();
+            }
+            serverLogged.put(nameOf(peer), all);
+        }
+        peers.values().forEach(peer -> transcript.show(peer.process()));
+        transcript.show(server);
+        for (Peer peer : peers.values()) {
+            List<Integer> numbers = PEER_RFCS.get(nameOf(peer));
+            long oks = peer.process().linesFrom(0).stream().filter("P2P-CI/1.0 200 OK"::equals).count();
+            transcript.check(oks == numbers.size() && serverLogged.get(nameOf(peer)), "peer " + nameOf(peer)
+                    + " (upload port " + peer.uploadPort() + ") registered RFCs " + join(numbers) + ": "
+                    + oks + " × 200 OK, and the server logged the peer and each ADD");
+        }
+    }
+
+    /** {@code name} lists the index and finds exactly the RFCs of {@code holders}, each at its holder. */
+    private void listAll(String name, List<String> holders) throws IOException, InterruptedException, StepFailure {
+        heading("peer " + name + " lists the whole index (LIST ALL)");
+        List<String> output = runCommand(name, "LIST", "LIST: \\d+ records?");
+        showStep(name);
+        Set<String> expected = new TreeSet<>();
+        for (String holder : holders) {
+            Peer peer = peers.get(holder);
+            PEER_RFCS.get(holder).forEach(number -> expected.add(holding(number, peer)));
+        }
+        checkRecords(output, expected, "LIST ALL");
+    }
+
+    private void lookUpAtAnotherPeer() throws IOException, InterruptedException, StepFailure {
+        heading("peer A looks up RFC " + SOUGHT_RFC + ", which peer B holds (LOOKUP)");
+        List<String> output = runCommand("A", "LOOKUP " + SOUGHT_RFC, "LOOKUP RFC " + SOUGHT_RFC + ": .*");
+        showStep("A");
+        checkRecords(output, Set.of(holding(SOUGHT_RFC, peers.get("B"))), "LOOKUP RFC " + SOUGHT_RFC);
+    }
+
+    private void download() throws IOException, InterruptedException, StepFailure {
+        heading("peer A downloads RFC " + SOUGHT_RFC + " from peer B (GET), then registers its copy");
+        Peer a = peers.get("A");
+        Peer b = peers.get("B");
+        int serverMark = server.mark();
+        int bMark = b.process().mark();
+        int aMark = a.process().mark();
+        List<String> output = runCommand("A", "GET " + SOUGHT_RFC, "GET RFC " + SOUGHT_RFC + ": .*");
+        require(a.process(), Pattern.compile("^\\[Peer\\] Registering RFC " + SOUGHT_RFC + ": "), aMark,
+                ANSWER_TIMEOUT);
+        a.process().awaitLine(Pattern.compile("^RFC " + SOUGHT_RFC + " .* peerA " + a.uploadPort() + "$"), aMark,
+                ANSWER_TIMEOUT);
+        boolean registered = server.awaitLine(literalLine("[Server] Added RFC " + SOUGHT_RFC + " from peerA"),
+                serverMark, ANSWER_TIMEOUT).isPresent();
+        b.process().awaitLine(Pattern.compile("UploadHandler: Sent RFC " + SOUGHT_RFC), bMark, LOG_LINE_TIMEOUT);
+        showStep("A", "B");
+
+        Path sample = sampleRfc(SOUGHT_RFC);
+        Path copy = a.directory().resolve(sample.getFileName());
+        long size = Files.size(sample);
+        transcript.check(output.contains("P2P-CI/1.0 200 OK") && output.contains("Content-Length: " + size)
+                        && output.getLast().matches("\\[Peer\\] GET RFC " + SOUGHT_RFC + ": " + size
+                        + " bytes .*, saved as " + sample.getFileName()),
+                "GET from peerB:" + b.uploadPort() + ": 200 OK with Content-Length " + size + ", all of it received");
+        if (Files.exists(copy)) {
+            String expected = sha256(sample);
+            String actual = sha256(copy);
+            transcript.check(expected.equals(actual), "peer A's " + copy.getFileName() + " is byte for byte"
+                    + " sample-rfcs/" + sample.getFileName() + " (sha256 " + abbreviate(actual)
+                    + (expected.equals(actual) ? "" : ", expected " + abbreviate(expected)) + ")");
+        } else {
+            transcript.check(false, "peer A's directory has no " + copy.getFileName());
+        }
+        transcript.check(registered, "peer A registered its copy: the server logged Added RFC " + SOUGHT_RFC
+                + " from peerA");
+    }
+
+    private void sendBadRequestsToPeerB() throws IOException, InterruptedException {
+        Peer b = peers.get("B");
+        heading("bad requests, sent raw to peer B's upload server (127.0.0.1:" + b.uploadPort() + ")");
+        badRequest(b, "a bad format (the RFC number is not a number)",
+                "GET RFC abc P2P-CI/1.0\r\nHost: peerB\r\nOS: Demo\r\n\r\n", "P2P-CI/1.0 400 Bad Request",
+                "Refused a request");
+        badRequest(b, "an RFC that peer B does not hold (RFC " + NOT_AT_B_RFC + " is peer A's)",
+                "GET RFC " + NOT_AT_B_RFC + " P2P-CI/1.0\r\nHost: peerB\r\nOS: Demo\r\n\r\n",
+                "P2P-CI/1.0 404 Not Found", "RFC " + NOT_AT_B_RFC + " requested by");
+        badRequest(b, "another protocol version (P2P-CI/2.0), for an RFC peer B does hold",
+                "GET RFC " + SOUGHT_RFC + " P2P-CI/2.0\r\nHost: peerB\r\nOS: Demo\r\n\r\n",
+                "P2P-CI/1.0 505 P2P-CI Version Not Supported", "Refused a request");
+    }
+
+    private void badRequest(Peer peer, String what, String request, String expectedStatusLine, String logged)
+            throws IOException, InterruptedException {
+        transcript.note("GET with " + what + ":");
+        int mark = peer.process().mark();
+        RawExchange exchange;
+        try {
+            exchange = RawExchange.send(peer.uploadPort(), request, ANSWER_TIMEOUT);
+        } catch (IOException e) {
+            transcript.show("raw >", new RawExchange(request, "").requestLines());
+            transcript.check(false, "expected " + expectedStatusLine + ", but the exchange failed: " + e);
+            return;
+        }
+        peer.process().awaitLine(Pattern.compile(Pattern.quote(logged)), mark, LOG_LINE_TIMEOUT);
+        transcript.show("raw >", exchange.requestLines());
+        transcript.show("raw <", exchange.responseLines());
+        transcript.show(peer.process());
+        boolean held = exchange.isBodylessErrorResponse(expectedStatusLine);
+        transcript.check(held, expectedStatusLine.substring("P2P-CI/1.0 ".length())
+                + ", with Date, OS and Content-Length: 0, and the connection closed"
+                + (held ? "" : "; the response began: " + exchange.statusLine()));
+    }
+
+    private void quitPeer(String name) throws IOException, InterruptedException, StepFailure {
+        Peer peer = peers.get(name);
+        heading("peer " + name + " quits (QUIT)");
+        int serverMark = server.mark();
+        send(name, "QUIT");
+        peer.process().closeInput();
+        OptionalInt status = peer.process().awaitExit(ANSWER_TIMEOUT);
+        int records = PEER_RFCS.get(name).size();
+        boolean removed = server.awaitLine(literalLine("[Server] Removed " + peer.host() + ":" + peer.uploadPort()
+                + " (" + records + " records)"), serverMark, ANSWER_TIMEOUT).isPresent();
+        showStep(name);
+        transcript.check(status.isPresent() && status.getAsInt() == 0, "peer " + name + " exited with status "
+                + (status.isPresent() ? status.getAsInt() : "(none: still running)"));
+        transcript.check(removed, "the server removed peer " + name + "'s " + records + " records as its"
+                + " connection closed");
+    }
+
+    private void listAllAfterBLeft() throws IOException, InterruptedException, StepFailure {
+        heading("peer C lists the index again: peer B's records are gone");
+        List<String> output = runCommand("C", "LIST", "LIST: \\d+ records?");
+        showStep("C");
+        Set<String> expected = new TreeSet<>();
+        PEER_RFCS.get("A").forEach(number -> expected.add(holding(number, peers.get("A"))));
+        expected.add(holding(SOUGHT_RFC, peers.get("A")));
+        PEER_RFCS.get("C").forEach(number -> expected.add(holding(number, peers.get("C"))));
+        checkRecords(output, expected, "LIST ALL");
+        transcript.check(RecordLine.parseAll(output).stream().noneMatch(record -> record.host().equals("peerB")),
+                "no record names peerB; RFC " + SOUGHT_RFC + " is now held by peer A alone");
+    }
+
+    private void stopEverything() throws IOException, InterruptedException {
+        heading("peers A and C quit; the server stops on SIGTERM");
+        int serverMark = server.mark();
+        List<String> remaining = List.of("A", "C");
+        for (String name : remaining) {
+            send(name, "QUIT");
+            peers.get(name).process().closeInput();
+        }
+        boolean peersLeft = true;
+        for (String name : remaining) {
+            Peer peer = peers.get(name);
+            OptionalInt status = peer.process().awaitExit(ANSWER_TIMEOUT);
+            peersLeft &= status.isPresent() && status.getAsInt() == 0;
+            peersLeft &= server.awaitLine(Pattern.compile("^\\[Server\\] Removed " + peer.host() + ":"
+                    + peer.uploadPort() + " \\(\\d+ records?\\)$"), serverMark, ANSWER_TIMEOUT).isPresent();
+        }
+        transcript.command("kill -TERM " + server.pid() + "    # the server");
+        int stopMark = server.mark();
+        OptionalInt serverStatus = server.terminate();
+        boolean stopped = server.awaitLine(literalLine("[Server] Stopped"), stopMark, ANSWER_TIMEOUT).isPresent();
+        remaining.forEach(name -> transcript.show(peers.get(name).process()));
+        transcript.show(server);
+        transcript.check(peersLeft, "peers A and C exited with status 0, and the server removed their records");
+        transcript.check(stopped && serverStatus.isPresent() && serverStatus.getAsInt() == 0,
+                "the server logged that it stopped, and exited with status "
+                        + (serverStatus.isPresent() ? serverStatus.getAsInt() : "(none: still running)"));
+    }
+
+    // ── helpers ──────────────────────────────────────────────────────────────────────────────────────────────────
+
+    private DemoProcess start(String label, String launcher, List<String> args, Map<String, String> environment)
+            throws IOException {
+        List<String> command = new ArrayList<>();
+        command.add(root.resolve(launcher).toString());
+        command.addAll(args);
+        transcript.command(launcher + " " + String.join(" ", args) + "    # " + label);
+        return cleanup.register(DemoProcess.start(label, command, root, environment));
+    }
+
+    private void send(String peerName, String command) throws IOException {
+        transcript.note("→ peer " + peerName + ": " + command);
+        peers.get(peerName).process().send(command);
+    }
+
+    /**
+     * Types {@code command} into a peer and waits for its summary line ({@code [Peer] <summary>}); returns what the
+     * peer printed for the command. A {@code [Peer] Error:} line instead fails the step.
+     */
+    private List<String> runCommand(String peerName, String command, String summary)
+            throws IOException, InterruptedException, StepFailure {
+        DemoProcess process = peers.get(peerName).process();
+        int mark = process.mark();
+        send(peerName, command);
+        Matcher outcome = require(process, Pattern.compile("^\\[Peer\\] (?:(" + summary + ")|Error: (.*))$"), mark,
+                ANSWER_TIMEOUT);
+        if (outcome.group(2) != null) {
+            throw new StepFailure("peer " + peerName + " answered " + command + " with an error: " + outcome.group(2));
+        }
+        List<String> output = process.linesFrom(mark);
+        return output.subList(0, output.indexOf(outcome.group()) + 1);
+    }
+
+    /** Waits for a line that must come: the step cannot go on without it. */
+    private Matcher require(DemoProcess process, Pattern pattern, int mark, Duration timeout)
+            throws InterruptedException, StepFailure {
+        Optional<Matcher> line = process.awaitLine(pattern, mark, timeout);
+        if (line.isPresent()) {
+            return line.get();
+        }
+        OptionalInt status = process.exitStatus();
+        throw new StepFailure(process.label() + (status.isPresent()
+                ? " exited with status " + status.getAsInt() + " before printing a line like: " + pattern
+                : " did not print a line like " + pattern + " within " + timeout.toSeconds() + " s"));
+    }
+
+    private void checkRecords(List<String> output, Set<String> expected, String request) {
+        Set<String> actual = RecordLine.parseAll(output).stream().map(RecordLine::holding)
+                .collect(Collectors.toCollection(TreeSet::new));
+        boolean ok = output.contains("P2P-CI/1.0 200 OK") && actual.equals(expected)
+                && RecordLine.parseAll(output).size() == expected.size();
+        String description = request + ": 200 OK with " + expected.size() + " record" + (expected.size() == 1
+                ? "" : "s") + ", each RFC at the peer holding it";
+        if (!ok) {
+            description += "; expected " + expected + " but got " + actual;
+        }
+        transcript.check(ok, description);
+    }
+
+    /** Shows the output of the named peers, then the server's, since the last time each was shown. */
+    private void showStep(String... peerNames) {
+        Stream.of(peerNames).forEach(name -> transcript.show(peers.get(name).process()));
+        transcript.show(server);
+    }
+
+    private void showEverything() {
+        peers.values().forEach(peer -> transcript.show(peer.process()));
+        if (server != null) {
+            transcript.show(server);
+        }
+    }
+
+    private int summarize(Duration took) {
+        String time = String.format("%.1f s", took.toMillis() / 1000.0);
+        transcript.heading("result");
+        if (transcript.failed() == 0) {
+            transcript.note("All " + transcript.passed() + " checks passed in " + time + ".");
+            return 0;
+        }
+        transcript.note(transcript.failed() + " check(s) failed, " + transcript.passed() + " passed, in " + time
+                + ".");
+        return 1;
+    }
+
+    private Path sampleRfc(int number) {
+        return root.resolve("sample-rfcs").resolve("rfc" + number + ".txt");
+    }
+
+    private static String nameOf(Peer peer) {
+        return peer.host().substring("peer".length());
+    }
+
+    private static String holding(int number, Peer peer) {
+        return number + " at " + peer.host() + ":" + peer.uploadPort();
+    }
+
+    private static Pattern literalLine(String line) {
+        return Pattern.compile("^" + Pattern.quote(line) + "$");
+    }
+
+    private static String join(List<Integer> numbers) {
+        return numbers.stream().map(String::valueOf).collect(Collectors.joining(", "));
+    }
+
+    private static String sha256(Path file) throws IOException {
+        try (InputStream in = Files.newInputStream(file)) {
+            MessageDigest digest = MessageDigest.getInstance("SHA-256");
+            byte[] buffer = new byte[64 * 1024];
+            for (int read = in.read(buffer); read >= 0; read = in.read(buffer)) {
+                digest.update(buffer, 0, read);
+            }
+            return HexFormat.of().formatHex(digest.digest());
+        } catch (NoSuchAlgorithmException e) {
+            throw new IllegalStateException("every JDK has SHA-256", e);
+        }
+    }
+
+    private static String abbreviate(String hex) {
+        return hex.substring(0, 16) + "…";
+    }
+}

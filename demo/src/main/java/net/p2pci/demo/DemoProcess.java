@@ -1,0 +1,181 @@
+package net.p2pci.demo;
+
+import java.io.BufferedReader;
+import java.io.IOException;
+import java.io.InputStreamReader;
+import java.io.OutputStream;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.OptionalInt;
+import java.util.concurrent.TimeUnit;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+
+/**
+ * A program the demo started: its stdout and stderr collected line by line as they come, its stdin open for
+ * commands, and {@link #stop()} to end it by its PID.
+ *
+ * <p>Thread-safe: one reader thread appends lines under the object's monitor and wakes whoever waits for one.
+ */
+final class DemoProcess {
+    /** After SIGTERM a program gets this long to leave cleanly before it is killed. */
+    private static final Duration STOP_GRACE = Duration.ofSeconds(5);
+
+    private final String label;
+    private final Process process;
+    private final Thread reader;
+    private final List<String> lines = new ArrayList<>();
+    private boolean outputEnded;
+    private boolean stopRequested;
+    private int shown;
+
+    private DemoProcess(String label, Process process) {
+        this.label = label;
+        this.process = process;
+        this.reader = Thread.ofPlatform().daemon().name("output of " + label).start(this::collectOutput);
+    }
+
+    /**
+     * Starts {@code command} in {@code directory} with {@code environment} added to the demo's own, stderr merged
+     * into stdout so that the lines keep the order the program wrote them in.
+     */
+    static DemoProcess start(String label, List<String> command, Path directory, Map<String, String> environment)
+            throws IOException {
+        ProcessBuilder builder = new ProcessBuilder(command).directory(directory.toFile()).redirectErrorStream(true);
+        builder.environment().putAll(environment);
+        return new DemoProcess(label, builder.start());
+    }
+
+    String label() {
+        return label;
+    }
+
+    private void collectOutput() {
+        try (BufferedReader output = new BufferedReader(
+                new InputStreamReader(process.getInputStream(), StandardCharsets.UTF_8))) {
+            for (String line = output.readLine(); line != null; line = output.readLine()) {
+                synchronized (this) {
+                    lines.add(line);
+                    notifyAll();
+                }
+            }
+        } catch (IOException e) {
+            // The process is gone; what it printed is kept.
+        } finally {
+            synchronized (this) {
+                outputEnded = true;
+                notifyAll();
+            }
+        }
+    }
+
+    /** The number of lines collected so far: a mark to search or show from. */
+    synchronized int mark() {
+        return lines.size();
+    }
+
+    /** The lines collected from {@code mark} on. */
+    synchronized List<String> linesFrom(int mark) {
+        return List.copyOf(lines.subList(mark, lines.size()));
+    }
+
+    /** The lines not yet shown, which from now on count as shown. */
+    synchronized List<String> takeUnshown() {
+        List<String> unshown = List.copyOf(lines.subList(shown, lines.size()));
+        shown = lines.size();
+        return unshown;
+    }
+
+    /**
+     * Waits for the first line from {@code mark} on that matches {@code pattern}: until it comes, the output ends
+     * (the program exited) or {@code timeout} passes, whichever is first.
+     */
+    synchronized Optional<Matcher> awaitLine(Pattern pattern, int mark, Duration timeout)
+            throws InterruptedException {
+        long deadline = System.nanoTime() + timeout.toNanos();
+        int next = mark;
+        while (true) {
+            for (; next < lines.size(); next++) {
+                Matcher matcher = pattern.matcher(lines.get(next));
+                if (matcher.find()) {
+                    return Optional.of(matcher);
+                }
+            }
+            long left = deadline - System.nanoTime();
+            if (outputEnded || left <= 0) {
+                return Optional.empty();
+            }
+            TimeUnit.NANOSECONDS.timedWait(this, left);
+        }
+    }
+
+    /** Types one command into the program, as a user at its stdin would. */
+    void send(String command) throws IOException {
+        OutputStream stdin = process.getOutputStream();
+        stdin.write((command + "\n").getBytes(StandardCharsets.UTF_8));
+        stdin.flush();
+    }
+
+    /** Ends the program's stdin, as the end of a piped script does. */
+    void closeInput() throws IOException {
+        process.getOutputStream().close();
+    }
+
+    /** Waits for the program to exit and its last output to be collected; empty if it is still running. */
+    OptionalInt awaitExit(Duration timeout) throws InterruptedException {
+        if (!process.waitFor(timeout.toMillis(), TimeUnit.MILLISECONDS)) {
+            return OptionalInt.empty();
+        }
+        reader.join(STOP_GRACE);
+        return OptionalInt.of(process.exitValue());
+    }
+
+    /** The exit status if the program has exited. */
+    OptionalInt exitStatus() {
+        return process.isAlive() ? OptionalInt.empty() : OptionalInt.of(process.exitValue());
+    }
+
+    /** SIGTERM, so that the program leaves cleanly; waits the grace time for it to exit. */
+    OptionalInt terminate() throws InterruptedException {
+        requestStop();
+        return awaitExit(STOP_GRACE);
+    }
+
+    /**
+     * SIGTERM without waiting, so that several programs can leave at the same time. Sent through the process's
+     * handle: {@link Process#destroy()} would also close the pipes and lose what the program prints as it leaves.
+     */
+    void requestStop() {
+        synchronized (this) {
+            if (stopRequested) {
+                return;
+            }
+            stopRequested = true;
+        }
+        process.toHandle().destroy();
+    }
+
+    /** Ends the program however it must, and waits for it: the cleanup that always runs. */
+    void stop() {
+        if (!process.isAlive()) {
+            return;
+        }
+        try {
+            if (terminate().isEmpty()) {
+                process.destroyForcibly().waitFor(STOP_GRACE.toMillis(), TimeUnit.MILLISECONDS);
+            }
+        } catch (InterruptedException e) {
+            process.destroyForcibly();
+            Thread.currentThread().interrupt();
+        }
+    }
+
+    long pid() {
+        return process.pid();
+    }
+}

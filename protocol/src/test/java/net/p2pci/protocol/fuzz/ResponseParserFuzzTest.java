@@ -1,0 +1,151 @@
+package net.p2pci.protocol.fuzz;
+
+import static net.p2pci.protocol.fuzz.RequestParserFuzzTest.TIGHT;
+import static net.p2pci.protocol.fuzz.RequestParserFuzzTest.assertLoggable;
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.code_intelligence.jazzer.junit.FuzzTest;
+import java.io.ByteArrayInputStream;
+import java.io.EOFException;
+import java.io.IOException;
+import java.nio.ByteBuffer;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+import net.p2pci.protocol.FileResponse;
+import net.p2pci.protocol.IndexResponse;
+import net.p2pci.protocol.Limits;
+import net.p2pci.protocol.MessageReader;
+import net.p2pci.protocol.MessageWriter;
+import net.p2pci.protocol.ResponseFormatException;
+import net.p2pci.protocol.fuzz.SegmentedInputStream.Delivery;
+
+/**
+ * Feeds the client side of {@link MessageReader} whatever bytes an index server or an upload server could answer
+ * with, and checks its contract on every input:
+ * <ul>
+ *   <li>it throws only {@link ResponseFormatException} or {@link EOFException}, never a runtime exception or an
+ *       error, and their messages hold no control characters;</li>
+ *   <li>it never asks for more bytes at once than the line limit plus CRLF;</li>
+ *   <li>every response it returns is written back by {@link MessageWriter} into bytes that parse to an equal
+ *       response;</li>
+ *   <li>after a GET response head, exactly the bytes after the head's empty line are left as the body;</li>
+ *   <li>it comes to the same outcomes whether the bytes arrive at once or in odd-sized segments.</li>
+ * </ul>
+ * Plain {@code mvn verify} runs this over the seed corpus in {@code ResponseParserFuzzTestInputs}; FUZZING.md tells
+ * how to fuzz it.
+ */
+final class ResponseParserFuzzTest {
+
+    @FuzzTest
+    void readIndexResponses(byte[] input) throws IOException {
+        for (Limits limits : List.of(Limits.DEFAULT, TIGHT)) {
+            List<Object> whole = readIndexResponses(input, limits, Delivery.WHOLE);
+            assertThat(readIndexResponses(input, limits, Delivery.SEGMENTED))
+                    .as("outcomes when the bytes arrive in segments").isEqualTo(whole);
+        }
+    }
+
+    @FuzzTest
+    void readFileResponseHead(byte[] input) throws IOException {
+        for (Limits limits : List.of(Limits.DEFAULT, TIGHT)) {
+            Object whole = readFileResponseHead(input, limits, Delivery.WHOLE);
+            assertThat(readFileResponseHead(input, limits, Delivery.SEGMENTED))
+                    .as("outcome when the bytes arrive in segments").isEqualTo(whole);
+        }
+    }
+
+    /** A response head and the bytes the reader left after it. */
+    record HeadAndBody(FileResponse head, ByteBuffer body) {
+    }
+
+    /** A response the reader refused or could not finish; the messages are compared too. */
+    record Failed(Class<? extends IOException> type, String message) {
+    }
+
+    /** Reads index responses one after another, as a client does on its one connection, until one fails. */
+    private static List<Object> readIndexResponses(byte[] bytes, Limits limits, Delivery delivery)
+            throws IOException {
+        SegmentedInputStream stream = new SegmentedInputStream(bytes, delivery);
+        MessageReader reader = new MessageReader(stream, limits);
+        List<Object> outcomes = new ArrayList<>();
+        // A response takes at least three lines, so more responses than bytes means the reader made no progress.
+        while (outcomes.size() <= bytes.length) {
+            try {
+                IndexResponse response = reader.readIndexResponse();
+                assertThat(parseIndexResponse(MessageWriter.encode(response)))
+                        .as("the response written back and read again").isEqualTo(response);
+                outcomes.add(response);
+            } catch (ResponseFormatException | EOFException failure) {
+                assertLoggable(failure.getMessage());
+                outcomes.add(new Failed(failure.getClass(), failure.getMessage()));
+                return outcomes;
+            } finally {
+                assertBufferBounded(stream, limits);
+            }
+        }
+        throw new AssertionError("the reader made no progress: " + outcomes.size() + " responses from "
+                + bytes.length + " bytes");
+    }
+
+    private static Object readFileResponseHead(byte[] bytes, Limits limits, Delivery delivery) throws IOException {
+        SegmentedInputStream stream = new SegmentedInputStream(bytes, delivery);
+        MessageReader reader = new MessageReader(stream, limits);
+        try {
+            FileResponse head = reader.readFileResponseHead();
+            assertBufferBounded(stream, limits);
+            assertThat(parseFileResponseHead(MessageWriter.encode(head)))
+                    .as("the head written back and read again").isEqualTo(head);
+            byte[] body = reader.remaining().readAllBytes();
+            assertThat(body).as("the bytes after the head's empty line")
+                    .isEqualTo(Arrays.copyOfRange(bytes, endOfHead(bytes), bytes.length));
+            return new HeadAndBody(head, ByteBuffer.wrap(body));
+        } catch (ResponseFormatException | EOFException failure) {
+            assertBufferBounded(stream, limits);
+            assertLoggable(failure.getMessage());
+            return new Failed(failure.getClass(), failure.getMessage());
+        }
+    }
+
+    /**
+     * Where the body starts, found without the reader: after the first empty line (LF or CRLF) that follows the
+     * status line. Only called for a head the reader accepted, so that line exists.
+     */
+    private static int endOfHead(byte[] bytes) {
+        int lineStart = -1;
+        for (int i = 0; i < bytes.length; i++) {
+            if (bytes[i] != '\n') {
+                continue;
+            }
+            int lineLength = i - lineStart - 1;
+            boolean empty = lineLength == 0 || (lineLength == 1 && bytes[i - 1] == '\r');
+            if (lineStart >= 0 && empty) {
+                return i + 1;
+            }
+            lineStart = i;
+        }
+        throw new AssertionError("an accepted head without an empty line");
+    }
+
+    private static void assertBufferBounded(SegmentedInputStream stream, Limits limits) {
+        assertThat(stream.largestRead()).as("largest read, bounded by the line limit plus CRLF")
+                .isLessThanOrEqualTo(limits.maxLineBytes() + 2);
+    }
+
+    /** Reads back what the writer wrote; a failure here is the round trip's, so it must not pass for an outcome. */
+    private static IndexResponse parseIndexResponse(byte[] bytes) {
+        try {
+            return new MessageReader(new ByteArrayInputStream(bytes)).readIndexResponse();
+        } catch (IOException refused) {
+            throw new AssertionError("the response written back was refused: " + refused.getMessage(), refused);
+        }
+    }
+
+    private static FileResponse parseFileResponseHead(byte[] bytes) {
+        try {
+            return new MessageReader(new ByteArrayInputStream(bytes)).readFileResponseHead();
+        } catch (IOException refused) {
+            throw new AssertionError("the head written back was refused: " + refused.getMessage(), refused);
+        }
+    }
+}
