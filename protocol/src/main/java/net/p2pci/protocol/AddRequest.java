@@ -4,8 +4,8 @@ package net.p2pci.protocol;
 public record AddRequest(int rfcNumber, String host, int port, String title) implements IndexRequest {
     public AddRequest {
         WireText.requireRfcNumber(rfcNumber);
-        WireText.require(WireText.isToken(host), "host", host);
+        WireText.require(WireText.isHost(host), "host", host);
         WireText.requirePort(port);
-        WireText.require(WireText.isFieldText(title), "title", title);
+        WireText.require(WireText.isTitle(title), "title", title);
     }
 }

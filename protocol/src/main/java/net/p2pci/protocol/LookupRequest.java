@@ -7,9 +7,9 @@ import java.util.Optional;
 public record LookupRequest(int rfcNumber, String host, int port, Optional<String> title) implements IndexRequest {
     public LookupRequest {
         WireText.requireRfcNumber(rfcNumber);
-        WireText.require(WireText.isToken(host), "host", host);
+        WireText.require(WireText.isHost(host), "host", host);
         WireText.requirePort(port);
         Objects.requireNonNull(title, "title");
-        title.ifPresent(text -> WireText.require(WireText.isFieldText(text), "title", text));
+        title.ifPresent(text -> WireText.require(WireText.isTitle(text), "title", text));
     }
 }

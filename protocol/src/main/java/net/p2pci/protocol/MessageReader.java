@@ -485,8 +485,9 @@ public final class MessageReader {
 
     private static Request buildRequest(RequestLine line, RequestHeaders headers) throws RequestException {
         String host = required(headers.host, "Host");
-        if (!WireText.isToken(host)) {
-            throw badRequest("Host is not a single token: " + WireText.forLog(host));
+        if (!WireText.isHost(host)) {
+            throw badRequest("Host is not a single token of at most " + WireText.MAX_HOST_CHARS + " characters: "
+                    + WireText.forLog(host));
         }
         try {
             return switch (line.method()) {

@@ -4,8 +4,8 @@ package net.p2pci.protocol;
 public record RfcRecord(int number, String title, String host, int port) {
     public RfcRecord {
         WireText.requireRfcNumber(number);
-        WireText.require(WireText.isFieldText(title), "title", title);
-        WireText.require(WireText.isToken(host), "host", host);
+        WireText.require(WireText.isTitle(title), "title", title);
+        WireText.require(WireText.isHost(host), "host", host);
         WireText.requirePort(port);
     }
 }

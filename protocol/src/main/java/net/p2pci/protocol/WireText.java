@@ -7,6 +7,14 @@ package net.p2pci.protocol;
  * can also be written and parsed back unchanged.
  */
 public final class WireText {
+    /**
+     * The longest title, in characters. RFC titles run to about 120; the cap keeps every record line
+     * ({@code RFC number title host port}) far below any reader's line limit, so a LIST can always be read.
+     */
+    public static final int MAX_TITLE_CHARS = 512;
+    /** The longest host, in characters: a DNS name is at most 253. */
+    public static final int MAX_HOST_CHARS = 255;
+
     /** How much of an untrusted value goes into a log line; enough to recognise it, too little to flood a log. */
     public static final int MAX_LOGGED_CHARS = 120;
 
@@ -57,6 +65,16 @@ public final class WireText {
             }
         }
         return hasOnlyPairedSurrogates(text);
+    }
+
+    /** A title: free text of at most {@link #MAX_TITLE_CHARS} characters. */
+    public static boolean isTitle(String text) {
+        return isFieldText(text) && text.length() <= MAX_TITLE_CHARS;
+    }
+
+    /** A host: a token of at most {@link #MAX_HOST_CHARS} characters. */
+    public static boolean isHost(String text) {
+        return isToken(text) && text.length() <= MAX_HOST_CHARS;
     }
 
     /** A header name: printable ASCII without white space or a colon. */

@@ -23,24 +23,57 @@ class LimitsTest {
     }
 
     @Test
-    void titleLineExactlyAtTheLimitIsAcceptedWithBareLf() throws Exception {
-        String title = "t".repeat(MAX - "Title: ".length());
+    void headerLineExactlyAtTheLimitIsAcceptedWithBareLf() throws Exception {
+        String os = "o".repeat(MAX - "OS: ".length());
 
-        Optional<Request> request = Wire.reader("ADD RFC 7 P2P-CI/1.0\nHost: a\nPort: 2\nTitle: " + title + "\n\n")
-                .readRequest();
+        Optional<Request> request = Wire.reader("GET RFC 7 P2P-CI/1.0\nHost: a\nOS: " + os + "\n\n").readRequest();
 
-        assertThat(request).contains(new AddRequest(7, "a", 2, title));
+        assertThat(request).contains(new GetRequest(7, "a", Optional.of(os)));
     }
 
     @Test
-    void titleLineOneByteOverTheLimitIsRefused() {
-        String title = "t".repeat(MAX - "Title: ".length() + 1);
+    void headerLineOneByteOverTheLimitIsRefused() {
+        String os = "o".repeat(MAX - "OS: ".length() + 1);
 
         RequestException refused = catchThrowableOfType(RequestException.class,
-                Wire.reader("ADD RFC 7 P2P-CI/1.0\nHost: a\nPort: 2\nTitle: " + title + "\n\n")::readRequest);
+                Wire.reader("GET RFC 7 P2P-CI/1.0\nHost: a\nOS: " + os + "\n\n")::readRequest);
 
         assertThat(refused.status()).isEqualTo(Status.BAD_REQUEST_400);
         assertThat(refused.connectionUsable()).isTrue();
+    }
+
+    @Test
+    void titleOfTheMaximumLengthIsAcceptedAndOneCharacterMoreIsRefused() throws Exception {
+        String longest = "t".repeat(WireText.MAX_TITLE_CHARS);
+        String add = "ADD RFC 7 P2P-CI/1.0\nHost: a\nPort: 2\nTitle: ";
+
+        assertThat(Wire.reader(add + longest + "\n\n").readRequest()).contains(new AddRequest(7, "a", 2, longest));
+        RequestException refused = catchThrowableOfType(RequestException.class,
+                Wire.reader(add + longest + "t\n\n")::readRequest);
+        assertThat(refused.status()).isEqualTo(Status.BAD_REQUEST_400);
+    }
+
+    @Test
+    void hostOfTheMaximumLengthIsAcceptedAndOneCharacterMoreIsRefused() throws Exception {
+        String longest = "h".repeat(WireText.MAX_HOST_CHARS);
+
+        assertThat(Wire.reader("LIST ALL P2P-CI/1.0\nHost: " + longest + "\nPort: 2\n\n").readRequest())
+                .contains(new ListRequest(longest, 2));
+        RequestException refused = catchThrowableOfType(RequestException.class,
+                Wire.reader("LIST ALL P2P-CI/1.0\nHost: " + longest + "h\nPort: 2\n\n")::readRequest);
+        assertThat(refused.status()).isEqualTo(Status.BAD_REQUEST_400);
+    }
+
+    /** With both at their longest, a record line still fits well within the default line limit. */
+    @Test
+    void longestRecordLineFitsTheDefaultLineLimit() throws IOException {
+        RfcRecord longest = new RfcRecord(Integer.MAX_VALUE, "😀".repeat(WireText.MAX_TITLE_CHARS / 2),
+                "é".repeat(WireText.MAX_HOST_CHARS), 65_535);
+
+        byte[] encoded = MessageWriter.encode(IndexResponse.ok(java.util.List.of(longest)));
+
+        assertThat(Wire.reader(encoded).readIndexResponse().records()).containsExactly(longest);
+        assertThat(encoded.length).isLessThan(MAX);
     }
 
     /**
@@ -48,9 +81,9 @@ class LimitsTest {
      * left out the space after the colon would come back one byte over the limit, so it is refused when read.
      */
     @Test
-    void titleLineAtTheLimitWithoutTheSpaceAfterTheColonIsRefused() throws Exception {
-        String title = "t".repeat(MAX - "Title:".length());
-        MessageReader reader = Wire.reader("ADD RFC 7 P2P-CI/1.0\nHost: a\nPort: 2\nTitle:" + title + "\n\n"
+    void keptHeaderAtTheLimitWithoutTheSpaceAfterTheColonIsRefused() throws Exception {
+        String os = "o".repeat(MAX - "OS:".length());
+        MessageReader reader = Wire.reader("GET RFC 7 P2P-CI/1.0\nHost: a\nOS:" + os + "\n\n"
                 + "LIST ALL P2P-CI/1.0\nHost: a\nPort: 2\n\n");
 
         RequestException refused = catchThrowableOfType(RequestException.class, reader::readRequest);

@@ -12,7 +12,7 @@ import net.p2pci.protocol.WireText;
  */
 public record HostAndPort(String host, int port) {
     public HostAndPort {
-        if (!WireText.isToken(host)) {
+        if (!WireText.isHost(host)) {
             throw new IllegalArgumentException("invalid host: " + WireText.forLog(host));
         }
         if (!WireText.isPort(port)) {

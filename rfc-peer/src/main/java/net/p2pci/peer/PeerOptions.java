@@ -143,8 +143,9 @@ public record PeerOptions(HostAndPort server, Path directory, int uploadPort, Op
         }
         int uploadPort = uploadPort(line.getOptionValue(UPLOAD_PORT, "0"));
         Optional<String> host = Optional.ofNullable(line.getOptionValue(HOST));
-        if (host.isPresent() && !WireText.isToken(host.get())) {
-            throw new BadOptionsException("--host: must be one word without spaces: " + WireText.forLog(host.get()));
+        if (host.isPresent() && !WireText.isHost(host.get())) {
+            throw new BadOptionsException("--host: must be one word without spaces, at most " + WireText.MAX_HOST_CHARS
+                    + " characters: " + WireText.forLog(host.get()));
         }
         Optional<Path> logFile = line.hasOption(LOG_FILE) ? Optional.of(logFile(line.getOptionValue(LOG_FILE)))
                 : Optional.empty();

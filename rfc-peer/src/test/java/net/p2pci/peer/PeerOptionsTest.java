@@ -82,7 +82,7 @@ final class PeerOptionsTest {
                 Arguments.of(List.of("--server", "h", "--dir", existing, "--upload-port"),
                         "--upload-port needs a value: N"),
                 Arguments.of(List.of("--server", "h", "--dir", existing, "--host", "two words"),
-                        "--host: must be one word without spaces: two words"),
+                        "--host: must be one word without spaces, at most 255 characters: two words"),
                 Arguments.of(List.of("--server", "h", "--server", "i", "--dir", existing),
                         "--server given more than once"),
                 Arguments.of(List.of("--server", "h", "--dir", existing, "--log-file", existing),

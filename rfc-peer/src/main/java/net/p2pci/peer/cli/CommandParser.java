@@ -87,6 +87,10 @@ public final class CommandParser {
         if (!WireText.isFieldText(title)) {
             throw new CommandSyntaxException("a title cannot contain control characters: " + WireText.forLog(title));
         }
+        if (!WireText.isTitle(title)) {
+            throw new CommandSyntaxException("a title has at most " + WireText.MAX_TITLE_CHARS + " characters, not "
+                    + title.length());
+        }
         return Optional.of(title);
     }
 

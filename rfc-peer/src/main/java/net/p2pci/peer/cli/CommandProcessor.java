@@ -283,7 +283,7 @@ public final class CommandProcessor {
     /** The title read from the file, or {@code RFC n} when it has none (or cannot be read). */
     private static String titleOf(int number, Path file) {
         try {
-            Optional<String> title = RfcTitleReader.readTitle(file).filter(WireText::isFieldText);
+            Optional<String> title = RfcTitleReader.readTitle(file).filter(WireText::isTitle);
             if (title.isPresent()) {
                 return title.get();
             }

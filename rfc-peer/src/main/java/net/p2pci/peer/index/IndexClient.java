@@ -86,8 +86,9 @@ public final class IndexClient implements AutoCloseable {
             throws IOException {
         Objects.requireNonNull(server, "server");
         advertisedHost.ifPresent(name -> {
-            if (!WireText.isToken(name)) {
-                throw new IllegalArgumentException("host name must be one word: " + WireText.forLog(name));
+            if (!WireText.isHost(name)) {
+                throw new IllegalArgumentException("host name must be one word of at most " + WireText.MAX_HOST_CHARS
+                        + " characters: " + WireText.forLog(name));
             }
         });
         if (!WireText.isPort(uploadPort)) {

@@ -62,7 +62,8 @@ final class CommandParserTest {
                 Arguments.of("GET 2616 a:1 b:2", "usage: GET <n> [host:port]"),
                 Arguments.of("LIST 5", "usage: LIST"),
                 Arguments.of("QUIT now", "usage: QUIT"),
-                Arguments.of("ADD 1 bell\u0007title", "a title cannot contain control characters: bell?title"));
+                Arguments.of("ADD 1 bell\u0007title", "a title cannot contain control characters: bell?title"),
+                Arguments.of("ADD 1 " + "t".repeat(513), "a title has at most 512 characters, not 513"));
     }
 
     @ParameterizedTest
