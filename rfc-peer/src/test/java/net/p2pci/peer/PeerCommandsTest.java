@@ -178,6 +178,33 @@ final class PeerCommandsTest {
         return new Run(status, out.toString(StandardCharsets.UTF_8), err.toString(StandardCharsets.UTF_8));
     }
 
+    @Test
+    void aLibraryLargerThanTheRegistrationWindowIsRegisteredWholeEachAnswerShownAfterItsRfc() throws Exception {
+        int count = CommandProcessor.REGISTRATION_WINDOW * 4 + 3;
+        Path dir = Files.createDirectory(work.resolve("many"));
+        for (int number = 1; number <= count; number++) {
+            Files.writeString(dir.resolve("rfc" + number + ".txt"), "Request for Comments: " + number + "\n");
+        }
+        Peer peer = Peer.start(new PeerOptions(new HostAndPort("127.0.0.1", server.port()), dir, 0,
+                Optional.empty(), List.of()));
+        peers.add(peer);
+        ByteArrayOutputStream output = new ByteArrayOutputStream();
+
+        assertThat(commands(peer, output).registerLibrary(peer.initialScan())).isTrue();
+
+        assertThat(server.store().listAll()).hasSize(count);
+        List<String> lines = output.toString(StandardCharsets.UTF_8).lines().filter(line -> !line.isEmpty()).toList();
+        List<String> expected = new ArrayList<>();
+        for (int number = 1; number <= count; number++) {
+            expected.add("[Peer] Registering RFC " + number + ": RFC " + number);
+            expected.add("P2P-CI/1.0 200 OK");
+            expected.add("RFC " + number + " RFC " + number + " " + peer.index().self().host() + " "
+                    + peer.uploadServer().port());
+        }
+        expected.add("[Peer] Registered " + count + " RFCs from " + dir);
+        assertThat(lines).containsExactlyElementsOf(expected);
+    }
+
     private record Run(int status, String output, String errors) {
         List<String> lines() {
             return output.lines().toList();

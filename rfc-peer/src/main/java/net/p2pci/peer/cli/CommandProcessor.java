@@ -4,6 +4,7 @@ import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -39,6 +40,11 @@ import org.apache.logging.log4j.Logger;
  */
 public final class CommandProcessor {
     private static final Logger LOG = LogManager.getLogger(CommandProcessor.class);
+    /**
+     * Start-up ADDs on their way at once. 64 keeps the link busy through the round trip (each ADD and its answer
+     * are about 100 bytes) while the server's and this peer's socket buffers hold them all with room to spare.
+     */
+    public static final int REGISTRATION_WINDOW = 64;
 
     /** The help, which also documents the output: scripts and the README rely on its form. */
     public static final String HELP = """
@@ -105,28 +111,57 @@ public final class CommandProcessor {
         for (SkippedFile skipped : report.skipped()) {
             transcript.note("Skipping %s: %s", WireText.forLog(skipped.fileName()), skipped.reason());
         }
-        int registered = 0;
+        // The ADDs go out back to back, up to a window ahead of their answers, so that a large library costs one
+        // round trip per window instead of one per RFC; the transcript shows each with its answer, in order.
         List<RfcFile> served = report.served();
-        for (int i = 0; i < served.size(); i++) {
-            RfcFile file = served.get(i);
-            try {
-                if (register(file.number(), titleOf(file.number(), file.path()))) {
+        ArrayDeque<Registering> inFlight = new ArrayDeque<>();
+        int registered = 0;
+        int next = 0;
+        try {
+            while (next < served.size() || !inFlight.isEmpty()) {
+                if (next < served.size() && inFlight.size() < REGISTRATION_WINDOW) {
+                    RfcFile file = served.get(next++);
+                    String title = titleOf(file.number(), file.path());
+                    inFlight.add(new Registering(file.number(), title, index.beginAdd(file.number(), title)));
+                } else if (finishRegistering(inFlight.poll())) {
                     registered++;
                 }
-            } catch (IOException e) {
-                transcript.error(e.getMessage());
-                // The index connection is gone: every further ADD would fail the same way. A session that
-                // reconnects registers the rest along with the others once it is back.
-                for (RfcFile rest : served.subList(i + 1, served.size())) {
-                    index.registerWhenReconnected(rest.number(), titleOf(rest.number(), rest.path()));
+            }
+        } catch (IOException e) {
+            transcript.error(e.getMessage());
+            // The index connection is gone: every further ADD would fail the same way. Those on their way fail
+            // at once; a session that reconnects registers them and the rest along with the others once it is back.
+            for (Registering pending = inFlight.poll(); pending != null; pending = inFlight.poll()) {
+                try {
+                    pending.add().finish();
+                } catch (IOException ignored) {
+                    // failed like the first; it is remembered for the next connection
                 }
-                break;
+            }
+            for (RfcFile rest : served.subList(next, served.size())) {
+                index.registerWhenReconnected(rest.number(), titleOf(rest.number(), rest.path()));
             }
         }
-        int total = report.served().size();
+        int total = served.size();
         transcript.note("Registered %s from %s", registered == total ? count(total, "RFC")
                 : registered + " of " + count(total, "RFC"), library.directory());
         return registered == total;
+    }
+
+    /** An RFC of the start-up registration whose ADD is on its way. */
+    private record Registering(int number, String title, IndexSession.PendingAdd add) {
+    }
+
+    /** Waits for one start-up ADD's answer and shows it as {@link #register} does; true when it was accepted. */
+    private boolean finishRegistering(Registering pending) throws IOException {
+        IndexExchange exchange = pending.add().finish();
+        transcript.note("Registering RFC %d: %s", pending.number(), pending.title());
+        transcript.message(exchange.response());
+        if (exchange.response().status() != Status.OK_200) {
+            transcript.error("ADD RFC " + pending.number() + ": the server answered " + exchange.response().status());
+            return false;
+        }
+        return true;
     }
 
     /** Parses and runs one line; errors are printed, never thrown. */

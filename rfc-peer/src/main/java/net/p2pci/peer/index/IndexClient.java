@@ -144,8 +144,37 @@ public final class IndexClient implements AutoCloseable {
         return exchange(new ListRequest(host, uploadPort));
     }
 
+    /**
+     * Sends ADD without waiting for its answer, so that many can be on their way at once; the server answers them in
+     * the order sent (the protocol allows such pipelining). {@link Pending#await()} waits for this one's answer.
+     */
+    public Pending sendAdd(int rfcNumber, String title) throws IOException {
+        return send(new AddRequest(rfcNumber, host, uploadPort, title));
+    }
+
+    /** A request sent whose answer is still to come. */
+    public final class Pending {
+        private final IndexRequest request;
+        private final CompletableFuture<IndexResponse> answer;
+
+        private Pending(IndexRequest request, CompletableFuture<IndexResponse> answer) {
+            this.request = request;
+            this.answer = answer;
+        }
+
+        /** Waits for the answer; fails at once when the connection is lost. */
+        public IndexExchange await() throws IOException {
+            return new IndexExchange(request, awaitAnswer(answer));
+        }
+    }
+
     /** Sends the request in one write, as the protocol asks, and waits for its answer. */
     private IndexExchange exchange(IndexRequest request) throws IOException {
+        return send(request).await();
+    }
+
+    /** Sends the request in one write, as the protocol asks, with a slot for its answer queued before it. */
+    private Pending send(IndexRequest request) throws IOException {
         CompletableFuture<IndexResponse> answer = new CompletableFuture<>();
         sendLock.lock();
         try {
@@ -164,7 +193,7 @@ public final class IndexClient implements AutoCloseable {
         } finally {
             sendLock.unlock();
         }
-        return new IndexExchange(request, awaitAnswer(answer));
+        return new Pending(request, answer);
     }
 
     private IndexResponse awaitAnswer(CompletableFuture<IndexResponse> answer) throws IOException {

@@ -180,6 +180,73 @@ public final class IndexSession implements AutoCloseable {
     }
 
     /**
+     * Sends ADD of RFC {@code rfcNumber} and remembers it, as {@link #add} does, without waiting for the answer, so
+     * that a whole library can be registered with many ADDs on their way at once. Each one begun must be finished,
+     * on the thread that began it and in the order begun: until then it holds back a re-registration on a new
+     * connection, which must not overtake it.
+     */
+    public PendingAdd beginAdd(int rfcNumber, String title) throws IOException {
+        registrationLock.readLock().lock();
+        boolean begun = false;
+        try {
+            String previousTitle = registrations.put(rfcNumber, title);
+            IndexClient client = current;
+            PendingAdd pending;
+            try {
+                pending = new PendingAdd(client, client.sendAdd(rfcNumber, title), rfcNumber, title, previousTitle);
+            } catch (IOException e) {
+                throw whileDisconnected(client, e, ", and RFC " + rfcNumber + " will be registered then");
+            }
+            begun = true;
+            return pending;
+        } finally {
+            if (!begun) {
+                registrationLock.readLock().unlock();
+            }
+        }
+    }
+
+    /** An ADD begun by {@link #beginAdd}, its answer still to come. */
+    public final class PendingAdd {
+        private final IndexClient client;
+        private final IndexClient.Pending pending;
+        private final int rfcNumber;
+        private final String title;
+        private final String previousTitle;
+
+        private PendingAdd(IndexClient client, IndexClient.Pending pending, int rfcNumber, String title,
+                           String previousTitle) {
+            this.client = client;
+            this.pending = pending;
+            this.rfcNumber = rfcNumber;
+            this.title = title;
+            this.previousTitle = previousTitle;
+        }
+
+        /** Waits for the answer and, as {@link #add} does, forgets a refused RFC; fails at once on a lost connection. */
+        public IndexExchange finish() throws IOException {
+            try {
+                IndexExchange exchange;
+                try {
+                    exchange = pending.await();
+                } catch (IOException e) {
+                    throw whileDisconnected(client, e, ", and RFC " + rfcNumber + " will be registered then");
+                }
+                if (exchange.response().status() != Status.OK_200) {
+                    if (previousTitle == null) {
+                        registrations.remove(rfcNumber, title);
+                    } else {
+                        registrations.replace(rfcNumber, title, previousTitle);
+                    }
+                }
+                return exchange;
+            } finally {
+                registrationLock.readLock().unlock();
+            }
+        }
+    }
+
+    /**
      * Remembers an RFC to register when a new connection is up, without sending anything while none is; for the
      * start-up registration cut short by a lost connection. If a new connection is already up, it is registered now.
      */
