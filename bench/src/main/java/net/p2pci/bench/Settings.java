@@ -50,7 +50,7 @@ record Settings(String scenario, int connections, int records, Duration duration
                     warmup.toSeconds());
             case "get" -> "C=%d S=%ds warmup=%ds".formatted(connections, duration.toSeconds(), warmup.toSeconds());
             case "get-large" -> "single stream S=%ds".formatted(duration.toSeconds());
-            case "load-dir" -> "files=%d".formatted(files);
+            case "load-dir" -> "files=%d server warm-up=%ds".formatted(files, warmup.toSeconds());
             default -> "C=%d K=%d S=%ds warmup=%ds".formatted(connections, records, duration.toSeconds(),
                     warmup.toSeconds());
         };
