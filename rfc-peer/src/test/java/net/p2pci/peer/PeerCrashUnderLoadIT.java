@@ -1,7 +1,6 @@
 package net.p2pci.peer;
 
 import static net.p2pci.peer.ProgramProcesses.awaitListening;
-import static net.p2pci.peer.ProgramProcesses.awaitRegistered;
 import static net.p2pci.peer.ProgramProcesses.listAll;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
@@ -10,10 +9,8 @@ import java.io.IOException;
 import java.io.OutputStream;
 import java.net.InetAddress;
 import java.net.Socket;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
 import java.util.Queue;
@@ -23,6 +20,7 @@ import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicLong;
+import net.p2pci.peer.ProgramProcesses.SharingPeer;
 import net.p2pci.protocol.IndexRequest;
 import net.p2pci.protocol.IndexResponse;
 import net.p2pci.protocol.ListRequest;
@@ -61,19 +59,10 @@ final class PeerCrashUnderLoadIT {
     @Test
     void recordsOfPeersKilledUnderLoadVanishAndTheOthersStayIntact() throws Exception {
         int serverPort = awaitListening(programs.startServer("server", 0));
-        List<ChildProcess> peers = new ArrayList<>();
-        for (int i = 0; i < HOLDINGS.size(); i++) {
-            Path dir = Files.createDirectory(work.resolve("peer" + i));
-            SampleRfcs.copy(dir, HOLDINGS.get(i));
-            peers.add(programs.startPeer("peer " + i, serverPort, dir));
-        }
-        List<Integer> uploadPorts = new ArrayList<>();
-        for (ChildProcess peer : peers) {
-            uploadPorts.add(awaitRegistered(peer));
-        }
+        List<SharingPeer> peers = programs.startSharingPeers(serverPort, work, HOLDINGS);
         List<RfcRecord> before = listAll(serverPort);
         assertThat(before).hasSize(HOLDINGS.stream().mapToInt(List::size).sum());
-        Set<Integer> killedPorts = Set.of(uploadPorts.get(1), uploadPorts.get(3));
+        Set<Integer> killedPorts = Set.of(peers.get(1).uploadPort(), peers.get(3).uploadPort());
 
         AtomicBoolean stop = new AtomicBoolean();
         AtomicLong answered = new AtomicLong();
@@ -86,8 +75,8 @@ final class PeerCrashUnderLoadIT {
                 }
                 awaitAnswers(answered, LOAD_CLIENTS * REQUESTS_PER_PHASE, failures);
 
-                peers.get(1).kill();
-                peers.get(3).kill();
+                peers.get(1).process().kill();
+                peers.get(3).process().kill();
                 awaitAnswers(answered, answered.get() + LOAD_CLIENTS * REQUESTS_PER_PHASE, failures);
                 await("the killed peers' records vanish").atMost(RECORDS_GONE_DEADLINE)
                         .pollInterval(Duration.ofMillis(100))

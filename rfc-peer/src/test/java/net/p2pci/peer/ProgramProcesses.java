@@ -1,6 +1,7 @@
 package net.p2pci.peer;
 
 import java.io.IOException;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
@@ -41,6 +42,28 @@ final class ProgramProcesses implements AutoCloseable {
     static int awaitRegistered(ChildProcess peer) {
         peer.awaitLine(REGISTERED);
         return Integer.parseInt(peer.awaitLine(CONNECTED).group(2));
+    }
+
+    /** A peer process sharing a directory of sample RFCs, and the upload port it registered them under. */
+    record SharingPeer(ChildProcess process, int uploadPort) {
+    }
+
+    /**
+     * Starts one peer per holding, each sharing a directory of its own under {@code work} with those sample RFCs,
+     * and waits until every one has registered them; the peers start together, so their JVMs start in parallel.
+     */
+    List<SharingPeer> startSharingPeers(int serverPort, Path work, List<List<Integer>> holdings) throws IOException {
+        List<ChildProcess> peers = new ArrayList<>();
+        for (int i = 0; i < holdings.size(); i++) {
+            Path dir = Files.createDirectory(work.resolve("peer" + i));
+            SampleRfcs.copy(dir, holdings.get(i));
+            peers.add(startPeer("peer " + i, serverPort, dir));
+        }
+        List<SharingPeer> sharing = new ArrayList<>();
+        for (ChildProcess peer : peers) {
+            sharing.add(new SharingPeer(peer, awaitRegistered(peer)));
+        }
+        return sharing;
     }
 
     /** Every record of the index, as a LIST from a peer of its own sees it. */

@@ -1,17 +1,15 @@
 package net.p2pci.peer;
 
 import static net.p2pci.peer.ProgramProcesses.awaitListening;
-import static net.p2pci.peer.ProgramProcesses.awaitRegistered;
 import static net.p2pci.peer.ProgramProcesses.listAll;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.regex.Pattern;
+import net.p2pci.peer.ProgramProcesses.SharingPeer;
 import net.p2pci.protocol.RfcRecord;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
@@ -37,25 +35,16 @@ final class ServerRestartIT {
         ChildProcess firstServer = programs.startServer("first server", 0);
         int serverPort = awaitListening(firstServer);
         List<List<Integer>> holdings = List.of(List.of(1149, 2324), List.of(2616, 791, 1149), List.of(7540));
-        List<ChildProcess> peers = new ArrayList<>();
-        for (int i = 0; i < holdings.size(); i++) {
-            Path dir = Files.createDirectory(work.resolve("peer" + i));
-            SampleRfcs.copy(dir, holdings.get(i));
-            peers.add(programs.startPeer("peer " + i, serverPort, dir));
-        }
-        List<Integer> uploadPorts = new ArrayList<>();
-        for (ChildProcess peer : peers) {
-            uploadPorts.add(awaitRegistered(peer));
-        }
+        List<SharingPeer> peers = programs.startSharingPeers(serverPort, work, holdings);
         List<RfcRecord> before = listAll(serverPort);
         for (int i = 0; i < holdings.size(); i++) {
-            int port = uploadPorts.get(i);
+            int port = peers.get(i).uploadPort();
             assertThat(before.stream().filter(record -> record.port() == port).map(RfcRecord::number))
                     .containsExactlyInAnyOrderElementsOf(holdings.get(i));
         }
 
         firstServer.kill();
-        peers.forEach(peer -> peer.awaitLine(LOST));
+        peers.forEach(peer -> peer.process().awaitLine(LOST));
         ChildProcess secondServer = programs.startServer("second server", serverPort);
         awaitListening(secondServer);
 
@@ -64,9 +53,9 @@ final class ServerRestartIT {
                 .untilAsserted(() -> assertThat(listAll(serverPort)).containsExactlyInAnyOrderElementsOf(before));
         for (int i = 0; i < peers.size(); i++) {
             int count = holdings.get(i).size();
-            peers.get(i).awaitLine(Pattern.compile("^\\[Peer\\] Reconnected to index 127\\.0\\.0\\.1:" + serverPort
+            peers.get(i).process().awaitLine(Pattern.compile("^\\[Peer\\] Reconnected to index 127\\.0\\.0\\.1:" + serverPort
                     + "; registered " + count + " RFCs?$"));
         }
-        assertThat(peers).allSatisfy(peer -> assertThat(peer.errors()).isEmpty());
+        assertThat(peers).allSatisfy(peer -> assertThat(peer.process().errors()).isEmpty());
     }
 }
