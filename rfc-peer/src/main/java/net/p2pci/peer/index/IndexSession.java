@@ -155,28 +155,7 @@ public final class IndexSession implements AutoCloseable {
      * is up, it is registered once one is.
      */
     public IndexExchange add(int rfcNumber, String title) throws IOException {
-        registrationLock.readLock().lock();
-        try {
-            String previousTitle = registrations.put(rfcNumber, title);
-            IndexClient client = current;
-            IndexExchange exchange;
-            try {
-                exchange = client.add(rfcNumber, title);
-            } catch (IOException e) {
-                throw whileDisconnected(client, e, ", and RFC " + rfcNumber + " will be registered then");
-            }
-            if (exchange.response().status() != Status.OK_200) {
-                // Refused: what was registered before, if anything, is what the index still holds.
-                if (previousTitle == null) {
-                    registrations.remove(rfcNumber, title);
-                } else {
-                    registrations.replace(rfcNumber, title, previousTitle);
-                }
-            }
-            return exchange;
-        } finally {
-            registrationLock.readLock().unlock();
-        }
+        return beginAdd(rfcNumber, title).finish();
     }
 
     /**
