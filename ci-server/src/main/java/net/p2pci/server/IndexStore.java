@@ -4,12 +4,14 @@ import java.io.IOException;
 import java.io.InputStream;
 import java.nio.charset.StandardCharsets;
 import java.sql.SQLException;
-import java.sql.SQLIntegrityConstraintViolationException;
 import java.sql.Statement;
 import java.util.List;
 import java.util.Optional;
-import java.util.OptionalInt;
+import java.util.Queue;
+import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.Semaphore;
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.concurrent.locks.LockSupport;
 import java.util.concurrent.locks.ReentrantLock;
 import net.p2pci.protocol.RfcRecord;
 import org.h2.jdbcx.JdbcConnectionPool;
@@ -17,7 +19,6 @@ import org.jdbi.v3.core.Handle;
 import org.jdbi.v3.core.HandleCallback;
 import org.jdbi.v3.core.Jdbi;
 import org.jdbi.v3.core.mapper.RowMapper;
-import org.jdbi.v3.core.statement.UnableToExecuteStatementException;
 
 /**
  * The index: peers and the RFC records they hold, kept in H2 through Jdbi. Every change that touches more than
@@ -25,9 +26,11 @@ import org.jdbi.v3.core.statement.UnableToExecuteStatementException;
  * memory ({@link HolderIndex}), so that LOOKUP, the most frequent request, and the checks before each write need
  * no database round trip.
  *
- * <p>Thread-safe: changes are made one at a time under {@link #writeLock}, on one database handle kept for them,
- * each to the database and to the mirror in an order that never lets the mirror show a record the database lacks
- * or one whose removal has begun; LOOKUP reads the mirror without locking; LIST takes a pooled handle.
+ * <p>Thread-safe: changes queue, and the thread holding {@link #writeLock} makes all that wait, committing each
+ * batch of them in one transaction on one database handle kept for writes (group commit, see {@link #apply}).
+ * Each change reaches the database and the mirror in an order that never lets the mirror show a record the
+ * database lacks or one whose removal has begun; LOOKUP reads the mirror without locking; LIST takes a pooled
+ * handle.
  */
 public final class IndexStore implements AutoCloseable {
     /** The schema's classpath location; its one source is {@code sql/schema.sql} at the top of the repository. */
@@ -37,6 +40,15 @@ public final class IndexStore implements AutoCloseable {
     private static final int MAX_DATABASE_CONNECTIONS = 16;
     /** The pooled connections left for reads: one is the write handle's for good. */
     private static final int READ_CONNECTIONS = MAX_DATABASE_CONNECTIONS - 1;
+
+    /** The most changes committed in one transaction. */
+    private static final int MAX_BATCH = 256;
+    /**
+     * How many batches a thread writes for others once its own change is made, before it leaves the rest to the
+     * oldest waiting caller: enough to keep the lock from changing hands at every batch, few enough that its own
+     * connection is not kept waiting long.
+     */
+    private static final int MAX_BATCHES_AFTER_OWN = 4;
 
     private static final String SELECT_RECORDS = """
             SELECT r.rfc_number, r.title, p.host, p.port
@@ -48,8 +60,11 @@ public final class IndexStore implements AutoCloseable {
 
     private final JdbcConnectionPool pool;
     private final Jdbi jdbi;
-    /** Held by every change, around its database statements and its update of {@link #holders}. */
+    /** Changes waiting to be made, oldest first; only the holder of {@link #writeLock} takes them out. */
+    private final Queue<IndexChange<?>> waiting = new ConcurrentLinkedQueue<>();
+    /** Held while changes are written, around their database statements and their updates of {@link #holders}. */
     private final ReentrantLock writeLock = new ReentrantLock();
+    private final AtomicLong commits = new AtomicLong();
     private final HolderIndex holders = new HolderIndex();
     /** The one handle changes use, under {@link #writeLock}; opened with the store, so no write waits for one. */
     private Handle writeHandle;
@@ -99,29 +114,7 @@ public final class IndexStore implements AutoCloseable {
      * another address the takeover is refused, so no one can evict another peer's records.
      */
     public Registration registerPeer(long peerId, String host, int port, String sourceAddress) {
-        writeLock.lock();
-        try {
-            Optional<HolderIndex.Registered> stale = holders.findPeer(host, port);
-            if (stale.isPresent() && !stale.get().sourceAddress().equals(sourceAddress)) {
-                return new Registration.Refused(stale.get().sourceAddress());
-            }
-            int staleRecords = 0;
-            if (stale.isPresent()) {
-                staleRecords = holders.removePeer(stale.get().peerId()).orElse(0);
-            }
-            writeHandle.useTransaction(handle -> {
-                if (stale.isPresent()) {
-                    deletePeer(handle, stale.get().peerId());
-                }
-                handle.createUpdate("INSERT INTO peer (id, host, port, source_address) VALUES (:id, :host, :port, :source)")
-                        .bind("id", peerId).bind("host", host).bind("port", port).bind("source", sourceAddress)
-                        .execute();
-            });
-            holders.putPeer(peerId, host, port, sourceAddress);
-            return new Registration.Registered(stale.map(HolderIndex.Registered::peerId), staleRecords);
-        } finally {
-            writeLock.unlock();
-        }
+        return apply(new IndexChange.Register(peerId, host, port, sourceAddress));
     }
 
     /**
@@ -132,34 +125,7 @@ public final class IndexStore implements AutoCloseable {
      * @throws PeerGoneException when the peer's registration was replaced by a newer connection
      */
     public boolean addRecord(long peerId, int number, String title, int maxRecords) {
-        writeLock.lock();
-        try {
-            if (!holders.hasPeer(peerId)) {
-                throw new PeerGoneException(peerId);
-            }
-            if (holders.holds(peerId, number)) {
-                writeHandle.createUpdate(
-                                "UPDATE rfc_record SET title = :title WHERE rfc_number = :number AND peer_id = :peer")
-                        .bind("number", number).bind("title", title).bind("peer", peerId)
-                        .execute();
-            } else if (holders.recordCount(peerId) >= maxRecords) {
-                return false;
-            } else {
-                writeHandle.createUpdate(
-                                "INSERT INTO rfc_record (rfc_number, title, peer_id) VALUES (:number, :title, :peer)")
-                        .bind("number", number).bind("title", title).bind("peer", peerId)
-                        .execute();
-            }
-            holders.putRecord(peerId, number, title);
-            return true;
-        } catch (UnableToExecuteStatementException e) {
-            if (e.getCause() instanceof SQLIntegrityConstraintViolationException) {
-                throw new PeerGoneException(peerId);
-            }
-            throw e;
-        } finally {
-            writeLock.unlock();
-        }
+        return apply(new IndexChange.AddRecord(peerId, number, title, maxRecords));
     }
 
     /** Every holder of RFC {@code number}, in the order they registered it, from the in-memory mirror. */
@@ -188,14 +154,132 @@ public final class IndexStore implements AutoCloseable {
      * @return how many records went, or empty when the peer was not registered (never, or already replaced)
      */
     public Optional<Integer> removePeer(long peerId) {
+        return apply(new IndexChange.RemovePeer(peerId));
+    }
+
+    /** How many transactions have committed changes: fewer than the changes when writers were grouped. */
+    long commits() {
+        return commits.get();
+    }
+
+    /**
+     * Makes {@code change} and returns its answer, committing it in one transaction with whatever other changes
+     * are waiting (group commit). The thread that gets the write lock makes every waiting change, its own among
+     * them, batch after batch; the others sleep until their change is made, so a burst of writes costs one lock
+     * hand-over and one commit per batch rather than per change. A thread that leaves the lock with changes still
+     * waiting wakes the oldest one's caller to take over, so none is stranded: a caller that fails to get the lock
+     * does so because another holds it, and every holder looks at the queue again after letting go.
+     */
+    private <T> T apply(IndexChange<T> change) {
+        waiting.add(change);
+        boolean interrupted = false;
+        while (!change.isDone()) {
+            if (writeLock.tryLock()) {
+                try {
+                    writeWaitingChanges(change);
+                } finally {
+                    releaseWriteLock();
+                }
+            } else {
+                LockSupport.park(this);
+                // The change may be in a batch right now, so the wait goes on; the interrupt is kept for later.
+                interrupted |= Thread.interrupted();
+            }
+        }
+        if (interrupted) {
+            Thread.currentThread().interrupt();
+        }
+        return change.result();
+    }
+
+    /** Lets go of the write lock, and wakes the oldest waiting change's caller to write what is left. */
+    private void releaseWriteLock() {
+        writeLock.unlock();
+        IndexChange<?> next = waiting.peek();
+        if (next != null) {
+            LockSupport.unpark(next.caller);
+        }
+    }
+
+    /**
+     * For tests: holds back every change until the returned pause is closed, so that a test can line changes up
+     * and see how they are grouped.
+     */
+    WritePause pauseWrites() {
         writeLock.lock();
+        return this::releaseWriteLock;
+    }
+
+    /** A hold on every change, from {@link #pauseWrites}. */
+    interface WritePause extends AutoCloseable {
+        @Override
+        void close();
+    }
+
+    /** How many changes wait to be written. */
+    int waitingChanges() {
+        return waiting.size();
+    }
+
+    /**
+     * Under the write lock: writes the waiting changes in batches until none is left, or until {@code own} is made
+     * and {@link #MAX_BATCHES_AFTER_OWN} more batches were written for others.
+     */
+    private void writeWaitingChanges(IndexChange<?> own) {
+        int batchesAfterOwn = 0;
+        while (batchesAfterOwn < MAX_BATCHES_AFTER_OWN) {
+            WriteBatch batch = new WriteBatch();
+            for (IndexChange<?> change = waiting.peek(); change != null && batch.changes().size() < MAX_BATCH;
+                    change = waiting.peek()) {
+                if (!batch.offer(change, holders)) {
+                    break; // it touches what the batch touches, so it heads the next batch
+                }
+                waiting.poll();
+            }
+            if (batch.isEmpty()) {
+                return;
+            }
+            commit(batch);
+            if (own.isDone()) {
+                batchesAfterOwn++;
+            }
+        }
+    }
+
+    /**
+     * Commits {@code batch} in one transaction, then updates the mirror and wakes the callers. Should the
+     * transaction fail, each change is written again in a transaction of its own, so that one bad change fails
+     * alone.
+     */
+    private void commit(WriteBatch batch) {
         try {
-            // The mirror first: from now on no LOOKUP shows this peer, even before the database has deleted it.
-            OptionalInt records = holders.removePeer(peerId);
-            int deleted = deletePeer(writeHandle, peerId);
-            return deleted == 0 || records.isEmpty() ? Optional.empty() : Optional.of(records.getAsInt());
+            try {
+                writeHandle.useTransaction(batch::write);
+            } catch (RuntimeException batchFailure) {
+                for (IndexChange<?> change : batch.changes()) {
+                    commitAlone(change);
+                }
+                return;
+            }
+            commits.incrementAndGet();
+            for (IndexChange<?> change : batch.changes()) {
+                change.committed(holders);
+            }
         } finally {
-            writeLock.unlock();
+            // Whatever happened, no caller is left waiting.
+            for (IndexChange<?> change : batch.changes()) {
+                change.finish();
+            }
+        }
+    }
+
+    private void commitAlone(IndexChange<?> change) {
+        try {
+            writeHandle.useTransaction(handle -> WriteBatch.write(handle, change.statements));
+            commits.incrementAndGet();
+            change.committed(holders);
+        } catch (RuntimeException e) {
+            change.fail(change.explain(e));
         }
     }
 
@@ -212,10 +296,6 @@ public final class IndexStore implements AutoCloseable {
         } finally {
             readPermits.release();
         }
-    }
-
-    private static int deletePeer(Handle handle, long peerId) {
-        return handle.createUpdate("DELETE FROM peer WHERE id = :peer").bind("peer", peerId).execute();
     }
 
     private static String readSchema() {

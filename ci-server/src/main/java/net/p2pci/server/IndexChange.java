@@ -1,0 +1,200 @@
+package net.p2pci.server;
+
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
+import java.util.OptionalInt;
+import java.sql.SQLIntegrityConstraintViolationException;
+import java.util.concurrent.locks.LockSupport;
+import org.jdbi.v3.core.statement.UnableToExecuteStatementException;
+
+/**
+ * One change to the index that a connection asked for, and its answer. {@link IndexStore} queues it; whichever
+ * thread holds the store's write lock takes it into a {@link WriteBatch}: it decides the change against the
+ * in-memory mirror ({@link #prepare}), the batch commits its statements together with those of other changes, and
+ * then the mirror takes what waited for the commit ({@link #committed}) and the asking thread is woken with the
+ * answer.
+ *
+ * @param <T> the answer
+ */
+abstract sealed class IndexChange<T> {
+    /** The thread that waits for the answer. */
+    final Thread caller = Thread.currentThread();
+    /** The database statements this change needs, filled by {@link #prepare}; empty when it changes nothing. */
+    final List<WriteBatch.Statement> statements = new ArrayList<>(2);
+    private volatile boolean done;
+    private T answer;
+    private RuntimeException failure;
+
+    /** Whether {@code batch} already holds a change of a peer or endpoint this one touches. */
+    abstract boolean conflictsWith(WriteBatch batch, HolderIndex mirror);
+
+    /**
+     * Decides the change against {@code mirror}, as it stands with every earlier change made or waiting in the
+     * batch: removes from the mirror what goes (before the database deletes it), lists the statements, marks what
+     * it touches in {@code batch}, and sets the answer.
+     */
+    abstract void prepare(WriteBatch batch, HolderIndex mirror);
+
+    /** Adds to {@code mirror} what this change added to the database, once that is committed. */
+    void committed(HolderIndex mirror) {
+    }
+
+    /** What the caller is told when writing this change failed with {@code error}. */
+    RuntimeException explain(RuntimeException error) {
+        return error;
+    }
+
+    final void answer(T value) {
+        this.answer = value;
+    }
+
+    /** Ends the change with {@code error} instead of its answer; nothing it listed was committed. */
+    final void fail(RuntimeException error) {
+        this.failure = error;
+    }
+
+    /** Publishes the answer (or the failure) and wakes the caller. */
+    final void finish() {
+        done = true;
+        if (caller != Thread.currentThread()) {
+            LockSupport.unpark(caller);
+        }
+    }
+
+    final boolean isDone() {
+        return done;
+    }
+
+    /** The answer, once {@link #isDone}; throws the failure instead, if there was one. */
+    final T result() {
+        if (failure != null) {
+            throw failure;
+        }
+        return answer;
+    }
+
+    /** Registers connection {@code peerId}'s peer; see {@link IndexStore#registerPeer}. */
+    static final class Register extends IndexChange<IndexStore.Registration> {
+        private final long peerId;
+        private final String host;
+        private final int port;
+        private final String sourceAddress;
+
+        Register(long peerId, String host, int port, String sourceAddress) {
+            this.peerId = peerId;
+            this.host = host;
+            this.port = port;
+            this.sourceAddress = sourceAddress;
+        }
+
+        @Override
+        boolean conflictsWith(WriteBatch batch, HolderIndex mirror) {
+            Optional<HolderIndex.Registered> holder = mirror.findPeer(host, port);
+            return batch.touchesPeer(peerId) || batch.touchesEndpoint(host, port)
+                    || holder.isPresent() && batch.touchesPeer(holder.get().peerId());
+        }
+
+        @Override
+        void prepare(WriteBatch batch, HolderIndex mirror) {
+            batch.touch(peerId);
+            batch.touch(host, port);
+            Optional<HolderIndex.Registered> stale = mirror.findPeer(host, port);
+            if (stale.isPresent() && !stale.get().sourceAddress().equals(sourceAddress)) {
+                answer(new IndexStore.Registration.Refused(stale.get().sourceAddress()));
+                return;
+            }
+            int staleRecords = 0;
+            if (stale.isPresent()) {
+                long staleId = stale.get().peerId();
+                batch.touch(staleId);
+                staleRecords = mirror.removePeer(staleId).orElse(0);
+                statements.add(new WriteBatch.Statement.DeletePeer(staleId));
+            }
+            statements.add(new WriteBatch.Statement.InsertPeer(peerId, host, port, sourceAddress));
+            answer(new IndexStore.Registration.Registered(stale.map(HolderIndex.Registered::peerId), staleRecords));
+        }
+
+        @Override
+        void committed(HolderIndex mirror) {
+            if (!statements.isEmpty()) {
+                mirror.putPeer(peerId, host, port, sourceAddress);
+            }
+        }
+    }
+
+    /** Records that peer {@code peerId} holds an RFC; see {@link IndexStore#addRecord}. */
+    static final class AddRecord extends IndexChange<Boolean> {
+        private final long peerId;
+        private final int number;
+        private final String title;
+        private final int maxRecords;
+
+        AddRecord(long peerId, int number, String title, int maxRecords) {
+            this.peerId = peerId;
+            this.number = number;
+            this.title = title;
+            this.maxRecords = maxRecords;
+        }
+
+        @Override
+        boolean conflictsWith(WriteBatch batch, HolderIndex mirror) {
+            return batch.touchesPeer(peerId);
+        }
+
+        @Override
+        void prepare(WriteBatch batch, HolderIndex mirror) {
+            batch.touch(peerId);
+            if (!mirror.hasPeer(peerId)) {
+                fail(new PeerGoneException(peerId));
+            } else if (mirror.holds(peerId, number)) {
+                statements.add(new WriteBatch.Statement.UpdateTitle(peerId, number, title));
+                answer(true);
+            } else if (mirror.recordCount(peerId) >= maxRecords) {
+                answer(false);
+            } else {
+                statements.add(new WriteBatch.Statement.InsertRecord(peerId, number, title));
+                answer(true);
+            }
+        }
+
+        @Override
+        void committed(HolderIndex mirror) {
+            if (!statements.isEmpty()) {
+                mirror.putRecord(peerId, number, title);
+            }
+        }
+
+        /** A record whose peer row is gone breaks the foreign key: the registration was replaced meanwhile. */
+        @Override
+        RuntimeException explain(RuntimeException error) {
+            return error instanceof UnableToExecuteStatementException
+                    && error.getCause() instanceof SQLIntegrityConstraintViolationException
+                    ? new PeerGoneException(peerId) : error;
+        }
+    }
+
+    /** Removes peer {@code peerId} and its records; see {@link IndexStore#removePeer}. */
+    static final class RemovePeer extends IndexChange<Optional<Integer>> {
+        private final long peerId;
+
+        RemovePeer(long peerId) {
+            this.peerId = peerId;
+        }
+
+        @Override
+        boolean conflictsWith(WriteBatch batch, HolderIndex mirror) {
+            return batch.touchesPeer(peerId);
+        }
+
+        @Override
+        void prepare(WriteBatch batch, HolderIndex mirror) {
+            batch.touch(peerId);
+            // The mirror first: from now on no LOOKUP shows this peer, even before the database has deleted it.
+            OptionalInt records = mirror.removePeer(peerId);
+            // Deleted even when the mirror has no such peer, so that no row can outlive its connection.
+            statements.add(new WriteBatch.Statement.DeletePeer(peerId));
+            answer(records.isPresent() ? Optional.of(records.getAsInt()) : Optional.empty());
+        }
+    }
+}

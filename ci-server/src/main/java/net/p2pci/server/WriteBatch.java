@@ -1,0 +1,149 @@
+package net.p2pci.server;
+
+import java.util.ArrayList;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Set;
+import org.jdbi.v3.core.Handle;
+import org.jdbi.v3.core.statement.PreparedBatch;
+
+/**
+ * The database statements of several index changes, committed together in one transaction (group commit), and
+ * the changes to the in-memory mirror that must wait for that commit.
+ *
+ * <p>No two changes in one batch may touch the same peer or endpoint ({@link #touches}): then no change in it
+ * depends on another's uncommitted row or deferred mirror entry, and the statements may run grouped by kind, each
+ * kind as one JDBC batch, in a fixed order. Not thread-safe: {@link IndexStore} fills and writes a batch while
+ * holding its write lock.
+ */
+final class WriteBatch {
+    private static final String DELETE_PEER = "DELETE FROM peer WHERE id = :peer";
+    private static final String INSERT_PEER =
+            "INSERT INTO peer (id, host, port, source_address) VALUES (:id, :host, :port, :source)";
+    private static final String INSERT_RECORD =
+            "INSERT INTO rfc_record (rfc_number, title, peer_id) VALUES (:number, :title, :peer)";
+    private static final String UPDATE_TITLE =
+            "UPDATE rfc_record SET title = :title WHERE peer_id = :peer AND rfc_number = :number";
+
+    /** One statement a change needs. */
+    sealed interface Statement {
+        record DeletePeer(long peerId) implements Statement {
+        }
+
+        record InsertPeer(long peerId, String host, int port, String sourceAddress) implements Statement {
+        }
+
+        record InsertRecord(long peerId, int number, String title) implements Statement {
+        }
+
+        record UpdateTitle(long peerId, int number, String title) implements Statement {
+        }
+    }
+
+    private final List<IndexChange<?>> changes = new ArrayList<>();
+    private final Set<Long> peers = new HashSet<>();
+    private final Set<String> endpoints = new HashSet<>();
+
+    /** Whether a change of this batch already touches peer {@code peerId}. */
+    boolean touchesPeer(long peerId) {
+        return peers.contains(peerId);
+    }
+
+    /** Whether a change of this batch already touches the endpoint {@code host:port}. */
+    boolean touchesEndpoint(String host, int port) {
+        return endpoints.contains(endpointKey(host, port));
+    }
+
+    /** Marks peer {@code peerId} as touched by a change of this batch. */
+    void touch(long peerId) {
+        peers.add(peerId);
+    }
+
+    /** Marks the endpoint {@code host:port} as touched by a change of this batch. */
+    void touch(String host, int port) {
+        endpoints.add(endpointKey(host, port));
+    }
+
+    /**
+     * Takes {@code change} into the batch, deciding it against {@code mirror}, unless it conflicts with a change
+     * already in it; then the batch must be committed first.
+     *
+     * @return false when the change conflicts and was not taken
+     */
+    boolean offer(IndexChange<?> change, HolderIndex mirror) {
+        if (change.conflictsWith(this, mirror)) {
+            return false;
+        }
+        change.prepare(this, mirror);
+        changes.add(change);
+        return true;
+    }
+
+    boolean isEmpty() {
+        return changes.isEmpty();
+    }
+
+    /** The batch's changes, in the order they were taken. */
+    List<IndexChange<?>> changes() {
+        return changes;
+    }
+
+    /** Runs the statements of every change in the batch on {@code handle}, which the caller has in a transaction. */
+    void write(Handle handle) {
+        List<Statement> statements = new ArrayList<>();
+        for (IndexChange<?> change : changes) {
+            statements.addAll(change.statements);
+        }
+        write(handle, statements);
+    }
+
+    /**
+     * Runs {@code statements} grouped by kind, each kind one JDBC batch: deletions first, then new peers, new
+     * records and new titles. Within one change that is also the order it needs (a stale peer goes before its
+     * endpoint is registered again); across changes the order does not matter, as they touch different peers.
+     */
+    static void write(Handle handle, List<Statement> statements) {
+        PreparedBatch deletes = null;
+        PreparedBatch peerInserts = null;
+        PreparedBatch recordInserts = null;
+        PreparedBatch titleUpdates = null;
+        for (Statement statement : statements) {
+            switch (statement) {
+                case Statement.DeletePeer delete -> deletes = batch(handle, deletes, DELETE_PEER)
+                        .bind("peer", delete.peerId()).add();
+                case Statement.InsertPeer peer -> peerInserts = batch(handle, peerInserts, INSERT_PEER)
+                        .bind("id", peer.peerId()).bind("host", peer.host()).bind("port", peer.port())
+                        .bind("source", peer.sourceAddress()).add();
+                case Statement.InsertRecord record -> recordInserts = batch(handle, recordInserts, INSERT_RECORD)
+                        .bind("number", record.number()).bind("title", record.title())
+                        .bind("peer", record.peerId()).add();
+                case Statement.UpdateTitle update -> titleUpdates = batch(handle, titleUpdates, UPDATE_TITLE)
+                        .bind("number", update.number()).bind("title", update.title())
+                        .bind("peer", update.peerId()).add();
+            }
+        }
+        PreparedBatch[] inOrder = {deletes, peerInserts, recordInserts, titleUpdates};
+        try {
+            for (PreparedBatch batch : inOrder) {
+                if (batch != null) {
+                    batch.execute();
+                }
+            }
+        } finally {
+            for (PreparedBatch batch : inOrder) {
+                if (batch != null) {
+                    batch.close();
+                }
+            }
+        }
+    }
+
+    private static PreparedBatch batch(Handle handle, PreparedBatch batch, String sql) {
+        return batch != null ? batch : handle.prepareBatch(sql);
+    }
+
+    /** Host names are tokens without white space, so a space cannot make two endpoints collide. */
+    static String endpointKey(String host, int port) {
+        return host + ' ' + port;
+    }
+}

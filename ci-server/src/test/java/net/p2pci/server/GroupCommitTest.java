@@ -1,0 +1,167 @@
+package net.p2pci.server;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
+import java.util.concurrent.Callable;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import net.p2pci.protocol.RfcRecord;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+
+/**
+ * Changes that wait for the store's write lock are committed together, in one transaction per batch, and each
+ * caller still gets its own answer: changes to different peers share a batch, a change touching a peer already in
+ * the batch waits for the next one, and a change the database refuses fails alone.
+ */
+class GroupCommitTest {
+    private static final int MANY = 1000;
+    private static final Duration PATIENCE = Duration.ofSeconds(10);
+
+    private final IndexStore store = IndexStore.open(ServerConfig.newInMemoryDatabaseUrl());
+    private final ExecutorService callers = Executors.newVirtualThreadPerTaskExecutor();
+
+    @AfterEach
+    void closeStore() {
+        callers.close();
+        store.close();
+    }
+
+    @Test
+    void changesOfDifferentPeersWaitingTogetherAreCommittedInOneTransaction() throws Exception {
+        for (long peer = 1; peer <= 10; peer++) {
+            store.registerPeer(peer, "peer-" + peer, 5000, "127.0.0.1");
+        }
+        long commitsBefore = store.commits();
+        List<Future<Boolean>> adds = new ArrayList<>();
+        try (IndexStore.WritePause pause = store.pauseWrites()) {
+            for (long peer = 1; peer <= 10; peer++) {
+                long id = peer;
+                adds.add(queue(() -> store.addRecord(id, 2616, "HTTP/1.1", MANY), adds.size() + 1));
+            }
+        }
+
+        for (Future<Boolean> add : adds) {
+            assertThat(add.get()).isTrue();
+        }
+        assertThat(store.commits() - commitsBefore).isEqualTo(1);
+        assertThat(store.lookup(2616)).extracting(RfcRecord::host)
+                .containsExactly("peer-1", "peer-2", "peer-3", "peer-4", "peer-5", "peer-6", "peer-7", "peer-8",
+                        "peer-9", "peer-10");
+        assertThat(store.lookup(2616)).isEqualTo(store.lookupInDatabase(2616));
+    }
+
+    @Test
+    void aChangeTouchingAPeerAlreadyInTheBatchWaitsForTheNextOneAndSeesItsEffect() throws Exception {
+        store.registerPeer(1, "a.example", 5678, "127.0.0.1");
+        long commitsBefore = store.commits();
+        Future<Boolean> add;
+        Future<Optional<Integer>> remove;
+        Future<IndexStore.Registration> takeover;
+        try (IndexStore.WritePause pause = store.pauseWrites()) {
+            add = queue(() -> store.addRecord(1, 791, "Internet Protocol", MANY), 1);
+            remove = queue(() -> store.removePeer(1), 2);
+            takeover = queue(() -> store.registerPeer(2, "b.example", 6789, "127.0.0.1"), 3);
+        }
+
+        assertThat(add.get()).isTrue();
+        assertThat(remove.get()).contains(1);
+        assertThat(takeover.get()).isInstanceOf(IndexStore.Registration.Registered.class);
+        // The ADD and the removal touch the same peer: two transactions; the new peer rides with the removal.
+        assertThat(store.commits() - commitsBefore).isEqualTo(2);
+        assertThat(store.lookup(791)).isEmpty();
+        assertThat(store.lookupInDatabase(791)).isEmpty();
+        assertThat(store.peerCount()).isEqualTo(1);
+    }
+
+    @Test
+    void twoRegistrationsOfOneEndpointInOneBatchAreMadeInTurnsSoTheLaterReplacesTheEarlier() throws Exception {
+        Future<IndexStore.Registration> first;
+        Future<IndexStore.Registration> second;
+        try (IndexStore.WritePause pause = store.pauseWrites()) {
+            first = queue(() -> store.registerPeer(1, "a.example", 5678, "127.0.0.1"), 1);
+            second = queue(() -> store.registerPeer(2, "a.example", 5678, "127.0.0.1"), 2);
+        }
+
+        assertThat(first.get()).isEqualTo(new IndexStore.Registration.Registered(Optional.empty(), 0));
+        assertThat(second.get()).isEqualTo(new IndexStore.Registration.Registered(Optional.of(1L), 0));
+        assertThat(store.peerCount()).isEqualTo(1);
+    }
+
+    @Test
+    void aChangeTheDatabaseRefusesFailsAloneAndTheRestOfItsBatchIsMade() throws Exception {
+        for (long peer = 1; peer <= 3; peer++) {
+            store.registerPeer(peer, "peer-" + peer, 5000, "127.0.0.1");
+        }
+        // The schema holds titles of up to 512 characters; the store itself does not check (the codec does).
+        String tooLong = "x".repeat(600);
+        Future<Boolean> before;
+        Future<Boolean> refused;
+        Future<Boolean> after;
+        try (IndexStore.WritePause pause = store.pauseWrites()) {
+            before = queue(() -> store.addRecord(1, 1, "One", MANY), 1);
+            refused = queue(() -> store.addRecord(2, 1, tooLong, MANY), 2);
+            after = queue(() -> store.addRecord(3, 1, "One", MANY), 3);
+        }
+
+        assertThat(before.get()).isTrue();
+        assertThat(after.get()).isTrue();
+        assertThat(catchCause(refused)).isInstanceOf(RuntimeException.class)
+                .isNotInstanceOf(PeerGoneException.class);
+        assertThat(store.lookup(1)).extracting(RfcRecord::host).containsExactly("peer-1", "peer-3");
+        assertThat(store.lookup(1)).isEqualTo(store.lookupInDatabase(1));
+        // The peer whose ADD failed is still registered and can ADD again.
+        assertThat(store.addRecord(2, 1, "One", MANY)).isTrue();
+    }
+
+    @Test
+    void manyConcurrentWritersEachGetTheirAnswerWithFewerCommitsThanChanges() throws Exception {
+        int writers = 32;
+        int recordsEach = 50;
+        long commitsBefore = store.commits();
+        List<Future<Integer>> running = new ArrayList<>();
+        for (int w = 0; w < writers; w++) {
+            long peer = w + 1;
+            running.add(callers.submit(() -> {
+                store.registerPeer(peer, "peer-" + peer, 5000, "127.0.0.1");
+                int added = 0;
+                for (int number = 1; number <= recordsEach; number++) {
+                    added += store.addRecord(peer, number, "Title " + number, MANY) ? 1 : 0;
+                }
+                return added;
+            }));
+        }
+        for (Future<Integer> writer : running) {
+            assertThat(writer.get()).isEqualTo(recordsEach);
+        }
+
+        assertThat(store.listAll()).hasSize(writers * recordsEach);
+        for (int number = 1; number <= recordsEach; number++) {
+            assertThat(store.lookup(number)).hasSize(writers).isEqualTo(store.lookupInDatabase(number));
+        }
+        assertThat(store.commits() - commitsBefore).isLessThan(writers * (recordsEach + 1L));
+    }
+
+    /** Starts {@code change} on a thread of its own and waits until it is the {@code position}th change waiting. */
+    private <T> Future<T> queue(Callable<T> change, int position) {
+        Future<T> future = callers.submit(change);
+        await().atMost(PATIENCE).until(() -> store.waitingChanges() >= position);
+        return future;
+    }
+
+    private static Throwable catchCause(Future<?> future) throws InterruptedException {
+        try {
+            future.get();
+            throw new AssertionError("expected the change to fail");
+        } catch (ExecutionException e) {
+            return e.getCause();
+        }
+    }
+}
