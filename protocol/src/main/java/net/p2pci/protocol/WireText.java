@@ -1,5 +1,8 @@
 package net.p2pci.protocol;
 
+import java.util.ArrayList;
+import java.util.List;
+
 /**
  * Rules for the text that may stand in a protocol field, and the one way to render untrusted text for logs.
  *
@@ -130,6 +133,55 @@ public final class WireText {
             safe.append("...(").append(untrusted.length()).append(" chars)");
         }
         return safe.toString();
+    }
+
+    /**
+     * The fields of a request or status line: the text between runs of spaces and tabs, exactly as
+     * {@code Pattern.compile("[ \t]+").split(text, limit)} gives them, without a regular expression (the line of
+     * every request and every answer is split). With {@code limit > 0} there are at most {@code limit} fields, the
+     * last holding the rest of the text; with 0, any number, and empty ones at the end are dropped.
+     */
+    static String[] fields(String text, int limit) {
+        List<String> fields = new ArrayList<>(4);
+        int length = text.length();
+        int start = 0;
+        while (true) {
+            if (limit > 0 && fields.size() == limit - 1) {
+                fields.add(text.substring(start));
+                break;
+            }
+            int end = start;
+            while (end < length && !isFieldSeparator(text.charAt(end))) {
+                end++;
+            }
+            fields.add(text.substring(start, end));
+            if (end == length) {
+                break;
+            }
+            start = end;
+            while (start < length && isFieldSeparator(text.charAt(start))) {
+                start++;
+            }
+            if (start == length) {
+                fields.add("");
+                break;
+            }
+        }
+        if (limit == 0) {
+            int last = fields.size();
+            while (last > 1 && fields.get(last - 1).isEmpty()) {
+                last--;
+            }
+            if (last == 1 && fields.get(0).isEmpty() && length > 0) {
+                last = 0; // nothing but separators: Pattern.split gives no field at all
+            }
+            return fields.subList(0, last).toArray(String[]::new);
+        }
+        return fields.toArray(String[]::new);
+    }
+
+    private static boolean isFieldSeparator(char c) {
+        return c == ' ' || c == '\t';
     }
 
     static String require(boolean valid, String field, String value) {
