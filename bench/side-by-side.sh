@@ -6,9 +6,11 @@
 #   GET (1 stream)   beside nginx serving the same large file to one wrk connection
 # Every run of every scenario is repeated (3 times by default, interleaved) and the medians are reported.
 #
-#   bench/side-by-side.sh [--runs N] [--seconds S] [--quick] [--out DIR]
+#   bench/side-by-side.sh [--runs N] [--seconds S] [--warmup S] [--quick] [--out DIR]
 #
-# --quick is a check of the script itself (1 run of 2 s, small sizes); its figures mean nothing.
+# Each of our runs starts a fresh server JVM and measures after --warmup seconds (default 15): at 3 s the
+# server still spent a third of its CPU compiling. --quick is a check of the script itself (1 run of 2 s, small
+# sizes); its figures mean nothing.
 # Needs root (or the packages already there) to install redis-server, redis-tools, nginx and wrk from Debian.
 # All traffic stays on 127.0.0.1. Every process the script starts is stopped by its PID on exit.
 set -euo pipefail
@@ -19,7 +21,7 @@ readonly root
 source "$root/bench/find-java.sh"
 runs=3
 seconds=10
-warmup=5
+warmup=15
 held_peers=10000
 large_size=1G
 load_files=10000
@@ -29,9 +31,10 @@ while [[ $# -gt 0 ]]; do
     case $1 in
         --runs) runs=$2; shift 2 ;;
         --seconds) seconds=$2; shift 2 ;;
+        --warmup) warmup=$2; shift 2 ;;
         --out) out=$2; shift 2 ;;
         --quick) runs=1; seconds=2; warmup=1; held_peers=500; large_size=64M; load_files=500; shift ;;
-        -h|--help) sed -n '2,14p' "${BASH_SOURCE[0]}" | sed 's/^# \{0,1\}//'; exit 0 ;;
+        -h|--help) sed -n '2,16p' "${BASH_SOURCE[0]}" | sed 's/^# \{0,1\}//'; exit 0 ;;
         *) echo "side-by-side: unknown argument: $1" >&2; exit 2 ;;
     esac
 done
@@ -228,10 +231,14 @@ chmod 755 "$scratch/www"
 } >"$out/machine.txt"
 
 common=(-s "$seconds" -w "$warmup")
+one_carrier=-Djdk.virtualThreadScheduler.parallelism=1
 for ((run = 1; run <= runs; run++)); do
     log "=== run $run of $runs"
     redis_anchor GET 64 $((seconds * 100000)) "$run"
     ours lookup-c64 "$run" lookup -c 64 "${common[@]}"
+    # The same, with one virtual-thread carrier in each JVM, as Redis and redis-benchmark have one thread each.
+    BENCH_JAVA_OPTS="$one_carrier" ours lookup-c64-1carrier "$run" lookup -c 64 "${common[@]}" \
+        --server-jvm="$one_carrier"
     redis_anchor SET 64 $((seconds * 100000)) "$run"
     ours add-c64 "$run" add -c 64 "${common[@]}"
     redis_anchor GET 1 $((seconds * 40000)) "$run"
@@ -270,6 +277,10 @@ report() {
     row "LOOKUP c=64 req/s" "$o" "redis GET c=64 req/s" "$a" "$r" ">= 0.8x" "$(verdict "$r" '>=' 0.8)"
     o=$(median "$out/ours-lookup-c64" p99_ms); a=$(median "$out/redis-get-c64" p99_ms)
     row "LOOKUP c=64 p99 ms" "$o" "redis GET c=64 p99 ms" "$a" "$(ratio "$o" "$a")" "<= 2 ms" "$(verdict "$o" '<=' 2)"
+    o=$(median "$out/ours-lookup-c64-1carrier" throughput); a=$(median "$out/redis-get-c64" rps)
+    row "LOOKUP c=64, 1 carrier each, req/s" "$o" "redis GET c=64 req/s" "$a" "$(ratio "$o" "$a")" "" ""
+    o=$(median "$out/ours-lookup-c64-1carrier" p99_ms); a=$(median "$out/redis-get-c64" p99_ms)
+    row "LOOKUP c=64, 1 carrier each, p99" "$o" "redis GET c=64 p99 ms" "$a" "$(ratio "$o" "$a")" "" ""
     o=$(median "$out/ours-add-c64" throughput); a=$(median "$out/redis-set-c64" rps); r=$(ratio "$o" "$a")
     row "ADD c=64 req/s" "$o" "redis SET c=64 req/s" "$a" "$r" ">= 0.5x" "$(verdict "$r" '>=' 0.5)"
     o=$(median "$out/ours-lookup-c1" throughput); a=$(median "$out/redis-get-c1" rps); r=$(ratio "$o" "$a")
