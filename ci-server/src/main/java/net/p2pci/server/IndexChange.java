@@ -4,9 +4,9 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
 import java.util.OptionalInt;
+import java.sql.SQLException;
 import java.sql.SQLIntegrityConstraintViolationException;
 import java.util.concurrent.locks.LockSupport;
-import org.jdbi.v3.core.statement.UnableToExecuteStatementException;
 
 /**
  * One change to the index that a connection asked for, and its answer. {@link IndexStore} queues it; whichever
@@ -45,11 +45,29 @@ abstract sealed class IndexChange<T> {
         return error;
     }
 
+    /**
+     * Whether {@code error} comes from a broken constraint. A JDBC batch reports it as a BatchUpdateException
+     * whose next exception, not its cause, is the driver's own, so both chains are searched.
+     */
+    static boolean isIntegrityViolation(Throwable error) {
+        for (Throwable cause = error; cause != null; cause = cause.getCause()) {
+            if (cause instanceof SQLException sql) {
+                for (SQLException next = sql; next != null; next = next.getNextException()) {
+                    if (next instanceof SQLIntegrityConstraintViolationException
+                            || next.getSQLState() != null && next.getSQLState().startsWith("23")) {
+                        return true;
+                    }
+                }
+            }
+        }
+        return false;
+    }
+
     final void answer(T value) {
         this.answer = value;
     }
 
-    /** Ends the change with {@code error} instead of its answer; nothing it listed was committed. */
+    /** Ends the change with {@code error} instead of its answer. */
     final void fail(RuntimeException error) {
         this.failure = error;
     }
@@ -168,9 +186,7 @@ abstract sealed class IndexChange<T> {
         /** A record whose peer row is gone breaks the foreign key: the registration was replaced meanwhile. */
         @Override
         RuntimeException explain(RuntimeException error) {
-            return error instanceof UnableToExecuteStatementException
-                    && error.getCause() instanceof SQLIntegrityConstraintViolationException
-                    ? new PeerGoneException(peerId) : error;
+            return isIntegrityViolation(error) ? new PeerGoneException(peerId) : error;
         }
     }
 

@@ -229,12 +229,11 @@ public final class IndexStore implements AutoCloseable {
         int batchesAfterOwn = 0;
         while (batchesAfterOwn < MAX_BATCHES_AFTER_OWN) {
             WriteBatch batch = new WriteBatch();
-            for (IndexChange<?> change = waiting.peek(); change != null && batch.changes().size() < MAX_BATCH;
-                    change = waiting.peek()) {
-                if (!batch.offer(change, holders)) {
-                    break; // it touches what the batch touches, so it heads the next batch
-                }
-                waiting.poll();
+            try {
+                fill(batch);
+            } catch (Error e) {
+                failAll(batch.changes(), 0, e);
+                throw e;
             }
             if (batch.isEmpty()) {
                 return;
@@ -246,28 +245,51 @@ public final class IndexStore implements AutoCloseable {
         }
     }
 
+    /** Takes waiting changes into {@code batch}, oldest first, until one touches what the batch touches. */
+    private void fill(WriteBatch batch) {
+        for (IndexChange<?> change = waiting.peek(); change != null && batch.changes().size() < MAX_BATCH;
+                change = waiting.peek()) {
+            try {
+                if (!batch.offer(change, holders)) {
+                    return; // it heads the next batch
+                }
+            } catch (RuntimeException e) {
+                // Deciding it failed (the mirror is not what it should be): this change fails alone.
+                change.fail(e);
+                change.finish();
+            }
+            waiting.poll();
+        }
+    }
+
     /**
      * Commits {@code batch} in one transaction, then updates the mirror and wakes the callers. Should the
      * transaction fail, each change is written again in a transaction of its own, so that one bad change fails
-     * alone.
+     * alone. Whatever else goes wrong, every caller is woken, and none is told of a change that was not made.
      */
     private void commit(WriteBatch batch) {
+        List<IndexChange<?>> changes = batch.changes();
+        int settled = 0;
         try {
             try {
-                writeHandle.useTransaction(batch::write);
+                writeHandle().useTransaction(batch::write);
             } catch (RuntimeException batchFailure) {
-                for (IndexChange<?> change : batch.changes()) {
-                    commitAlone(change);
+                for (; settled < changes.size(); settled++) {
+                    commitAlone(changes.get(settled));
                 }
                 return;
             }
             commits.incrementAndGet();
-            for (IndexChange<?> change : batch.changes()) {
-                change.committed(holders);
+            for (; settled < changes.size(); settled++) {
+                changes.get(settled).committed(holders);
             }
+        } catch (RuntimeException e) {
+            failAll(changes, settled, e);
+        } catch (Error e) {
+            failAll(changes, settled, e);
+            throw e;
         } finally {
-            // Whatever happened, no caller is left waiting.
-            for (IndexChange<?> change : batch.changes()) {
+            for (IndexChange<?> change : changes) {
                 change.finish();
             }
         }
@@ -275,12 +297,29 @@ public final class IndexStore implements AutoCloseable {
 
     private void commitAlone(IndexChange<?> change) {
         try {
-            writeHandle.useTransaction(handle -> WriteBatch.write(handle, change.statements));
+            writeHandle().useTransaction(handle -> WriteBatch.write(handle, change.statements));
             commits.incrementAndGet();
             change.committed(holders);
         } catch (RuntimeException e) {
             change.fail(change.explain(e));
         }
+    }
+
+    /** Fails {@code changes} from index {@code from} on, with {@code error} as the reason. */
+    private static void failAll(List<IndexChange<?>> changes, int from, Throwable error) {
+        RuntimeException failure = error instanceof RuntimeException runtime ? runtime
+                : new IllegalStateException("index change not made: " + error, error);
+        for (int i = from; i < changes.size(); i++) {
+            changes.get(i).fail(failure);
+            changes.get(i).finish();
+        }
+    }
+
+    private Handle writeHandle() {
+        if (writeHandle == null) {
+            throw new IllegalStateException("the index store is closed");
+        }
+        return writeHandle;
     }
 
     /** How many peers are registered. */
@@ -314,10 +353,11 @@ public final class IndexStore implements AutoCloseable {
     public void close() {
         writeLock.lock();
         try {
-            if (writeHandle != null) {
-                writeHandle.close();
-                writeHandle = null;
+            if (writeHandle == null) {
+                return; // closed already
             }
+            writeHandle.close();
+            writeHandle = null;
             // Plain JDBC: after SHUTDOWN the connection is closed, so Jdbi could not read an update count.
             jdbi.useHandle(handle -> {
                 try (Statement statement = handle.getConnection().createStatement()) {
@@ -328,7 +368,8 @@ public final class IndexStore implements AutoCloseable {
             throw new IllegalStateException("cannot shut the index database down", e);
         } finally {
             pool.dispose();
-            writeLock.unlock();
+            // Wakes any change that queued meanwhile, to be told the store is closed rather than wait forever.
+            releaseWriteLock();
         }
     }
 }

@@ -1,6 +1,8 @@
 package net.p2pci.server;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.assertj.core.api.Assertions.catchRuntimeException;
 import static org.awaitility.Awaitility.await;
 
 import java.time.Duration;
@@ -12,7 +14,11 @@ import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
 import net.p2pci.protocol.RfcRecord;
+import org.jdbi.v3.core.Handle;
+import org.jdbi.v3.core.Jdbi;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 
@@ -122,6 +128,29 @@ class GroupCommitTest {
     }
 
     @Test
+    void anAddWhosePeerRowIsGoneFromTheDatabaseIsToldThatThePeerIsGone() {
+        String url = ServerConfig.newInMemoryDatabaseUrl();
+        try (IndexStore other = IndexStore.open(url); Handle handle = Jdbi.create(url, "sa", "").open()) {
+            // What H2 answers, through a JDBC batch, for a record of a peer it has no row for.
+            RuntimeException refused = catchRuntimeException(() -> WriteBatch.write(handle,
+                    List.of(new WriteBatch.Statement.InsertRecord(99, 1, "One"))));
+
+            assertThat(IndexChange.isIntegrityViolation(refused)).isTrue();
+            assertThat(new IndexChange.AddRecord(99, 1, "One", MANY).explain(refused))
+                    .isInstanceOf(PeerGoneException.class);
+        }
+    }
+
+    @Test
+    void aChangeAfterTheStoreClosedFailsWithAClearError() {
+        store.registerPeer(1, "a.example", 5678, "127.0.0.1");
+        store.close();
+
+        assertThatThrownBy(() -> store.addRecord(1, 1, "One", MANY)).isInstanceOf(IllegalStateException.class)
+                .hasMessageContaining("closed");
+    }
+
+    @Test
     void manyConcurrentWritersEachGetTheirAnswerWithFewerCommitsThanChanges() throws Exception {
         int writers = 32;
         int recordsEach = 50;
@@ -156,9 +185,9 @@ class GroupCommitTest {
         return future;
     }
 
-    private static Throwable catchCause(Future<?> future) throws InterruptedException {
+    private static Throwable catchCause(Future<?> future) throws InterruptedException, TimeoutException {
         try {
-            future.get();
+            future.get(PATIENCE.toSeconds(), TimeUnit.SECONDS);
             throw new AssertionError("expected the change to fail");
         } catch (ExecutionException e) {
             return e.getCause();
