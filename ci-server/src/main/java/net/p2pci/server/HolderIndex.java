@@ -160,8 +160,11 @@ final class HolderIndex {
         byNumber.put(number, new Holders(peerIds, List.copyOf(records)));
     }
 
-    /** Host names are tokens without white space, so a space cannot make two endpoints collide. */
-    private static String endpoint(String host, int port) {
+    /**
+     * The key of the endpoint {@code host:port}. Host names are tokens without white space, so a space cannot make
+     * two endpoints collide.
+     */
+    static String endpoint(String host, int port) {
         return host + ' ' + port;
     }
 }

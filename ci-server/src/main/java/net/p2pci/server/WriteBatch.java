@@ -51,7 +51,7 @@ final class WriteBatch {
 
     /** Whether a change of this batch already touches the endpoint {@code host:port}. */
     boolean touchesEndpoint(String host, int port) {
-        return endpoints.contains(endpointKey(host, port));
+        return endpoints.contains(HolderIndex.endpoint(host, port));
     }
 
     /** Marks peer {@code peerId} as touched by a change of this batch. */
@@ -61,7 +61,7 @@ final class WriteBatch {
 
     /** Marks the endpoint {@code host:port} as touched by a change of this batch. */
     void touch(String host, int port) {
-        endpoints.add(endpointKey(host, port));
+        endpoints.add(HolderIndex.endpoint(host, port));
     }
 
     /**
@@ -140,10 +140,5 @@ final class WriteBatch {
 
     private static PreparedBatch batch(Handle handle, PreparedBatch batch, String sql) {
         return batch != null ? batch : handle.prepareBatch(sql);
-    }
-
-    /** Host names are tokens without white space, so a space cannot make two endpoints collide. */
-    static String endpointKey(String host, int port) {
-        return host + ' ' + port;
     }
 }
