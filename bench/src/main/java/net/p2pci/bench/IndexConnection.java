@@ -18,7 +18,8 @@ import net.p2pci.protocol.MessageWriter;
  * One benchmark peer's connection to the index server: a request goes out in one write, and its answer is read
  * and parsed before the next one is sent (no pipelining). Confined to the thread that drives it.
  *
- * <p>An answer that takes longer than {@link #READ_TIMEOUT} is cut off by one watchdog thread for all
+ * <p>An answer that takes longer than its timeout ({@link #READ_TIMEOUT} unless the connection was opened with
+ * another) is cut off by one watchdog thread for all
  * connections, not by a socket read timeout: a virtual thread's timed read arms and cancels a timer on every
  * read, and the profile of the load generator at 64 connections had 8 % of its samples in that timer queue.
  */
@@ -35,12 +36,14 @@ final class IndexConnection implements AutoCloseable {
     private final Socket socket;
     private final OutputStream out;
     private final MessageReader reader;
+    private final Duration answerTimeout;
     /** When the exchange under way began (System.nanoTime()), or 0 between exchanges. */
     private volatile long exchangeStarted;
     private volatile boolean timedOut;
 
-    private IndexConnection(Socket socket) throws IOException {
+    private IndexConnection(Socket socket, Duration answerTimeout) throws IOException {
         this.socket = socket;
+        this.answerTimeout = answerTimeout;
         this.out = socket.getOutputStream();
         this.reader = new MessageReader(socket.getInputStream());
     }
@@ -50,6 +53,12 @@ final class IndexConnection implements AutoCloseable {
      * many connections do not share one address's ephemeral ports).
      */
     static IndexConnection open(InetSocketAddress server, InetAddress localAddress) throws IOException {
+        return open(server, localAddress, READ_TIMEOUT);
+    }
+
+    /** As the other {@code open}, cutting off any answer that takes longer than {@code answerTimeout}. */
+    static IndexConnection open(InetSocketAddress server, InetAddress localAddress, Duration answerTimeout)
+            throws IOException {
         Socket socket = new Socket();
         try {
             socket.setTcpNoDelay(true);
@@ -57,7 +66,7 @@ final class IndexConnection implements AutoCloseable {
                 socket.bind(new InetSocketAddress(localAddress, 0));
             }
             socket.connect(server, (int) READ_TIMEOUT.toMillis());
-            IndexConnection connection = new IndexConnection(socket);
+            IndexConnection connection = new IndexConnection(socket, answerTimeout);
             OPEN.add(connection);
             return connection;
         } catch (IOException | RuntimeException e) {
@@ -78,7 +87,7 @@ final class IndexConnection implements AutoCloseable {
             return reader.readIndexResponse();
         } catch (IOException e) {
             if (timedOut) {
-                throw new SocketTimeoutException("no answer within " + READ_TIMEOUT.toSeconds() + " s");
+                throw new SocketTimeoutException("no answer within " + answerTimeout.toSeconds() + " s");
             }
             throw e;
         } finally {
@@ -92,13 +101,13 @@ final class IndexConnection implements AutoCloseable {
         socket.close();
     }
 
-    /** The watchdog: closes the socket of every exchange that has waited longer than {@link #READ_TIMEOUT}. */
+    /** The watchdog: closes the socket of every exchange that has waited longer than its connection's timeout. */
     private static void watch() {
         while (true) {
             long now = System.nanoTime();
             for (IndexConnection connection : OPEN) {
                 long started = connection.exchangeStarted;
-                if (started != 0 && now - started > READ_TIMEOUT.toNanos()) {
+                if (started != 0 && now - started > connection.answerTimeout.toNanos()) {
                     connection.timedOut = true;
                     try {
                         connection.close();

@@ -16,6 +16,12 @@ import net.p2pci.protocol.Status;
 final class IndexProbe {
     /** Polling interval while waiting for the index to settle. */
     private static final Duration POLL_INTERVAL = Duration.ofMillis(50);
+    /**
+     * How long the probe waits for an answer. Longer than a load's own timeout: when 64 peers holding hundreds of
+     * thousands of records leave at once, the server deletes them all before it registers the probe, and that
+     * took more than 10 s after an ADD run. Whether their records went in time is the settle deadline's call.
+     */
+    private static final Duration ANSWER_TIMEOUT = Duration.ofSeconds(60);
     /** The probe's upload port: only a number, nothing listens on it. */
     private static final int PROBE_PORT = 9;
 
@@ -28,7 +34,8 @@ final class IndexProbe {
 
     /** Every record in the index now, from a LIST on a fresh connection. */
     static List<RfcRecord> listAll(InetSocketAddress server) throws IOException {
-        try (SimulatedPeer probe = SimulatedPeer.connect(server, null, "index-probe", PROBE_PORT)) {
+        try (SimulatedPeer probe = SimulatedPeer.connect(server, null, "index-probe", PROBE_PORT,
+                ANSWER_TIMEOUT)) {
             IndexResponse answer = probe.list();
             if (answer.status() != Status.OK_200) {
                 throw new IOException("LIST ALL answered " + answer.status());

@@ -23,6 +23,7 @@ final class LoadScenario {
         RequestLoad.report(result, "", measured);
         IndexProbe.Settled settled = IndexProbe.awaitEmpty(server, SETTLE_DEADLINE);
         result.figure("stale_records", settled.records(), "records left after every peer closed");
+        result.figure("settle_ms", settled.millis(), "ms until the index was empty");
         result.figure("errors", errors.total(), errors.describe());
         check(result, errors, measured.peersLost(), settled);
         return result;

@@ -3,6 +3,7 @@ package net.p2pci.bench;
 import java.io.IOException;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
+import java.time.Duration;
 import java.util.List;
 import java.util.Optional;
 import net.p2pci.protocol.AddRequest;
@@ -29,7 +30,13 @@ final class SimulatedPeer implements AutoCloseable {
 
     static SimulatedPeer connect(InetSocketAddress server, InetAddress localAddress, String host, int port)
             throws IOException {
-        return new SimulatedPeer(IndexConnection.open(server, localAddress), host, port);
+        return connect(server, localAddress, host, port, IndexConnection.READ_TIMEOUT);
+    }
+
+    /** As the other {@code connect}, waiting up to {@code answerTimeout} for each answer. */
+    static SimulatedPeer connect(InetSocketAddress server, InetAddress localAddress, String host, int port,
+            Duration answerTimeout) throws IOException {
+        return new SimulatedPeer(IndexConnection.open(server, localAddress, answerTimeout), host, port);
     }
 
     /** The title every simulated peer gives RFC {@code number}, so that any LOOKUP answer can be checked. */
