@@ -68,6 +68,9 @@ class CiServerProcessIT {
             }
             assertThat(lines(output)).contains("[Server] Added RFC 1 from peer-a.example", "[Server] Stopped",
                     "[Server] Removed peer-a.example:5678 (1 record)");
+            // Nothing else: a Log4j complaint (such as a plugin of the configuration missing from the jar) would
+            // show here as a line of its own.
+            assertThat(lines(output)).allSatisfy(line -> assertThat(line).startsWith("[Server] "));
         } finally {
             process.destroyForcibly().waitFor();
         }
