@@ -63,6 +63,9 @@ public final class Bench {
                     .desc("the rfc-peer jar (default rfc-peer/target/rfc-peer.jar)").build())
             .addOption(Option.builder().longOpt("server-jvm").hasArg().argName("OPTION")
                     .desc("a JVM option for the server process; repeat for several").build())
+            .addOption(Option.builder().longOpt("peer-jvm").hasArg().argName("OPTION")
+                    .desc("get, get-large, load-dir: a JVM option for the rfc-peer process; repeat for several")
+                    .build())
             .addOption(Option.builder().longOpt("server").hasArg().argName("HOST:PORT")
                     .desc("use an index server already running on a loopback address (no heap figures)").build())
             .addOption(Option.builder().longOpt("work-dir").hasArg().argName("DIR")
@@ -177,6 +180,7 @@ public final class Bench {
                 Path.of(line.getOptionValue("server-jar", home.resolve("ci-server/target/ci-server.jar").toString())),
                 Path.of(line.getOptionValue("peer-jar", home.resolve("rfc-peer/target/rfc-peer.jar").toString())),
                 line.hasOption("server-jvm") ? List.of(line.getOptionValues("server-jvm")) : List.of(),
+                line.hasOption("peer-jvm") ? List.of(line.getOptionValues("peer-jvm")) : List.of(),
                 external, work);
     }
 

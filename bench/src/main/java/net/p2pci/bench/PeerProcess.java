@@ -6,6 +6,7 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
@@ -29,16 +30,21 @@ final class PeerProcess implements AutoCloseable {
     }
 
     /**
-     * Starts {@code java -jar jar --server SERVER --dir DIRECTORY --host 127.0.0.1}, registering under the loopback
-     * address so that downloads stay on this machine. Returns at once; the peer registers its files on its own.
+     * Starts {@code java [jvmOptions] -jar jar --server SERVER --dir DIRECTORY --host 127.0.0.1}, registering under
+     * the loopback address so that downloads stay on this machine. Returns at once; the peer registers its files on
+     * its own.
      */
-    static PeerProcess start(Path jar, InetSocketAddress server, Path directory, Path output) throws IOException {
+    static PeerProcess start(Path jar, List<String> jvmOptions, InetSocketAddress server, Path directory,
+                             Path output) throws IOException {
         if (!Files.isRegularFile(jar)) {
             throw new IOException("no peer jar at " + jar + " (build it: mvn -DskipTests package)");
         }
-        Process process = new ProcessBuilder(List.of(Jvm.javaCommand(), "-jar", jar.toString(),
+        List<String> command = new ArrayList<>(List.of(Jvm.javaCommand()));
+        command.addAll(jvmOptions);
+        command.addAll(List.of("-jar", jar.toString(),
                 "--server", server.getAddress().getHostAddress() + ":" + server.getPort(),
-                "--dir", directory.toString(), "--host", "127.0.0.1"))
+                "--dir", directory.toString(), "--host", "127.0.0.1"));
+        Process process = new ProcessBuilder(command)
                 .redirectErrorStream(true).redirectOutput(output.toFile()).start();
         return new PeerProcess(process, output);
     }

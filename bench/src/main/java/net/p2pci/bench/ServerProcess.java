@@ -37,7 +37,17 @@ final class ServerProcess implements AutoCloseable {
         this.address = address;
     }
 
-    /** Starts {@code java [jvmOptions] -jar jar --port 0 --bind 127.0.0.1} and waits until it listens. */
+    /**
+     * The server's per-peer record limit for a run. ADD load and the load-dir warm-up ADD new RFCs for as long as they
+     * run; the default limit (20,000), a guard against one peer filling the index, would turn a fast run's ADDs
+     * into 400s. The check is made on every ADD either way.
+     */
+    private static final int MAX_RECORDS_PER_PEER = 100_000_000;
+
+    /**
+     * Starts {@code java [jvmOptions] -jar jar --port 0 --bind 127.0.0.1 --max-records-per-peer N} and waits until
+     * it listens.
+     */
     static ServerProcess start(Path jar, List<String> jvmOptions, Path output) throws IOException {
         if (!Files.isRegularFile(jar)) {
             throw new IOException("no server jar at " + jar + " (build it: mvn -DskipTests package)");
@@ -45,7 +55,8 @@ final class ServerProcess implements AutoCloseable {
         List<String> command = new ArrayList<>();
         command.add(Jvm.javaCommand());
         command.addAll(jvmOptions);
-        command.addAll(List.of("-jar", jar.toString(), "--port", "0", "--bind", "127.0.0.1"));
+        command.addAll(List.of("-jar", jar.toString(), "--port", "0", "--bind", "127.0.0.1",
+                "--max-records-per-peer", Integer.toString(MAX_RECORDS_PER_PEER)));
         Process process = new ProcessBuilder(command).redirectErrorStream(true)
                 .redirectOutput(output.toFile()).start();
         try {

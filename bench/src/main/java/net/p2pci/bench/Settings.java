@@ -25,12 +25,13 @@ import java.util.Optional;
  * @param serverJar        the ci-server jar to run
  * @param peerJar          the rfc-peer jar to run
  * @param serverJvmOptions JVM options for the server process
+ * @param peerJvmOptions   JVM options for the rfc-peer process
  * @param externalServer   an index server already running on loopback, instead of starting one
  * @param workDirectory    where generated files and process output go; emptied afterwards unless kept
  */
 record Settings(String scenario, int connections, int records, Duration duration, Duration warmup, int heldPeers,
                 int sourceAddresses, Duration holdTime, long largeFileBytes, Optional<Path> largeFile, Path rfcFile,
-                int files, Path serverJar, Path peerJar, List<String> serverJvmOptions,
+                int files, Path serverJar, Path peerJar, List<String> serverJvmOptions, List<String> peerJvmOptions,
                 Optional<InetSocketAddress> externalServer, Path workDirectory) {
     Settings {
         if (connections < 1 || records < 1 || heldPeers < 0 || sourceAddresses < 1 || sourceAddresses > 250
@@ -38,6 +39,7 @@ record Settings(String scenario, int connections, int records, Duration duration
             throw new IllegalArgumentException("sizes out of range");
         }
         serverJvmOptions = List.copyOf(serverJvmOptions);
+        peerJvmOptions = List.copyOf(peerJvmOptions);
         Objects.requireNonNull(largeFile, "largeFile");
     }
 
