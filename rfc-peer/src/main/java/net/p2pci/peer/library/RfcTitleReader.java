@@ -62,7 +62,7 @@ public final class RfcTitleReader {
 
     private static final Pattern TRAILING_PARENTHETICAL = Pattern.compile("^(.*\\S)\\s*\\([^()]*\\)$");
 
-    private static final Pattern LINE_BREAK = Pattern.compile("\r*\n|\r");
+    private static final Pattern MULTIPLE_SPACES = Pattern.compile(" {2,}");
 
     private static final Pattern COLUMN_GAP = Pattern.compile("\\s{2,}");
 
@@ -159,7 +159,7 @@ public final class RfcTitleReader {
     /** Splits the text at form feeds, which separate the pages of paginated RFCs, into lines with tabs expanded. */
     private static List<List<String>> pagesOf(String text) {
         List<List<String>> pages = new ArrayList<>();
-        for (String page : LINE_BREAK.matcher(text).replaceAll("\n").split("\f", -1)) {
+        for (String page : withLineFeeds(text).split("\f", -1)) {
             List<String> lines = new ArrayList<>();
             for (String line : page.split("\n", -1)) {
                 lines.add(expandTabs(line));
@@ -167,6 +167,34 @@ public final class RfcTitleReader {
             pages.add(lines);
         }
         return pages;
+    }
+
+    /**
+     * The text with each line break made one LF: a CRLF, a LF after several CRs, and a CR on its own. A loop rather
+     * than a regular expression, as the scan runs over every file of a library and most have no CR at all.
+     */
+    static String withLineFeeds(String text) {
+        int firstCr = text.indexOf('\r');
+        if (firstCr < 0) {
+            return text;
+        }
+        StringBuilder out = new StringBuilder(text.length()).append(text, 0, firstCr);
+        for (int i = firstCr; i < text.length(); i++) {
+            char c = text.charAt(i);
+            if (c != '\r') {
+                out.append(c);
+                continue;
+            }
+            int afterCrs = i;
+            while (afterCrs < text.length() && text.charAt(afterCrs) == '\r') {
+                afterCrs++;
+            }
+            out.append('\n');
+            if (afterCrs < text.length() && text.charAt(afterCrs) == '\n') {
+                i = afterCrs; // the CRs and their LF are one break
+            }
+        }
+        return out.toString();
     }
 
     private static String expandTabs(String line) {
@@ -272,7 +300,7 @@ public final class RfcTitleReader {
             boolean invisible = Character.isISOControl(c) || Character.getType(c) == Character.FORMAT;
             clean.appendCodePoint(invisible || Character.isWhitespace(c) || Character.isSpaceChar(c) ? ' ' : c);
         });
-        return clean.toString().trim().replaceAll(" {2,}", " ");
+        return MULTIPLE_SPACES.matcher(clean.toString().trim()).replaceAll(" ");
     }
 
     private static String recased(String title, List<List<String>> laterPages, String headText) {
@@ -308,7 +336,7 @@ public final class RfcTitleReader {
      */
     private static Set<String> acronymsIn(String headText) {
         Map<String, Boolean> seenOnlyInCapitals = new HashMap<>();
-        for (String line : LINE_BREAK.split(headText)) {
+        for (String line : withLineFeeds(headText).split("\n")) {
             boolean sentenceLine = line.chars().anyMatch(Character::isLowerCase);
             Matcher word = WORD.matcher(line);
             while (word.find()) {

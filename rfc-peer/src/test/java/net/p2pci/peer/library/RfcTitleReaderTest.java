@@ -436,4 +436,28 @@ final class RfcTitleReaderTest {
         inner = inner.substring(1, inner.endsWith("|") ? inner.length() - 1 : inner.length());
         return Arrays.stream(inner.split("\\|", -1)).map(String::strip).toList();
     }
+
+    /** Every string of up to 7 characters over {a, CR, LF, FF}: the same breaks as the regular expression had. */
+    @Test
+    void lineBreaksBecomeLineFeedsAsTheRegularExpressionHadThem() {
+        java.util.regex.Pattern lineBreak = java.util.regex.Pattern.compile("\r*\n|\r");
+        char[] alphabet = {'a', '\r', '\n', '\f'};
+        List<String> texts = new ArrayList<>(List.of(""));
+        int checked = 0;
+        for (int length = 1; length <= 7; length++) {
+            List<String> longer = new ArrayList<>();
+            for (String text : texts) {
+                for (char c : alphabet) {
+                    longer.add(text + c);
+                }
+            }
+            texts = longer;
+            for (String text : texts) {
+                assertThat(RfcTitleReader.withLineFeeds(text)).as(text.replace("\r", "CR").replace("\n", "LF"))
+                        .isEqualTo(lineBreak.matcher(text).replaceAll("\n"));
+                checked++;
+            }
+        }
+        assertThat(checked).isEqualTo(4 + 16 + 64 + 256 + 1024 + 4096 + 16384);
+    }
 }
