@@ -60,7 +60,10 @@ public final class Bench {
             .addOption(Option.builder().longOpt("server-jar").hasArg().argName("JAR")
                     .desc("the ci-server jar (default ci-server/target/ci-server.jar)").build())
             .addOption(Option.builder().longOpt("peer-jar").hasArg().argName("JAR")
-                    .desc("the rfc-peer jar (default rfc-peer/target/rfc-peer.jar)").build())
+                    .desc("run this rfc-peer jar with java -jar instead of the peer's launcher").build())
+            .addOption(Option.builder().longOpt("peer-launcher").hasArg().argName("SCRIPT")
+                    .desc("the script that runs the peer, as users run it (default bin/rfc-peer, on this JVM's JDK)")
+                    .build())
             .addOption(Option.builder().longOpt("server-jvm").hasArg().argName("OPTION")
                     .desc("a JVM option for the server process; repeat for several").build())
             .addOption(Option.builder().longOpt("peer-jvm").hasArg().argName("OPTION")
@@ -179,6 +182,9 @@ public final class Bench {
                 intOption(line, "files", 10_000),
                 Path.of(line.getOptionValue("server-jar", home.resolve("ci-server/target/ci-server.jar").toString())),
                 Path.of(line.getOptionValue("peer-jar", home.resolve("rfc-peer/target/rfc-peer.jar").toString())),
+                line.hasOption("peer-jar") ? Optional.empty()
+                        : Optional.of(Path.of(line.getOptionValue("peer-launcher",
+                                home.resolve("bin/rfc-peer").toString()))),
                 line.hasOption("server-jvm") ? List.of(line.getOptionValues("server-jvm")) : List.of(),
                 line.hasOption("peer-jvm") ? List.of(line.getOptionValues("peer-jvm")) : List.of(),
                 external, work);

@@ -65,7 +65,7 @@ final class GetScenario {
                               int downloaders, Duration warmup, Duration duration) throws IOException {
         Result result = new Result(settings.scenario(), settings.describe() + " file=" + size + " bytes");
         Errors errors = new Errors();
-        try (PeerProcess peer = PeerProcess.start(settings.peerJar(), settings.peerJvmOptions(), server, shared,
+        try (PeerProcess peer = PeerProcess.start(settings, server, shared,
                 settings.workDirectory().resolve("rfc-peer.out"))) {
             InetSocketAddress uploads = peer.awaitUploadServer();
             long start = System.nanoTime();

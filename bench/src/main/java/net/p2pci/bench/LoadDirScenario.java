@@ -53,7 +53,7 @@ final class LoadDirScenario {
         long start = System.nanoTime();
         long visibleAt = -1;
         int visible = 0;
-        try (PeerProcess peer = PeerProcess.start(settings.peerJar(), settings.peerJvmOptions(), server, shared,
+        try (PeerProcess peer = PeerProcess.start(settings, server, shared,
                 settings.workDirectory().resolve("rfc-peer.out"));
              SimulatedPeer probe = SimulatedPeer.connect(server, null, "load-dir-probe", PROBE_PORT)) {
             while (System.nanoTime() - start < DEADLINE.toNanos() && peer.isAlive()) {

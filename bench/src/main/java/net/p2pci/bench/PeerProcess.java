@@ -12,9 +12,9 @@ import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
 /**
- * An rfc-peer under test, run from its jar: it shares a directory, registers it with the index server and serves
- * its files from its upload server until stopped. Its commands come from a pipe that stays open, so it runs until
- * {@link #close()}. Used by one thread.
+ * An rfc-peer under test, run as users run it, through its launcher (or from a jar given instead): it shares a
+ * directory, registers it with the index server and serves its files from its upload server until stopped. Its
+ * commands come from a pipe that stays open, so it runs until {@link #close()}. Used by one thread.
  */
 final class PeerProcess implements AutoCloseable {
     private static final Pattern LISTENING = Pattern.compile("Upload server listening on .*:(\\d+)");
@@ -30,21 +30,35 @@ final class PeerProcess implements AutoCloseable {
     }
 
     /**
-     * Starts {@code java [jvmOptions] -jar jar --server SERVER --dir DIRECTORY --host 127.0.0.1}, registering under
-     * the loopback address so that downloads stay on this machine. Returns at once; the peer registers its files on
-     * its own.
+     * Starts the peer with {@code --server SERVER --dir DIRECTORY --host 127.0.0.1}, registering under the loopback
+     * address so that downloads stay on this machine: through the launcher, given this JVM's JDK as
+     * {@code JAVA_HOME} and the peer JVM options as {@code JAVA_OPTS}, or else as
+     * {@code java [options] -jar JAR}. Returns at once; the peer registers its files on its own.
      */
-    static PeerProcess start(Path jar, List<String> jvmOptions, InetSocketAddress server, Path directory,
-                             Path output) throws IOException {
-        if (!Files.isRegularFile(jar)) {
-            throw new IOException("no peer jar at " + jar + " (build it: mvn -DskipTests package)");
+    static PeerProcess start(Settings settings, InetSocketAddress server, Path directory, Path output)
+            throws IOException {
+        List<String> command = new ArrayList<>();
+        ProcessBuilder builder = new ProcessBuilder(command);
+        if (settings.peerLauncher().isPresent()) {
+            Path launcher = settings.peerLauncher().get();
+            if (!Files.isExecutable(launcher)) {
+                throw new IOException("no peer launcher at " + launcher);
+            }
+            command.add(launcher.toString());
+            builder.environment().put("JAVA_HOME", System.getProperty("java.home"));
+            builder.environment().put("JAVA_OPTS", String.join(" ", settings.peerJvmOptions()));
+        } else {
+            Path jar = settings.peerJar();
+            if (!Files.isRegularFile(jar)) {
+                throw new IOException("no peer jar at " + jar + " (build it: mvn -DskipTests package)");
+            }
+            command.add(Jvm.javaCommand());
+            command.addAll(settings.peerJvmOptions());
+            command.addAll(List.of("-jar", jar.toString()));
         }
-        List<String> command = new ArrayList<>(List.of(Jvm.javaCommand()));
-        command.addAll(jvmOptions);
-        command.addAll(List.of("-jar", jar.toString(),
-                "--server", server.getAddress().getHostAddress() + ":" + server.getPort(),
+        command.addAll(List.of("--server", server.getAddress().getHostAddress() + ":" + server.getPort(),
                 "--dir", directory.toString(), "--host", "127.0.0.1"));
-        Process process = new ProcessBuilder(command)
+        Process process = builder
                 .redirectErrorStream(true).redirectOutput(output.toFile()).start();
         return new PeerProcess(process, output);
     }

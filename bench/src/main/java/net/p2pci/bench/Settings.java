@@ -23,7 +23,8 @@ import java.util.Optional;
  * @param rfcFile          the file {@code get} serves as RFC 2616
  * @param files            the RFC files {@code load-dir} generates and registers
  * @param serverJar        the ci-server jar to run
- * @param peerJar          the rfc-peer jar to run
+ * @param peerJar          the rfc-peer jar to run with {@code java -jar} when there is no launcher
+ * @param peerLauncher     the script that runs the peer as users run it ({@code bin/rfc-peer}), unless a jar was given
  * @param serverJvmOptions JVM options for the server process
  * @param peerJvmOptions   JVM options for the rfc-peer process
  * @param externalServer   an index server already running on loopback, instead of starting one
@@ -31,7 +32,8 @@ import java.util.Optional;
  */
 record Settings(String scenario, int connections, int records, Duration duration, Duration warmup, int heldPeers,
                 int sourceAddresses, Duration holdTime, long largeFileBytes, Optional<Path> largeFile, Path rfcFile,
-                int files, Path serverJar, Path peerJar, List<String> serverJvmOptions, List<String> peerJvmOptions,
+                int files, Path serverJar, Path peerJar, Optional<Path> peerLauncher, List<String> serverJvmOptions,
+                List<String> peerJvmOptions,
                 Optional<InetSocketAddress> externalServer, Path workDirectory) {
     Settings {
         if (connections < 1 || records < 1 || heldPeers < 0 || sourceAddresses < 1 || sourceAddresses > 250
@@ -41,6 +43,7 @@ record Settings(String scenario, int connections, int records, Duration duration
         serverJvmOptions = List.copyOf(serverJvmOptions);
         peerJvmOptions = List.copyOf(peerJvmOptions);
         Objects.requireNonNull(largeFile, "largeFile");
+        Objects.requireNonNull(peerLauncher, "peerLauncher");
     }
 
     /** One line saying how the scenario was run, for the report's header. */

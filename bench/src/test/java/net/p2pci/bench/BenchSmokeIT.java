@@ -10,6 +10,7 @@ import java.util.List;
 import java.util.Optional;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
 
@@ -21,6 +22,7 @@ import org.junit.jupiter.params.provider.CsvSource;
 class BenchSmokeIT {
     private static final Path SERVER_JAR = Path.of("..", "ci-server", "target", "ci-server.jar");
     private static final Path PEER_JAR = Path.of("..", "rfc-peer", "target", "rfc-peer.jar");
+    private static final Path PEER_LAUNCHER = Path.of("..", "bin", "rfc-peer");
     private static final Path SAMPLE_RFC = Path.of("..", "sample-rfcs", "rfc2616.txt");
 
     private static Path work;
@@ -57,9 +59,18 @@ class BenchSmokeIT {
             load-dir  | --files 300
             """)
     void scenarioRunsCleanly(String scenario, String options) throws IOException {
+        runsCleanly(scenario, options + " --peer-jar " + PEER_JAR);
+    }
+
+    /** As users run the peer, and as the full runs do: through bin/rfc-peer, with its class-data archive. */
+    @Test
+    void loadDirRunsThePeerThroughItsLauncher() throws IOException {
+        runsCleanly("load-dir", "--files 300 --peer-launcher " + PEER_LAUNCHER);
+    }
+
+    private static void runsCleanly(String scenario, String options) throws IOException {
         List<String> args = new ArrayList<>(List.of(scenario, "-s", "1", "-w", "0",
-                "--server-jar", SERVER_JAR.toString(), "--peer-jar", PEER_JAR.toString(),
-                "--rfc-file", SAMPLE_RFC.toString(),
+                "--server-jar", SERVER_JAR.toString(), "--rfc-file", SAMPLE_RFC.toString(),
                 "--work-dir", work.resolve(scenario + "-" + options.hashCode()).toString()));
         args.addAll(List.of(options.strip().split("\\s+")));
         Settings settings = Bench.parseSettings(args.toArray(String[]::new));
