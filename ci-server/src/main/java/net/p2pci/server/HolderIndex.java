@@ -19,6 +19,10 @@ import net.p2pci.protocol.RfcRecord;
  * deletes them, and appear here only after the database has them), so a reader never sees a record that the
  * database has not committed, nor one of a peer whose removal has begun. Readers see, per RFC number, an immutable
  * list published through a concurrent map; the peer table is touched by the writer only.
+ *
+ * <p>A record is known as its peer's by its host and port: like the database, the mirror has at most one live
+ * registration per endpoint. So each RFC number maps to nothing but its list of records, the least memory an RFC
+ * held by one idle peer can take, which matters when the server holds hundreds of thousands of them.
  */
 final class HolderIndex {
     /** A registered peer: where it is reached, the address it connected from, and the RFCs it holds. */
@@ -43,32 +47,19 @@ final class HolderIndex {
         }
     }
 
-    /** The holders of one RFC in registration order: the peers' ids and, at the same positions, their records. */
-    private record Holders(long[] peerIds, List<RfcRecord> records) {
-        static final Holders NONE = new Holders(new long[0], List.of());
-
-        int indexOf(long peerId) {
-            for (int i = 0; i < peerIds.length; i++) {
-                if (peerIds[i] == peerId) {
-                    return i;
-                }
-            }
-            return -1;
-        }
-    }
-
     /** A registration found by its endpoint: the connection that holds it and the address it came from. */
     record Registered(long peerId, String sourceAddress) {
     }
 
-    private final Map<Integer, Holders> byNumber = new ConcurrentHashMap<>();
+    /** Per RFC number, its holders' records in registration order; an immutable list, never empty. */
+    private final Map<Integer, List<RfcRecord>> byNumber = new ConcurrentHashMap<>();
     /** Writer only, like the two maps below. */
     private final Map<Long, Peer> peers = new HashMap<>();
     private final Map<String, Long> peerByEndpoint = new HashMap<>();
 
     /** Every holder of RFC {@code number}, in the order they registered it; an immutable list. */
     List<RfcRecord> lookup(int number) {
-        return byNumber.getOrDefault(number, Holders.NONE).records();
+        return byNumber.getOrDefault(number, List.of());
     }
 
     /** The live registration of {@code host:port}, if any. Writer only. */
@@ -83,7 +74,19 @@ final class HolderIndex {
 
     /** Whether peer {@code peerId} holds RFC {@code number}. Writer only. */
     boolean holds(long peerId, int number) {
-        return byNumber.getOrDefault(number, Holders.NONE).indexOf(peerId) >= 0;
+        Peer peer = peers.get(peerId);
+        return peer != null && indexOf(lookup(number), peer) >= 0;
+    }
+
+    /** Where {@code peer}'s record is in {@code records}, or -1. */
+    private static int indexOf(List<RfcRecord> records, Peer peer) {
+        for (int i = 0; i < records.size(); i++) {
+            RfcRecord record = records.get(i);
+            if (record.port() == peer.port && record.host().equals(peer.host)) {
+                return i;
+            }
+        }
+        return -1;
     }
 
     /** How many records peer {@code peerId} holds; 0 when it is not registered. Writer only. */
@@ -94,8 +97,11 @@ final class HolderIndex {
 
     /** Adds a registered peer, after the database has it. */
     void putPeer(long peerId, String host, int port, String sourceAddress) {
+        Long holder = peerByEndpoint.putIfAbsent(endpoint(host, port), peerId);
+        if (holder != null && holder != peerId) {
+            throw new IllegalStateException(host + ":" + port + " is registered to peer " + holder + " already");
+        }
         peers.put(peerId, new Peer(host, port, sourceAddress));
-        peerByEndpoint.put(endpoint(host, port), peerId);
     }
 
     /**
@@ -108,21 +114,15 @@ final class HolderIndex {
             throw new IllegalStateException("no peer " + peerId + " to hold RFC " + number);
         }
         RfcRecord record = new RfcRecord(number, title, peer.host, peer.port);
-        Holders holders = byNumber.getOrDefault(number, Holders.NONE);
-        int at = holders.indexOf(peerId);
+        List<RfcRecord> records = new ArrayList<>(lookup(number));
+        int at = indexOf(records, peer);
         if (at >= 0) {
-            List<RfcRecord> records = new ArrayList<>(holders.records());
             records.set(at, record);
-            byNumber.put(number, new Holders(holders.peerIds(), List.copyOf(records)));
-            return;
+        } else {
+            records.add(record);
+            peer.addNumber(number);
         }
-        long[] peerIds = Arrays.copyOf(holders.peerIds(), holders.peerIds().length + 1);
-        peerIds[peerIds.length - 1] = peerId;
-        List<RfcRecord> records = new ArrayList<>(holders.records().size() + 1);
-        records.addAll(holders.records());
-        records.add(record);
-        byNumber.put(number, new Holders(peerIds, List.copyOf(records)));
-        peer.addNumber(number);
+        byNumber.put(number, List.copyOf(records));
     }
 
     /**
@@ -137,27 +137,23 @@ final class HolderIndex {
         }
         peerByEndpoint.remove(endpoint(peer.host, peer.port), peerId);
         for (int i = 0; i < peer.count; i++) {
-            removeHolder(peer.numbers[i], peerId);
+            removeHolder(peer.numbers[i], peer);
         }
         return OptionalInt.of(peer.count);
     }
 
-    private void removeHolder(int number, long peerId) {
-        Holders holders = byNumber.getOrDefault(number, Holders.NONE);
-        int at = holders.indexOf(peerId);
+    private void removeHolder(int number, Peer peer) {
+        List<RfcRecord> records = new ArrayList<>(lookup(number));
+        int at = indexOf(records, peer);
         if (at < 0) {
             return;
         }
-        if (holders.peerIds().length == 1) {
-            byNumber.remove(number);
-            return;
-        }
-        long[] peerIds = new long[holders.peerIds().length - 1];
-        System.arraycopy(holders.peerIds(), 0, peerIds, 0, at);
-        System.arraycopy(holders.peerIds(), at + 1, peerIds, at, peerIds.length - at);
-        List<RfcRecord> records = new ArrayList<>(holders.records());
         records.remove(at);
-        byNumber.put(number, new Holders(peerIds, List.copyOf(records)));
+        if (records.isEmpty()) {
+            byNumber.remove(number);
+        } else {
+            byNumber.put(number, List.copyOf(records));
+        }
     }
 
     /**
