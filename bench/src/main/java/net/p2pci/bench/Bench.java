@@ -58,7 +58,10 @@ public final class Bench {
             .addOption(Option.builder().longOpt("files").hasArg().argName("COUNT")
                     .desc("load-dir: RFC files to generate and register (default 10000)").build())
             .addOption(Option.builder().longOpt("server-jar").hasArg().argName("JAR")
-                    .desc("the ci-server jar (default ci-server/target/ci-server.jar)").build())
+                    .desc("run this ci-server jar with java -jar instead of the server's launcher").build())
+            .addOption(Option.builder().longOpt("server-launcher").hasArg().argName("SCRIPT")
+                    .desc("the script that runs the server, as users run it (default bin/ci-server, on this JVM's"
+                            + " JDK)").build())
             .addOption(Option.builder().longOpt("peer-jar").hasArg().argName("JAR")
                     .desc("run this rfc-peer jar with java -jar instead of the peer's launcher").build())
             .addOption(Option.builder().longOpt("peer-launcher").hasArg().argName("SCRIPT")
@@ -131,8 +134,8 @@ public final class Bench {
         if (settings.externalServer().isPresent()) {
             return runAgainst(settings, settings.externalServer().get(), Optional.empty());
         }
-        try (ServerProcess server = ServerProcess.start(settings.serverJar(), settings.serverJvmOptions(),
-                settings.workDirectory().resolve("ci-server.out"))) {
+        try (ServerProcess server = ServerProcess.start(settings.serverLauncher(), settings.serverJar(),
+                settings.serverJvmOptions(), settings.workDirectory().resolve("ci-server.out"))) {
             return runAgainst(settings, server.address(), Optional.of(server));
         }
     }
@@ -181,6 +184,9 @@ public final class Bench {
                 Path.of(line.getOptionValue("rfc-file", home.resolve("sample-rfcs/rfc2616.txt").toString())),
                 intOption(line, "files", 10_000),
                 Path.of(line.getOptionValue("server-jar", home.resolve("ci-server/target/ci-server.jar").toString())),
+                line.hasOption("server-jar") ? Optional.empty()
+                        : Optional.of(Path.of(line.getOptionValue("server-launcher",
+                                home.resolve("bin/ci-server").toString()))),
                 Path.of(line.getOptionValue("peer-jar", home.resolve("rfc-peer/target/rfc-peer.jar").toString())),
                 line.hasOption("peer-jar") ? Optional.empty()
                         : Optional.of(Path.of(line.getOptionValue("peer-launcher",

@@ -1,7 +1,11 @@
 package net.p2pci.bench;
 
+import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
 
 /** The JDK this tool runs on, whose {@code java} also runs the server and peers under test, and whose jcmd measures them. */
 final class Jvm {
@@ -10,6 +14,31 @@ final class Jvm {
 
     static String javaCommand() {
         return ProcessHandle.current().info().command().orElseGet(() -> tool("java"));
+    }
+
+    /**
+     * A process builder for one of the programs under test, its arguments still to be added: through its launcher
+     * when there is one, given this JDK as {@code JAVA_HOME} and {@code jvmOptions} as {@code JAVA_OPTS} (split at
+     * spaces), as users run it; otherwise {@code java [jvmOptions] -jar jar}.
+     */
+    static ProcessBuilder program(Optional<Path> launcher, Path jar, List<String> jvmOptions) throws IOException {
+        ProcessBuilder builder = new ProcessBuilder(new ArrayList<>());
+        if (launcher.isPresent()) {
+            if (!Files.isExecutable(launcher.get())) {
+                throw new IOException("no launcher at " + launcher.get());
+            }
+            builder.command().add(launcher.get().toString());
+            builder.environment().put("JAVA_HOME", System.getProperty("java.home"));
+            builder.environment().put("JAVA_OPTS", String.join(" ", jvmOptions));
+        } else {
+            if (!Files.isRegularFile(jar)) {
+                throw new IOException("no jar at " + jar + " (build it: mvn -DskipTests package)");
+            }
+            builder.command().add(javaCommand());
+            builder.command().addAll(jvmOptions);
+            builder.command().addAll(List.of("-jar", jar.toString()));
+        }
+        return builder;
     }
 
     static String jcmdCommand() {

@@ -6,7 +6,6 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
@@ -31,32 +30,13 @@ final class PeerProcess implements AutoCloseable {
 
     /**
      * Starts the peer with {@code --server SERVER --dir DIRECTORY --host 127.0.0.1}, registering under the loopback
-     * address so that downloads stay on this machine: through the launcher, given this JVM's JDK as
-     * {@code JAVA_HOME} and the peer JVM options as {@code JAVA_OPTS}, or else as
-     * {@code java [options] -jar JAR}. Returns at once; the peer registers its files on its own.
+     * address so that downloads stay on this machine, through its launcher or from its jar ({@link Jvm#program}).
+     * Returns at once; the peer registers its files on its own.
      */
     static PeerProcess start(Settings settings, InetSocketAddress server, Path directory, Path output)
             throws IOException {
-        List<String> command = new ArrayList<>();
-        ProcessBuilder builder = new ProcessBuilder(command);
-        if (settings.peerLauncher().isPresent()) {
-            Path launcher = settings.peerLauncher().get();
-            if (!Files.isExecutable(launcher)) {
-                throw new IOException("no peer launcher at " + launcher);
-            }
-            command.add(launcher.toString());
-            builder.environment().put("JAVA_HOME", System.getProperty("java.home"));
-            builder.environment().put("JAVA_OPTS", String.join(" ", settings.peerJvmOptions()));
-        } else {
-            Path jar = settings.peerJar();
-            if (!Files.isRegularFile(jar)) {
-                throw new IOException("no peer jar at " + jar + " (build it: mvn -DskipTests package)");
-            }
-            command.add(Jvm.javaCommand());
-            command.addAll(settings.peerJvmOptions());
-            command.addAll(List.of("-jar", jar.toString()));
-        }
-        command.addAll(List.of("--server", server.getAddress().getHostAddress() + ":" + server.getPort(),
+        ProcessBuilder builder = Jvm.program(settings.peerLauncher(), settings.peerJar(), settings.peerJvmOptions());
+        builder.command().addAll(List.of("--server", server.getAddress().getHostAddress() + ":" + server.getPort(),
                 "--dir", directory.toString(), "--host", "127.0.0.1"));
         Process process = builder
                 .redirectErrorStream(true).redirectOutput(output.toFile()).start();

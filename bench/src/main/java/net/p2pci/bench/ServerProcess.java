@@ -6,16 +6,16 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.util.ArrayList;
 import java.util.List;
+import java.util.Optional;
 import java.util.concurrent.TimeUnit;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
 /**
- * The ci-server under test, run from its jar as a process of its own, so that its heap and resident memory can be
- * measured apart from the load generator's. It listens on a free port of 127.0.0.1 only; its output goes to a file.
- * Used by one thread.
+ * The ci-server under test, run as a process of its own (through its launcher, as users run it, or from a jar), so
+ * that its heap and resident memory can be measured apart from the load generator's. It listens on a free port of
+ * 127.0.0.1 only; its output goes to a file. Used by one thread.
  */
 final class ServerProcess implements AutoCloseable {
     private static final Pattern LISTENING = Pattern.compile("\\[Server\\] Listening on 127\\.0\\.0\\.1:(\\d+)");
@@ -44,21 +44,21 @@ final class ServerProcess implements AutoCloseable {
      */
     private static final int MAX_RECORDS_PER_PEER = 100_000_000;
 
-    /**
-     * Starts {@code java [jvmOptions] -jar jar --port 0 --bind 127.0.0.1 --max-records-per-peer N} and waits until
-     * it listens.
-     */
+    /** Starts {@code java [jvmOptions] -jar jar} as {@link #start(Optional, Path, List, Path)} does. */
     static ServerProcess start(Path jar, List<String> jvmOptions, Path output) throws IOException {
-        if (!Files.isRegularFile(jar)) {
-            throw new IOException("no server jar at " + jar + " (build it: mvn -DskipTests package)");
-        }
-        List<String> command = new ArrayList<>();
-        command.add(Jvm.javaCommand());
-        command.addAll(jvmOptions);
-        command.addAll(List.of("-jar", jar.toString(), "--port", "0", "--bind", "127.0.0.1",
+        return start(Optional.empty(), jar, jvmOptions, output);
+    }
+
+    /**
+     * Starts the server with {@code --port 0 --bind 127.0.0.1 --max-records-per-peer N}, through its launcher when
+     * there is one, else from the jar ({@link Jvm#program}), and waits until it listens.
+     */
+    static ServerProcess start(Optional<Path> launcher, Path jar, List<String> jvmOptions, Path output)
+            throws IOException {
+        ProcessBuilder builder = Jvm.program(launcher, jar, jvmOptions);
+        builder.command().addAll(List.of("--port", "0", "--bind", "127.0.0.1",
                 "--max-records-per-peer", Integer.toString(MAX_RECORDS_PER_PEER)));
-        Process process = new ProcessBuilder(command).redirectErrorStream(true)
-                .redirectOutput(output.toFile()).start();
+        Process process = builder.redirectErrorStream(true).redirectOutput(output.toFile()).start();
         try {
             int port = awaitListening(process, output);
             return new ServerProcess(process, output, new InetSocketAddress("127.0.0.1", port));

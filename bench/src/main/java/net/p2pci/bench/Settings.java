@@ -22,7 +22,9 @@ import java.util.Optional;
  * @param largeFile        an existing file for {@code get-large} to serve instead
  * @param rfcFile          the file {@code get} serves as RFC 2616
  * @param files            the RFC files {@code load-dir} generates and registers
- * @param serverJar        the ci-server jar to run
+ * @param serverJar        the ci-server jar to run with {@code java -jar} when there is no launcher
+ * @param serverLauncher   the script that runs the server as users run it ({@code bin/ci-server}), unless a jar was
+ *                         given
  * @param peerJar          the rfc-peer jar to run with {@code java -jar} when there is no launcher
  * @param peerLauncher     the script that runs the peer as users run it ({@code bin/rfc-peer}), unless a jar was given
  * @param serverJvmOptions JVM options for the server process
@@ -32,7 +34,7 @@ import java.util.Optional;
  */
 record Settings(String scenario, int connections, int records, Duration duration, Duration warmup, int heldPeers,
                 int sourceAddresses, Duration holdTime, long largeFileBytes, Optional<Path> largeFile, Path rfcFile,
-                int files, Path serverJar, Path peerJar, Optional<Path> peerLauncher, List<String> serverJvmOptions,
+                int files, Path serverJar, Optional<Path> serverLauncher, Path peerJar, Optional<Path> peerLauncher, List<String> serverJvmOptions,
                 List<String> peerJvmOptions,
                 Optional<InetSocketAddress> externalServer, Path workDirectory) {
     Settings {
@@ -44,6 +46,7 @@ record Settings(String scenario, int connections, int records, Duration duration
         peerJvmOptions = List.copyOf(peerJvmOptions);
         Objects.requireNonNull(largeFile, "largeFile");
         Objects.requireNonNull(peerLauncher, "peerLauncher");
+        Objects.requireNonNull(serverLauncher, "serverLauncher");
     }
 
     /** One line saying how the scenario was run, for the report's header. */

@@ -23,6 +23,7 @@ class BenchSmokeIT {
     private static final Path SERVER_JAR = Path.of("..", "ci-server", "target", "ci-server.jar");
     private static final Path PEER_JAR = Path.of("..", "rfc-peer", "target", "rfc-peer.jar");
     private static final Path PEER_LAUNCHER = Path.of("..", "bin", "rfc-peer");
+    private static final Path SERVER_LAUNCHER = Path.of("..", "bin", "ci-server");
     private static final Path SAMPLE_RFC = Path.of("..", "sample-rfcs", "rfc2616.txt");
 
     private static Path work;
@@ -66,6 +67,25 @@ class BenchSmokeIT {
     @Test
     void loadDirRunsThePeerThroughItsLauncher() throws IOException {
         runsCleanly("load-dir", "--files 300 --peer-launcher " + PEER_LAUNCHER);
+    }
+
+    /**
+     * The server as users run it, through bin/ci-server: hold's heap figures come from jcmd on the process the bench
+     * started, so they hold only if the launcher becomes the JVM rather than starting it as a child.
+     */
+    @Test
+    void holdMeasuresTheServerStartedThroughItsLauncher() throws IOException {
+        Path output = work.resolve("launched-ci-server.out");
+        try (ServerProcess launched = ServerProcess.start(Optional.of(SERVER_LAUNCHER), SERVER_JAR, List.of(),
+                output)) {
+            Settings settings = Bench.parseSettings("hold", "-s", "1", "-w", "0", "-c", "4", "-k", "10", "-n", "300",
+                    "--addresses", "3", "--hold-seconds", "1", "--work-dir", work.resolve("hold-launched").toString());
+
+            Result result = Bench.runAgainst(settings, launched.address(), Optional.of(launched));
+
+            assertThat(result.failures()).as(result.render()).isEmpty();
+            assertThat(result.figure("heap_per_peer_kb").value()).as(result.render()).isPositive();
+        }
     }
 
     private static void runsCleanly(String scenario, String options) throws IOException {
