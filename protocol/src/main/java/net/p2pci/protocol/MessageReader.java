@@ -26,8 +26,11 @@ import java.util.regex.Pattern;
  * <p>Not thread-safe: a reader belongs to the one thread that serves its connection.
  */
 public final class MessageReader {
-    /** Small to start with, because an idle registered peer keeps its reader for hours; it grows for long lines. */
-    private static final int INITIAL_BUFFER_BYTES = 512;
+    /**
+     * Small to start with, because an idle registered peer keeps its reader for hours: a request's lines are mostly
+     * under 100 bytes (an ADD's Title line is the longest), and the buffer grows only for a line longer than it.
+     */
+    private static final int INITIAL_BUFFER_BYTES = 256;
 
     /** A well-formed version string other than ours, answered with 505 rather than 400. */
     private static final Pattern OTHER_VERSION = Pattern.compile("P2P-CI/[0-9]{1,3}\\.[0-9]{1,3}");
