@@ -37,6 +37,10 @@ final class Download {
     Outcome fetch(InetSocketAddress uploadServer, int rfcNumber) throws IOException {
         try (SocketChannel channel = SocketChannel.open()) {
             channel.setOption(StandardSocketOptions.TCP_NODELAY, true);
+            // A connection per request never lives long enough for the kernel to grow its receive window, so a
+            // download would go in small windows, each a wake-up of the reading thread; with a receive buffer as
+            // large as the read buffer the peer can put a whole RFC on its way at once.
+            channel.setOption(StandardSocketOptions.SO_RCVBUF, RECEIVE_BUFFER_BYTES);
             channel.connect(uploadServer);
             ByteBuffer request = ByteBuffer.wrap(MessageWriter.encode(
                     new GetRequest(rfcNumber, uploadServer.getAddress().getHostAddress(), Optional.of(OS))));
