@@ -24,14 +24,13 @@ p2pci_java_major() {
     return 0
 }
 
-# True when $1 is a java executable of version P2PCI_MIN_JAVA or newer.
+# True when $1 is a java executable of version P2PCI_MIN_JAVA or newer; sets P2PCI_JAVA_MAJOR to its version.
 p2pci_java_is_recent() {
-    local major
-    major=$(p2pci_java_major "$1")
-    [ -n "$major" ] && [ "$major" -ge "$P2PCI_MIN_JAVA" ]
+    P2PCI_JAVA_MAJOR=$(p2pci_java_major "$1")
+    [ -n "$P2PCI_JAVA_MAJOR" ] && [ "$P2PCI_JAVA_MAJOR" -ge "$P2PCI_MIN_JAVA" ]
 }
 
-# Sets P2PCI_JAVA to the first JDK 21+ found: $JAVA_HOME, then java on the PATH, then the usual install folders.
+# Sets P2PCI_JAVA (and P2PCI_JAVA_MAJOR, its version) to the first JDK 21+ found: $JAVA_HOME, then java on the PATH, then the usual install folders.
 # Exits with a hint on what to install when there is none.
 p2pci_find_java() {
     local candidate
@@ -87,12 +86,14 @@ p2pci_require_jars() {
 # Sets P2PCI_ARCHIVE_OPTS to the JVM options that keep a class-data archive for the jar $1 (a path relative to
 # P2PCI_ROOT) next to it, one per java executable. A run without an archive writes one as it exits, and later
 # runs map the classes it holds instead of loading and verifying them from the jar, which takes a third off a
-# peer's start-up. An archive older than the jar or the java executable is removed first: the JVM would refuse
-# it (it checks the jar's time stamp) without writing a new one. The JVM's messages about the archive are
-# turned off, as they would land in the program's stdout. Left empty for --help and --version, whose few
-# classes would make a poor archive that later runs then keep.
+# peer's start-up. The JVM's messages about the archive are turned off, as they would land in the program's
+# stdout. Left empty (no archive) for --help and --version, whose few classes would make a poor archive that
+# later runs then keep; when the jar's directory cannot be written (the JVM would fail at exit writing the
+# archive); and for a path with a colon, which the option would take for a list. An archive the JVM would
+# refuse without writing a new one (older than the jar or the java executable) or that an early-ending run
+# left (under 4 MiB; a whole run's is 10 to 20) is removed first.
 p2pci_class_archive_options() {
-    local jar=$P2PCI_ROOT/$1 arg archive
+    local jar=$P2PCI_ROOT/$1 arg archive size
     P2PCI_ARCHIVE_OPTS=()
     shift
     for arg in "$@"; do
@@ -101,8 +102,15 @@ p2pci_class_archive_options() {
         esac
     done
     archive=${jar%.jar}-$(printf '%s' "$P2PCI_JAVA" | cksum | cut -d' ' -f1).jsa
-    if [ -e "$archive" ] && { [ "$jar" -nt "$archive" ] || [ "$P2PCI_JAVA" -nt "$archive" ]; }; then
-        rm -f "$archive"
+    case $archive in
+        *:*) return ;;
+    esac
+    [ -w "$(dirname "$archive")" ] || return 0
+    if [ -e "$archive" ]; then
+        size=$(wc -c <"$archive" 2>/dev/null || echo 0)
+        if [ "$jar" -nt "$archive" ] || [ "$P2PCI_JAVA" -nt "$archive" ] || [ "$size" -lt 4194304 ]; then
+            rm -f "$archive" 2>/dev/null || return 0
+        fi
     fi
     P2PCI_ARCHIVE_OPTS=("-XX:SharedArchiveFile=$archive" -XX:+AutoCreateSharedArchive '-Xlog:cds*=off')
 }

@@ -162,6 +162,11 @@ public final class Bench {
             throw new IllegalArgumentException("give one scenario: " + String.join(", ", SCENARIOS));
         }
         String scenario = line.getArgList().getFirst();
+        for (String program : List.of("server", "peer")) {
+            if (line.hasOption(program + "-jar") && line.hasOption(program + "-launcher")) {
+                throw new IllegalArgumentException("give --" + program + "-jar or --" + program + "-launcher, not both");
+            }
+        }
         boolean fewConnections = scenario.equals("churn") || scenario.equals("get");
         Path home = Path.of(System.getProperty("p2pci.home", "."));
         Optional<InetSocketAddress> external = Optional.empty();
@@ -183,17 +188,35 @@ public final class Bench {
                 Optional.ofNullable(line.getOptionValue("large-file")).map(Path::of),
                 Path.of(line.getOptionValue("rfc-file", home.resolve("sample-rfcs/rfc2616.txt").toString())),
                 intOption(line, "files", 10_000),
-                Path.of(line.getOptionValue("server-jar", home.resolve("ci-server/target/ci-server.jar").toString())),
-                line.hasOption("server-jar") ? Optional.empty()
-                        : Optional.of(Path.of(line.getOptionValue("server-launcher",
-                                home.resolve("bin/ci-server").toString()))),
-                Path.of(line.getOptionValue("peer-jar", home.resolve("rfc-peer/target/rfc-peer.jar").toString())),
-                line.hasOption("peer-jar") ? Optional.empty()
-                        : Optional.of(Path.of(line.getOptionValue("peer-launcher",
-                                home.resolve("bin/rfc-peer").toString()))),
+                programJar(line, "server", home, "ci-server"),
+                programLauncher(line, "server", home, "ci-server"),
+                programJar(line, "peer", home, "rfc-peer"),
+                programLauncher(line, "peer", home, "rfc-peer"),
                 line.hasOption("server-jvm") ? List.of(line.getOptionValues("server-jvm")) : List.of(),
                 line.hasOption("peer-jvm") ? List.of(line.getOptionValues("peer-jvm")) : List.of(),
                 external, work);
+    }
+
+    /**
+     * The jar of {@code program} ("server" or "peer", whose module and script are {@code name}): the one given with
+     * {@code --program-jar}, else the one its launcher runs, in the module's target directory beside the launcher's
+     * bin directory.
+     */
+    private static Path programJar(CommandLine line, String program, Path home, String name) {
+        if (line.hasOption(program + "-jar")) {
+            return Path.of(line.getOptionValue(program + "-jar"));
+        }
+        Path root = programLauncher(line, program, home, name).orElseThrow().toAbsolutePath().getParent().getParent();
+        return root.resolve(name).resolve("target").resolve(name + ".jar");
+    }
+
+    /** The launcher of {@code program}: none when a jar is given, else {@code --program-launcher} or bin/NAME. */
+    private static Optional<Path> programLauncher(CommandLine line, String program, Path home, String name) {
+        if (line.hasOption(program + "-jar")) {
+            return Optional.empty();
+        }
+        return Optional.of(Path.of(line.getOptionValue(program + "-launcher", home.resolve("bin").resolve(name)
+                .toString())));
     }
 
     /** A HOST:PORT that must be on loopback: this tool sends load to this machine only. */

@@ -22,18 +22,23 @@ final class Jvm {
      * spaces), as users run it; otherwise {@code java [jvmOptions] -jar jar}.
      */
     static ProcessBuilder program(Optional<Path> launcher, Path jar, List<String> jvmOptions) throws IOException {
+        // Checked in both cases: a launcher that finds no jar builds one, which is no part of a measurement.
+        if (!Files.isRegularFile(jar)) {
+            throw new IOException("no jar at " + jar + " (build it: mvn -DskipTests package)");
+        }
         ProcessBuilder builder = new ProcessBuilder(new ArrayList<>());
         if (launcher.isPresent()) {
             if (!Files.isExecutable(launcher.get())) {
                 throw new IOException("no launcher at " + launcher.get());
             }
+            if (jvmOptions.stream().anyMatch(option -> option.chars().anyMatch(Character::isWhitespace))) {
+                throw new IOException("a launcher takes JVM options split at spaces (JAVA_OPTS); these have spaces: "
+                        + jvmOptions);
+            }
             builder.command().add(launcher.get().toString());
             builder.environment().put("JAVA_HOME", System.getProperty("java.home"));
             builder.environment().put("JAVA_OPTS", String.join(" ", jvmOptions));
         } else {
-            if (!Files.isRegularFile(jar)) {
-                throw new IOException("no jar at " + jar + " (build it: mvn -DskipTests package)");
-            }
             builder.command().add(javaCommand());
             builder.command().addAll(jvmOptions);
             builder.command().addAll(List.of("-jar", jar.toString()));

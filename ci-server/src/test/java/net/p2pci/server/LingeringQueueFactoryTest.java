@@ -2,13 +2,15 @@ package net.p2pci.server;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
+import static org.junit.jupiter.api.Assertions.assertTimeoutPreemptively;
 
 import java.io.InputStream;
 import java.time.Duration;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
-import net.p2pci.server.LingeringQueueFactory.LingeringQueue;
+import java.util.concurrent.atomic.AtomicReference;
 import javax.xml.parsers.DocumentBuilderFactory;
+import net.p2pci.server.LingeringQueueFactory.LingeringQueue;
 import org.apache.logging.log4j.core.config.Node;
 import org.apache.logging.log4j.core.config.plugins.util.PluginManager;
 import org.apache.logging.log4j.core.config.plugins.util.PluginType;
@@ -26,7 +28,10 @@ class LingeringQueueFactoryTest {
         LingeringQueue<String> queue = new LingeringQueue<>(4, Duration.ofDays(1));
         queue.add("line");
 
-        assertThat(queue.isEmpty()).isFalse(); // with an empty queue this call would take a day
+        // Were it to linger with a line waiting, the call would take a day.
+        boolean empty = assertTimeoutPreemptively(Duration.ofSeconds(10), queue::isEmpty);
+
+        assertThat(empty).isFalse();
     }
 
     @Test
@@ -43,13 +48,13 @@ class LingeringQueueFactoryTest {
     @Test
     void aLineArrivingDuringTheLingerEndsTheBatchLater() throws Exception {
         LingeringQueue<String> queue = new LingeringQueue<>(4, Duration.ofSeconds(2));
-        Thread[] asker = new Thread[1];
+        AtomicReference<Thread> asker = new AtomicReference<>();
         CompletableFuture<Boolean> answer = CompletableFuture.supplyAsync(() -> {
-            asker[0] = Thread.currentThread();
+            asker.set(Thread.currentThread());
             return queue.isEmpty();
         });
-        await().atMost(Duration.ofSeconds(10)).until(() -> asker[0] != null
-                && asker[0].getState() == Thread.State.TIMED_WAITING);
+        await().atMost(Duration.ofSeconds(10)).until(() -> asker.get() != null
+                && asker.get().getState() == Thread.State.TIMED_WAITING);
 
         queue.add("line");
 
