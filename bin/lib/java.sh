@@ -30,7 +30,8 @@ p2pci_java_is_recent() {
     [ -n "$P2PCI_JAVA_MAJOR" ] && [ "$P2PCI_JAVA_MAJOR" -ge "$P2PCI_MIN_JAVA" ]
 }
 
-# Sets P2PCI_JAVA (and P2PCI_JAVA_MAJOR, its version) to the first JDK 21+ found: $JAVA_HOME, then java on the PATH, then the usual install folders.
+# Sets P2PCI_JAVA (and P2PCI_JAVA_MAJOR, its version) to the first JDK 21+ found: $JAVA_HOME, then java on the
+# PATH, then the usual install folders.
 # Exits with a hint on what to install when there is none.
 p2pci_find_java() {
     local candidate
