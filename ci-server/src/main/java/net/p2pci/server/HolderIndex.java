@@ -6,7 +6,6 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
-import java.util.OptionalInt;
 import java.util.concurrent.ConcurrentHashMap;
 import net.p2pci.protocol.RfcRecord;
 
@@ -25,12 +24,16 @@ import net.p2pci.protocol.RfcRecord;
  * held by one idle peer can take, which matters when the server holds hundreds of thousands of them.
  */
 final class HolderIndex {
-    /** A registered peer: where it is reached, the address it connected from, and the RFCs it holds. */
+    /**
+     * A registered peer: where it is reached, the address it connected from, and the RFCs it holds, each with the
+     * seq of its database row ({@code numbers[i]} is in row {@code seqs[i]}).
+     */
     private static final class Peer {
         final String host;
         final int port;
         final String sourceAddress;
         int[] numbers = new int[4];
+        long[] seqs = new long[4];
         int count;
 
         Peer(String host, int port, String sourceAddress) {
@@ -39,11 +42,24 @@ final class HolderIndex {
             this.sourceAddress = sourceAddress;
         }
 
-        void addNumber(int number) {
+        void add(int number, long seq) {
             if (count == numbers.length) {
                 numbers = Arrays.copyOf(numbers, count * 2);
+                seqs = Arrays.copyOf(seqs, count * 2);
             }
-            numbers[count++] = number;
+            numbers[count] = number;
+            seqs[count] = seq;
+            count++;
+        }
+
+        /** The seq of this peer's record of RFC {@code number}, or -1. */
+        long seqOf(int number) {
+            for (int i = 0; i < count; i++) {
+                if (numbers[i] == number) {
+                    return seqs[i];
+                }
+            }
+            return -1;
         }
     }
 
@@ -56,6 +72,8 @@ final class HolderIndex {
     /** Writer only, like the two maps below. */
     private final Map<Long, Peer> peers = new HashMap<>();
     private final Map<String, Long> peerByEndpoint = new HashMap<>();
+    /** The seq given to the newest record row. Writer only. */
+    private long lastSeq;
 
     /** Every holder of RFC {@code number}, in the order they registered it; an immutable list. */
     List<RfcRecord> lookup(int number) {
@@ -89,6 +107,20 @@ final class HolderIndex {
         return -1;
     }
 
+    /**
+     * The seq of the database row of peer {@code peerId}'s record of RFC {@code number}, or -1 when it holds none.
+     * Writer only; it looks through the peer's records, so ask {@link #holds} first.
+     */
+    long recordSeq(long peerId, int number) {
+        Peer peer = peers.get(peerId);
+        return peer == null ? -1 : peer.seqOf(number);
+    }
+
+    /** A seq for a new record row, larger than any before it, so that rows in seq order are in ADD order. */
+    long newRecordSeq() {
+        return ++lastSeq;
+    }
+
     /** How many records peer {@code peerId} holds; 0 when it is not registered. Writer only. */
     int recordCount(long peerId) {
         Peer peer = peers.get(peerId);
@@ -105,10 +137,10 @@ final class HolderIndex {
     }
 
     /**
-     * Adds peer {@code peerId}'s record of RFC {@code number}, after the database has it; a record the peer
-     * already holds keeps its place and takes the new title, as the database's row does.
+     * Adds peer {@code peerId}'s record of RFC {@code number}, after the database has it in row {@code seq}; a
+     * record the peer already holds keeps its place (and its row) and takes the new title, as the row does.
      */
-    void putRecord(long peerId, int number, String title) {
+    void putRecord(long peerId, int number, String title, long seq) {
         Peer peer = peers.get(peerId);
         if (peer == null) {
             throw new IllegalStateException("no peer " + peerId + " to hold RFC " + number);
@@ -120,7 +152,7 @@ final class HolderIndex {
             records.set(at, record);
         } else {
             records.add(record);
-            peer.addNumber(number);
+            peer.add(number, seq);
         }
         byNumber.put(number, List.copyOf(records));
     }
@@ -128,18 +160,18 @@ final class HolderIndex {
     /**
      * Removes peer {@code peerId} and its records, before the database deletes them.
      *
-     * @return how many records it held, or empty when it was not registered
+     * @return the seqs of the rows of the records it held, or empty when it was not registered
      */
-    OptionalInt removePeer(long peerId) {
+    Optional<long[]> removePeer(long peerId) {
         Peer peer = peers.remove(peerId);
         if (peer == null) {
-            return OptionalInt.empty();
+            return Optional.empty();
         }
         peerByEndpoint.remove(endpoint(peer.host, peer.port), peerId);
         for (int i = 0; i < peer.count; i++) {
             removeHolder(peer.numbers[i], peer);
         }
-        return OptionalInt.of(peer.count);
+        return Optional.of(Arrays.copyOf(peer.seqs, peer.count));
     }
 
     private void removeHolder(int number, Peer peer) {

@@ -3,9 +3,6 @@ package net.p2pci.server;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
-import java.util.OptionalInt;
-import java.sql.SQLException;
-import java.sql.SQLIntegrityConstraintViolationException;
 import java.util.concurrent.locks.LockSupport;
 
 /**
@@ -40,27 +37,12 @@ abstract sealed class IndexChange<T> {
     void committed(HolderIndex mirror) {
     }
 
-    /** What the caller is told when writing this change failed with {@code error}. */
-    RuntimeException explain(RuntimeException error) {
-        return error;
-    }
-
-    /**
-     * Whether {@code error} comes from a broken constraint. A JDBC batch reports it as a BatchUpdateException
-     * whose next exception, not its cause, is the driver's own, so both chains are searched.
-     */
-    static boolean isIntegrityViolation(Throwable error) {
-        for (Throwable cause = error; cause != null; cause = cause.getCause()) {
-            if (cause instanceof SQLException sql) {
-                for (SQLException next = sql; next != null; next = next.getNextException()) {
-                    if (next instanceof SQLIntegrityConstraintViolationException
-                            || next.getSQLState() != null && next.getSQLState().startsWith("23")) {
-                        return true;
-                    }
-                }
-            }
+    /** Lists the statements that delete peer {@code peerId}'s row and the rows {@code recordSeqs} of its records. */
+    final void deletePeer(long peerId, long[] recordSeqs) {
+        for (long recordSeq : recordSeqs) {
+            statements.add(new WriteBatch.Statement.DeleteRecord(recordSeq));
         }
-        return false;
+        statements.add(new WriteBatch.Statement.DeletePeer(peerId));
     }
 
     final void answer(T value) {
@@ -126,8 +108,9 @@ abstract sealed class IndexChange<T> {
             if (stale.isPresent()) {
                 long staleId = stale.get().peerId();
                 batch.touch(staleId);
-                staleRecords = mirror.removePeer(staleId).orElse(0);
-                statements.add(new WriteBatch.Statement.DeletePeer(staleId));
+                long[] staleSeqs = mirror.removePeer(staleId).orElseThrow();
+                staleRecords = staleSeqs.length;
+                deletePeer(staleId, staleSeqs);
             }
             statements.add(new WriteBatch.Statement.InsertPeer(peerId, host, port, sourceAddress));
             answer(new IndexStore.Registration.Registered(stale.map(HolderIndex.Registered::peerId), staleRecords));
@@ -147,6 +130,8 @@ abstract sealed class IndexChange<T> {
         private final int number;
         private final String title;
         private final int maxRecords;
+        /** The seq of the record's row: a new one, or that of the row the peer already has for this RFC. */
+        private long seq;
 
         AddRecord(long peerId, int number, String title, int maxRecords) {
             this.peerId = peerId;
@@ -166,12 +151,14 @@ abstract sealed class IndexChange<T> {
             if (!mirror.hasPeer(peerId)) {
                 fail(new PeerGoneException(peerId));
             } else if (mirror.holds(peerId, number)) {
-                statements.add(new WriteBatch.Statement.UpdateTitle(peerId, number, title));
+                seq = mirror.recordSeq(peerId, number);
+                statements.add(new WriteBatch.Statement.UpdateTitle(seq, title));
                 answer(true);
             } else if (mirror.recordCount(peerId) >= maxRecords) {
                 answer(false);
             } else {
-                statements.add(new WriteBatch.Statement.InsertRecord(peerId, number, title));
+                seq = mirror.newRecordSeq();
+                statements.add(new WriteBatch.Statement.InsertRecord(seq, peerId, number, title));
                 answer(true);
             }
         }
@@ -179,14 +166,8 @@ abstract sealed class IndexChange<T> {
         @Override
         void committed(HolderIndex mirror) {
             if (!statements.isEmpty()) {
-                mirror.putRecord(peerId, number, title);
+                mirror.putRecord(peerId, number, title, seq);
             }
-        }
-
-        /** A record whose peer row is gone breaks the foreign key: the registration was replaced meanwhile. */
-        @Override
-        RuntimeException explain(RuntimeException error) {
-            return isIntegrityViolation(error) ? new PeerGoneException(peerId) : error;
         }
     }
 
@@ -207,10 +188,10 @@ abstract sealed class IndexChange<T> {
         void prepare(WriteBatch batch, HolderIndex mirror) {
             batch.touch(peerId);
             // The mirror first: from now on no LOOKUP shows this peer, even before the database has deleted it.
-            OptionalInt records = mirror.removePeer(peerId);
-            // Deleted even when the mirror has no such peer, so that no row can outlive its connection.
-            statements.add(new WriteBatch.Statement.DeletePeer(peerId));
-            answer(records.isPresent() ? Optional.of(records.getAsInt()) : Optional.empty());
+            Optional<long[]> seqs = mirror.removePeer(peerId);
+            // The peer's row goes even when the mirror has no such peer, so that no row can outlive its connection.
+            deletePeer(peerId, seqs.orElse(new long[0]));
+            answer(seqs.map(removed -> removed.length));
         }
     }
 }

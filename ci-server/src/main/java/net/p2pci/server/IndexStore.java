@@ -301,7 +301,7 @@ public final class IndexStore implements AutoCloseable {
             commits.incrementAndGet();
             change.committed(holders);
         } catch (RuntimeException e) {
-            change.fail(change.explain(e));
+            change.fail(e);
         }
     }
 

@@ -17,26 +17,29 @@ import org.jdbi.v3.core.statement.PreparedBatch;
  * holding its write lock.
  */
 final class WriteBatch {
+    private static final String DELETE_RECORD = "DELETE FROM rfc_record WHERE seq = :seq";
     private static final String DELETE_PEER = "DELETE FROM peer WHERE id = :peer";
     private static final String INSERT_PEER =
             "INSERT INTO peer (id, host, port, source_address) VALUES (:id, :host, :port, :source)";
     private static final String INSERT_RECORD =
-            "INSERT INTO rfc_record (rfc_number, title, peer_id) VALUES (:number, :title, :peer)";
-    private static final String UPDATE_TITLE =
-            "UPDATE rfc_record SET title = :title WHERE peer_id = :peer AND rfc_number = :number";
+            "INSERT INTO rfc_record (seq, rfc_number, title, peer_id) VALUES (:seq, :number, :title, :peer)";
+    private static final String UPDATE_TITLE = "UPDATE rfc_record SET title = :title WHERE seq = :seq";
 
     /** One statement a change needs. */
     sealed interface Statement {
+        record DeleteRecord(long seq) implements Statement {
+        }
+
         record DeletePeer(long peerId) implements Statement {
         }
 
         record InsertPeer(long peerId, String host, int port, String sourceAddress) implements Statement {
         }
 
-        record InsertRecord(long peerId, int number, String title) implements Statement {
+        record InsertRecord(long seq, long peerId, int number, String title) implements Statement {
         }
 
-        record UpdateTitle(long peerId, int number, String title) implements Statement {
+        record UpdateTitle(long seq, String title) implements Statement {
         }
     }
 
@@ -98,31 +101,33 @@ final class WriteBatch {
     }
 
     /**
-     * Runs {@code statements} grouped by kind, each kind one JDBC batch: deletions first, then new peers, new
-     * records and new titles. Within one change that is also the order it needs (a stale peer goes before its
+     * Runs {@code statements} grouped by kind, each kind one JDBC batch: deletions first (records, then peers),
+     * then new peers, new records and new titles. Within one change that is also the order it needs (a stale peer goes before its
      * endpoint is registered again); across changes the order does not matter, as they touch different peers.
      */
     static void write(Handle handle, List<Statement> statements) {
-        PreparedBatch deletes = null;
+        PreparedBatch recordDeletes = null;
+        PreparedBatch peerDeletes = null;
         PreparedBatch peerInserts = null;
         PreparedBatch recordInserts = null;
         PreparedBatch titleUpdates = null;
         for (Statement statement : statements) {
             switch (statement) {
-                case Statement.DeletePeer delete -> deletes = batch(handle, deletes, DELETE_PEER)
+                case Statement.DeleteRecord delete -> recordDeletes = batch(handle, recordDeletes, DELETE_RECORD)
+                        .bind("seq", delete.seq()).add();
+                case Statement.DeletePeer delete -> peerDeletes = batch(handle, peerDeletes, DELETE_PEER)
                         .bind("peer", delete.peerId()).add();
                 case Statement.InsertPeer peer -> peerInserts = batch(handle, peerInserts, INSERT_PEER)
                         .bind("id", peer.peerId()).bind("host", peer.host()).bind("port", peer.port())
                         .bind("source", peer.sourceAddress()).add();
                 case Statement.InsertRecord record -> recordInserts = batch(handle, recordInserts, INSERT_RECORD)
-                        .bind("number", record.number()).bind("title", record.title())
-                        .bind("peer", record.peerId()).add();
+                        .bind("seq", record.seq()).bind("number", record.number())
+                        .bind("title", record.title()).bind("peer", record.peerId()).add();
                 case Statement.UpdateTitle update -> titleUpdates = batch(handle, titleUpdates, UPDATE_TITLE)
-                        .bind("number", update.number()).bind("title", update.title())
-                        .bind("peer", update.peerId()).add();
+                        .bind("seq", update.seq()).bind("title", update.title()).add();
             }
         }
-        PreparedBatch[] inOrder = {deletes, peerInserts, recordInserts, titleUpdates};
+        PreparedBatch[] inOrder = {recordDeletes, peerDeletes, peerInserts, recordInserts, titleUpdates};
         try {
             for (PreparedBatch batch : inOrder) {
                 if (batch != null) {

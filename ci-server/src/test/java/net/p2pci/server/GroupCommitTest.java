@@ -2,7 +2,6 @@ package net.p2pci.server;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
-import static org.assertj.core.api.Assertions.catchRuntimeException;
 import static org.awaitility.Awaitility.await;
 
 import java.time.Duration;
@@ -17,8 +16,6 @@ import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 import net.p2pci.protocol.RfcRecord;
-import org.jdbi.v3.core.Handle;
-import org.jdbi.v3.core.Jdbi;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 
@@ -125,20 +122,6 @@ class GroupCommitTest {
         assertThat(store.lookup(1)).isEqualTo(store.lookupInDatabase(1));
         // The peer whose ADD failed is still registered and can ADD again.
         assertThat(store.addRecord(2, 1, "One", MANY)).isTrue();
-    }
-
-    @Test
-    void anAddWhosePeerRowIsGoneFromTheDatabaseIsToldThatThePeerIsGone() {
-        String url = ServerConfig.newInMemoryDatabaseUrl();
-        try (IndexStore other = IndexStore.open(url); Handle handle = Jdbi.create(url, "sa", "").open()) {
-            // What H2 answers, through a JDBC batch, for a record of a peer it has no row for.
-            RuntimeException refused = catchRuntimeException(() -> WriteBatch.write(handle,
-                    List.of(new WriteBatch.Statement.InsertRecord(99, 1, "One"))));
-
-            assertThat(IndexChange.isIntegrityViolation(refused)).isTrue();
-            assertThat(new IndexChange.AddRecord(99, 1, "One", MANY).explain(refused))
-                    .isInstanceOf(PeerGoneException.class);
-        }
     }
 
     @Test

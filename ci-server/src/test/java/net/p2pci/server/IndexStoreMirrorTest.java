@@ -12,6 +12,8 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import java.util.concurrent.atomic.AtomicBoolean;
 import net.p2pci.protocol.RfcRecord;
+import org.jdbi.v3.core.Handle;
+import org.jdbi.v3.core.Jdbi;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
@@ -20,16 +22,22 @@ import org.junit.jupiter.params.provider.ValueSource;
 /**
  * The in-memory mirror that answers LOOKUP holds to the database: after any sequence of registrations, ADDs,
  * re-ADDs, takeovers and removals, and while they run concurrently, LOOKUP answers what the database answers,
- * and never shows a record of a peer whose removal has returned.
+ * and never shows a record of a peer whose removal has returned. The database keeps no constraint on its records
+ * but their primary key (see {@code sql/schema.sql}), so these tests also hold it to what the constraints would:
+ * no record outlives its peer's row, and no peer has two records of one RFC.
  */
 class IndexStoreMirrorTest {
     private static final int RFC_NUMBERS = 12;
     private static final int MAX_RECORDS = 6;
 
-    private final IndexStore store = IndexStore.open(ServerConfig.newInMemoryDatabaseUrl());
+    private final String databaseUrl = ServerConfig.newInMemoryDatabaseUrl();
+    private final IndexStore store = IndexStore.open(databaseUrl);
+    /** A connection of the test's own to the store's database, for what the store has no query for. */
+    private final Handle database = Jdbi.create(databaseUrl, "sa", "").open();
 
     @AfterEach
     void closeStore() {
+        database.close();
         store.close();
     }
 
@@ -112,5 +120,15 @@ class IndexStoreMirrorTest {
         for (int number = 1; number <= RFC_NUMBERS; number++) {
             assertThat(store.lookup(number)).as("LOOKUP RFC %d", number).isEqualTo(store.lookupInDatabase(number));
         }
+        assertThat(count("SELECT COUNT(*) FROM rfc_record r"
+                + " WHERE NOT EXISTS (SELECT 1 FROM peer p WHERE p.id = r.peer_id)"))
+                .as("records whose peer row is gone").isZero();
+        assertThat(count("SELECT COUNT(*) FROM (SELECT peer_id, rfc_number FROM rfc_record"
+                + " GROUP BY peer_id, rfc_number HAVING COUNT(*) > 1)"))
+                .as("RFCs recorded twice for one peer").isZero();
+    }
+
+    private int count(String query) {
+        return database.createQuery(query).mapTo(Integer.class).one();
     }
 }
