@@ -12,6 +12,7 @@ import java.util.concurrent.Future;
 import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
+import java.util.concurrent.atomic.AtomicInteger;
 import net.p2pci.protocol.IndexResponse;
 import net.p2pci.protocol.RfcRecord;
 import net.p2pci.protocol.Status;
@@ -120,10 +121,15 @@ final class RequestLoad {
         List<Future<Histogram>> running = new ArrayList<>();
         Histogram latencies = newHistogram();
         int lost = 0;
+        // New RFC numbers for the ADD mix, shared by every peer, above every preloaded number: dense and rising, as
+        // real RFC numbers are. (Ranges far apart, one per peer, made the server's hash map of RFC numbers collide
+        // into tree bins, a cost no real index sees.)
+        AtomicInteger newNumbers = new AtomicInteger(population.recordCount());
         try (ExecutorService threads = Executors.newVirtualThreadPerTaskExecutor()) {
             for (int i = 0; i < population.peers().size(); i++) {
                 int index = i;
-                running.add(threads.submit(() -> drive(population, index, mix, measureFrom, end, errors)));
+                running.add(threads.submit(
+                        () -> drive(population, index, mix, newNumbers, measureFrom, end, errors)));
             }
             long joinDeadline = end + IndexConnection.READ_TIMEOUT.toNanos() * 2;
             for (Future<Histogram> peer : running) {
@@ -152,15 +158,11 @@ final class RequestLoad {
     }
 
     /** One peer's loop; its latencies, or null when its connection failed (the error is counted). */
-    private static Histogram drive(Population population, int index, Mix mix, long measureFrom, long end,
-                                   Errors errors) {
+    private static Histogram drive(Population population, int index, Mix mix, AtomicInteger newNumbers,
+                                   long measureFrom, long end, Errors errors) {
         SimulatedPeer peer = population.peers().get(index);
         int recordsEach = population.recordsEach();
-        int peerCount = population.peers().size();
         int ownFirst = index * recordsEach + 1;
-        // New RFC numbers for the ADD mix: a range of its own per peer, above every preloaded number.
-        int stride = (Integer.MAX_VALUE - population.recordCount() - 1) / peerCount;
-        int nextNew = population.recordCount() + 1 + index * stride;
         Histogram latencies = newHistogram();
         ThreadLocalRandom random = ThreadLocalRandom.current();
         try {
@@ -182,7 +184,7 @@ final class RequestLoad {
                         if (mix == Mix.MIXED) {
                             right = peer.add(ownFirst + random.nextInt(recordsEach));
                         } else {
-                            right = peer.add(nextNew++);
+                            right = peer.add(newNumbers.incrementAndGet());
                         }
                     }
                     case LIST -> {
