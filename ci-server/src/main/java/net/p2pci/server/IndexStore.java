@@ -68,6 +68,8 @@ public final class IndexStore implements AutoCloseable {
     private final HolderIndex holders = new HolderIndex();
     /** The one handle changes use, under {@link #writeLock}; opened with the store, so no write waits for one. */
     private Handle writeHandle;
+    /** The write statements, prepared on {@link #writeHandle}'s connection; open and closed with it. */
+    private WriteStatements writes;
     /**
      * Taken, first come first served, before a read borrows a pooled connection. H2's pool makes a caller that
      * finds every connection busy sleep a millisecond and try again, which is unfair: under 64 concurrent LISTs
@@ -89,6 +91,7 @@ public final class IndexStore implements AutoCloseable {
         try {
             store.jdbi.useHandle(handle -> handle.createScript(readSchema()).execute());
             store.writeHandle = store.jdbi.open();
+            store.writes = new WriteStatements(store.writeHandle);
         } catch (RuntimeException e) {
             pool.dispose();
             throw e;
@@ -272,7 +275,7 @@ public final class IndexStore implements AutoCloseable {
         int settled = 0;
         try {
             try {
-                writeHandle().useTransaction(batch::write);
+                writeHandle().useTransaction(handle -> batch.write(writes));
             } catch (RuntimeException batchFailure) {
                 for (; settled < changes.size(); settled++) {
                     commitAlone(changes.get(settled));
@@ -297,7 +300,7 @@ public final class IndexStore implements AutoCloseable {
 
     private void commitAlone(IndexChange<?> change) {
         try {
-            writeHandle().useTransaction(handle -> WriteBatch.write(handle, change.statements));
+            writeHandle().useTransaction(handle -> WriteBatch.write(writes, change.statements));
             commits.incrementAndGet();
             change.committed(holders);
         } catch (RuntimeException e) {
@@ -356,8 +359,12 @@ public final class IndexStore implements AutoCloseable {
             if (writeHandle == null) {
                 return; // closed already
             }
-            writeHandle.close();
-            writeHandle = null;
+            try {
+                writes.close();
+            } finally {
+                writeHandle.close();
+                writeHandle = null;
+            }
             // Plain JDBC: after SHUTDOWN the connection is closed, so Jdbi could not read an update count.
             jdbi.useHandle(handle -> {
                 try (Statement statement = handle.getConnection().createStatement()) {

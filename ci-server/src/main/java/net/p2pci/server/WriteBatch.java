@@ -1,11 +1,10 @@
 package net.p2pci.server;
 
+import java.sql.SQLException;
 import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Set;
-import org.jdbi.v3.core.Handle;
-import org.jdbi.v3.core.statement.PreparedBatch;
 
 /**
  * The database statements of several index changes, committed together in one transaction (group commit), and
@@ -17,14 +16,6 @@ import org.jdbi.v3.core.statement.PreparedBatch;
  * holding its write lock.
  */
 final class WriteBatch {
-    private static final String DELETE_RECORD = "DELETE FROM rfc_record WHERE seq = :seq";
-    private static final String DELETE_PEER = "DELETE FROM peer WHERE id = :peer";
-    private static final String INSERT_PEER =
-            "INSERT INTO peer (id, host, port, source_address) VALUES (:id, :host, :port, :source)";
-    private static final String INSERT_RECORD =
-            "INSERT INTO rfc_record (seq, rfc_number, title, peer_id) VALUES (:seq, :number, :title, :peer)";
-    private static final String UPDATE_TITLE = "UPDATE rfc_record SET title = :title WHERE seq = :seq";
-
     /** One statement a change needs. */
     sealed interface Statement {
         record DeleteRecord(long seq) implements Statement {
@@ -91,59 +82,39 @@ final class WriteBatch {
         return changes;
     }
 
-    /** Runs the statements of every change in the batch on {@code handle}, which the caller has in a transaction. */
-    void write(Handle handle) {
+    /** Runs the statements of every change in the batch through {@code writes}, in the caller's transaction. */
+    void write(WriteStatements writes) {
         List<Statement> statements = new ArrayList<>();
         for (IndexChange<?> change : changes) {
             statements.addAll(change.statements);
         }
-        write(handle, statements);
+        write(writes, statements);
     }
 
     /**
      * Runs {@code statements} grouped by kind, each kind one JDBC batch: deletions first (records, then peers),
-     * then new peers, new records and new titles. Within one change that is also the order it needs (a stale peer goes before its
-     * endpoint is registered again); across changes the order does not matter, as they touch different peers.
+     * then new peers, new records and new titles. Within one change that is also the order it needs (a stale peer
+     * goes before its endpoint is registered again); across changes the order does not matter, as they touch
+     * different peers.
      */
-    static void write(Handle handle, List<Statement> statements) {
-        PreparedBatch recordDeletes = null;
-        PreparedBatch peerDeletes = null;
-        PreparedBatch peerInserts = null;
-        PreparedBatch recordInserts = null;
-        PreparedBatch titleUpdates = null;
-        for (Statement statement : statements) {
-            switch (statement) {
-                case Statement.DeleteRecord delete -> recordDeletes = batch(handle, recordDeletes, DELETE_RECORD)
-                        .bind("seq", delete.seq()).add();
-                case Statement.DeletePeer delete -> peerDeletes = batch(handle, peerDeletes, DELETE_PEER)
-                        .bind("peer", delete.peerId()).add();
-                case Statement.InsertPeer peer -> peerInserts = batch(handle, peerInserts, INSERT_PEER)
-                        .bind("id", peer.peerId()).bind("host", peer.host()).bind("port", peer.port())
-                        .bind("source", peer.sourceAddress()).add();
-                case Statement.InsertRecord record -> recordInserts = batch(handle, recordInserts, INSERT_RECORD)
-                        .bind("seq", record.seq()).bind("number", record.number())
-                        .bind("title", record.title()).bind("peer", record.peerId()).add();
-                case Statement.UpdateTitle update -> titleUpdates = batch(handle, titleUpdates, UPDATE_TITLE)
-                        .bind("seq", update.seq()).bind("title", update.title()).add();
-            }
-        }
-        PreparedBatch[] inOrder = {recordDeletes, peerDeletes, peerInserts, recordInserts, titleUpdates};
+    static void write(WriteStatements writes, List<Statement> statements) {
         try {
-            for (PreparedBatch batch : inOrder) {
-                if (batch != null) {
-                    batch.execute();
+            for (Statement statement : statements) {
+                switch (statement) {
+                    case Statement.DeleteRecord delete -> writes.deleteRecord(delete.seq());
+                    case Statement.DeletePeer delete -> writes.deletePeer(delete.peerId());
+                    case Statement.InsertPeer peer ->
+                            writes.insertPeer(peer.peerId(), peer.host(), peer.port(), peer.sourceAddress());
+                    case Statement.InsertRecord record ->
+                            writes.insertRecord(record.seq(), record.peerId(), record.number(), record.title());
+                    case Statement.UpdateTitle update -> writes.updateTitle(update.seq(), update.title());
                 }
             }
+            writes.run();
+        } catch (SQLException e) {
+            throw new WriteStatements.WriteFailedException(e);
         } finally {
-            for (PreparedBatch batch : inOrder) {
-                if (batch != null) {
-                    batch.close();
-                }
-            }
+            writes.discard();
         }
-    }
-
-    private static PreparedBatch batch(Handle handle, PreparedBatch batch, String sql) {
-        return batch != null ? batch : handle.prepareBatch(sql);
     }
 }
