@@ -39,11 +39,17 @@ final class UploadHandler {
     /** The protocol's own bounds on a request (4 KiB lines, 32 headers): a GET needs a fraction of either. */
     static final Limits REQUEST_LIMITS = Limits.DEFAULT;
     /**
-     * The file goes out in pieces of this size, each a sign of life that moves the stall deadline on: small enough
-     * that a slow but reading requester takes one well within the stall timeout (64 KiB in 30 s is 2 kB/s), large
-     * enough for few system calls.
+     * The most one {@code transferTo} is asked to send. The socket is non-blocking underneath a virtual thread, so
+     * each call sends what the socket's buffer takes at once and returns; asking for more than that costs nothing,
+     * and asking for less split a 400 KiB RFC into seven system calls, each waking the requester.
      */
-    static final long TRANSFER_CHUNK_BYTES = 64 * 1024;
+    static final long SENDFILE_BYTES = 8 * 1024 * 1024;
+    /**
+     * When the socket's buffer is full, the file goes out in pieces of this size by plain writes, which wait; each
+     * piece is a sign of life that moves the stall deadline on: small enough that a slow but reading requester
+     * takes one well within the stall timeout (64 KiB in 30 s is 2 kB/s), large enough for few system calls.
+     */
+    static final int TRANSFER_CHUNK_BYTES = 64 * 1024;
 
     private final RfcLibrary library;
     private final String os;
@@ -129,13 +135,12 @@ final class UploadHandler {
             long sent = 0;
             ByteBuffer buffer = null;
             while (sent < length) {
-                long chunk = Math.min(TRANSFER_CHUNK_BYTES, length - sent);
-                long transferred = file.transferTo(sent, chunk, channel);
+                long transferred = file.transferTo(sent, Math.min(SENDFILE_BYTES, length - sent), channel);
                 if (transferred == 0) {
                     // On a virtual thread the socket is non-blocking underneath, and transferTo returns 0 when its
                     // buffer is full instead of waiting; a write waits. At the file's end (it shrank), read says so.
-                    buffer = buffer != null ? buffer.clear() : ByteBuffer.allocateDirect((int) TRANSFER_CHUNK_BYTES);
-                    int read = file.read(buffer.limit((int) chunk), sent);
+                    buffer = buffer != null ? buffer.clear() : ByteBuffer.allocateDirect(TRANSFER_CHUNK_BYTES);
+                    int read = file.read(buffer.limit((int) Math.min(TRANSFER_CHUNK_BYTES, length - sent)), sent);
                     if (read <= 0) {
                         break; // the file shrank while being sent: the requester sees a short body and discards it
                     }
