@@ -67,6 +67,8 @@ final class HolderIndex {
     record Registered(long peerId, String sourceAddress) {
     }
 
+    private static final long[] NO_ROWS = {};
+
     /** Per RFC number, its holders' records in registration order; an immutable list, never empty. */
     private final Map<Integer, List<RfcRecord>> byNumber = new ConcurrentHashMap<>();
     /** Writer only, like the two maps below. */
@@ -74,6 +76,12 @@ final class HolderIndex {
     private final Map<String, Long> peerByEndpoint = new HashMap<>();
     /** The seq given to the newest record row. Writer only. */
     private long lastSeq;
+    /**
+     * The record rows of each peer that has left the mirror but whose removal the database has not committed yet.
+     * Should that removal fail, they are still in the database, with no index to find them by peer: a later removal
+     * of the same peer finds them here. Writer only.
+     */
+    private final Map<Long, long[]> rowsBeingRemoved = new HashMap<>();
 
     /** Every holder of RFC {@code number}, in the order they registered it; an immutable list. */
     List<RfcRecord> lookup(int number) {
@@ -171,7 +179,22 @@ final class HolderIndex {
         for (int i = 0; i < peer.count; i++) {
             removeHolder(peer.numbers[i], peer);
         }
-        return Optional.of(Arrays.copyOf(peer.seqs, peer.count));
+        long[] seqs = Arrays.copyOf(peer.seqs, peer.count);
+        rowsBeingRemoved.put(peerId, seqs);
+        return Optional.of(seqs);
+    }
+
+    /**
+     * The seqs of the record rows of peer {@code peerId}, gone from the mirror, whose removal from the database has
+     * not been committed (it failed, or is on its way); empty when there are none.
+     */
+    long[] rowsBeingRemoved(long peerId) {
+        return rowsBeingRemoved.getOrDefault(peerId, NO_ROWS);
+    }
+
+    /** The database has committed the removal of peer {@code peerId}'s rows. */
+    void removalCommitted(long peerId) {
+        rowsBeingRemoved.remove(peerId);
     }
 
     private void removeHolder(int number, Peer peer) {

@@ -22,6 +22,8 @@ abstract sealed class IndexChange<T> {
     private volatile boolean done;
     private T answer;
     private RuntimeException failure;
+    /** The peer whose rows this change deletes, gone from the mirror already; -1 when none. */
+    private long removedPeer = -1;
 
     /** Whether {@code batch} already holds a change of a peer or endpoint this one touches. */
     abstract boolean conflictsWith(WriteBatch batch, HolderIndex mirror);
@@ -33,16 +35,28 @@ abstract sealed class IndexChange<T> {
      */
     abstract void prepare(WriteBatch batch, HolderIndex mirror);
 
-    /** Adds to {@code mirror} what this change added to the database, once that is committed. */
-    void committed(HolderIndex mirror) {
+    /** Tells {@code mirror} what this change did to the database, once that is committed. */
+    final void committed(HolderIndex mirror) {
+        if (removedPeer >= 0) {
+            mirror.removalCommitted(removedPeer);
+        }
+        added(mirror);
     }
 
-    /** Lists the statements that delete peer {@code peerId}'s row and the rows {@code recordSeqs} of its records. */
+    /** Adds to {@code mirror} what this change added to the database, once that is committed. */
+    void added(HolderIndex mirror) {
+    }
+
+    /**
+     * Lists the statements that delete peer {@code peerId}'s row and the rows {@code recordSeqs} of its records,
+     * which the caller has just taken out of the mirror.
+     */
     final void deletePeer(long peerId, long[] recordSeqs) {
         for (long recordSeq : recordSeqs) {
             statements.add(new WriteBatch.Statement.DeleteRecord(recordSeq));
         }
         statements.add(new WriteBatch.Statement.DeletePeer(peerId));
+        removedPeer = peerId;
     }
 
     final void answer(T value) {
@@ -117,7 +131,7 @@ abstract sealed class IndexChange<T> {
         }
 
         @Override
-        void committed(HolderIndex mirror) {
+        void added(HolderIndex mirror) {
             if (!statements.isEmpty()) {
                 mirror.putPeer(peerId, host, port, sourceAddress);
             }
@@ -152,6 +166,10 @@ abstract sealed class IndexChange<T> {
                 fail(new PeerGoneException(peerId));
             } else if (mirror.holds(peerId, number)) {
                 seq = mirror.recordSeq(peerId, number);
+                if (seq < 0) {
+                    throw new IllegalStateException("the mirror has peer " + peerId + "'s RFC " + number
+                            + " without its row");
+                }
                 statements.add(new WriteBatch.Statement.UpdateTitle(seq, title));
                 answer(true);
             } else if (mirror.recordCount(peerId) >= maxRecords) {
@@ -164,7 +182,7 @@ abstract sealed class IndexChange<T> {
         }
 
         @Override
-        void committed(HolderIndex mirror) {
+        void added(HolderIndex mirror) {
             if (!statements.isEmpty()) {
                 mirror.putRecord(peerId, number, title, seq);
             }
@@ -189,8 +207,9 @@ abstract sealed class IndexChange<T> {
             batch.touch(peerId);
             // The mirror first: from now on no LOOKUP shows this peer, even before the database has deleted it.
             Optional<long[]> seqs = mirror.removePeer(peerId);
-            // The peer's row goes even when the mirror has no such peer, so that no row can outlive its connection.
-            deletePeer(peerId, seqs.orElse(new long[0]));
+            // The peer's rows go even when the mirror has no such peer, so that none can outlive its connection:
+            // after a removal of it that failed (a takeover of its endpoint, say), its record rows are still there.
+            deletePeer(peerId, seqs.orElseGet(() -> mirror.rowsBeingRemoved(peerId)));
             answer(seqs.map(removed -> removed.length));
         }
     }

@@ -85,8 +85,8 @@ final class WriteStatements implements AutoCloseable {
     void run() throws SQLException {
         for (int i = 0; i < statements.length; i++) {
             if (queued[i]) {
-                queued[i] = false;
                 statements[i].executeBatch();
+                queued[i] = false; // only now: a statement that failed may still hold rows, for discard()
             }
         }
     }
@@ -125,22 +125,16 @@ final class WriteStatements implements AutoCloseable {
         return statements[kind];
     }
 
-    /** Closes the statements; the connection is the handle's, to close with it. */
+    /**
+     * Closes the statements, as well as it can: one that fails to close is dropped all the same, and the
+     * connection, the handle's, closes with it.
+     */
     @Override
-    public void close() throws SQLException {
-        SQLException failure = null;
+    public void close() {
         for (int i = 0; i < statements.length; i++) {
             if (statements[i] != null) {
-                try {
-                    statements[i].close();
-                } catch (SQLException e) {
-                    failure = e;
-                }
-                statements[i] = null;
+                closeQuietly(i);
             }
-        }
-        if (failure != null) {
-            throw failure;
         }
     }
 

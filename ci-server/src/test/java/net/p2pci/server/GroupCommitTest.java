@@ -16,6 +16,8 @@ import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 import net.p2pci.protocol.RfcRecord;
+import org.jdbi.v3.core.Handle;
+import org.jdbi.v3.core.Jdbi;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 
@@ -122,6 +124,31 @@ class GroupCommitTest {
         assertThat(store.lookup(1)).isEqualTo(store.lookupInDatabase(1));
         // The peer whose ADD failed is still registered and can ADD again.
         assertThat(store.addRecord(2, 1, "One", MANY)).isTrue();
+    }
+
+    @Test
+    void theRowsOfAPeerWhoseTakeoverFailedGoWhenThatPeerLeaves() {
+        String url = ServerConfig.newInMemoryDatabaseUrl();
+        try (IndexStore other = IndexStore.open(url); Handle database = Jdbi.create(url, "sa", "").open()) {
+            other.registerPeer(1, "a.example", 5000, "127.0.0.1");
+            other.addRecord(1, 2616, "HTTP/1.1", MANY);
+            other.addRecord(1, 793, "TCP", MANY);
+            // A row the mirror knows nothing of makes the takeover's insert fail, after the mirror let peer 1 go.
+            database.execute("INSERT INTO peer (id, host, port, source_address) VALUES (2, 'x', 1, '127.0.0.1')");
+            assertThatThrownBy(() -> other.registerPeer(2, "a.example", 5000, "127.0.0.1"))
+                    .isInstanceOf(RuntimeException.class);
+            assertThat(count(database, "SELECT COUNT(*) FROM rfc_record")).isEqualTo(2);
+
+            // Peer 1's connection ends: its records go with its row, although the mirror no longer lists them.
+            assertThat(other.removePeer(1)).isEmpty();
+
+            assertThat(count(database, "SELECT COUNT(*) FROM rfc_record")).isZero();
+            assertThat(count(database, "SELECT COUNT(*) FROM peer WHERE id = 1")).isZero();
+        }
+    }
+
+    private static int count(Handle database, String query) {
+        return database.createQuery(query).mapTo(Integer.class).one();
     }
 
     @Test
