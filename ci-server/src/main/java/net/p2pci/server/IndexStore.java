@@ -359,12 +359,9 @@ public final class IndexStore implements AutoCloseable {
             if (writeHandle == null) {
                 return; // closed already
             }
-            try {
-                writes.close();
-            } finally {
-                writeHandle.close();
-                writeHandle = null;
-            }
+            writes.close(); // never throws, so the handle and SHUTDOWN below always follow
+            writeHandle.close();
+            writeHandle = null;
             // Plain JDBC: after SHUTDOWN the connection is closed, so Jdbi could not read an update count.
             jdbi.useHandle(handle -> {
                 try (Statement statement = handle.getConnection().createStatement()) {
