@@ -134,7 +134,7 @@ class ServerLimitsTest {
             for (int i = 0; i < 3; i++) {
                 RawClient peer = connect();
                 peers.add(peer);
-                assertThat(peer.exchange(add(i, "p" + i + ".example", 1, "T"))).startsWith(OK);
+                assertThat(peer.exchange(add(i + 1, "p" + i + ".example", 1, "T"))).startsWith(OK);
             }
 
             assertThat(connect().isClosedByServer()).isTrue();

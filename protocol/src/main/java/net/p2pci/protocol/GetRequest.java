@@ -9,7 +9,7 @@ import java.util.Optional;
  */
 public record GetRequest(int rfcNumber, String host, Optional<String> os) implements Request {
     public GetRequest {
-        WireText.requireRfcNumber(rfcNumber);
+        WireText.requireRequestedRfcNumber(rfcNumber);
         WireText.require(WireText.isHost(host), "host", host);
         Objects.requireNonNull(os, "os");
         os.ifPresent(text -> WireText.require(WireText.isFieldText(text), "OS", text));

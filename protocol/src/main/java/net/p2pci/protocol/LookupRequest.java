@@ -6,7 +6,7 @@ import java.util.Optional;
 /** {@code LOOKUP RFC n}: which peers hold RFC {@code rfcNumber}? The title is informational and optional. */
 public record LookupRequest(int rfcNumber, String host, int port, Optional<String> title) implements IndexRequest {
     public LookupRequest {
-        WireText.requireRfcNumber(rfcNumber);
+        WireText.requireRequestedRfcNumber(rfcNumber);
         WireText.require(WireText.isHost(host), "host", host);
         WireText.requirePort(port);
         Objects.requireNonNull(title, "title");

@@ -425,11 +425,15 @@ public final class MessageReader {
         throw badRequest("not a P2P-CI version: " + WireText.forLog(version));
     }
 
-    /** A decimal RFC number that fits in an int: no sign, no spaces. */
+    /** A decimal RFC number in the range both programs accept ({@link Protocol#isRfcNumber}): no sign, no spaces. */
     private static int parseRfcNumber(String text) throws RequestException {
-        long number = WireText.parseDecimal(text, Integer.MAX_VALUE);
+        long number = WireText.parseDecimal(text, Long.MAX_VALUE);
         if (number < 0) {
             throw badRequest("RFC number is not a non-negative integer: " + WireText.forLog(text));
+        }
+        if (!Protocol.isRfcNumber(number)) {
+            throw badRequest("RFC number out of range " + Protocol.MIN_RFC_NUMBER + "-" + Protocol.MAX_RFC_NUMBER
+                    + ": " + WireText.forLog(text));
         }
         return (int) number;
     }

@@ -198,6 +198,16 @@ public final class WireText {
         return port;
     }
 
+    /** A number a request may name: in the range of {@link Protocol#isRfcNumber}, as the reader enforces. */
+    static int requireRequestedRfcNumber(int number) {
+        if (!Protocol.isRfcNumber(number)) {
+            throw new IllegalArgumentException("RFC number out of range " + Protocol.MIN_RFC_NUMBER + "-"
+                    + Protocol.MAX_RFC_NUMBER + ": " + number);
+        }
+        return number;
+    }
+
+    /** A number a record may carry: records from other servers are read liberally, so any non-negative one. */
     static int requireRfcNumber(int number) {
         if (number < 0) {
             throw new IllegalArgumentException("RFC number must not be negative: " + number);

@@ -5,6 +5,7 @@ import java.util.Locale;
 import java.util.Optional;
 import java.util.OptionalInt;
 import net.p2pci.peer.HostAndPort;
+import net.p2pci.protocol.Protocol;
 import net.p2pci.protocol.WireText;
 
 /** Turns a line typed by the user (or read from a script) into a {@link Command}. */
@@ -70,9 +71,9 @@ public final class CommandParser {
         }
         String text = arguments[0];
         if (text.length() > MAX_RFC_DIGITS || !text.chars().allMatch(c -> c >= '0' && c <= '9')
-                || Integer.parseInt(text) == 0) {
-            throw new CommandSyntaxException("RFC number must be a whole number from 1 to 999999999: "
-                    + WireText.forLog(text));
+                || !Protocol.isRfcNumber(Integer.parseInt(text))) {
+            throw new CommandSyntaxException("RFC number must be a whole number from " + Protocol.MIN_RFC_NUMBER
+                    + " to " + Protocol.MAX_RFC_NUMBER + ": " + WireText.forLog(text));
         }
         return Integer.parseInt(text);
     }
