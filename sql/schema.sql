@@ -11,8 +11,9 @@ CREATE TABLE peer (
     id             BIGINT        NOT NULL PRIMARY KEY,  -- the server's id for the connection
     host           VARCHAR(255)  NOT NULL,              -- the host the peer is reached at (WireText.MAX_HOST_CHARS)
     port           INT           NOT NULL,              -- the peer's upload port
-    source_address VARCHAR(64)   NOT NULL,              -- the connection's remote IP address
-    CONSTRAINT peer_endpoint UNIQUE (host, port)        -- one live registration per host:port
+    source_address VARCHAR(64)   NOT NULL               -- the connection's remote IP address
+    -- host:port is not unique: two live connections may claim one endpoint, and a claim never displaces another
+    -- (docs/PROTOCOL.md, "Server rules").
 );
 
 -- One row per RFC a peer holds. The table has its primary key and nothing else: every other index and constraint

@@ -5,12 +5,12 @@ import java.net.ServerSocket;
 import java.net.Socket;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
-import jdk.net.ExtendedSocketOptions;
 import org.apache.logging.log4j.LogManager;
 import org.apache.logging.log4j.Logger;
 
 /**
- * Accepts connections until the listening socket closes: refuses those over the connection limits, turns on TCP
+ * Accepts connections until the listening socket closes: admits each within the connection limits (closing the
+ * oldest silent connections to make room, see {@link ConnectionLimiter}) or refuses it with an answer, turns on TCP
  * keepalive, and starts one virtual thread per connection.
  */
 final class AcceptLoop implements Runnable {
@@ -27,15 +27,20 @@ final class AcceptLoop implements Runnable {
     private final Dispatcher dispatcher;
     private final Connections connections;
     private final ConnectionLimiter limiter;
+    private final ClientLog clientLog;
+    private final Refusals refusals;
     private final AtomicLong nextConnectionId = new AtomicLong(1);
     private boolean acceptFailing;
 
-    AcceptLoop(ServerSocket serverSocket, ServerConfig config, Dispatcher dispatcher, Connections connections) {
+    AcceptLoop(ServerSocket serverSocket, ServerConfig config, Dispatcher dispatcher, Connections connections,
+            ClientLog clientLog) {
         this.serverSocket = serverSocket;
         this.config = config;
         this.dispatcher = dispatcher;
         this.connections = connections;
+        this.clientLog = clientLog;
         this.limiter = new ConnectionLimiter(config.maxConnections(), config.maxConnectionsPerAddress());
+        this.refusals = new Refusals();
     }
 
     @Override
@@ -53,31 +58,42 @@ final class AcceptLoop implements Runnable {
                 log.warn("[Server] Accepting connections again");
                 acceptFailing = false;
             }
-            if (!limiter.tryAcquire(socket.getInetAddress())) {
-                closeQuietly(socket);
-                continue;
-            }
             try {
-                enableKeepAlive(socket);
-            } catch (IOException e) {
-                log.debug("[Server] cannot set keepalive on {}: {}", socket.getRemoteSocketAddress(), e.toString());
+                admit(socket, handlers);
+            } catch (RuntimeException | Error e) {
+                if (FatalErrors.isFatal(e)) {
+                    FatalErrors.halt(e);
+                }
+                log.error("[Server] error accepting a connection from {}", socket.getRemoteSocketAddress(), e);
+                closeQuietly(socket);
             }
-            ConnectionHandler handler = new ConnectionHandler(nextConnectionId.getAndIncrement(), socket,
-                    config, dispatcher, connections, limiter);
-            connections.add(handler);
-            handlers.start(handler);
         }
     }
 
-    /** Keepalive with short probes finds a peer whose machine vanished without a FIN or RST. */
-    private void enableKeepAlive(Socket socket) throws IOException {
-        socket.setKeepAlive(true);
-        ServerConfig.KeepAlive keepAlive = config.keepAlive();
-        if (socket.supportedOptions().contains(ExtendedSocketOptions.TCP_KEEPIDLE)) {
-            socket.setOption(ExtendedSocketOptions.TCP_KEEPIDLE, (int) keepAlive.idle().toSeconds());
-            socket.setOption(ExtendedSocketOptions.TCP_KEEPINTERVAL, (int) keepAlive.interval().toSeconds());
-            socket.setOption(ExtendedSocketOptions.TCP_KEEPCOUNT, keepAlive.probes());
+    private void admit(Socket socket, Thread.Builder handlers) {
+        ConnectionHandler handler = new ConnectionHandler(nextConnectionId.getAndIncrement(), socket, config,
+                dispatcher, connections, limiter, clientLog);
+        switch (limiter.admit(handler)) {
+            case ConnectionLimiter.Admission.Refused refused -> {
+                refusals.refuse(socket);
+                return;
+            }
+            case ConnectionLimiter.Admission.Admitted admitted -> {
+                for (ConnectionHandler silent : admitted.evicted()) {
+                    clientLog.warning("evicted", silent.address().getHostAddress(),
+                            "[Server] Closed {}: silent since it connected, and its slot was needed",
+                            silent.describeRemote());
+                    silent.closeSocket();
+                }
+            }
         }
+        try {
+            config.keepAlive().applyTo(socket);
+        } catch (IOException e) {
+            log.debug("[Server] cannot set keepalive on {}: {}", socket.getRemoteSocketAddress(), e.toString());
+        }
+        connections.add(handler);
+        handlers.start(handler);
     }
 
     private void pauseAfterFailedAccept(IOException e) {
@@ -95,7 +111,7 @@ final class AcceptLoop implements Runnable {
         }
     }
 
-    private static void closeQuietly(Socket socket) {
+    static void closeQuietly(Socket socket) {
         try {
             socket.close();
         } catch (IOException e) {

@@ -44,6 +44,13 @@ public final class CiServer {
             System.out.println("ci-server " + version() + " (" + net.p2pci.protocol.Protocol.VERSION + ")");
             return;
         }
+        // A thread of a library's (the database's, the logger's) that dies of a JVM failure ends the process too.
+        Thread.setDefaultUncaughtExceptionHandler((thread, error) -> {
+            if (FatalErrors.isFatal(error)) {
+                FatalErrors.halt(error);
+            }
+            System.err.println("ci-server: thread " + thread.getName() + " failed: " + error);
+        });
         options.logFile().ifPresent(CiServer::logTo);
         Configurator.setRootLevel(options.logLevel());
         Logger log = LogManager.getLogger(CiServer.class);

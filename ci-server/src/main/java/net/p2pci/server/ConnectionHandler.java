@@ -2,6 +2,7 @@ package net.p2pci.server;
 
 import java.io.IOException;
 import java.io.OutputStream;
+import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.net.Socket;
 import java.util.Optional;
@@ -12,58 +13,88 @@ import net.p2pci.protocol.MessageReader;
 import net.p2pci.protocol.MessageWriter;
 import net.p2pci.protocol.Request;
 import net.p2pci.protocol.RequestException;
+import net.p2pci.protocol.Status;
 import net.p2pci.protocol.WireText;
 import org.apache.logging.log4j.LogManager;
 import org.apache.logging.log4j.Logger;
 
 /**
- * One peer's connection, on its own virtual thread: read a request, dispatch it, write the response in one
- * write, until the connection ends; then, however it ended, remove the peer and its records.
+ * One peer's connection, on its own virtual thread: read a request, dispatch it, write the answer, until the
+ * connection ends; then, however it ended, remove the peer and its records.
  *
  * <p>Failures are sorted in one place: a request error is answered with its status (the connection goes on when
- * the reader could find the request's end); the peer going away is cleaned up quietly; anything else is logged
- * once with its context and cleaned up the same way.
+ * the reader could find the request's end); a timeout or the peer going away is cleaned up quietly; a failure of the
+ * JVM itself ends the process ({@link FatalErrors}); anything else is logged once with its context and cleaned up.
+ *
+ * <p>Every write is timed: {@link #writeOverdue} lets the watchdog find a client that does not read its answers and
+ * close it, which also frees the answer it held. Those two methods and {@link #closeSocket} are called from other
+ * threads; the rest runs on the connection's own.
  */
 final class ConnectionHandler implements Runnable {
     private static final Logger log = LogManager.getLogger(ConnectionHandler.class);
 
+    /**
+     * Records per page of a LIST: about 100 KB of answer, so an index of up to this many records (any class demo or
+     * lab) is answered in one write, and a larger one costs one page of memory at a time per connection.
+     */
+    static final int LIST_PAGE_RECORDS = 1000;
+    /** How much of a refusal's reason goes into a log line: the reason is built from sanitised parts already. */
+    private static final int MAX_LOGGED_REASON_CHARS = 400;
+
     private final long id;
     private final Socket socket;
+    private final InetSocketAddress remote;
     private final ServerConfig config;
     private final Dispatcher dispatcher;
     private final Connections connections;
     private final ConnectionLimiter limiter;
+    private final ClientLog clientLog;
     private final CountDownLatch finished = new CountDownLatch(1);
+    /** When the write under way began, in System.nanoTime() terms made odd; 0 while not writing. */
+    private volatile long writeStartedNanos;
+    /** When a liveness probe of this connection ends, in System.nanoTime() terms made odd; 0 when none runs. */
+    private volatile long probeEndsNanos;
 
     ConnectionHandler(long id, Socket socket, ServerConfig config, Dispatcher dispatcher, Connections connections,
-            ConnectionLimiter limiter) {
+            ConnectionLimiter limiter, ClientLog clientLog) {
         this.id = id;
         this.socket = socket;
+        this.remote = (InetSocketAddress) socket.getRemoteSocketAddress();
         this.config = config;
         this.dispatcher = dispatcher;
         this.connections = connections;
         this.limiter = limiter;
+        this.clientLog = clientLog;
     }
 
     long id() {
         return id;
     }
 
+    /** The address the connection comes from. */
+    InetAddress address() {
+        return remote.getAddress();
+    }
+
     @Override
     public void run() {
-        PeerSession session = new PeerSession(id, (InetSocketAddress) socket.getRemoteSocketAddress());
+        PeerSession session = new PeerSession(id, remote);
         try (socket) {
             socket.setTcpNoDelay(true);
-            RequestDeadline input = new RequestDeadline(socket, config.requestTimeout());
+            RequestDeadline input = new RequestDeadline(socket, config.requestTimeout(), config.firstRequestTimeout());
             MessageReader reader = new MessageReader(input, config.limits());
             serve(session, input, reader, socket.getOutputStream());
         } catch (RequestDeadline.RequestTimeoutException e) {
-            log.info("[Server] Closed {}: {}", session.describeRemote(), e.getMessage());
+            clientLog.warning("timeout", session.sourceAddress(), "[Server] Closed {}: {}", session.describeRemote(),
+                    e.getMessage());
         } catch (PeerGoneException e) {
-            log.debug("[Server] connection {} closed: its registration was replaced", session.describeRemote());
+            log.debug("[Server] connection {} closed: its registration is gone", session.describeRemote());
         } catch (IOException e) {
             log.debug("[Server] connection {} ended: {}", session.describeRemote(), e.toString());
-        } catch (RuntimeException e) {
+        } catch (RuntimeException | Error e) {
+            if (FatalErrors.isFatal(e)) {
+                FatalErrors.halt(e);
+            }
             log.error("[Server] error serving {}; closing its connection", session.describeRemote(), e);
         } finally {
             try {
@@ -72,7 +103,7 @@ final class ConnectionHandler implements Runnable {
                 log.error("[Server] could not remove the records of {}", session.describeRemote(), e);
             } finally {
                 connections.remove(this);
-                limiter.release(session.remote().getAddress());
+                limiter.release(this);
                 finished.countDown();
             }
         }
@@ -87,8 +118,9 @@ final class ConnectionHandler implements Runnable {
                 input.requestComplete(reader.bufferedBytes() > 0);
             } catch (RequestException e) {
                 input.requestComplete(reader.bufferedBytes() > 0);
-                log.info("[Server] {} to {}: {}", e.status(), session.describeRemote(), WireText.forLog(e.getMessage()));
-                out.write(MessageWriter.encode(IndexResponse.of(e.status())));
+                clientLog.error("bad request", session.sourceAddress(), "[Server] {} to {}: {}", e.status(),
+                        session.describeRemote(), WireText.forLog(e.getMessage(), MAX_LOGGED_REASON_CHARS));
+                write(out, MessageWriter.encode(IndexResponse.of(e.status())));
                 if (!e.connectionUsable()) {
                     return;
                 }
@@ -97,17 +129,85 @@ final class ConnectionHandler implements Runnable {
             if (request.isEmpty()) {
                 return;
             }
-            out.write(MessageWriter.encode(dispatcher.dispatch(session, request.get())));
+            boolean wasRegistered = session.isRegistered();
+            Answer answer = dispatcher.dispatch(session, request.get());
+            if (!wasRegistered && session.isRegistered()) {
+                limiter.registered(this);
+                input.registered(reader.bufferedBytes() > 0);
+            }
+            switch (answer) {
+                case Answer.Whole whole -> write(out, MessageWriter.encode(whole.response()));
+                case Answer.Pages pages -> writePages(out, pages.store());
+            }
         }
     }
 
-    /** Closes the socket from another thread; the handler's blocked read then ends and it cleans up. */
+    /** Writes LIST ALL's answer a page at a time; the pages' bytes, in order, are those of the whole answer. */
+    private void writePages(OutputStream out, IndexStore store) throws IOException {
+        RecordPage page = store.listPage(RecordPage.Cursor.START, LIST_PAGE_RECORDS);
+        write(out, MessageWriter.encodePart(Status.OK_200, page.records(), !page.hasMore()));
+        while (page.hasMore()) {
+            page = store.listPage(page.next(), LIST_PAGE_RECORDS);
+            write(out, MessageWriter.encodePart(null, page.records(), !page.hasMore()));
+        }
+    }
+
+    /** One write, timed so that the watchdog can drop a client that does not read. */
+    private void write(OutputStream out, byte[] bytes) throws IOException {
+        writeStartedNanos = System.nanoTime() | 1;
+        try {
+            out.write(bytes);
+        } finally {
+            writeStartedNanos = 0;
+        }
+    }
+
+    /** Whether a write has waited longer than {@code timeoutNanos} for the client to read, at {@code nowNanos}. */
+    boolean writeOverdue(long nowNanos, long timeoutNanos) {
+        long started = writeStartedNanos;
+        return started != 0 && nowNanos - started > timeoutNanos;
+    }
+
+    /**
+     * Finds out within seconds whether this connection is dead, because another connection claims its host and port:
+     * keepalive probes it at once ({@link ServerConfig.KeepAlive#PROBE}); a dead one is then closed by the kernel and
+     * its records go, a live one answers and keeps them. The watchdog restores the usual timing afterwards.
+     */
+    void probeLiveness() {
+        try {
+            ServerConfig.KeepAlive.PROBE.applyTo(socket);
+            probeEndsNanos = (System.nanoTime() + ServerConfig.KeepAlive.PROBE.detectionTime().toNanos()) | 1;
+        } catch (IOException e) {
+            log.debug("[Server] cannot probe {}: {}", remote, e.toString());
+        }
+    }
+
+    /** Restores the usual keepalive timing once a probe has had its time, at {@code nowNanos}. */
+    void endProbeIfDue(long nowNanos) {
+        long ends = probeEndsNanos;
+        if (ends == 0 || nowNanos - ends < 0) {
+            return;
+        }
+        probeEndsNanos = 0;
+        try {
+            config.keepAlive().applyTo(socket);
+        } catch (IOException e) {
+            log.debug("[Server] cannot restore keepalive on {}: {}", remote, e.toString());
+        }
+    }
+
+    /** Closes the socket from another thread; the handler's blocked read or write then ends and it cleans up. */
     void closeSocket() {
         try {
             socket.close();
         } catch (IOException e) {
-            log.debug("[Server] closing {}: {}", socket.getRemoteSocketAddress(), e.toString());
+            log.debug("[Server] closing {}: {}", remote, e.toString());
         }
+    }
+
+    /** The remote end as {@code address:port}, for log lines written by other threads. */
+    String describeRemote() {
+        return remote.getAddress().getHostAddress() + ":" + remote.getPort();
     }
 
     boolean awaitFinished(long nanos) {

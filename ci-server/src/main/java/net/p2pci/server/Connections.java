@@ -5,8 +5,8 @@ import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeUnit;
 
 /**
- * The live connections by id, so that a replaced registration's connection can be closed and shutdown can
- * close them all. Thread-safe: a concurrent map, touched by the accept loop and by every handler.
+ * The live connections by id, so that the watchdog can look them over, a contested registration's connection can
+ * be probed, and shutdown can close them all. Thread-safe: a concurrent map, touched by the accept loop and by every handler.
  */
 final class Connections {
     private final Map<Long, ConnectionHandler> byId = new ConcurrentHashMap<>();
@@ -25,6 +25,16 @@ final class Connections {
         if (handler != null) {
             handler.closeSocket();
         }
+    }
+
+    /** Runs {@code action} on every live connection; one that opens or closes meanwhile may be seen or not. */
+    void forEach(java.util.function.Consumer<ConnectionHandler> action) {
+        byId.values().forEach(action);
+    }
+
+    /** The live connection with this id, if it is still open. */
+    java.util.Optional<ConnectionHandler> find(long id) {
+        return java.util.Optional.ofNullable(byId.get(id));
     }
 
     int size() {

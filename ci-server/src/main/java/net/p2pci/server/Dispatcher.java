@@ -15,8 +15,10 @@ import org.apache.logging.log4j.LogManager;
 import org.apache.logging.log4j.Logger;
 
 /**
- * Turns one parsed request into its response against the {@link IndexStore}. The first request on a
- * connection, whatever its method, registers the peer. Thread-safe: it holds no state of its own.
+ * Turns one parsed request into its answer against the {@link IndexStore}, and holds the index's rules: the first
+ * request on a connection, whatever its method, registers the peer; a claim of a host:port never displaces or
+ * blocks another (a contested one has the other claimants' connections probed, so a dead one goes within seconds);
+ * ADDs are held to the per-peer record limit and the memory budget. Thread-safe: it holds no state of its own.
  */
 final class Dispatcher {
     private static final Logger log = LogManager.getLogger(Dispatcher.class);
@@ -24,18 +26,20 @@ final class Dispatcher {
     private final IndexStore store;
     private final Connections connections;
     private final ServerConfig config;
+    private final ClientLog clientLog;
 
-    Dispatcher(IndexStore store, Connections connections, ServerConfig config) {
+    Dispatcher(IndexStore store, Connections connections, ServerConfig config, ClientLog clientLog) {
         this.store = store;
         this.connections = connections;
         this.config = config;
+        this.clientLog = clientLog;
     }
 
-    IndexResponse dispatch(PeerSession session, Request request) {
+    Answer dispatch(PeerSession session, Request request) {
         return switch (request) {
             case IndexRequest indexRequest -> {
-                if (!session.isRegistered() && !register(session, indexRequest)) {
-                    yield IndexResponse.of(Status.BAD_REQUEST_400);
+                if (!session.isRegistered()) {
+                    register(session, indexRequest);
                 }
                 yield switch (indexRequest) {
                     case AddRequest add -> add(session, add);
@@ -45,72 +49,96 @@ final class Dispatcher {
             }
             case GetRequest get -> {
                 // GET is for peers' upload servers; an index has no files to give.
-                log.info("[Server] 400 to {}: GET sent to the index", session.describeRemote());
-                yield IndexResponse.of(Status.BAD_REQUEST_400);
+                clientLog.error("bad request", session.sourceAddress(), "[Server] 400 to {}: GET sent to the index",
+                        session.describeRemote());
+                yield whole(IndexResponse.of(Status.BAD_REQUEST_400));
             }
         };
     }
 
-    /** Registers the session's peer; false when its host:port belongs to a peer at another address. */
-    private boolean register(PeerSession session, IndexRequest request) {
+    /** Registers the session's peer: always, since a claim never blocks another. */
+    private void register(PeerSession session, IndexRequest request) {
         // By default the index records the Host the peer claims, as the protocol's demos expect; trackers that
         // must resist spoofing record the address the connection really comes from.
         String host = config.recordSourceAddress() ? session.sourceAddress() : request.host();
         String peer = WireText.forLog(host);
-        log.info("[Server] Connection from {} at {}", peer, session.describeRemote());
-        switch (store.registerPeer(session.id(), host, request.port(), session.sourceAddress())) {
-            case IndexStore.Registration.Refused refused -> {
-                log.info("[Server] 400 to {}: {}:{} is registered from {}", session.describeRemote(), peer,
-                        request.port(), refused.holderSourceAddress());
-                return false;
-            }
-            case IndexStore.Registration.Registered registered -> {
-                session.registered(host, request.port());
-                registered.replacedPeerId().ifPresent(staleId -> {
-                    log.info("[Server] Replaced stale registration of {}:{} ({})", peer, request.port(),
-                            records(registered.replacedRecords()));
-                    connections.close(staleId);
-                });
-                log.info("[Server] Added {}:{}", peer, request.port());
-                return true;
+        clientLog.event("connection", session.sourceAddress(), "[Server] Connection from {} at {}", peer,
+                session.describeRemote());
+        IndexStore.Registration registration = store.registerPeer(session.id(), host, request.port(),
+                session.sourceAddress());
+        session.registered(host, request.port());
+        clientLog.event("registration", session.sourceAddress(), "[Server] Added {}:{}", peer, request.port());
+        if (!registration.otherClaims().isEmpty()) {
+            clientLog.warning("contested", session.sourceAddress(),
+                    "[Server] {}:{} is claimed by {} other live connection(s) too; each keeps its records, and they"
+                            + " are probed so that a dead one goes within seconds", peer, request.port(),
+                    registration.otherClaims().size());
+            for (long other : registration.otherClaims()) {
+                connections.find(other).ifPresent(ConnectionHandler::probeLiveness);
             }
         }
     }
 
-    private IndexResponse add(PeerSession session, AddRequest add) {
-        if (!store.addRecord(session.id(), add.rfcNumber(), add.title(), config.maxRecordsPerPeer())) {
-            log.info("[Server] 400 to {}: already holds the most records allowed, {}", session.describeRemote(),
-                    config.maxRecordsPerPeer());
-            return IndexResponse.of(Status.BAD_REQUEST_400);
+    private Answer add(PeerSession session, AddRequest add) {
+        IndexStore.AddOutcome outcome = store.addRecord(session.id(), add.rfcNumber(), add.title(),
+                config.maxRecordsPerPeer());
+        if (outcome != IndexStore.AddOutcome.ADDED) {
+            if (session.firstRefusal()) {
+                clientLog.warning("refused ADD", session.sourceAddress(), "[Server] 400 to {}: ADD RFC {} refused, {}"
+                        + " (further refusals on this connection are not logged)", session.describeRemote(),
+                        add.rfcNumber(), describe(outcome, session));
+            }
+            return whole(IndexResponse.of(Status.BAD_REQUEST_400));
         }
-        log.info("[Server] Added RFC {} from {}", add.rfcNumber(), WireText.forLog(session.host()));
-        return IndexResponse.ok(List.of(new RfcRecord(add.rfcNumber(), add.title(), session.host(), session.port())));
+        clientLog.event("added RFC", session.sourceAddress(), "[Server] Added RFC {} from {}", add.rfcNumber(),
+                WireText.forLog(session.host()));
+        return whole(IndexResponse.ok(List.of(
+                new RfcRecord(add.rfcNumber(), add.title(), session.host(), session.port()))));
     }
 
-    private IndexResponse lookup(PeerSession session, LookupRequest lookup) {
+    private String describe(IndexStore.AddOutcome outcome, PeerSession session) {
+        IndexBudget budget = store.budget();
+        return switch (outcome) {
+            case PEER_FULL -> "the peer holds the most records allowed, " + config.maxRecordsPerPeer();
+            case ADDRESS_FULL -> "the peers at " + session.sourceAddress() + " hold the most memory one address may, "
+                    + mebibytes(budget.maxBytesPerAddress()) + " MiB of records";
+            case INDEX_FULL -> "the index holds the most memory its budget allows, "
+                    + mebibytes(budget.maxBytes()) + " MiB of records";
+            case ADDED -> throw new IllegalArgumentException("not a refusal");
+        };
+    }
+
+    private static long mebibytes(long bytes) {
+        return bytes >> 20;
+    }
+
+    private Answer lookup(PeerSession session, LookupRequest lookup) {
         List<RfcRecord> holders = store.lookup(lookup.rfcNumber());
         if (log.isDebugEnabled()) {
             log.debug("[Server] LOOKUP RFC {} from {}: {}", lookup.rfcNumber(),
                     WireText.forLog(session.host()), records(holders.size()));
         }
-        return holders.isEmpty() ? IndexResponse.of(Status.NOT_FOUND_404) : IndexResponse.ok(holders);
+        return whole(holders.isEmpty() ? IndexResponse.of(Status.NOT_FOUND_404) : IndexResponse.ok(holders));
     }
 
-    private IndexResponse list(PeerSession session) {
-        List<RfcRecord> records = store.listAll();
+    private Answer list(PeerSession session) {
         if (log.isDebugEnabled()) {
-            log.debug("[Server] LIST ALL from {}: {}", WireText.forLog(session.host()), records(records.size()));
+            log.debug("[Server] LIST ALL from {}", WireText.forLog(session.host()));
         }
-        return IndexResponse.ok(records);
+        return new Answer.Pages(store);
     }
 
-    /** Removes the session's peer and its records, if it registered and was not replaced meanwhile. */
+    /** Removes the session's peer and its records, if it registered. */
     void endSession(PeerSession session) {
         if (!session.isRegistered()) {
             return;
         }
-        store.removePeer(session.id()).ifPresent(count -> log.info("[Server] Removed {}:{} ({})",
-                WireText.forLog(session.host()), session.port(), records(count)));
+        store.removePeer(session.id()).ifPresent(count -> clientLog.event("removed", session.sourceAddress(),
+                "[Server] Removed {}:{} ({})", WireText.forLog(session.host()), session.port(), records(count)));
+    }
+
+    private static Answer whole(IndexResponse response) {
+        return new Answer.Whole(response);
     }
 
     private static String records(int count) {

@@ -19,20 +19,25 @@ import net.p2pci.protocol.RfcRecord;
  * database has not committed, nor one of a peer whose removal has begun. Readers see, per RFC number, an immutable
  * list published through a concurrent map; the peer table is touched by the writer only.
  *
- * <p>A record is known as its peer's by its host and port: like the database, the mirror has at most one live
- * registration per endpoint. So each RFC number maps to nothing but its list of records, the least memory an RFC
- * held by one idle peer can take, which matters when the server holds hundreds of thousands of them.
+ * <p>A record is known as its peer's by identity: each peer keeps the very record objects that stand in the lists
+ * by RFC number. Two live connections may claim the same host and port (an impostor, or a restarted peer whose old
+ * connection is not yet known dead), and each keeps its own records: a claim never displaces another. So each RFC
+ * number maps to nothing but its list of records, the least memory an RFC held by one idle peer can take, which
+ * matters when the server holds hundreds of thousands of them.
+ *
+ * <p>It also keeps the index's memory account ({@link IndexBudget}): the estimated bytes of every record, in all and
+ * per source address, which ADDs are checked against.
  */
 final class HolderIndex {
     /**
-     * A registered peer: where it is reached, the address it connected from, and the RFCs it holds, each with the
-     * seq of its database row ({@code numbers[i]} is in row {@code seqs[i]}).
+     * A registered peer: where it is reached, the address it connected from, and the records it holds, each with the
+     * seq of its database row ({@code records[i]} is in row {@code seqs[i]}).
      */
     private static final class Peer {
         final String host;
         final int port;
         final String sourceAddress;
-        int[] numbers = new int[4];
+        RfcRecord[] records = new RfcRecord[4];
         long[] seqs = new long[4];
         int count;
 
@@ -42,44 +47,45 @@ final class HolderIndex {
             this.sourceAddress = sourceAddress;
         }
 
-        void add(int number, long seq) {
-            if (count == numbers.length) {
-                numbers = Arrays.copyOf(numbers, count * 2);
+        void add(RfcRecord record, long seq) {
+            if (count == records.length) {
+                records = Arrays.copyOf(records, count * 2);
                 seqs = Arrays.copyOf(seqs, count * 2);
             }
-            numbers[count] = number;
+            records[count] = record;
             seqs[count] = seq;
             count++;
         }
 
-        /** The seq of this peer's record of RFC {@code number}, or -1. */
-        long seqOf(int number) {
+        /** Where this peer's record of RFC {@code number} is in {@link #records}, or -1. */
+        int slotOf(int number) {
             for (int i = 0; i < count; i++) {
-                if (numbers[i] == number) {
-                    return seqs[i];
+                if (records[i].number() == number) {
+                    return i;
                 }
             }
             return -1;
         }
     }
 
-    /** A registration found by its endpoint: the connection that holds it and the address it came from. */
-    record Registered(long peerId, String sourceAddress) {
-    }
-
     private static final long[] NO_ROWS = {};
 
     /** Per RFC number, its holders' records in registration order; an immutable list, never empty. */
     private final Map<Integer, List<RfcRecord>> byNumber = new ConcurrentHashMap<>();
-    /** Writer only, like the two maps below. */
+    /** Writer only, like the maps and counters below. */
     private final Map<Long, Peer> peers = new HashMap<>();
-    private final Map<String, Long> peerByEndpoint = new HashMap<>();
-    /** The seq given to the newest record row. Writer only. */
+    /** The live registrations of each endpoint, oldest first; usually one. */
+    private final Map<String, List<Long>> peersByEndpoint = new HashMap<>();
+    /** The estimated bytes of the records of the peers connected from each source address. */
+    private final Map<String, Long> bytesBySource = new HashMap<>();
+    private long totalBytes;
+    private long totalRecords;
+    /** The seq given to the newest record row. */
     private long lastSeq;
     /**
      * The record rows of each peer that has left the mirror but whose removal the database has not committed yet.
      * Should that removal fail, they are still in the database, with no index to find them by peer: a later removal
-     * of the same peer finds them here. Writer only.
+     * of the same peer finds them here.
      */
     private final Map<Long, long[]> rowsBeingRemoved = new HashMap<>();
 
@@ -88,10 +94,10 @@ final class HolderIndex {
         return byNumber.getOrDefault(number, List.of());
     }
 
-    /** The live registration of {@code host:port}, if any. Writer only. */
-    Optional<Registered> findPeer(String host, int port) {
-        Long id = peerByEndpoint.get(endpoint(host, port));
-        return id == null ? Optional.empty() : Optional.of(new Registered(id, peers.get(id).sourceAddress));
+    /** The other live registrations of {@code host:port} than {@code peerId}, oldest first. Writer only. */
+    List<Long> otherClaims(String host, int port, long peerId) {
+        List<Long> claims = peersByEndpoint.getOrDefault(endpoint(host, port), List.of());
+        return claims.stream().filter(id -> id != peerId).toList();
     }
 
     boolean hasPeer(long peerId) {
@@ -101,27 +107,24 @@ final class HolderIndex {
     /** Whether peer {@code peerId} holds RFC {@code number}. Writer only. */
     boolean holds(long peerId, int number) {
         Peer peer = peers.get(peerId);
-        return peer != null && indexOf(lookup(number), peer) >= 0;
-    }
-
-    /** Where {@code peer}'s record is in {@code records}, or -1. */
-    private static int indexOf(List<RfcRecord> records, Peer peer) {
-        for (int i = 0; i < records.size(); i++) {
-            RfcRecord record = records.get(i);
-            if (record.port() == peer.port && record.host().equals(peer.host)) {
-                return i;
-            }
-        }
-        return -1;
+        return peer != null && peer.slotOf(number) >= 0;
     }
 
     /**
      * The seq of the database row of peer {@code peerId}'s record of RFC {@code number}, or -1 when it holds none.
-     * Writer only; it looks through the peer's records, so ask {@link #holds} first.
+     * Writer only.
      */
     long recordSeq(long peerId, int number) {
         Peer peer = peers.get(peerId);
-        return peer == null ? -1 : peer.seqOf(number);
+        int slot = peer == null ? -1 : peer.slotOf(number);
+        return slot < 0 ? -1 : peer.seqs[slot];
+    }
+
+    /** The title of peer {@code peerId}'s record of RFC {@code number}; null when it holds none. Writer only. */
+    String title(long peerId, int number) {
+        Peer peer = peers.get(peerId);
+        int slot = peer == null ? -1 : peer.slotOf(number);
+        return slot < 0 ? null : peer.records[slot].title();
     }
 
     /** A seq for a new record row, larger than any before it, so that rows in seq order are in ADD order. */
@@ -135,13 +138,33 @@ final class HolderIndex {
         return peer == null ? 0 : peer.count;
     }
 
+    /** The address peer {@code peerId} connected from; null when it is not registered. Writer only. */
+    String sourceAddress(long peerId) {
+        Peer peer = peers.get(peerId);
+        return peer == null ? null : peer.sourceAddress;
+    }
+
+    /** The estimated bytes of every record in the index. Writer only. */
+    long totalBytes() {
+        return totalBytes;
+    }
+
+    /** How many records the index holds. Writer only. */
+    long totalRecords() {
+        return totalRecords;
+    }
+
+    /** The estimated bytes of the records of the peers connected from {@code sourceAddress}. Writer only. */
+    long bytesFrom(String sourceAddress) {
+        return bytesBySource.getOrDefault(sourceAddress, 0L);
+    }
+
     /** Adds a registered peer, after the database has it. */
     void putPeer(long peerId, String host, int port, String sourceAddress) {
-        Long holder = peerByEndpoint.putIfAbsent(endpoint(host, port), peerId);
-        if (holder != null && holder != peerId) {
-            throw new IllegalStateException(host + ":" + port + " is registered to peer " + holder + " already");
+        if (peers.putIfAbsent(peerId, new Peer(host, port, sourceAddress)) != null) {
+            throw new IllegalStateException("peer " + peerId + " is registered already");
         }
-        peers.put(peerId, new Peer(host, port, sourceAddress));
+        peersByEndpoint.computeIfAbsent(endpoint(host, port), key -> new ArrayList<>(1)).add(peerId);
     }
 
     /**
@@ -155,12 +178,16 @@ final class HolderIndex {
         }
         RfcRecord record = new RfcRecord(number, title, peer.host, peer.port);
         List<RfcRecord> records = new ArrayList<>(lookup(number));
-        int at = indexOf(records, peer);
-        if (at >= 0) {
-            records.set(at, record);
+        int slot = peer.slotOf(number);
+        if (slot >= 0) {
+            RfcRecord old = peer.records[slot];
+            records.set(indexOf(records, old), record);
+            peer.records[slot] = record;
+            account(peer, IndexBudget.recordBytes(title) - IndexBudget.recordBytes(old.title()), 0);
         } else {
             records.add(record);
-            peer.add(number, seq);
+            peer.add(record, seq);
+            account(peer, IndexBudget.recordBytes(title), 1);
         }
         byNumber.put(number, List.copyOf(records));
     }
@@ -175,10 +202,18 @@ final class HolderIndex {
         if (peer == null) {
             return Optional.empty();
         }
-        peerByEndpoint.remove(endpoint(peer.host, peer.port), peerId);
-        for (int i = 0; i < peer.count; i++) {
-            removeHolder(peer.numbers[i], peer);
+        String endpoint = endpoint(peer.host, peer.port);
+        List<Long> claims = peersByEndpoint.get(endpoint);
+        claims.remove(peerId);
+        if (claims.isEmpty()) {
+            peersByEndpoint.remove(endpoint);
         }
+        long bytes = 0;
+        for (int i = 0; i < peer.count; i++) {
+            removeHolder(peer.records[i]);
+            bytes += IndexBudget.recordBytes(peer.records[i].title());
+        }
+        account(peer, -bytes, -peer.count);
         long[] seqs = Arrays.copyOf(peer.seqs, peer.count);
         rowsBeingRemoved.put(peerId, seqs);
         return Optional.of(seqs);
@@ -197,18 +232,39 @@ final class HolderIndex {
         rowsBeingRemoved.remove(peerId);
     }
 
-    private void removeHolder(int number, Peer peer) {
-        List<RfcRecord> records = new ArrayList<>(lookup(number));
-        int at = indexOf(records, peer);
+    private void account(Peer peer, long bytes, int records) {
+        totalBytes += bytes;
+        totalRecords += records;
+        long fromSource = bytesBySource.getOrDefault(peer.sourceAddress, 0L) + bytes;
+        if (fromSource == 0) {
+            bytesBySource.remove(peer.sourceAddress);
+        } else {
+            bytesBySource.put(peer.sourceAddress, fromSource);
+        }
+    }
+
+    private void removeHolder(RfcRecord record) {
+        List<RfcRecord> records = new ArrayList<>(lookup(record.number()));
+        int at = indexOf(records, record);
         if (at < 0) {
             return;
         }
         records.remove(at);
         if (records.isEmpty()) {
-            byNumber.remove(number);
+            byNumber.remove(record.number());
         } else {
-            byNumber.put(number, List.copyOf(records));
+            byNumber.put(record.number(), List.copyOf(records));
         }
+    }
+
+    /** Where this very record (not an equal one: two claims of one endpoint may hold equal records) is, or -1. */
+    private static int indexOf(List<RfcRecord> records, RfcRecord record) {
+        for (int i = 0; i < records.size(); i++) {
+            if (records.get(i) == record) {
+                return i;
+            }
+        }
+        return -1;
     }
 
     /**

@@ -104,54 +104,39 @@ abstract sealed class IndexChange<T> {
 
         @Override
         boolean conflictsWith(WriteBatch batch, HolderIndex mirror) {
-            Optional<HolderIndex.Registered> holder = mirror.findPeer(host, port);
-            return batch.touchesPeer(peerId) || batch.touchesEndpoint(host, port)
-                    || holder.isPresent() && batch.touchesPeer(holder.get().peerId());
+            // A claim never touches another connection's registration, so only this peer's own changes conflict.
+            return batch.touchesPeer(peerId);
         }
 
         @Override
         void prepare(WriteBatch batch, HolderIndex mirror) {
             batch.touch(peerId);
-            batch.touch(host, port);
-            Optional<HolderIndex.Registered> stale = mirror.findPeer(host, port);
-            if (stale.isPresent() && !stale.get().sourceAddress().equals(sourceAddress)) {
-                answer(new IndexStore.Registration.Refused(stale.get().sourceAddress()));
-                return;
-            }
-            int staleRecords = 0;
-            if (stale.isPresent()) {
-                long staleId = stale.get().peerId();
-                batch.touch(staleId);
-                long[] staleSeqs = mirror.removePeer(staleId).orElseThrow();
-                staleRecords = staleSeqs.length;
-                deletePeer(staleId, staleSeqs);
-            }
             statements.add(new WriteBatch.Statement.InsertPeer(peerId, host, port, sourceAddress));
-            answer(new IndexStore.Registration.Registered(stale.map(HolderIndex.Registered::peerId), staleRecords));
+            answer(new IndexStore.Registration(mirror.otherClaims(host, port, peerId)));
         }
 
         @Override
         void added(HolderIndex mirror) {
-            if (!statements.isEmpty()) {
-                mirror.putPeer(peerId, host, port, sourceAddress);
-            }
+            mirror.putPeer(peerId, host, port, sourceAddress);
         }
     }
 
     /** Records that peer {@code peerId} holds an RFC; see {@link IndexStore#addRecord}. */
-    static final class AddRecord extends IndexChange<Boolean> {
+    static final class AddRecord extends IndexChange<IndexStore.AddOutcome> {
         private final long peerId;
         private final int number;
         private final String title;
         private final int maxRecords;
+        private final IndexBudget budget;
         /** The seq of the record's row: a new one, or that of the row the peer already has for this RFC. */
         private long seq;
 
-        AddRecord(long peerId, int number, String title, int maxRecords) {
+        AddRecord(long peerId, int number, String title, int maxRecords, IndexBudget budget) {
             this.peerId = peerId;
             this.number = number;
             this.title = title;
             this.maxRecords = maxRecords;
+            this.budget = budget;
         }
 
         @Override
@@ -164,21 +149,42 @@ abstract sealed class IndexChange<T> {
             batch.touch(peerId);
             if (!mirror.hasPeer(peerId)) {
                 fail(new PeerGoneException(peerId));
-            } else if (mirror.holds(peerId, number)) {
+                return;
+            }
+            boolean held = mirror.holds(peerId, number);
+            if (!held && mirror.recordCount(peerId) >= maxRecords) {
+                answer(IndexStore.AddOutcome.PEER_FULL);
+                return;
+            }
+            long growth = IndexBudget.recordBytes(title)
+                    - (held ? IndexBudget.recordBytes(mirror.title(peerId, number)) : 0);
+            IndexStore.AddOutcome overBudget = overBudget(mirror, growth);
+            if (overBudget != null) {
+                answer(overBudget);
+                return;
+            }
+            if (held) {
                 seq = mirror.recordSeq(peerId, number);
-                if (seq < 0) {
-                    throw new IllegalStateException("the mirror has peer " + peerId + "'s RFC " + number
-                            + " without its row");
-                }
                 statements.add(new WriteBatch.Statement.UpdateTitle(seq, title));
-                answer(true);
-            } else if (mirror.recordCount(peerId) >= maxRecords) {
-                answer(false);
             } else {
                 seq = mirror.newRecordSeq();
                 statements.add(new WriteBatch.Statement.InsertRecord(seq, peerId, number, title));
-                answer(true);
             }
+            answer(IndexStore.AddOutcome.ADDED);
+        }
+
+        /** Which budget {@code growth} more bytes would overrun, or null; a change that shrinks is always let in. */
+        private IndexStore.AddOutcome overBudget(HolderIndex mirror, long growth) {
+            if (growth <= 0) {
+                return null;
+            }
+            if (mirror.totalBytes() + growth > budget.maxBytes()) {
+                return IndexStore.AddOutcome.INDEX_FULL;
+            }
+            if (mirror.bytesFrom(mirror.sourceAddress(peerId)) + growth > budget.maxBytesPerAddress()) {
+                return IndexStore.AddOutcome.ADDRESS_FULL;
+            }
+            return null;
         }
 
         @Override

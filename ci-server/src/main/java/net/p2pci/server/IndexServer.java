@@ -25,18 +25,21 @@ public final class IndexServer implements AutoCloseable {
     private final ServerSocket serverSocket;
     private final Connections connections;
     private final Thread acceptThread;
+    private final Watchdog watchdog;
     private final AtomicBoolean closed = new AtomicBoolean();
 
-    private IndexServer(IndexStore store, ServerSocket serverSocket, Connections connections, Thread acceptThread) {
+    private IndexServer(IndexStore store, ServerSocket serverSocket, Connections connections, Thread acceptThread,
+            Watchdog watchdog) {
         this.store = store;
         this.serverSocket = serverSocket;
         this.connections = connections;
         this.acceptThread = acceptThread;
+        this.watchdog = watchdog;
     }
 
     /** Opens the store, binds the port and starts accepting; the server is ready when this returns. */
     public static IndexServer start(ServerConfig config) throws IOException {
-        IndexStore store = IndexStore.open(config.jdbcUrl());
+        IndexStore store = IndexStore.open(config.jdbcUrl(), config.indexBudget());
         ServerSocket serverSocket = new ServerSocket();
         try {
             serverSocket.setReuseAddress(true);
@@ -47,12 +50,15 @@ public final class IndexServer implements AutoCloseable {
             throw e;
         }
         Connections connections = new Connections();
-        Dispatcher dispatcher = new Dispatcher(store, connections, config);
-        AcceptLoop acceptLoop = new AcceptLoop(serverSocket, config, dispatcher, connections);
+        ClientLog clientLog = new ClientLog();
+        Dispatcher dispatcher = new Dispatcher(store, connections, config, clientLog);
+        AcceptLoop acceptLoop = new AcceptLoop(serverSocket, config, dispatcher, connections, clientLog);
+        Watchdog watchdog = new Watchdog(connections, clientLog, config.writeTimeout());
+        watchdog.start();
         Thread acceptThread = Thread.ofPlatform().name("accept-loop").daemon(false).start(acceptLoop);
         log.info("[Server] Listening on {}:{}", serverSocket.getInetAddress().getHostAddress(),
                 serverSocket.getLocalPort());
-        return new IndexServer(store, serverSocket, connections, acceptThread);
+        return new IndexServer(store, serverSocket, connections, acceptThread, watchdog);
     }
 
     /** The port the server listens on, which tells a test what port 0 became. */
@@ -84,6 +90,7 @@ public final class IndexServer implements AutoCloseable {
             Thread.currentThread().interrupt();
         }
         connections.closeAll(HANDLER_DRAIN_SECONDS, TimeUnit.SECONDS);
+        watchdog.close();
         store.close();
         log.info("[Server] Stopped");
     }

@@ -60,6 +60,12 @@ public final class IndexStore implements AutoCloseable {
 
     private final JdbcConnectionPool pool;
     private final Jdbi jdbi;
+    private final IndexBudget budget;
+    /**
+     * Set as close() begins: from then on reads and changes fail as "closed" before they reach the database, so that
+     * the database's own "closed" error means it failed by itself ({@link FatalErrors}).
+     */
+    private volatile boolean closing;
     /** Changes waiting to be made, oldest first; only the holder of {@link #writeLock} takes them out. */
     private final Queue<IndexChange<?>> waiting = new ConcurrentLinkedQueue<>();
     /** Held while changes are written, around their database statements and their updates of {@link #holders}. */
@@ -78,16 +84,22 @@ public final class IndexStore implements AutoCloseable {
      */
     private final Semaphore readPermits = new Semaphore(READ_CONNECTIONS, true);
 
-    private IndexStore(JdbcConnectionPool pool) {
+    private IndexStore(JdbcConnectionPool pool, IndexBudget budget) {
         this.pool = pool;
         this.jdbi = Jdbi.create(pool);
+        this.budget = budget;
+    }
+
+    /** Opens the database at {@code jdbcUrl} and empties it, with the default memory budget for this heap. */
+    public static IndexStore open(String jdbcUrl) {
+        return open(jdbcUrl, IndexBudget.forThisHeap());
     }
 
     /** Opens the database at {@code jdbcUrl} and empties it, as the protocol asks of a starting server. */
-    public static IndexStore open(String jdbcUrl) {
+    public static IndexStore open(String jdbcUrl, IndexBudget budget) {
         JdbcConnectionPool pool = JdbcConnectionPool.create(jdbcUrl, "sa", "");
         pool.setMaxConnections(MAX_DATABASE_CONNECTIONS);
-        IndexStore store = new IndexStore(pool);
+        IndexStore store = new IndexStore(pool, budget);
         try {
             store.jdbi.useHandle(handle -> handle.createScript(readSchema()).execute());
             store.writeHandle = store.jdbi.open();
@@ -99,22 +111,28 @@ public final class IndexStore implements AutoCloseable {
         return store;
     }
 
-    /** What a registration attempt did. */
-    public sealed interface Registration {
-        /** Registered; {@code replacedPeerId} names the stale registration of the same host:port it replaced. */
-        record Registered(Optional<Long> replacedPeerId, int replacedRecords) implements Registration {
-        }
+    /**
+     * What a registration did: it always registers, and names the other live connections that claim the same
+     * host:port, oldest first (usually none).
+     */
+    public record Registration(List<Long> otherClaims) {
+    }
 
-        /** Refused: the host:port is registered by a connection from another source address. */
-        record Refused(String holderSourceAddress) implements Registration {
-        }
+    /** What an ADD did: added (or retitled) the record, or refused it at one of the index's limits. */
+    public enum AddOutcome {
+        ADDED,
+        /** The peer holds the most records one peer may hold, and this RFC is not one of them. */
+        PEER_FULL,
+        /** The peers connected from this peer's source address hold all the memory one address may take. */
+        ADDRESS_FULL,
+        /** The index holds all the memory its budget allows. */
+        INDEX_FULL
     }
 
     /**
-     * Registers the peer of connection {@code peerId} at {@code host:port}. A registration of the same host:port
-     * by another connection from the same source address is stale (that peer restarted, or its connection is
-     * half-dead) and is replaced, its records with it, so that a LOOKUP never shows the same holder twice. From
-     * another address the takeover is refused, so no one can evict another peer's records.
+     * Registers the peer of connection {@code peerId} at {@code host:port}. A claim never displaces or blocks
+     * another: when other live connections claim the same host:port, each keeps its own registration and records
+     * until its own connection ends (see docs/PROTOCOL.md, "Server rules").
      */
     public Registration registerPeer(long peerId, String host, int port, String sourceAddress) {
         return apply(new IndexChange.Register(peerId, host, port, sourceAddress));
@@ -122,13 +140,18 @@ public final class IndexStore implements AutoCloseable {
 
     /**
      * Records that peer {@code peerId} holds RFC {@code number}. A repeated ADD of the same RFC by the same peer
-     * keeps one record and takes the newer title; a new RFC is refused once the peer holds {@code maxRecords}.
+     * keeps one record and takes the newer title; a new RFC is refused once the peer holds {@code maxRecords}, and
+     * any ADD that would take the index, or the peers of this peer's source address, past the memory budget.
      *
-     * @return false when the peer already holds {@code maxRecords} records and this RFC is not one of them
-     * @throws PeerGoneException when the peer's registration was replaced by a newer connection
+     * @throws PeerGoneException when the peer is not registered (its removal has begun)
      */
-    public boolean addRecord(long peerId, int number, String title, int maxRecords) {
-        return apply(new IndexChange.AddRecord(peerId, number, title, maxRecords));
+    public AddOutcome addRecord(long peerId, int number, String title, int maxRecords) {
+        return apply(new IndexChange.AddRecord(peerId, number, title, maxRecords, budget));
+    }
+
+    /** The memory budget ADDs are held to. */
+    public IndexBudget budget() {
+        return budget;
     }
 
     /** Every holder of RFC {@code number}, in the order they registered it, from the in-memory mirror. */
@@ -144,11 +167,24 @@ public final class IndexStore implements AutoCloseable {
                 .list());
     }
 
-    /** Every record in the index, in registration order. */
+    /** Every record in the index, in registration order; for tests and small indexes ({@link #listPage} otherwise). */
     public List<RfcRecord> listAll() {
         return read(handle -> handle.createQuery(SELECT_RECORDS + "ORDER BY r.seq")
                 .map(RECORD_MAPPER)
                 .list());
+    }
+
+    /** Up to {@code limit} records, in registration order, from the one after {@code after} on. */
+    public RecordPage listPage(RecordPage.Cursor after, int limit) {
+        List<RecordPage.Row> rows = read(handle -> handle.createQuery(
+                        "SELECT r.seq, r.rfc_number, r.title, p.host, p.port FROM rfc_record r JOIN peer p ON p.id = r.peer_id"
+                                + " WHERE r.seq > :after ORDER BY r.seq LIMIT :limit")
+                .bind("after", after.seq())
+                .bind("limit", limit + 1)
+                .map((row, context) -> new RecordPage.Row(row.getLong(1),
+                        new RfcRecord(row.getInt(2), row.getString(3), row.getString(4), row.getInt(5))))
+                .list());
+        return RecordPage.of(rows, limit);
     }
 
     /**
@@ -174,6 +210,7 @@ public final class IndexStore implements AutoCloseable {
      * does so because another holds it, and every holder looks at the queue again after letting go.
      */
     private <T> T apply(IndexChange<T> change) {
+        requireOpen();
         waiting.add(change);
         boolean interrupted = false;
         while (!change.isDone()) {
@@ -318,6 +355,12 @@ public final class IndexStore implements AutoCloseable {
         }
     }
 
+    private void requireOpen() {
+        if (closing) {
+            throw new IllegalStateException("the index store is closed");
+        }
+    }
+
     private Handle writeHandle() {
         if (writeHandle == null) {
             throw new IllegalStateException("the index store is closed");
@@ -332,6 +375,7 @@ public final class IndexStore implements AutoCloseable {
 
     /** Runs a read on a pooled handle, waiting in line for a permit rather than in the pool's retry loop. */
     private <T> T read(HandleCallback<T, RuntimeException> callback) {
+        requireOpen();
         readPermits.acquireUninterruptibly();
         try {
             return jdbi.withHandle(callback);
@@ -354,6 +398,7 @@ public final class IndexStore implements AutoCloseable {
     /** Closes the database; an in-memory index is gone afterwards. */
     @Override
     public void close() {
+        closing = true;
         writeLock.lock();
         try {
             if (writeHandle == null) {

@@ -11,6 +11,7 @@ final class PeerSession {
     private final InetSocketAddress remote;
     private String host;
     private int port;
+    private boolean refusedBefore;
 
     PeerSession(long id, InetSocketAddress remote) {
         this.id = id;
@@ -50,5 +51,12 @@ final class PeerSession {
 
     int port() {
         return port;
+    }
+
+    /** True the first time it is asked, so that a connection's refusals are logged once, not once per request. */
+    boolean firstRefusal() {
+        boolean first = !refusedBefore;
+        refusedBefore = true;
+        return first;
     }
 }

@@ -7,30 +7,38 @@ import java.net.SocketTimeoutException;
 import java.time.Duration;
 
 /**
- * The socket's input with the request timeout applied: while the connection is idle between requests a read may
- * wait indefinitely (an idle connection is a live registration), but once a request's first byte has arrived the
- * rest must arrive before the deadline, so a client dripping bytes cannot hold a thread and its buffer forever.
+ * The socket's input with the request timeouts applied. Until the connection has registered, it must do so within
+ * the first-request timeout of its accept, however it spends that time (silent, dripping, or sending requests that
+ * fail), so a connection that never registers cannot hold a slot for long. After that, while the connection is idle
+ * between requests a read may wait indefinitely (an idle connection is a live registration), but once a request's
+ * first byte has arrived the rest must arrive before the deadline, so a client dripping bytes cannot hold a thread
+ * and its buffer forever.
  *
  * <p>Confined to the connection's thread.
  */
 final class RequestDeadline extends InputStream {
-    /** Thrown when a started request did not complete in time. */
+    /** Thrown when a started request, or the first one, did not complete in time. */
     static final class RequestTimeoutException extends SocketTimeoutException {
-        RequestTimeoutException(Duration timeout) {
-            super("request not complete within " + timeout.toMillis() + " ms");
+        RequestTimeoutException(String what, Duration timeout) {
+            super(what + " not complete within " + timeout.toMillis() + " ms");
         }
     }
 
     private final Socket socket;
     private final InputStream in;
     private final Duration timeout;
+    private final Duration firstRequestTimeout;
     /** When the current request must be complete, in System.nanoTime() terms; 0 while idle. */
     private long deadline;
+    /** Whether the connection has yet to register; until then {@link #deadline} is the first request's. */
+    private boolean awaitingFirst = true;
 
-    RequestDeadline(Socket socket, Duration timeout) throws IOException {
+    RequestDeadline(Socket socket, Duration timeout, Duration firstRequestTimeout) throws IOException {
         this.socket = socket;
         this.in = socket.getInputStream();
         this.timeout = timeout;
+        this.firstRequestTimeout = firstRequestTimeout;
+        this.deadline = System.nanoTime() + firstRequestTimeout.toNanos();
     }
 
     @Override
@@ -51,14 +59,20 @@ final class RequestDeadline extends InputStream {
         }
         long left = deadline - System.nanoTime();
         if (left <= 0) {
-            throw new RequestTimeoutException(timeout);
+            throw timedOut();
         }
         socket.setSoTimeout((int) Math.max(1, Math.min(Integer.MAX_VALUE, Duration.ofNanos(left).toMillis())));
         try {
             return in.read(buffer, offset, length);
         } catch (SocketTimeoutException e) {
-            throw new RequestTimeoutException(timeout);
+            throw timedOut();
         }
+    }
+
+    private RequestTimeoutException timedOut() {
+        return awaitingFirst
+                ? new RequestTimeoutException("first request", firstRequestTimeout)
+                : new RequestTimeoutException("request", timeout);
     }
 
     /**
@@ -66,6 +80,14 @@ final class RequestDeadline extends InputStream {
      * starts now; otherwise the connection is idle.
      */
     void requestComplete(boolean nextRequestBegun) {
-        deadline = nextRequestBegun ? System.nanoTime() + timeout.toNanos() : 0;
+        if (!awaitingFirst) {
+            deadline = nextRequestBegun ? System.nanoTime() + timeout.toNanos() : 0;
+        }
+    }
+
+    /** The connection has registered: from now on only started requests have a deadline. */
+    void registered(boolean nextRequestBegun) {
+        awaitingFirst = false;
+        requestComplete(nextRequestBegun);
     }
 }

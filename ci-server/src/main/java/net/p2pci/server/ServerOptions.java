@@ -49,6 +49,13 @@ record ServerOptions(ServerConfig config, Level logLevel, Optional<Path> logFile
             .addOption(Option.builder().longOpt("request-timeout").hasArg().argName("SECONDS")
                     .desc("time a started request has to complete; idle connections stay open (default "
                             + ServerConfig.DEFAULT_REQUEST_TIMEOUT.toSeconds() + ")").build())
+            .addOption(Option.builder().longOpt("first-request-timeout").hasArg().argName("SECONDS")
+                    .desc("time a new connection has to register with its first request; one that sends nothing, or"
+                            + " nothing valid, is closed then (default "
+                            + ServerConfig.DEFAULT_FIRST_REQUEST_TIMEOUT.toSeconds() + ")").build())
+            .addOption(Option.builder().longOpt("write-timeout").hasArg().argName("SECONDS")
+                    .desc("time a client has to read a piece of an answer; one that does not read is dropped"
+                            + " (default " + ServerConfig.DEFAULT_WRITE_TIMEOUT.toSeconds() + ")").build())
             .addOption(Option.builder().longOpt("max-connections").hasArg().argName("COUNT")
                     .desc("most connections open at once (default " + ServerConfig.DEFAULT_MAX_CONNECTIONS + ")").build())
             .addOption(Option.builder().longOpt("max-connections-per-address").hasArg().argName("COUNT")
@@ -57,6 +64,13 @@ record ServerOptions(ServerConfig config, Level logLevel, Optional<Path> logFile
             .addOption(Option.builder().longOpt("max-records-per-peer").hasArg().argName("COUNT")
                     .desc("most records one peer may hold; further ADDs get 400 (default "
                             + ServerConfig.DEFAULT_MAX_RECORDS_PER_PEER + ")").build())
+            .addOption(Option.builder().longOpt("max-index-mib").hasArg().argName("MIB")
+                    .desc("memory the index's records may take, in MiB; further ADDs get 400 (default "
+                            + Math.round(IndexBudget.DEFAULT_HEAP_SHARE * 100) + "% of the JVM's heap, here "
+                            + (IndexBudget.forThisHeap().maxBytes() >> 20) + ")").build())
+            .addOption(Option.builder().longOpt("max-index-mib-per-address").hasArg().argName("MIB")
+                    .desc("memory the records of the peers at one source address may take, in MiB (default a"
+                            + " quarter of --max-index-mib)").build())
             .addOption(Option.builder().longOpt("keepalive-idle").hasArg().argName("SECONDS")
                     .desc("idle time before TCP keepalive probes a connection (default "
                             + ServerConfig.KeepAlive.DEFAULT.idle().toSeconds() + ")").build())
@@ -102,6 +116,10 @@ record ServerOptions(ServerConfig config, Level logLevel, Optional<Path> logFile
                         intOption(line, "max-headers", Limits.DEFAULT_MAX_HEADER_COUNT, 4),
                         Limits.DEFAULT_MAX_RECORDS))
                 .withRequestTimeout(secondsOption(line, "request-timeout", ServerConfig.DEFAULT_REQUEST_TIMEOUT))
+                .withFirstRequestTimeout(secondsOption(line, "first-request-timeout",
+                        ServerConfig.DEFAULT_FIRST_REQUEST_TIMEOUT))
+                .withWriteTimeout(secondsOption(line, "write-timeout", ServerConfig.DEFAULT_WRITE_TIMEOUT))
+                .withIndexBudget(parseBudget(line))
                 .withMaxConnections(intOption(line, "max-connections", ServerConfig.DEFAULT_MAX_CONNECTIONS, 1),
                         intOption(line, "max-connections-per-address",
                                 ServerConfig.DEFAULT_MAX_CONNECTIONS_PER_ADDRESS, 1))
@@ -124,6 +142,17 @@ record ServerOptions(ServerConfig config, Level logLevel, Optional<Path> logFile
         Optional<Path> logFile = line.hasOption("log-file")
                 ? Optional.of(parseLogFile(line.getOptionValue("log-file"))) : Optional.empty();
         return new ServerOptions(config, level, logFile, line.hasOption("help"), line.hasOption("version"));
+    }
+
+    /** The memory budget: the default share of the heap, or what the options say; per address a quarter unless given. */
+    private static IndexBudget parseBudget(CommandLine line) throws UsageException {
+        IndexBudget defaults = IndexBudget.forThisHeap();
+        long total = line.hasOption("max-index-mib")
+                ? (long) intOption(line, "max-index-mib", 0, 1) << 20 : defaults.maxBytes();
+        long perAddress = line.hasOption("max-index-mib-per-address")
+                ? (long) intOption(line, "max-index-mib-per-address", 0, 1) << 20
+                : total / IndexBudget.DEFAULT_ADDRESS_SHARE_DIVISOR;
+        return new IndexBudget(total, Math.min(total, perAddress));
     }
 
     private static int parsePort(String text) throws UsageException {

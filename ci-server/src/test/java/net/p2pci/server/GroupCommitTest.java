@@ -45,7 +45,7 @@ class GroupCommitTest {
             store.registerPeer(peer, "peer-" + peer, 5000, "127.0.0.1");
         }
         long commitsBefore = store.commits();
-        List<Future<Boolean>> adds = new ArrayList<>();
+        List<Future<IndexStore.AddOutcome>> adds = new ArrayList<>();
         try (IndexStore.WritePause pause = store.pauseWrites()) {
             for (long peer = 1; peer <= 10; peer++) {
                 long id = peer;
@@ -53,8 +53,8 @@ class GroupCommitTest {
             }
         }
 
-        for (Future<Boolean> add : adds) {
-            assertThat(add.get()).isTrue();
+        for (Future<IndexStore.AddOutcome> add : adds) {
+            assertThat(add.get()).isEqualTo(IndexStore.AddOutcome.ADDED);
         }
         assertThat(store.commits() - commitsBefore).isEqualTo(1);
         assertThat(store.lookup(2616)).extracting(RfcRecord::host)
@@ -67,18 +67,18 @@ class GroupCommitTest {
     void aChangeTouchingAPeerAlreadyInTheBatchWaitsForTheNextOneAndSeesItsEffect() throws Exception {
         store.registerPeer(1, "a.example", 5678, "127.0.0.1");
         long commitsBefore = store.commits();
-        Future<Boolean> add;
+        Future<IndexStore.AddOutcome> add;
         Future<Optional<Integer>> remove;
-        Future<IndexStore.Registration> takeover;
+        Future<IndexStore.Registration> newPeer;
         try (IndexStore.WritePause pause = store.pauseWrites()) {
             add = queue(() -> store.addRecord(1, 791, "Internet Protocol", MANY), 1);
             remove = queue(() -> store.removePeer(1), 2);
-            takeover = queue(() -> store.registerPeer(2, "b.example", 6789, "127.0.0.1"), 3);
+            newPeer = queue(() -> store.registerPeer(2, "b.example", 6789, "127.0.0.1"), 3);
         }
 
-        assertThat(add.get()).isTrue();
+        assertThat(add.get()).isEqualTo(IndexStore.AddOutcome.ADDED);
         assertThat(remove.get()).contains(1);
-        assertThat(takeover.get()).isInstanceOf(IndexStore.Registration.Registered.class);
+        assertThat(newPeer.get()).isEqualTo(new IndexStore.Registration(List.of()));
         // The ADD and the removal touch the same peer: two transactions; the new peer rides with the removal.
         assertThat(store.commits() - commitsBefore).isEqualTo(2);
         assertThat(store.lookup(791)).isEmpty();
@@ -87,17 +87,20 @@ class GroupCommitTest {
     }
 
     @Test
-    void twoRegistrationsOfOneEndpointInOneBatchAreMadeInTurnsSoTheLaterReplacesTheEarlier() throws Exception {
+    void twoClaimsOfOneEndpointInOneBatchAreBothRegisteredAndNeitherDisplacesTheOther() throws Exception {
         Future<IndexStore.Registration> first;
         Future<IndexStore.Registration> second;
         try (IndexStore.WritePause pause = store.pauseWrites()) {
             first = queue(() -> store.registerPeer(1, "a.example", 5678, "127.0.0.1"), 1);
             second = queue(() -> store.registerPeer(2, "a.example", 5678, "127.0.0.1"), 2);
         }
+        first.get();
+        second.get();
 
-        assertThat(first.get()).isEqualTo(new IndexStore.Registration.Registered(Optional.empty(), 0));
-        assertThat(second.get()).isEqualTo(new IndexStore.Registration.Registered(Optional.of(1L), 0));
-        assertThat(store.peerCount()).isEqualTo(1);
+        assertThat(store.peerCount()).isEqualTo(2);
+        assertThat(store.addRecord(1, 1, "One", MANY)).isEqualTo(IndexStore.AddOutcome.ADDED);
+        assertThat(store.addRecord(2, 1, "One", MANY)).isEqualTo(IndexStore.AddOutcome.ADDED);
+        assertThat(store.lookup(1)).hasSize(2).isEqualTo(store.lookupInDatabase(1));
     }
 
     @Test
@@ -107,39 +110,41 @@ class GroupCommitTest {
         }
         // The schema holds titles of up to 512 characters; the store itself does not check (the codec does).
         String tooLong = "x".repeat(600);
-        Future<Boolean> before;
-        Future<Boolean> refused;
-        Future<Boolean> after;
+        Future<IndexStore.AddOutcome> before;
+        Future<IndexStore.AddOutcome> refused;
+        Future<IndexStore.AddOutcome> after;
         try (IndexStore.WritePause pause = store.pauseWrites()) {
             before = queue(() -> store.addRecord(1, 1, "One", MANY), 1);
             refused = queue(() -> store.addRecord(2, 1, tooLong, MANY), 2);
             after = queue(() -> store.addRecord(3, 1, "One", MANY), 3);
         }
 
-        assertThat(before.get()).isTrue();
-        assertThat(after.get()).isTrue();
+        assertThat(before.get()).isEqualTo(IndexStore.AddOutcome.ADDED);
+        assertThat(after.get()).isEqualTo(IndexStore.AddOutcome.ADDED);
         assertThat(catchCause(refused)).isInstanceOf(RuntimeException.class)
                 .isNotInstanceOf(PeerGoneException.class);
         assertThat(store.lookup(1)).extracting(RfcRecord::host).containsExactly("peer-1", "peer-3");
         assertThat(store.lookup(1)).isEqualTo(store.lookupInDatabase(1));
         // The peer whose ADD failed is still registered and can ADD again.
-        assertThat(store.addRecord(2, 1, "One", MANY)).isTrue();
+        assertThat(store.addRecord(2, 1, "One", MANY)).isEqualTo(IndexStore.AddOutcome.ADDED);
     }
 
     @Test
-    void theRowsOfAPeerWhoseTakeoverFailedGoWhenThatPeerLeaves() {
+    void theRowsOfAPeerWhoseRemovalFailedGoWhenItsRemovalIsTriedAgain() {
         String url = ServerConfig.newInMemoryDatabaseUrl();
         try (IndexStore other = IndexStore.open(url); Handle database = Jdbi.create(url, "sa", "").open()) {
             other.registerPeer(1, "a.example", 5000, "127.0.0.1");
             other.addRecord(1, 2616, "HTTP/1.1", MANY);
             other.addRecord(1, 793, "TCP", MANY);
-            // A row the mirror knows nothing of makes the takeover's insert fail, after the mirror let peer 1 go.
-            database.execute("INSERT INTO peer (id, host, port, source_address) VALUES (2, 'x', 1, '127.0.0.1')");
-            assertThatThrownBy(() -> other.registerPeer(2, "a.example", 5000, "127.0.0.1"))
-                    .isInstanceOf(RuntimeException.class);
+            // A row that refers to peer 1 makes the deletion of its row fail, after the mirror let peer 1 go.
+            database.execute("CREATE TABLE blocker (peer_id BIGINT REFERENCES peer (id))");
+            database.execute("INSERT INTO blocker VALUES (1)");
+            assertThatThrownBy(() -> other.removePeer(1)).isInstanceOf(RuntimeException.class);
             assertThat(count(database, "SELECT COUNT(*) FROM rfc_record")).isEqualTo(2);
+            assertThat(other.lookup(2616)).isEmpty();
 
-            // Peer 1's connection ends: its records go with its row, although the mirror no longer lists them.
+            database.execute("DROP TABLE blocker");
+            // Tried again: its records go with its row, although the mirror no longer lists them.
             assertThat(other.removePeer(1)).isEmpty();
 
             assertThat(count(database, "SELECT COUNT(*) FROM rfc_record")).isZero();
@@ -172,7 +177,7 @@ class GroupCommitTest {
                 store.registerPeer(peer, "peer-" + peer, 5000, "127.0.0.1");
                 int added = 0;
                 for (int number = 1; number <= recordsEach; number++) {
-                    added += store.addRecord(peer, number, "Title " + number, MANY) ? 1 : 0;
+                    added += store.addRecord(peer, number, "Title " + number, MANY) == IndexStore.AddOutcome.ADDED ? 1 : 0;
                 }
                 return added;
             }));

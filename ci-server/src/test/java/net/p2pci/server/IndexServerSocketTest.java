@@ -238,21 +238,25 @@ class IndexServerSocketTest {
     }
 
     @Test
-    void reconnectWithTheSameHostAndPortLeavesNoDuplicates() throws IOException {
-        RawClient stale = connect();
-        stale.exchange(add(1, "peer-a.example", 5678, "Host Software"));
-        stale.exchange(add(2, "peer-a.example", 5678, "Two"));
+    void aSecondConnectionClaimingTheSameHostAndPortDisplacesNothingAndTheFirstsRecordsGoWhenItCloses()
+            throws IOException {
+        RawClient first = connect();
+        first.exchange(add(1, "peer-a.example", 5678, "Host Software"));
+        first.exchange(add(2, "peer-a.example", 5678, "Two"));
 
-        RawClient fresh = connect();
-        fresh.exchange(add(1, "peer-a.example", 5678, "Host Software"));
+        RawClient second = connect();
+        second.exchange(add(1, "peer-a.example", 5678, "Host Software"));
 
-        assertThat(fresh.exchange(lookup(1, "peer-a.example", 5678)))
-                .isEqualTo("P2P-CI/1.0 200 OK\r\n\r\nRFC 1 Host Software peer-a.example 5678\r\n\r\n");
-        assertThat(listAll()).isEqualTo("P2P-CI/1.0 200 OK\r\n\r\nRFC 1 Host Software peer-a.example 5678\r\n\r\n");
-        assertThat(stale.isClosedByServer()).isTrue();
-        // The stale connection's end must not take the fresh registration with it.
-        await().atMost(DEPARTURE_DEADLINE).until(() -> server.store().peerCount() == 1);
-        assertThat(listAll()).contains("RFC 1 Host Software peer-a.example 5678");
+        // Neither claim displaces the other: the first keeps its records and its connection.
+        assertThat(second.exchange(lookup(1, "peer-a.example", 5678))).isEqualTo("P2P-CI/1.0 200 OK\r\n\r\n"
+                + "RFC 1 Host Software peer-a.example 5678\r\nRFC 1 Host Software peer-a.example 5678\r\n\r\n");
+        assertThat(first.exchange(lookup(2, "peer-a.example", 5678))).startsWith("P2P-CI/1.0 200 OK");
+
+        first.close();
+
+        await().atMost(DEPARTURE_DEADLINE).until(() -> listAll().equals(
+                "P2P-CI/1.0 200 OK\r\n\r\nRFC 1 Host Software peer-a.example 5678\r\n\r\n"));
+        assertThat(server.store().peerCount()).isEqualTo(1);
     }
 
     @Test

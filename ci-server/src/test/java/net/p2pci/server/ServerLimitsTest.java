@@ -137,8 +137,10 @@ class ServerLimitsTest {
                 assertThat(peer.exchange(add(i + 1, "p" + i + ".example", 1, "T"))).startsWith(OK);
             }
 
-            assertThat(connect().isClosedByServer()).isTrue();
-            assertThat(connect().isClosedByServer()).isTrue();
+            assertThat(connect().exchange(list("refused.example", 1))).isEqualTo(BAD);
+            RawClient silentRefused = connect();
+            assertThat(silentRefused.readResponse()).isEqualTo(BAD);
+            assertThat(silentRefused.isClosedByServer()).isTrue();
             assertThat(log.count("Refusing connections")).isEqualTo(1);
 
             peers.get(0).close();
@@ -163,7 +165,9 @@ class ServerLimitsTest {
 
         assertThat(connectFrom("127.0.0.1").exchange(add(1, "a.example", 1, "T"))).startsWith(OK);
         assertThat(connectFrom("127.0.0.1").exchange(add(1, "b.example", 1, "T"))).startsWith(OK);
-        assertThat(connectFrom("127.0.0.1").isClosedByServer()).isTrue();
+        RawClient refused = connectFrom("127.0.0.1");
+        assertThat(refused.exchange(add(1, "x.example", 1, "T"))).isEqualTo(BAD);
+        assertThat(refused.isClosedByServer()).isTrue();
         assertThat(connectFrom("127.0.0.2").exchange(add(1, "c.example", 1, "T"))).startsWith(OK);
     }
 
@@ -182,16 +186,38 @@ class ServerLimitsTest {
     }
 
     @Test
-    void takeoverFromAnotherAddressIsRefusedAndTheHolderKeepsItsRecords() throws IOException {
+    void aSquatterWhoClaimedAPeersHostAndPortFirstCannotLockThatPeerOut() throws IOException {
         start(defaults());
-        RawClient holder = connectFrom("127.0.0.1");
-        holder.exchange(add(1, "a.example", 5678, "One"));
+        // After a restart of the server, the squatter is quicker than the peer to claim the peer's endpoint.
+        RawClient squatter = connectFrom("127.0.0.3");
+        assertThat(squatter.exchange(add(2, "127.0.0.1", 7804, "Evil"))).startsWith(OK);
 
-        RawClient intruder = connectFrom("127.0.0.3");
+        RawClient peer = connectFrom("127.0.0.1");
 
-        assertThat(intruder.exchange(add(2, "a.example", 5678, "Evil"))).isEqualTo(BAD);
-        assertThat(listAll()).isEqualTo("P2P-CI/1.0 200 OK\r\n\r\nRFC 1 One a.example 5678\r\n\r\n");
-        assertThat(holder.exchange(lookup(1, "a.example", 5678))).startsWith(OK);
+        assertThat(peer.exchange(add(1, "127.0.0.1", 7804, "One"))).isEqualTo(
+                "P2P-CI/1.0 200 OK\r\n\r\nRFC 1 One 127.0.0.1 7804\r\n\r\n");
+        assertThat(peer.exchange(add(3, "127.0.0.1", 7804, "Three"))).startsWith(OK);
+        assertThat(listAll()).contains("RFC 1 One 127.0.0.1 7804", "RFC 3 Three 127.0.0.1 7804");
+    }
+
+    @Test
+    void aClaimOfALivePeersHostAndPortNeverEvictsItFromAnyAddress() throws IOException {
+        start(defaults());
+        RawClient peer = connectFrom("127.0.0.1");
+        peer.exchange(add(1, "a.example", 5678, "One"));
+
+        for (String attacker : List.of("127.0.0.1", "127.0.0.3")) {
+            for (int i = 0; i < 20; i++) {
+                try (RawClient intruder = connectFrom(attacker)) {
+                    assertThat(intruder.exchange(add(1, "a.example", 5678, "Evil"))).startsWith(OK);
+                }
+            }
+        }
+
+        // The peer is still connected, registered and alone in the index once the intruders have gone.
+        assertThat(peer.exchange(add(2, "a.example", 5678, "Two"))).startsWith(OK);
+        await().atMost(DEADLINE).until(() -> listAll().equals(
+                "P2P-CI/1.0 200 OK\r\n\r\nRFC 1 One a.example 5678\r\nRFC 2 Two a.example 5678\r\n\r\n"));
     }
 
     @Test
@@ -217,6 +243,139 @@ class ServerLimitsTest {
                 assertThat(line).doesNotContainPattern("[\\x00-\\x1f\\x7f]");
                 assertThat(line.length()).isLessThan(400);
             });
+        }
+    }
+
+    @Test
+    void aConnectionThatNeverRegistersIsClosedAtTheFirstRequestTimeoutHoweverItSpendsTheTime() throws IOException {
+        start(defaults().withFirstRequestTimeout(Duration.ofMillis(500)));
+        RawClient silent = connect();
+        RawClient badRequestsOnly = connect();
+        RawClient peer = connect();
+        peer.exchange(add(1, "a.example", 1, "T"));
+
+        for (int i = 0; i < 3; i++) {
+            assertThat(badRequestsOnly.exchange("X\r\n\r\n")).isEqualTo(BAD);
+        }
+
+        await().atMost(DEADLINE).until(silent::isClosedByServer);
+        await().atMost(DEADLINE).until(() -> closedAfterAnswers(badRequestsOnly));
+        // A registered connection has no such deadline: idle, it stays.
+        assertThat(peer.exchange(lookup(1, "a.example", 1))).startsWith(OK);
+    }
+
+    /** Reads what the server still sends (answers to bad requests) until it closes. */
+    private static boolean closedAfterAnswers(RawClient client) throws IOException {
+        try {
+            while (true) {
+                client.readResponse();
+            }
+        } catch (java.io.EOFException e) {
+            return true;
+        }
+    }
+
+    @Test
+    void silentConnectionsAtTheAddressLimitMakeWayForAPeerBehindTheSameAddress() throws IOException {
+        start(defaults().withMaxConnections(100, 10));
+        List<RawClient> silent = new ArrayList<>();
+        for (int i = 0; i < 10; i++) {
+            silent.add(connectFrom("127.0.0.1"));
+        }
+
+        RawClient peer = connectFrom("127.0.0.1");
+
+        assertThat(peer.exchange(add(1, "a.example", 1, "T"))).startsWith(OK);
+        assertThat(silent.get(0).isClosedByServer()).as("the oldest silent connection").isTrue();
+    }
+
+    @Test
+    void silentConnectionsFromManyAddressesAtTheTotalLimitMakeWayForANewPeer() throws IOException {
+        start(defaults().withMaxConnections(10, 100));
+        List<RawClient> silent = new ArrayList<>();
+        for (int i = 0; i < 10; i++) {
+            silent.add(connectFrom("127.0.1." + (i + 1)));
+        }
+
+        RawClient peer = connectFrom("127.0.0.1");
+
+        assertThat(peer.exchange(add(1, "a.example", 1, "T"))).startsWith(OK);
+        assertThat(silent.get(0).isClosedByServer()).as("the oldest silent connection").isTrue();
+    }
+
+    @Test
+    void aClientThatDoesNotReadItsAnswersIsDroppedAtTheWriteTimeoutAndOthersAreServedMeanwhile() throws Exception {
+        start(defaults().withWriteTimeout(Duration.ofMillis(500)));
+        fillIndex(3 * ConnectionHandler.LIST_PAGE_RECORDS);
+        try (CapturedLog log = new CapturedLog()) {
+            Socket socket = new Socket();
+            socket.setReceiveBufferSize(4096);
+            socket.connect(new InetSocketAddress(InetAddress.getLoopbackAddress(), server.port()));
+            RawClient reader = new RawClient(socket);
+            opened.add(reader);
+            reader.exchange(add(99_999, "non-reader.example", 1, "Never reads"));
+            StringBuilder lists = new StringBuilder();
+            for (int i = 0; i < 200; i++) {
+                lists.append(list("non-reader.example", 1));
+            }
+            reader.send(lists.toString()); // and never reads the answers
+
+            assertThat(listAll()).contains("RFC 1 ");
+            await().atMost(DEADLINE).until(() -> server.store().lookup(99_999).isEmpty());
+            assertThat(log.count("[Server] Dropped")).isEqualTo(1);
+        }
+    }
+
+    @Test
+    void aListOfManyPagesIsTheSameBytesAsTheWholeAnswer() throws IOException {
+        start(defaults());
+        fillIndex(2 * ConnectionHandler.LIST_PAGE_RECORDS + 7);
+
+        String expected = new String(net.p2pci.protocol.MessageWriter.encode(
+                net.p2pci.protocol.IndexResponse.ok(server.store().listAll())), java.nio.charset.StandardCharsets.UTF_8);
+
+        assertThat(listAll()).isEqualTo(expected).contains("RFC " + (2 * ConnectionHandler.LIST_PAGE_RECORDS + 7) + " ");
+    }
+
+    /** Registers {@code records} records, RFCs 1 to {@code records}, on a connection kept open. */
+    private void fillIndex(int records) throws IOException {
+        RawClient filler = connect();
+        StringBuilder adds = new StringBuilder();
+        for (int rfc = 1; rfc <= records; rfc++) {
+            adds.append(add(rfc, "filler.example", 1, "A title of some length for RFC " + rfc));
+        }
+        filler.send(adds.toString());
+        for (int rfc = 1; rfc <= records; rfc++) {
+            assertThat(filler.readResponse()).startsWith(OK);
+        }
+    }
+
+    @Test
+    void aConnectionRepeatingABadRequestCausesAFewLogLinesNotOnePerRequest() throws IOException {
+        start(defaults());
+        try (CapturedLog log = new CapturedLog()) {
+            RawClient flooder = connect();
+            flooder.exchange(add(1, "a.example", 1, "T"));
+            int requests = 5_000;
+            flooder.send("X\r\n\r\n".repeat(requests));
+            for (int i = 0; i < requests; i++) {
+                assertThat(flooder.readResponse()).isEqualTo(BAD);
+            }
+
+            assertThat(log.count("400 Bad Request to")).isEqualTo(ClientLog.ERROR_LINES_PER_INTERVAL);
+            assertThat(flooder.exchange(lookup(1, "a.example", 1))).startsWith(OK);
+        }
+    }
+
+    @Test
+    void anOverlongTitleIsLoggedWithItsTrueLength() throws IOException {
+        start(defaults());
+        try (CapturedLog log = new CapturedLog()) {
+            RawClient peer = connect();
+            assertThat(peer.exchange(add(1, "a.example", 1, "t".repeat(600)))).isEqualTo(BAD);
+
+            await().atMost(DEADLINE).until(() -> log.count("(600 chars)") == 1);
+            assertThat(log.lines()).noneMatch(line -> line.contains("(149 chars)"));
         }
     }
 }

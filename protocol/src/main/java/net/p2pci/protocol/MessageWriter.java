@@ -1,6 +1,7 @@
 package net.p2pci.protocol;
 
 import java.nio.charset.StandardCharsets;
+import java.util.List;
 
 /**
  * Writes P2P-CI/1.0 messages as the exact bytes the protocol specifies: CRLF line ends, single spaces, UTF-8.
@@ -40,12 +41,27 @@ public final class MessageWriter {
 
     /** Status line, empty line, one line per record, and the final empty line that clients wait for. */
     public static byte[] encode(IndexResponse response) {
-        StringBuilder out = new StringBuilder(64 + 96 * response.records().size());
-        statusLine(out, response.status()).append(CRLF);
-        for (RfcRecord record : response.records()) {
+        return encodePart(response.status(), response.records(), true);
+    }
+
+    /**
+     * One piece of an index response that is written in several pieces (a LIST too large to build at once): the
+     * status line and its empty line when {@code status} is not null (the first piece), the record lines, and the
+     * final empty line when {@code last}. The pieces, in order, are byte for byte what {@link #encode(IndexResponse)}
+     * gives for the whole response.
+     */
+    public static byte[] encodePart(Status status, List<RfcRecord> records, boolean last) {
+        StringBuilder out = new StringBuilder(64 + 96 * records.size());
+        if (status != null) {
+            statusLine(out, status).append(CRLF);
+        }
+        for (RfcRecord record : records) {
             appendRecord(out, record).append(CRLF);
         }
-        return out.append(CRLF).toString().getBytes(StandardCharsets.UTF_8);
+        if (last) {
+            out.append(CRLF);
+        }
+        return out.toString().getBytes(StandardCharsets.UTF_8);
     }
 
     /** Status line, headers and the empty line; the body, if any, is sent after these bytes. */

@@ -120,10 +120,19 @@ public final class WireText {
 
     /** Untrusted text made safe for a log line: control characters become '?', and long text is cut short. */
     public static String forLog(CharSequence untrusted) {
+        return forLog(untrusted, MAX_LOGGED_CHARS);
+    }
+
+    /**
+     * Like {@link #forLog(CharSequence)}, with a cap of {@code maxChars}: for a message that is already built from
+     * sanitised parts (an error's reason), which the standard cap would cut again and so misreport the length of
+     * the value it quotes.
+     */
+    public static String forLog(CharSequence untrusted, int maxChars) {
         if (untrusted == null) {
             return "null";
         }
-        int shown = Math.min(untrusted.length(), MAX_LOGGED_CHARS);
+        int shown = Math.min(untrusted.length(), maxChars);
         StringBuilder safe = new StringBuilder(shown + 16);
         for (int i = 0; i < shown; i++) {
             char c = untrusted.charAt(i);

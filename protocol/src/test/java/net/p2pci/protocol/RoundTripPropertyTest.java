@@ -42,6 +42,22 @@ class RoundTripPropertyTest {
         assertThat(Wire.reader(MessageWriter.encode(response)).readIndexResponse()).isEqualTo(response);
     }
 
+    @Property(tries = 300)
+    void anIndexResponseWrittenInPiecesIsTheSameBytesAsWrittenWhole(@ForAll("indexResponses") IndexResponse response,
+            @ForAll @net.jqwik.api.constraints.IntRange(min = 1, max = 7) int pieceRecords) throws IOException {
+        ByteArrayOutputStream pieces = new ByteArrayOutputStream();
+        java.util.List<RfcRecord> records = response.records();
+        int from = 0;
+        do {
+            int to = Math.min(records.size(), from + pieceRecords);
+            pieces.write(MessageWriter.encodePart(from == 0 ? response.status() : null, records.subList(from, to),
+                    to == records.size()));
+            from = to;
+        } while (from < records.size());
+
+        assertThat(pieces.toByteArray()).isEqualTo(MessageWriter.encode(response));
+    }
+
     @Property(tries = 500)
     void fileResponsesSurviveTheRoundTrip(@ForAll("fileResponses") FileResponse response) throws IOException {
         assertThat(Wire.reader(MessageWriter.encode(response)).readFileResponseHead()).isEqualTo(response);
