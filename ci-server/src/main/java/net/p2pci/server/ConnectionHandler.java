@@ -26,7 +26,7 @@ import org.apache.logging.log4j.Logger;
  * the reader could find the request's end); a timeout or the peer going away is cleaned up quietly; a failure of the
  * JVM itself ends the process ({@link FatalErrors}); anything else is logged once with its context and cleaned up.
  *
- * <p>Every write is timed: {@link #writeOverdue} lets the watchdog find a client that does not read its answers and
+ * <p>Every write is timed: {@link #dropIfWriteOverdue} lets the watchdog find a client that does not read its answers and
  * close it, which also frees the answer it held. Those two methods and {@link #closeSocket} are called from other
  * threads; the rest runs on the connection's own.
  */
@@ -52,6 +52,8 @@ final class ConnectionHandler implements Runnable {
     private final CountDownLatch finished = new CountDownLatch(1);
     /** When the write under way began, in System.nanoTime() terms made odd; 0 while not writing. */
     private volatile long writeStartedNanos;
+    /** Set once the watchdog has dropped this connection, so that it is dropped (and logged) once. */
+    private final java.util.concurrent.atomic.AtomicBoolean dropped = new java.util.concurrent.atomic.AtomicBoolean();
     /** When a liveness probe of this connection ends, in System.nanoTime() terms made odd; 0 when none runs. */
     private volatile long probeEndsNanos;
 
@@ -162,10 +164,17 @@ final class ConnectionHandler implements Runnable {
         }
     }
 
-    /** Whether a write has waited longer than {@code timeoutNanos} for the client to read, at {@code nowNanos}. */
-    boolean writeOverdue(long nowNanos, long timeoutNanos) {
+    /**
+     * Closes the connection if a write has waited longer than {@code timeoutNanos} for the client to read, at
+     * {@code nowNanos}; true the one time it does so. The blocked write may take a moment to end after the close.
+     */
+    boolean dropIfWriteOverdue(long nowNanos, long timeoutNanos) {
         long started = writeStartedNanos;
-        return started != 0 && nowNanos - started > timeoutNanos;
+        if (started == 0 || nowNanos - started <= timeoutNanos || !dropped.compareAndSet(false, true)) {
+            return false;
+        }
+        closeSocket();
+        return true;
     }
 
     /**

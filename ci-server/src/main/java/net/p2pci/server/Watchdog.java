@@ -42,11 +42,10 @@ final class Watchdog implements AutoCloseable {
         try {
             long now = System.nanoTime();
             connections.forEach(connection -> {
-                if (connection.writeOverdue(now, writeTimeoutNanos)) {
+                if (connection.dropIfWriteOverdue(now, writeTimeoutNanos)) {
                     clientLog.warning("not reading", connection.address().getHostAddress(),
                             "[Server] Dropped {}: it read nothing of its answer for {} ms", connection.describeRemote(),
                             TimeUnit.NANOSECONDS.toMillis(writeTimeoutNanos));
-                    connection.closeSocket();
                 }
                 connection.endProbeIfDue(now);
             });
