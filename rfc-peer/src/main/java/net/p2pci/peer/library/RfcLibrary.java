@@ -10,9 +10,7 @@ import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.util.ArrayList;
 import java.util.Comparator;
-import java.util.HashMap;
 import java.util.List;
-import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
 import java.util.OptionalInt;
@@ -65,8 +63,10 @@ public final class RfcLibrary {
 
     /**
      * Lists the directory again and serves exactly the RFC files found: new ones are added, vanished ones dropped.
-     * When two files name the same RFC ({@code rfc2616.txt} and {@code RFC_2616.txt}), the canonical name wins,
-     * otherwise the first name in alphabetical order; the other is reported as skipped.
+     * When several names hold the same RFC ({@code rfc1.txt},
+     * {@code RFC0001.TXT}), one rule picks the file served: {@link RfcFileName#canonical the canonical name} if it is
+     * among them, otherwise the first name in the order of {@link String#compareTo}; every other one is reported as
+     * skipped, naming the file served.
      */
     public ScanReport scan() throws IOException {
         List<Path> entries = new ArrayList<>();
@@ -75,43 +75,50 @@ public final class RfcLibrary {
         }
         entries.sort(Comparator.comparing(entry -> entry.getFileName().toString()));
 
-        SortedMap<Integer, Path> found = new TreeMap<>();
-        Map<Path, String> skipped = new HashMap<>();
+        SortedMap<Integer, List<Path>> candidates = new TreeMap<>();
+        List<SkippedFile> skipped = new ArrayList<>();
         for (Path entry : entries) {
             String name = entry.getFileName().toString();
             OptionalInt number = RfcFileName.parse(name);
             if (PART_FILE_NAME.matcher(name).matches()) {
-                skipped.put(entry, "an unfinished download");
+                skipped.add(new SkippedFile(name, "an unfinished download"));
             } else if (number.isEmpty()) {
-                skipped.put(entry, "not an RFC file name (rfcN.txt)");
-            } else if (!Files.isRegularFile(entry)) {
-                skipped.put(entry, "not a regular file");
+                skipped.add(new SkippedFile(name, "not an RFC file name (rfcN.txt)"));
             } else {
-                Path previous = found.get(number.getAsInt());
-                if (previous == null) {
-                    found.put(number.getAsInt(), entry);
+                if (Files.isRegularFile(entry)) {
+                    candidates.computeIfAbsent(number.getAsInt(), n -> new ArrayList<>()).add(entry);
                 } else {
-                    Path kept = preferred(number.getAsInt(), previous, entry);
-                    Path other = kept == previous ? entry : previous;
-                    found.put(number.getAsInt(), kept);
-                    skipped.put(other, "RFC " + number.getAsInt() + " is already served from " + kept.getFileName());
+                    skipped.add(new SkippedFile(name, "not a regular file"));
                 }
             }
         }
+        SortedMap<Integer, Path> found = new TreeMap<>();
+        candidates.forEach((number, paths) -> {
+            Path chosen = chosen(number, paths);
+            found.put(number, chosen);
+            String rule = chosen.getFileName().toString().equals(RfcFileName.canonical(number))
+                    ? "the canonical name wins" : "the first name in sort order wins";
+            for (Path other : paths) {
+                if (other != chosen) {
+                    skipped.add(new SkippedFile(other.getFileName().toString(), "RFC " + number + " is served from "
+                            + chosen.getFileName() + " (" + rule + ")"));
+                }
+            }
+        });
         files.keySet().retainAll(found.keySet());
         files.putAll(found);
 
         List<RfcFile> served = new ArrayList<>();
         found.forEach((number, path) -> served.add(new RfcFile(number, path)));
-        List<SkippedFile> skippedFiles = new ArrayList<>();
-        skipped.forEach((path, reason) -> skippedFiles.add(new SkippedFile(path.getFileName().toString(), reason)));
-        skippedFiles.sort(Comparator.comparing(SkippedFile::fileName));
-        return new ScanReport(served, skippedFiles);
+        skipped.sort(Comparator.comparing(SkippedFile::fileName));
+        return new ScanReport(served, skipped);
     }
 
-    private static Path preferred(int number, Path first, Path second) {
+    /** Of the names of one RFC, in sort order: the canonical one if present, else the first. */
+    private static Path chosen(int number, List<Path> paths) {
         String canonical = RfcFileName.canonical(number);
-        return second.getFileName().toString().equals(canonical) ? second : first;
+        return paths.stream().filter(path -> path.getFileName().toString().equals(canonical)).findFirst()
+                .orElse(paths.getFirst());
     }
 
     /** The file that holds RFC {@code number}, if this peer has one. It may have been deleted since the last scan. */

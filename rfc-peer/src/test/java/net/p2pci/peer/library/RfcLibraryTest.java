@@ -9,11 +9,15 @@ import java.nio.file.Files;
 import java.nio.file.NotDirectoryException;
 import java.nio.file.Path;
 import java.util.List;
+import java.util.stream.Stream;
 import net.p2pci.peer.library.RfcLibrary.RfcFile;
 import net.p2pci.peer.library.RfcLibrary.ScanReport;
 import net.p2pci.peer.library.RfcLibrary.SkippedFile;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.Arguments;
+import org.junit.jupiter.params.provider.MethodSource;
 
 /** Which directory entries a library serves, which it skips and why, and how downloads are published in it. */
 final class RfcLibraryTest {
@@ -48,8 +52,37 @@ final class RfcLibraryTest {
                 new RfcFile(793, dir.resolve("RFC793.txt")),
                 new RfcFile(2616, dir.resolve("rfc2616.txt")));
         assertThat(report.skipped()).containsExactly(
-                new SkippedFile("RFC_2616.txt", "RFC 2616 is already served from rfc2616.txt"),
-                new SkippedFile("rfc-793.txt", "RFC 793 is already served from RFC793.txt"));
+                new SkippedFile("RFC_2616.txt", "RFC 2616 is served from rfc2616.txt (the canonical name wins)"),
+                new SkippedFile("rfc-793.txt", "RFC 793 is served from RFC793.txt (the first name in sort order wins)"));
+    }
+
+    /**
+     * Every note about a skipped spelling names the file actually served. With three names, the canonical one last
+     * in sort order, the note about the second once named the first, which was itself skipped.
+     */
+    @ParameterizedTest
+    @MethodSource("spellingsOfOneRfc")
+    void everySkippedSpellingOfAnRfcNamesTheFileActuallyServed(List<String> names, String served) throws IOException {
+        write(names.toArray(String[]::new));
+        RfcLibrary library = RfcLibrary.open(dir);
+
+        ScanReport report = library.scan();
+
+        assertThat(report.served()).containsExactly(new RfcFile(1, dir.resolve(served)));
+        assertThat(library.find(1)).contains(dir.resolve(served));
+        String rule = served.equals("rfc1.txt") ? "the canonical name wins" : "the first name in sort order wins";
+        assertThat(report.skipped()).extracting(SkippedFile::fileName)
+                .containsExactlyInAnyOrderElementsOf(names.stream().filter(name -> !name.equals(served)).toList());
+        assertThat(report.skipped()).extracting(SkippedFile::reason)
+                .containsOnly("RFC 1 is served from " + served + " (" + rule + ")");
+    }
+
+    static Stream<Arguments> spellingsOfOneRfc() {
+        return Stream.of(
+                Arguments.of(List.of("rfc1.txt", "RFC0001.TXT"), "rfc1.txt"),
+                Arguments.of(List.of("RFC0001.TXT", "RFC_1.txt", "rfc1.txt"), "rfc1.txt"),
+                Arguments.of(List.of("RFC-1.TXT", "RFC0001.TXT", "rfc_1.txt", "rfc1.txt"), "rfc1.txt"),
+                Arguments.of(List.of("rfc_1.txt", "RFC0001.TXT", "Rfc-001.txt"), "RFC0001.TXT"));
     }
 
     @Test
