@@ -57,7 +57,7 @@ public final class Peer implements AutoCloseable {
     public static Peer start(PeerOptions options, IndexSession.Listener indexEvents) throws IOException {
         Objects.requireNonNull(options, "options");
         Objects.requireNonNull(indexEvents, "indexEvents");
-        RfcLibrary library = RfcLibrary.open(options.directory());
+        RfcLibrary library = RfcLibrary.open(options.directory(), options.allowOutsideLinks());
         ScanReport scan;
         try {
             scan = library.scan();

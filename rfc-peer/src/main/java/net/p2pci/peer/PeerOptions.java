@@ -31,11 +31,13 @@ import org.apache.commons.cli.ParseException;
  * @param commands   the {@code --exec} commands, in order; empty to read commands from stdin
  * @param reconnect  whether to reconnect, and register every RFC again, when the index connection is lost
  * @param logFile    the file that diagnostics are appended to instead of stderr, if any
+ * @param allowOutsideLinks whether RFC files that are symbolic links to files outside the directory are offered
  */
 public record PeerOptions(HostAndPort server, Path directory, int uploadPort, Optional<String> host,
-                          List<String> commands, boolean reconnect, Optional<Path> logFile) implements Invocation {
+                          List<String> commands, boolean reconnect, Optional<Path> logFile,
+                          boolean allowOutsideLinks) implements Invocation {
     public static final String USAGE = "rfc-peer --server HOST[:PORT] --dir DIR [--upload-port N] [--host NAME]"
-            + " [--no-reconnect] [--log-file PATH] [--exec CMD]...";
+            + " [--no-reconnect] [--allow-outside-links] [--log-file PATH] [--exec CMD]...";
 
     /** Columns of the --help text. */
     private static final int HELP_WIDTH = 100;
@@ -59,12 +61,15 @@ public record PeerOptions(HostAndPort server, Path directory, int uploadPort, Op
                     + " fail from then on (by default the peer reconnects after a random wait of at most "
                     + IndexSession.RECONNECT_INITIAL_DELAY.toMillis() + " ms, doubling with each failed attempt up to "
                     + IndexSession.RECONNECT_MAX_DELAY.toSeconds() + " s, and registers every RFC again)").build();
+    private static final Option ALLOW_OUTSIDE_LINKS = Option.builder().longOpt("allow-outside-links")
+            .desc("also offer RFC files that are symbolic links to files outside DIR (by default they are skipped,"
+                    + " and a link that leads out of DIR by the time its file is asked for gets 404)").build();
     private static final Option HELP = Option.builder("h").longOpt("help").desc("show this help and exit").build();
     private static final Option VERSION = Option.builder("V").longOpt("version").desc("show the version and exit")
             .build();
     private static final Options OPTIONS = new Options()
             .addOption(SERVER).addOption(DIR).addOption(UPLOAD_PORT).addOption(HOST).addOption(NO_RECONNECT)
-            .addOption(LOG_FILE).addOption(EXEC).addOption(HELP).addOption(VERSION);
+            .addOption(ALLOW_OUTSIDE_LINKS).addOption(LOG_FILE).addOption(EXEC).addOption(HELP).addOption(VERSION);
 
     public PeerOptions {
         Objects.requireNonNull(server, "server");
@@ -74,10 +79,10 @@ public record PeerOptions(HostAndPort server, Path directory, int uploadPort, Op
         Objects.requireNonNull(logFile, "logFile");
     }
 
-    /** Options of a peer that logs to stderr. */
+    /** Options of a peer that logs to stderr and offers no symbolic link out of its directory. */
     public PeerOptions(HostAndPort server, Path directory, int uploadPort, Optional<String> host,
                        List<String> commands, boolean reconnect) {
-        this(server, directory, uploadPort, host, commands, reconnect, Optional.empty());
+        this(server, directory, uploadPort, host, commands, reconnect, Optional.empty(), false);
     }
 
     /** Options of a peer that reconnects, as it does unless {@code --no-reconnect} is given. */
@@ -151,7 +156,8 @@ public record PeerOptions(HostAndPort server, Path directory, int uploadPort, Op
                 : Optional.empty();
         String[] commands = line.getOptionValues(EXEC);
         return new PeerOptions(serverAddress, directory, uploadPort, host,
-                commands == null ? List.of() : List.of(commands), !line.hasOption(NO_RECONNECT), logFile);
+                commands == null ? List.of() : List.of(commands), !line.hasOption(NO_RECONNECT), logFile,
+                line.hasOption(ALLOW_OUTSIDE_LINKS));
     }
 
     private static String required(CommandLine line, Option option) throws BadOptionsException {

@@ -52,6 +52,13 @@ final class PeerOptionsTest {
     }
 
     @Test
+    void linksOutOfTheDirectoryAreOfferedOnlyWhenAllowed() throws BadOptionsException {
+        assertThat(((PeerOptions) PeerOptions.parse("-s", "h", "-d", dir.toString())).allowOutsideLinks()).isFalse();
+        assertThat(((PeerOptions) PeerOptions.parse("-s", "h", "-d", dir.toString(), "--allow-outside-links"))
+                .allowOutsideLinks()).isTrue();
+    }
+
+    @Test
     void helpAndVersionNeedNoOtherOption() throws BadOptionsException {
         assertThat(PeerOptions.parse("--help")).isInstanceOf(Invocation.ShowHelp.class);
         assertThat(PeerOptions.parse("-V")).isInstanceOf(Invocation.ShowVersion.class);
@@ -60,7 +67,8 @@ final class PeerOptionsTest {
     @Test
     void theHelpDescribesEveryOptionAndTheOutput() {
         assertThat(PeerOptions.helpText())
-                .contains("--server", "--dir", "--upload-port", "--host", "--no-reconnect", "--log-file", "--exec",
+                .contains("--server", "--dir", "--upload-port", "--host", "--no-reconnect", "--allow-outside-links",
+                        "--log-file", "--exec",
                         "--help", "--version")
                 .contains("[Peer] LOOKUP RFC <n>:", "[Peer] Lost the index server: <reason>; reconnecting",
                         "[Peer] Reconnected to index <host:port>; registered <k> RFC(s)", "Exit status");

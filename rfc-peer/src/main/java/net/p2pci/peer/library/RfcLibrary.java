@@ -8,6 +8,7 @@ import java.nio.file.Files;
 import java.nio.file.NotDirectoryException;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
@@ -38,23 +39,34 @@ public final class RfcLibrary {
     private static final Pattern PART_FILE_NAME = Pattern.compile("\\.rfc[0-9]+\\.txt\\..*\\.part");
 
     private final Path directory;
+    private final ServableFile servable;
     private final ConcurrentMap<Integer, Path> files = new ConcurrentHashMap<>();
 
-    private RfcLibrary(Path directory) {
+    private RfcLibrary(Path directory, ServableFile servable) {
         this.directory = directory;
+        this.servable = servable;
     }
 
     /**
-     * A library over {@code directory}, empty until {@link #scan()} is called.
+     * A library over {@code directory}, empty until {@link #scan()} is called, that offers no symbolic link leading
+     * out of the directory.
      *
      * @throws NotDirectoryException when {@code directory} is not an existing directory
      */
     public static RfcLibrary open(Path directory) throws IOException {
+        return open(directory, false);
+    }
+
+    /**
+     * As {@link #open(Path)}; with {@code allowsOutsideLinks}, an RFC file that is a symbolic link to a file outside
+     * the directory is offered too.
+     */
+    public static RfcLibrary open(Path directory, boolean allowsOutsideLinks) throws IOException {
         Path absolute = directory.toAbsolutePath().normalize();
         if (!Files.isDirectory(absolute)) {
             throw new NotDirectoryException(absolute.toString());
         }
-        return new RfcLibrary(absolute);
+        return new RfcLibrary(absolute, new ServableFile(absolute.toRealPath(), allowsOutsideLinks));
     }
 
     public Path directory() {
@@ -63,7 +75,8 @@ public final class RfcLibrary {
 
     /**
      * Lists the directory again and serves exactly the RFC files found: new ones are added, vanished ones dropped.
-     * When several names hold the same RFC ({@code rfc1.txt},
+     * An entry is offered only if {@link ServableFile it may be sent}: a regular file, not empty, readable, and not
+     * a symbolic link out of the directory (unless allowed). When several names hold the same RFC ({@code rfc1.txt},
      * {@code RFC0001.TXT}), one rule picks the file served: {@link RfcFileName#canonical the canonical name} if it is
      * among them, otherwise the first name in the order of {@link String#compareTo}; every other one is reported as
      * skipped, naming the file served.
@@ -85,10 +98,11 @@ public final class RfcLibrary {
             } else if (number.isEmpty()) {
                 skipped.add(new SkippedFile(name, "not an RFC file name (rfcN.txt)"));
             } else {
-                if (Files.isRegularFile(entry)) {
+                try {
+                    servable.check(entry);
                     candidates.computeIfAbsent(number.getAsInt(), n -> new ArrayList<>()).add(entry);
-                } else {
-                    skipped.add(new SkippedFile(name, "not a regular file"));
+                } catch (UnservableFileException e) {
+                    skipped.add(new SkippedFile(name, e.getMessage()));
                 }
             }
         }
@@ -124,6 +138,48 @@ public final class RfcLibrary {
     /** The file that holds RFC {@code number}, if this peer has one. It may have been deleted since the last scan. */
     public Optional<Path> find(int number) {
         return Optional.ofNullable(files.get(number));
+    }
+
+    /**
+     * Opens RFC {@code number}'s file for sending, checked again as the scan checks it, since the entry may have
+     * changed since: a file that became a link out of the directory, unreadable, empty or gone is not sent, and no
+     * longer offered.
+     *
+     * @return empty when no file of this RFC is offered
+     * @throws UnservableFileException when this RFC's file may not be sent now, saying why
+     */
+    public Optional<OpenedFile> openForSending(int number) throws UnservableFileException {
+        Path path = files.get(number);
+        if (path == null) {
+            return Optional.empty();
+        }
+        try {
+            ServableFile.Checked checked = servable.checkBeforeOpening(path);
+            FileChannel channel;
+            try {
+                channel = ServableFile.open(checked.real());
+            } catch (IOException e) {
+                throw ServableFile.cannotBeRead(e);
+            }
+            return Optional.of(new OpenedFile(path, channel, checked.attributes().lastModifiedTime().toInstant()));
+        } catch (UnservableFileException e) {
+            files.remove(number, path);
+            throw e;
+        }
+    }
+
+    /**
+     * An RFC file opened for sending; its size is the open file's, so that the length announced and the bytes sent
+     * agree even if the entry is replaced meanwhile.
+     *
+     * @param path         the entry in the directory, for log lines
+     * @param lastModified the file's date when it was opened
+     */
+    public record OpenedFile(Path path, FileChannel channel, Instant lastModified) implements AutoCloseable {
+        @Override
+        public void close() throws IOException {
+            channel.close();
+        }
     }
 
     /** The numbers of every RFC served, in ascending order. */

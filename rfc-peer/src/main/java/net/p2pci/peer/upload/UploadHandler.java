@@ -4,14 +4,12 @@ import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.nio.channels.FileChannel;
 import java.nio.channels.SocketChannel;
-import java.nio.file.Files;
-import java.nio.file.NoSuchFileException;
-import java.nio.file.Path;
-import java.nio.file.StandardOpenOption;
 import java.time.Instant;
 import java.util.Objects;
 import java.util.Optional;
 import net.p2pci.peer.library.RfcLibrary;
+import net.p2pci.peer.library.RfcLibrary.OpenedFile;
+import net.p2pci.peer.library.UnservableFileException;
 import net.p2pci.protocol.FileResponse;
 import net.p2pci.protocol.GetRequest;
 import net.p2pci.protocol.IndexRequest;
@@ -31,7 +29,8 @@ import org.apache.logging.log4j.Logger;
  *
  * <p>Thread-safe: it keeps no state per connection; every connection runs {@link #handle} on its own thread, and the
  * library it reads from is thread-safe. The RFC number is the only part of a request that selects a file, and it is
- * looked up in the library, so nothing a peer sends ever becomes a path.
+ * looked up in the library, so nothing a peer sends ever becomes a path; the library checks the file again as it
+ * opens it, so that one that changed since the scan (a link out of the directory, unreadable, gone) gets 404.
  */
 final class UploadHandler {
     private static final Logger LOG = LogManager.getLogger(UploadHandler.class);
@@ -110,28 +109,24 @@ final class UploadHandler {
     private void sendFile(UploadConnection connection, SocketChannel channel, GetRequest get, String requester)
             throws IOException {
         int number = get.rfcNumber();
-        Optional<Path> found = library.find(number);
-        if (found.isEmpty()) {
+        Optional<OpenedFile> opened;
+        try {
+            opened = library.openForSending(number);
+        } catch (UnservableFileException e) {
+            LOG.info("RFC {} requested by {}: not sent, its file {}", number, requester, e.getMessage());
+            sendHead(channel, FileResponse.error(Status.NOT_FOUND_404, Instant.now(), os));
+            return;
+        }
+        if (opened.isEmpty()) {
             LOG.info("RFC {} requested by {}: not held here", number, requester);
             sendHead(channel, FileResponse.error(Status.NOT_FOUND_404, Instant.now(), os));
             return;
         }
-        Path path = found.get();
-        Instant lastModified;
-        FileChannel file;
-        try {
-            lastModified = Files.getLastModifiedTime(path).toInstant();
-            file = FileChannel.open(path, StandardOpenOption.READ);
-        } catch (NoSuchFileException e) {
-            LOG.info("RFC {} requested by {}: its file {} is gone", number, requester, path.getFileName());
-            library.forget(number, path);
-            sendHead(channel, FileResponse.error(Status.NOT_FOUND_404, Instant.now(), os));
-            return;
-        }
-        try (file) {
+        try (OpenedFile rfc = opened.get()) {
+            FileChannel file = rfc.channel();
             // The length comes from the open file, so that the announced length and the bytes sent agree.
             long length = file.size();
-            sendHead(channel, FileResponse.ok(Instant.now(), os, lastModified, length));
+            sendHead(channel, FileResponse.ok(Instant.now(), os, rfc.lastModified(), length));
             long sent = 0;
             ByteBuffer buffer = null;
             while (sent < length) {

@@ -2,6 +2,7 @@ package net.p2pci.peer.library;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.assertj.core.api.Assumptions.assumeThat;
 
 import java.io.IOException;
 import java.nio.file.FileAlreadyExistsException;
@@ -9,7 +10,9 @@ import java.nio.file.Files;
 import java.nio.file.NotDirectoryException;
 import java.nio.file.Path;
 import java.util.List;
+import java.util.Set;
 import java.util.stream.Stream;
+import net.p2pci.peer.SpecialFiles;
 import net.p2pci.peer.library.RfcLibrary.RfcFile;
 import net.p2pci.peer.library.RfcLibrary.ScanReport;
 import net.p2pci.peer.library.RfcLibrary.SkippedFile;
@@ -23,6 +26,8 @@ import org.junit.jupiter.params.provider.MethodSource;
 final class RfcLibraryTest {
     @TempDir
     Path dir;
+    @TempDir
+    Path elsewhere;
 
     @Test
     void scanServesRfcFilesByNumberAndSaysWhyEveryOtherEntryIsSkipped() throws IOException {
@@ -83,6 +88,72 @@ final class RfcLibraryTest {
                 Arguments.of(List.of("RFC0001.TXT", "RFC_1.txt", "rfc1.txt"), "rfc1.txt"),
                 Arguments.of(List.of("RFC-1.TXT", "RFC0001.TXT", "rfc_1.txt", "rfc1.txt"), "rfc1.txt"),
                 Arguments.of(List.of("rfc_1.txt", "RFC0001.TXT", "Rfc-001.txt"), "RFC0001.TXT"));
+    }
+
+    @Test
+    void entriesThatCannotBeSentAreSkippedEachWithItsReason() throws Exception {
+        Path outside = Files.writeString(elsewhere.resolve("secret"), "root:x:0:0:root:/root:/bin/bash\n");
+        write("rfc1.txt", "rfc2.txt");
+        Files.createFile(dir.resolve("rfc3.txt"));
+        SpecialFiles.fifo(dir.resolve("rfc4.txt"));
+        Files.createDirectory(dir.resolve("rfc5.txt"));
+        Files.createSymbolicLink(dir.resolve("rfc6.txt"), dir.resolve("missing"));
+        Files.createSymbolicLink(dir.resolve("rfc7.txt"), outside);
+        Files.createSymbolicLink(dir.resolve("rfc8.txt"), Path.of("rfc2.txt")); // inside the directory: offered
+        Files.createSymbolicLink(dir.resolve("rfc9.txt"), dir.resolve("rfc9.txt")); // a loop
+
+        ScanReport report = RfcLibrary.open(dir).scan();
+
+        assertThat(report.served()).containsExactly(
+                new RfcFile(1, dir.resolve("rfc1.txt")),
+                new RfcFile(2, dir.resolve("rfc2.txt")),
+                new RfcFile(8, dir.resolve("rfc8.txt")));
+        assertThat(report.skipped()).hasSize(6).startsWith(
+                new SkippedFile("rfc3.txt", "empty"),
+                new SkippedFile("rfc4.txt", "not a regular file"),
+                new SkippedFile("rfc5.txt", "not a regular file"),
+                new SkippedFile("rfc6.txt", "a symbolic link to nothing"),
+                new SkippedFile("rfc7.txt", "a symbolic link out of the directory, to " + outside.toRealPath()
+                        + " (served only with --allow-outside-links)"));
+        assertThat(report.skipped().getLast()).satisfies(loop -> {
+            assertThat(loop.fileName()).isEqualTo("rfc9.txt");
+            assertThat(loop.reason()).startsWith("cannot be read: Too many levels of symbolic links"); // the system's
+        });
+    }
+
+    @Test
+    void aFileThisProcessCannotOpenIsSkipped() throws IOException {
+        Path locked = Files.writeString(dir.resolve("rfc1.txt"), "text");
+        Files.setPosixFilePermissions(locked, Set.of());
+        // Root reads whatever the permission bits say; this case can only be shown by an ordinary user.
+        assumeThat(Files.isReadable(locked)).as("this user is denied a file with no permissions").isFalse();
+
+        ScanReport report = RfcLibrary.open(dir).scan();
+
+        assertThat(report.served()).isEmpty();
+        assertThat(report.skipped()).containsExactly(new SkippedFile("rfc1.txt", "cannot be read: permission denied"));
+    }
+
+    @Test
+    void withOutsideLinksAllowedALinkOutOfTheDirectoryIsOffered() throws IOException {
+        Path outside = Files.writeString(elsewhere.resolve("rfc1.txt"), "text");
+        Files.createSymbolicLink(dir.resolve("rfc1.txt"), outside);
+
+        ScanReport report = RfcLibrary.open(dir, true).scan();
+
+        assertThat(report.served()).containsExactly(new RfcFile(1, dir.resolve("rfc1.txt")));
+        assertThat(report.skipped()).isEmpty();
+    }
+
+    @Test
+    void theCheckThatPicksAServedNameComesFirst() throws IOException {
+        write("RFC0001.TXT");
+        Files.createFile(dir.resolve("rfc1.txt")); // the canonical name, but empty: the other name is served
+
+        ScanReport report = RfcLibrary.open(dir).scan();
+
+        assertThat(report.served()).containsExactly(new RfcFile(1, dir.resolve("RFC0001.TXT")));
+        assertThat(report.skipped()).containsExactly(new SkippedFile("rfc1.txt", "empty"));
     }
 
     @Test

@@ -28,6 +28,7 @@ import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import net.p2pci.peer.SampleRfcs;
+import net.p2pci.peer.SpecialFiles;
 import net.p2pci.peer.library.RfcLibrary;
 import net.p2pci.protocol.FileResponse;
 import net.p2pci.protocol.Limits;
@@ -39,6 +40,7 @@ import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.EnumSource;
 import org.junit.jupiter.params.provider.ValueSource;
 
 /** A real upload server on a loopback port, asked with raw bytes over real sockets. */
@@ -53,6 +55,8 @@ final class UploadServerTest {
 
     @TempDir
     Path dir;
+    @TempDir
+    Path elsewhere;
     /** The most any exchange here should take; a cut-off comes after a second at most, the rest is for load. */
     private static final Duration ANSWER_DEADLINE = Duration.ofSeconds(20);
     private static final Duration SHORT_TIMEOUT = Duration.ofSeconds(1);
@@ -112,6 +116,48 @@ final class UploadServerTest {
         assertThat(text(exchange("GET RFC 1149 P2P-CI/1.0\r\nHost: 127.0.0.1\r\n\r\n")))
                 .matches(ERROR_HEAD.formatted(404, "Not Found"));
         assertThat(library.find(1149)).isEmpty();
+    }
+
+    /** How the entry of an RFC served since the scan can change into one that must not be sent. */
+    enum ChangeAfterScan { LINK_OUT_OF_THE_DIRECTORY, DANGLING_LINK, FIFO, DIRECTORY, EMPTIED }
+
+    @ParameterizedTest
+    @EnumSource(ChangeAfterScan.class)
+    void aFileThatChangedSinceTheScanIntoOneNotToSendAnswers404AndIsNoLongerOffered(ChangeAfterScan change)
+            throws Exception {
+        Path entry = dir.resolve("rfc1149.txt");
+        Path secret = Files.writeString(elsewhere.resolve("passwd"), "root:x:0:0:root:/root:/bin/bash\n");
+        Files.delete(entry);
+        switch (change) {
+            case LINK_OUT_OF_THE_DIRECTORY -> Files.createSymbolicLink(entry, secret);
+            case DANGLING_LINK -> Files.createSymbolicLink(entry, dir.resolve("missing"));
+            case FIFO -> SpecialFiles.fifo(entry);
+            case DIRECTORY -> Files.createDirectory(entry);
+            case EMPTIED -> Files.createFile(entry);
+        }
+
+        assertThat(text(exchange("GET RFC 1149 P2P-CI/1.0\r\nHost: 127.0.0.1\r\n\r\n")))
+                .matches(ERROR_HEAD.formatted(404, "Not Found"));
+        assertThat(library.find(1149)).isEmpty();
+    }
+
+    @Test
+    void withOutsideLinksAllowedALinkOutOfTheDirectoryIsSent() throws Exception {
+        Path outside = Files.copy(dir.resolve("rfc1149.txt"), elsewhere.resolve("avian.txt"));
+        Files.delete(dir.resolve("rfc1149.txt"));
+        Files.createSymbolicLink(dir.resolve("rfc1149.txt"), outside);
+        RfcLibrary permissive = RfcLibrary.open(dir, true);
+        permissive.scan();
+        UploadServer linksAllowed = UploadServer.start(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0),
+                permissive, OS);
+        otherServers.add(linksAllowed);
+
+        try (Socket socket = connect(linksAllowed)) {
+            socket.getOutputStream().write("GET RFC 1149 P2P-CI/1.0\r\nHost: 127.0.0.1\r\n\r\n"
+                    .getBytes(StandardCharsets.UTF_8));
+            assertThat(text(readUntilClosed(socket))).startsWith("P2P-CI/1.0 200 OK\r\n")
+                    .endsWith(Files.readString(outside));
+        }
     }
 
     @Test
