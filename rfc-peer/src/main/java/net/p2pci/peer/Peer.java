@@ -13,6 +13,7 @@ import net.p2pci.peer.index.IndexClient;
 import net.p2pci.peer.index.IndexSession;
 import net.p2pci.peer.library.RfcLibrary;
 import net.p2pci.peer.library.RfcLibrary.ScanReport;
+import net.p2pci.peer.upload.UploadLimits;
 import net.p2pci.peer.upload.UploadServer;
 
 /**
@@ -68,7 +69,8 @@ public final class Peer implements AutoCloseable {
         try {
             // Every interface, so that the peer is reachable at whatever address it registers under.
             uploadServer = UploadServer.start(new InetSocketAddress(options.uploadPort()), library,
-                    OperatingSystem.description());
+                    OperatingSystem.description(),
+                    UploadLimits.DEFAULT.withMaxUploadsPerAddress(options.maxUploadsPerAddress()));
         } catch (BindException e) {
             throw new IOException("cannot listen on upload port " + options.uploadPort() + ": " + e.getMessage(), e);
         }

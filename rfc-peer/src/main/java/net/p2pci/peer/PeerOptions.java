@@ -11,6 +11,7 @@ import java.util.Optional;
 import java.util.OptionalInt;
 import net.p2pci.peer.cli.CommandProcessor;
 import net.p2pci.peer.index.IndexSession;
+import net.p2pci.peer.upload.UploadLimits;
 import net.p2pci.protocol.Protocol;
 import net.p2pci.protocol.WireText;
 import org.apache.commons.cli.CommandLine;
@@ -32,12 +33,14 @@ import org.apache.commons.cli.ParseException;
  * @param reconnect  whether to reconnect, and register every RFC again, when the index connection is lost
  * @param logFile    the file that diagnostics are appended to instead of stderr, if any
  * @param allowOutsideLinks whether RFC files that are symbolic links to files outside the directory are offered
+ * @param maxUploadsPerAddress the most upload connections served at once to one address
  */
 public record PeerOptions(HostAndPort server, Path directory, int uploadPort, Optional<String> host,
                           List<String> commands, boolean reconnect, Optional<Path> logFile,
-                          boolean allowOutsideLinks) implements Invocation {
+                          boolean allowOutsideLinks, int maxUploadsPerAddress) implements Invocation {
     public static final String USAGE = "rfc-peer --server HOST[:PORT] --dir DIR [--upload-port N] [--host NAME]"
-            + " [--no-reconnect] [--allow-outside-links] [--log-file PATH] [--exec CMD]...";
+            + " [--no-reconnect] [--allow-outside-links] [--max-uploads-per-address COUNT] [--log-file PATH]"
+            + " [--exec CMD]...";
 
     /** Columns of the --help text. */
     private static final int HELP_WIDTH = 100;
@@ -64,12 +67,18 @@ public record PeerOptions(HostAndPort server, Path directory, int uploadPort, Op
     private static final Option ALLOW_OUTSIDE_LINKS = Option.builder().longOpt("allow-outside-links")
             .desc("also offer RFC files that are symbolic links to files outside DIR (by default they are skipped,"
                     + " and a link that leads out of DIR by the time its file is asked for gets 404)").build();
+    private static final Option MAX_UPLOADS_PER_ADDRESS = Option.builder().longOpt("max-uploads-per-address")
+            .hasArg().argName("COUNT")
+            .desc("the most downloads served at once to one address (for IPv6, one /64 network); more connections"
+                    + " from it are answered 400 and closed (default " + UploadLimits.DEFAULT_MAX_UPLOADS_PER_ADDRESS
+                    + ", of " + UploadLimits.DEFAULT_MAX_CONCURRENT_UPLOADS + " in all; a connection must send its"
+                    + " whole GET within " + UploadLimits.DEFAULT_REQUEST_TIMEOUT.toSeconds() + " s)").build();
     private static final Option HELP = Option.builder("h").longOpt("help").desc("show this help and exit").build();
     private static final Option VERSION = Option.builder("V").longOpt("version").desc("show the version and exit")
             .build();
     private static final Options OPTIONS = new Options()
             .addOption(SERVER).addOption(DIR).addOption(UPLOAD_PORT).addOption(HOST).addOption(NO_RECONNECT)
-            .addOption(ALLOW_OUTSIDE_LINKS).addOption(LOG_FILE).addOption(EXEC).addOption(HELP).addOption(VERSION);
+            .addOption(ALLOW_OUTSIDE_LINKS).addOption(MAX_UPLOADS_PER_ADDRESS).addOption(LOG_FILE).addOption(EXEC).addOption(HELP).addOption(VERSION);
 
     public PeerOptions {
         Objects.requireNonNull(server, "server");
@@ -82,7 +91,8 @@ public record PeerOptions(HostAndPort server, Path directory, int uploadPort, Op
     /** Options of a peer that logs to stderr and offers no symbolic link out of its directory. */
     public PeerOptions(HostAndPort server, Path directory, int uploadPort, Optional<String> host,
                        List<String> commands, boolean reconnect) {
-        this(server, directory, uploadPort, host, commands, reconnect, Optional.empty(), false);
+        this(server, directory, uploadPort, host, commands, reconnect, Optional.empty(), false,
+                UploadLimits.DEFAULT_MAX_UPLOADS_PER_ADDRESS);
     }
 
     /** Options of a peer that reconnects, as it does unless {@code --no-reconnect} is given. */
@@ -122,7 +132,7 @@ public record PeerOptions(HostAndPort server, Path directory, int uploadPort, Op
         if (!line.getArgList().isEmpty()) {
             throw new BadOptionsException("unexpected argument: " + WireText.forLog(line.getArgList().getFirst()));
         }
-        for (Option option : List.of(SERVER, DIR, UPLOAD_PORT, HOST, LOG_FILE)) {
+        for (Option option : List.of(SERVER, DIR, UPLOAD_PORT, HOST, LOG_FILE, MAX_UPLOADS_PER_ADDRESS)) {
             String[] values = line.getOptionValues(option);
             if (values != null && values.length > 1) {
                 throw new BadOptionsException("--" + option.getLongOpt() + " given more than once");
@@ -147,6 +157,8 @@ public record PeerOptions(HostAndPort server, Path directory, int uploadPort, Op
             throw new BadOptionsException("--dir: not a directory: " + WireText.forLog(dir));
         }
         int uploadPort = uploadPort(line.getOptionValue(UPLOAD_PORT, "0"));
+        int maxUploadsPerAddress = count(MAX_UPLOADS_PER_ADDRESS, line.getOptionValue(MAX_UPLOADS_PER_ADDRESS,
+                Integer.toString(UploadLimits.DEFAULT_MAX_UPLOADS_PER_ADDRESS)));
         Optional<String> host = Optional.ofNullable(line.getOptionValue(HOST));
         if (host.isPresent() && !WireText.isHost(host.get())) {
             throw new BadOptionsException("--host: must be one word without spaces, at most " + WireText.MAX_HOST_CHARS
@@ -157,7 +169,7 @@ public record PeerOptions(HostAndPort server, Path directory, int uploadPort, Op
         String[] commands = line.getOptionValues(EXEC);
         return new PeerOptions(serverAddress, directory, uploadPort, host,
                 commands == null ? List.of() : List.of(commands), !line.hasOption(NO_RECONNECT), logFile,
-                line.hasOption(ALLOW_OUTSIDE_LINKS));
+                line.hasOption(ALLOW_OUTSIDE_LINKS), maxUploadsPerAddress);
     }
 
     private static String required(CommandLine line, Option option) throws BadOptionsException {
@@ -193,6 +205,16 @@ public record PeerOptions(HostAndPort server, Path directory, int uploadPort, Op
                     + WireText.forLog(text));
         }
         return Integer.parseInt(text);
+    }
+
+    /** A count from 1 up; more than the upload slots would mean no per-address limit, which is allowed. */
+    private static int count(Option option, String text) throws BadOptionsException {
+        long value = WireText.parseDecimal(text, Integer.MAX_VALUE);
+        if (value < 1) {
+            throw new BadOptionsException("--" + option.getLongOpt() + ": not a whole number from 1 up: "
+                    + WireText.forLog(text));
+        }
+        return (int) value;
     }
 
     /** The text {@code --help} prints: usage, options, the commands and their output, exit statuses. */

@@ -4,6 +4,7 @@ import static net.p2pci.peer.ProgramProcesses.awaitListening;
 import static net.p2pci.peer.ProgramProcesses.awaitRegistered;
 import static net.p2pci.peer.ProgramProcesses.listAll;
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
 
 import java.io.IOException;
 import java.net.InetAddress;
@@ -23,6 +24,15 @@ import org.junit.jupiter.api.io.TempDir;
 final class PeerDefencesIT {
     /** An answer from a peer on loopback takes milliseconds; this is room for a loaded two-core machine. */
     private static final Duration ANSWER_DEADLINE = Duration.ofSeconds(20);
+
+    /** The flood the report measured: 300 connections that never send a byte, each opened again once closed. */
+    private static final int FLOOD_CONNECTIONS = 300;
+    private static final String FLOOD_ADDRESS = "127.0.0.1";
+    /** Another loopback address: Linux routes all of 127/8 to loopback, so it is a distinct source. */
+    private static final String GOOD_ADDRESS = "127.0.0.2";
+    /** Longer than the request timeout, so that the flood's connections are cut and made again meanwhile. */
+    private static final Duration GOOD_DOWNLOADS_PERIOD = Duration.ofSeconds(6);
+    private static final Duration GOOD_DOWNLOAD_PAUSE = Duration.ofMillis(50);
 
     @TempDir
     Path work;
@@ -52,9 +62,50 @@ final class PeerDefencesIT {
         assertThat(rawGet(uploadPort, 20002)).startsWith("P2P-CI/1.0 404 Not Found\r\n").doesNotContain("root:x");
     }
 
+    @Test
+    void aHostHoldingHundredsOfSilentConnectionsDoesNotStopDownloadsFromAnotherAddress() throws Exception {
+        Path dir = Files.createDirectory(work.resolve("holder"));
+        SampleRfcs.copy(dir, List.of(1149));
+        String file = Files.readString(SampleRfcs.file(1149));
+        int serverPort = awaitListening(programs.startServer("server", 0));
+        int uploadPort = awaitRegistered(programs.startPeer("holder", serverPort, dir));
+
+        int attempted = 0;
+        int succeeded = 0;
+        try (SilentFlood flood = SilentFlood.start(FLOOD_ADDRESS, uploadPort, FLOOD_CONNECTIONS)) {
+            await("every flooding connection is made").atMost(ANSWER_DEADLINE)
+                    .until(() -> flood.connectionsMade() >= FLOOD_CONNECTIONS);
+            long end = System.nanoTime() + GOOD_DOWNLOADS_PERIOD.toNanos();
+            while (System.nanoTime() - end < 0) {
+                attempted++;
+                String answer;
+                try {
+                    answer = rawGet(GOOD_ADDRESS, uploadPort, 1149);
+                } catch (IOException e) {
+                    answer = "";
+                }
+                if (answer.startsWith("P2P-CI/1.0 200 OK\r\n") && answer.endsWith(file)) {
+                    succeeded++;
+                }
+                Thread.sleep(GOOD_DOWNLOAD_PAUSE); // pacing: a downloader's rate, not a wait for a condition
+            }
+            System.out.printf("Good downloads from %s under a flood of %d silent connections from %s: %d of %d"
+                    + " succeeded (%.0f%%); the flood made %d connections%n", GOOD_ADDRESS, FLOOD_CONNECTIONS,
+                    FLOOD_ADDRESS, succeeded, attempted, 100.0 * succeeded / attempted, flood.connectionsMade());
+        }
+
+        assertThat(succeeded).as("good downloads that succeeded").isEqualTo(attempted);
+    }
+
     /** Sends a GET in one write and returns everything the peer answers until it closes. */
     private static String rawGet(int uploadPort, int rfcNumber) throws IOException {
+        return rawGet("127.0.0.1", uploadPort, rfcNumber);
+    }
+
+    /** As {@link #rawGet(int, int)}, from the loopback address {@code source}. */
+    private static String rawGet(String source, int uploadPort, int rfcNumber) throws IOException {
         try (Socket socket = new Socket()) {
+            socket.bind(new InetSocketAddress(source, 0));
             socket.connect(new InetSocketAddress(InetAddress.getLoopbackAddress(), uploadPort));
             socket.setSoTimeout((int) ANSWER_DEADLINE.toMillis());
             socket.getOutputStream().write(("GET RFC " + rfcNumber + " P2P-CI/1.0\r\nHost: 127.0.0.1\r\n\r\n")

@@ -49,6 +49,8 @@ final class UploadHandler {
      * takes one well within the stall timeout (64 KiB in 30 s is 2 kB/s), large enough for few system calls.
      */
     static final int TRANSFER_CHUNK_BYTES = 64 * 1024;
+    /** What is read and dropped of a refused connection's request, once: a GET and then some. */
+    private static final int REFUSAL_DRAIN_BYTES = 4096;
 
     private final RfcLibrary library;
     private final String os;
@@ -146,6 +148,23 @@ final class UploadHandler {
                 expectReading(connection);
             }
             LOG.info("Sent RFC {} to {} ({} of {} bytes)", number, requester, sent, length);
+        }
+    }
+
+    /**
+     * Answers a connection refused at a limit with 400 and closes it, without a thread of its own: the answer fits
+     * in the empty send buffer of a new socket, so a non-blocking write takes it whole. What the requester sent so
+     * far is read and dropped first, so that the close is a FIN after the answer rather than a reset that could
+     * overtake it.
+     */
+    void refuse(SocketChannel channel) {
+        try (channel) {
+            channel.configureBlocking(false);
+            channel.write(ByteBuffer.wrap(MessageWriter.encode(FileResponse.error(Status.BAD_REQUEST_400,
+                    Instant.now(), os))));
+            channel.read(ByteBuffer.allocate(REFUSAL_DRAIN_BYTES)); // once: a requester that keeps sending gets a reset
+        } catch (IOException e) {
+            LOG.debug("Refusing a connection: {}", e.toString());
         }
     }
 

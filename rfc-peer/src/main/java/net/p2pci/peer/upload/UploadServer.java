@@ -1,13 +1,18 @@
 package net.p2pci.peer.upload;
 
 import java.io.IOException;
+import java.net.Inet6Address;
+import java.net.InetAddress;
 import java.net.InetSocketAddress;
+import java.net.UnknownHostException;
 import java.net.StandardSocketOptions;
 import java.nio.channels.Channel;
 import java.nio.channels.ClosedChannelException;
 import java.nio.channels.ServerSocketChannel;
 import java.nio.channels.SocketChannel;
 import java.time.Duration;
+import java.util.Arrays;
+import java.util.Map;
 import java.util.Objects;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
@@ -21,11 +26,14 @@ import org.apache.logging.log4j.Logger;
 
 /**
  * The peer's upload server: accepts connections from other peers and serves each, one GET then close, on its own
- * virtual thread by an {@link UploadHandler}, within the {@link UploadLimits}. A watchdog thread closes every
- * connection that misses its deadline: a request not complete in time, or a transfer the requester stopped reading.
+ * virtual thread by an {@link UploadHandler}, within the {@link UploadLimits}: a connection over the limit on all
+ * connections, or on those from one address, is answered 400 and closed at once, so that one host cannot take every
+ * slot. A watchdog thread closes every connection that misses its deadline: a request not complete in time, or a
+ * transfer the requester stopped reading.
  *
- * <p>Thread-safe: one acceptor thread owns the listening socket; the set of open connections is concurrent so that
- * the watchdog and {@link #close()}, from any thread, can end them.
+ * <p>Thread-safe: one acceptor thread owns the listening socket and is the only one to add to the counts of
+ * connections by source; a connection's own thread takes it off when it ends. The set of open connections is
+ * concurrent so that the watchdog and {@link #close()}, from any thread, can end them.
  */
 public final class UploadServer implements AutoCloseable {
     private static final Logger LOG = LogManager.getLogger(UploadServer.class);
@@ -38,6 +46,14 @@ public final class UploadServer implements AutoCloseable {
     private static final int WATCHDOG_CHECKS_PER_TIMEOUT = 4;
     /** However long the timeouts, the watchdog looks at least this often: a few hundred deadlines are cheap. */
     private static final Duration WATCHDOG_MAX_PERIOD = Duration.ofSeconds(1);
+    private static final int IPV6_ADDRESS_BYTES = 16;
+    /** An IPv6 /64, the network one host is usually given. */
+    private static final int IPV6_NETWORK_PREFIX_BYTES = 8;
+    /**
+     * The source of a connection whose remote address cannot be had (it closed at once): all such share one count,
+     * under an address no connection comes from.
+     */
+    private static final InetAddress UNKNOWN_SOURCE = unspecifiedAddress();
 
     private final ServerSocketChannel listener;
     private final UploadHandler handler;
@@ -46,6 +62,8 @@ public final class UploadServer implements AutoCloseable {
     /** Why a connection whose request is overdue is cut off, for the log line. */
     private final String requestAwaited;
     private final Set<UploadConnection> connections = ConcurrentHashMap.newKeySet();
+    /** Open connections by {@link #sourceOf source}; an address with none has no entry. */
+    private final Map<InetAddress, Integer> connectionsBySource = new ConcurrentHashMap<>();
     private final AtomicBoolean closed = new AtomicBoolean();
     private final Thread acceptor;
     private final ScheduledExecutorService watchdog;
@@ -128,13 +146,23 @@ public final class UploadServer implements AutoCloseable {
                 pauseAfterAcceptFailure();
                 continue;
             }
+            InetAddress source = sourceOf(channel);
             if (connections.size() >= limits.maxConcurrentUploads()) {
-                LOG.warn("Upload server busy ({} connections): closing a new one unserved",
-                        limits.maxConcurrentUploads());
-                closeQuietly(channel);
+                LOG.warn("Upload server busy ({} connections): refused one from {} with 400",
+                        limits.maxConcurrentUploads(), UploadConnection.describe(channel));
+                handler.refuse(channel);
                 continue;
             }
-            UploadConnection connection = new UploadConnection(channel);
+            // Only this thread adds to the counts, so the one read here is still true when it adds.
+            if (connectionsBySource.getOrDefault(source, 0) >= limits.maxUploadsPerAddress()) {
+                LOG.warn("Upload server: {} connections from {} already, the most from one address: refused one"
+                        + " from {} with 400", limits.maxUploadsPerAddress(), source.getHostAddress(),
+                        UploadConnection.describe(channel));
+                handler.refuse(channel);
+                continue;
+            }
+            connectionsBySource.merge(source, 1, Integer::sum);
+            UploadConnection connection = new UploadConnection(channel, source);
             connection.expectProgressWithin(limits.requestTimeout(), requestAwaited);
             connections.add(connection);
             if (closed.get()) {
@@ -145,8 +173,43 @@ public final class UploadServer implements AutoCloseable {
                     handler.handle(connection);
                 } finally {
                     connections.remove(connection);
+                    connectionsBySource.computeIfPresent(source, (address, count) -> count == 1 ? null : count - 1);
                 }
             });
+        }
+    }
+
+    /**
+     * The address a connection counts against: the requester's; for IPv6 its /64 network, since one host is
+     * commonly given a whole /64 and could otherwise open connections from as many addresses as it liked.
+     */
+    static InetAddress sourceOf(SocketChannel channel) {
+        InetAddress address;
+        try {
+            address = channel.getRemoteAddress() instanceof InetSocketAddress remote ? remote.getAddress() : null;
+        } catch (IOException e) {
+            address = null;
+        }
+        if (address == null) {
+            return UNKNOWN_SOURCE;
+        }
+        if (address instanceof Inet6Address) {
+            byte[] network = Arrays.copyOf(address.getAddress(), IPV6_ADDRESS_BYTES);
+            Arrays.fill(network, IPV6_NETWORK_PREFIX_BYTES, IPV6_ADDRESS_BYTES, (byte) 0);
+            try {
+                return InetAddress.getByAddress(network);
+            } catch (UnknownHostException e) {
+                throw new IllegalStateException("sixteen bytes are always an IPv6 address", e);
+            }
+        }
+        return address;
+    }
+
+    private static InetAddress unspecifiedAddress() {
+        try {
+            return InetAddress.getByAddress(new byte[4]);
+        } catch (UnknownHostException e) {
+            throw new IllegalStateException("four bytes are always an IPv4 address", e);
         }
     }
 

@@ -62,6 +62,9 @@ final class UploadServerTest {
     private static final Duration SHORT_TIMEOUT = Duration.ofSeconds(1);
     private static final Duration LONG_TIMEOUT = Duration.ofMinutes(1);
     private static final String GET_2616 = "GET RFC 2616 P2P-CI/1.0\r\nHost: 127.0.0.1\r\n";
+    private static final String FIRST_ADDRESS = "127.0.0.1";
+    private static final String SECOND_ADDRESS = "127.0.0.2";
+    private static final String THIRD_ADDRESS = "127.0.0.3";
 
     private RfcLibrary library;
     private UploadServer server;
@@ -226,7 +229,7 @@ final class UploadServerTest {
 
     @Test
     void aRequesterThatDripsItsRequestIsCutOffAtTheRequestTimeoutUnanswered() throws Exception {
-        UploadServer strict = startServer(new UploadLimits(SHORT_TIMEOUT, LONG_TIMEOUT, 8));
+        UploadServer strict = startServer(new UploadLimits(SHORT_TIMEOUT, LONG_TIMEOUT, 8, 8));
         try (Socket socket = connect(strict); ExecutorService dripper = Executors.newVirtualThreadPerTaskExecutor()) {
             long started = System.nanoTime();
             OutputStream out = socket.getOutputStream();
@@ -251,7 +254,7 @@ final class UploadServerTest {
 
     @Test
     void aRequestSentInPiecesWithinTheRequestTimeoutIsServed() throws Exception {
-        UploadServer patient = startServer(new UploadLimits(Duration.ofSeconds(10), LONG_TIMEOUT, 8));
+        UploadServer patient = startServer(new UploadLimits(Duration.ofSeconds(10), LONG_TIMEOUT, 8, 8));
         try (Socket socket = connect(patient)) {
             OutputStream out = socket.getOutputStream();
             for (String piece : List.of("GET RFC 1149 ", "P2P-CI/1.0\r\n", "Host: 127.0.0.1\r\n", "\r\n")) {
@@ -283,7 +286,7 @@ final class UploadServerTest {
     @Test
     void aRequesterThatStopsReadingIsCutOffAfterTheStallTimeout() throws Exception {
         int number = writeLargeRfc();
-        UploadServer strict = startServer(new UploadLimits(LONG_TIMEOUT, SHORT_TIMEOUT, 8));
+        UploadServer strict = startServer(new UploadLimits(LONG_TIMEOUT, SHORT_TIMEOUT, 8, 8));
         try (Socket socket = smallWindowSocket(strict)) {
             long requested = System.nanoTime();
             socket.getOutputStream().write(("GET RFC " + number + " P2P-CI/1.0\r\nHost: 127.0.0.1\r\n\r\n")
@@ -324,21 +327,51 @@ final class UploadServerTest {
     }
 
     @Test
-    void connectionsUpToTheConcurrencyCapAreServedAndOneMoreIsClosedUnserved() throws Exception {
-        UploadServer small = startServer(new UploadLimits(LONG_TIMEOUT, LONG_TIMEOUT, 2));
-        Socket first = connect(small);
-        Socket second = connect(small); // silent, like the first: both hold their place
+    void connectionsUpToTheConcurrencyCapAreServedAndOneMoreGets400() throws Exception {
+        UploadServer small = startServer(new UploadLimits(LONG_TIMEOUT, LONG_TIMEOUT, 2, 2));
+        Socket first = connect(small, FIRST_ADDRESS);
+        Socket second = connect(small, SECOND_ADDRESS); // silent, like the first: both hold their place
         try {
             await().atMost(ANSWER_DEADLINE).until(() -> small.openConnections() == 2);
 
-            try (Socket third = connect(small)) {
+            try (Socket third = connect(small, THIRD_ADDRESS)) {
                 third.getOutputStream().write((GET_2616 + "\r\n").getBytes(StandardCharsets.UTF_8));
-                assertThat(readUntilClosed(third)).isEmpty();
+                assertThat(text(readUntilClosed(third))).matches(ERROR_HEAD.formatted(400, "Bad Request"));
             }
 
             first.close();
             await().atMost(ANSWER_DEADLINE).until(() -> small.openConnections() == 1);
-            try (Socket atTheCap = connect(small)) {
+            try (Socket atTheCap = connect(small, THIRD_ADDRESS)) {
+                atTheCap.getOutputStream().write((GET_2616 + "\r\n").getBytes(StandardCharsets.UTF_8));
+                assertThat(text(readUntilClosed(atTheCap))).startsWith("P2P-CI/1.0 200 OK\r\n");
+            }
+        } finally {
+            first.close();
+            second.close();
+        }
+    }
+
+    @Test
+    void connectionsFromOneAddressUpToItsCapAreServedAndOneMoreGets400WhileOtherAddressesAreServed()
+            throws Exception {
+        UploadServer server = startServer(new UploadLimits(LONG_TIMEOUT, LONG_TIMEOUT, 8, 2));
+        Socket first = connect(server, FIRST_ADDRESS);
+        Socket second = connect(server, FIRST_ADDRESS); // silent, like the first: both hold their place
+        try {
+            await().atMost(ANSWER_DEADLINE).until(() -> server.openConnections() == 2);
+
+            try (Socket overTheCap = connect(server, FIRST_ADDRESS)) {
+                overTheCap.getOutputStream().write((GET_2616 + "\r\n").getBytes(StandardCharsets.UTF_8));
+                assertThat(text(readUntilClosed(overTheCap))).matches(ERROR_HEAD.formatted(400, "Bad Request"));
+            }
+            try (Socket fromElsewhere = connect(server, SECOND_ADDRESS)) {
+                fromElsewhere.getOutputStream().write((GET_2616 + "\r\n").getBytes(StandardCharsets.UTF_8));
+                assertThat(text(readUntilClosed(fromElsewhere))).startsWith("P2P-CI/1.0 200 OK\r\n");
+            }
+
+            first.close();
+            await().atMost(ANSWER_DEADLINE).until(() -> server.openConnections() == 1);
+            try (Socket atTheCap = connect(server, FIRST_ADDRESS)) {
                 atTheCap.getOutputStream().write((GET_2616 + "\r\n").getBytes(StandardCharsets.UTF_8));
                 assertThat(text(readUntilClosed(atTheCap))).startsWith("P2P-CI/1.0 200 OK\r\n");
             }
@@ -387,7 +420,14 @@ final class UploadServerTest {
     }
 
     private static Socket connect(UploadServer server) throws IOException {
-        Socket socket = new Socket(InetAddress.getLoopbackAddress(), server.port());
+        return connect(server, FIRST_ADDRESS);
+    }
+
+    /** A connection from {@code source}, one of the loopback addresses (Linux routes all of 127/8 to loopback). */
+    private static Socket connect(UploadServer server, String source) throws IOException {
+        Socket socket = new Socket();
+        socket.bind(new InetSocketAddress(source, 0));
+        socket.connect(new InetSocketAddress(InetAddress.getLoopbackAddress(), server.port()));
         socket.setSoTimeout((int) ANSWER_DEADLINE.toMillis());
         return socket;
     }
