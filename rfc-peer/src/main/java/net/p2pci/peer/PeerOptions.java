@@ -235,7 +235,8 @@ public record PeerOptions(HostAndPort server, Path directory, int uploadPort, Op
         out.println();
         out.println("Exit status: 0 when done; 1 when the peer could not start, or a command of --exec or of");
         out.println("a script failed; 2 for bad options. Diagnostics go to stderr or the --log-file; run with");
-        out.println("java -Dp2pci.log.level=info -jar rfc-peer.jar ... to also log each upload served.");
+        out.println("java -Dp2pci.log.level=info -jar rfc-peer.jar ... to also log each upload served. Of the lines");
+        out.println("that one client address causes, at most 5 of a kind are logged every 10 s, then their count.");
         out.flush();
         return text.toString();
     }

@@ -15,6 +15,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
+import net.p2pci.protocol.LogThrottle;
 import net.p2pci.protocol.RfcRecord;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
@@ -33,6 +34,8 @@ final class PeerDefencesIT {
     /** Longer than the request timeout, so that the flood's connections are cut and made again meanwhile. */
     private static final Duration GOOD_DOWNLOADS_PERIOD = Duration.ofSeconds(6);
     private static final Duration GOOD_DOWNLOAD_PAUSE = Duration.ofMillis(50);
+    /** Connections a log flood makes: several thousand, each over the cap of its address once the first 32 hold. */
+    private static final int LOG_FLOOD_CONNECTIONS = 3000;
 
     @TempDir
     Path work;
@@ -95,6 +98,33 @@ final class PeerDefencesIT {
         }
 
         assertThat(succeeded).as("good downloads that succeeded").isEqualTo(attempted);
+    }
+
+    @Test
+    void aFloodOfConnectionsOverTheCapsLeavesAFewWarnLinesNotOnePerConnection() throws Exception {
+        Path dir = Files.createDirectory(work.resolve("holder"));
+        SampleRfcs.copy(dir, List.of(1149));
+        int serverPort = awaitListening(programs.startServer("server", 0));
+        ChildProcess holder = programs.startPeer("holder", serverPort, dir);
+        int uploadPort = awaitRegistered(holder);
+
+        long started = System.nanoTime();
+        long connections;
+        try (SilentFlood flood = SilentFlood.start(FLOOD_ADDRESS, uploadPort, FLOOD_CONNECTIONS)) {
+            await("the flood goes on for a while").atMost(ANSWER_DEADLINE).pollInterval(Duration.ofMillis(100))
+                    .until(() -> flood.connectionsMade() >= LOG_FLOOD_CONNECTIONS);
+            connections = flood.connectionsMade();
+        }
+        Duration flooded = Duration.ofNanos(System.nanoTime() - started);
+
+        List<String> warnings = holder.errors().lines().filter(line -> line.contains(" WARN ")).toList();
+        System.out.printf("A flood of %d connections from %s in %d ms left %d WARN lines%n", connections,
+                FLOOD_ADDRESS, flooded.toMillis(), warnings.size());
+        // Each interval: at most its share of lines of each kind, and one summary of the interval before.
+        long intervals = flooded.toNanos() / LogThrottle.DEFAULT_INTERVAL.toNanos() + 1;
+        assertThat(warnings).as("WARN lines").hasSizeLessThanOrEqualTo(
+                (int) (intervals * (LogThrottle.DEFAULT_LINES_PER_INTERVAL + 1)));
+        assertThat(warnings).allSatisfy(line -> assertThat(line).contains("127.0.0.1"));
     }
 
     /** Sends a GET in one write and returns everything the peer answers until it closes. */

@@ -20,6 +20,7 @@ import net.p2pci.protocol.Request;
 import net.p2pci.protocol.RequestException;
 import net.p2pci.protocol.Status;
 import net.p2pci.protocol.WireText;
+import org.apache.logging.log4j.Level;
 import org.apache.logging.log4j.LogManager;
 import org.apache.logging.log4j.Logger;
 
@@ -55,30 +56,36 @@ final class UploadHandler {
     private final RfcLibrary library;
     private final String os;
     private final UploadLimits limits;
+    private final ClientCausedLog clientLog;
     /** What a transfer waits for, for the watchdog's log line. */
     private final String readingAwaited;
 
-    UploadHandler(RfcLibrary library, String os, UploadLimits limits) {
+    UploadHandler(RfcLibrary library, String os, UploadLimits limits, ClientCausedLog clientLog) {
         this.library = Objects.requireNonNull(library, "library");
         this.os = Objects.requireNonNull(os, "os");
         this.limits = Objects.requireNonNull(limits, "limits");
+        this.clientLog = Objects.requireNonNull(clientLog, "clientLog");
         this.readingAwaited = "the requester took no byte for " + limits.stallTimeout().toMillis() + " ms";
     }
 
     /** Serves the connection and closes it, whatever happens; failures are logged, never thrown. */
     void handle(UploadConnection connection) {
         String requester = connection.requester();
+        String source = connection.source().getHostAddress();
         try (SocketChannel channel = connection.channel()) {
-            serve(connection, channel, requester);
+            serve(connection, channel, requester, source);
         } catch (IOException e) {
             // The requester went away, or the watchdog cut it off (and said so): nothing left beyond the close.
-            LOG.debug("Upload connection from {} ended: {}", requester, e.toString());
+            clientLog.log(LOG, Level.DEBUG, "upload connection ended", source, "Upload connection from {} ended: {}",
+                    requester, e.toString());
         } catch (RuntimeException e) {
-            LOG.error("Upload connection from {} failed", requester, e);
+            clientLog.log(LOG, Level.ERROR, "upload connection failed", source, "Upload connection from {} failed",
+                    requester, e);
         }
     }
 
-    private void serve(UploadConnection connection, SocketChannel channel, String requester) throws IOException {
+    private void serve(UploadConnection connection, SocketChannel channel, String requester, String source)
+            throws IOException {
         MessageReader reader = new MessageReader(channel.socket().getInputStream(), REQUEST_LIMITS);
         Request request;
         try {
@@ -88,16 +95,18 @@ final class UploadHandler {
             }
             request = read.get();
         } catch (RequestException e) {
-            LOG.info("Refused a request from {}: {} ({})", requester, e.status(), WireText.forLog(e.getMessage()));
+            clientLog.log(LOG, Level.INFO, "refused request", source, "Refused a request from {}: {} ({})", requester,
+                    e.status(), WireText.forLog(e.getMessage()));
             expectReading(connection);
             sendHead(channel, FileResponse.error(e.status(), Instant.now(), os));
             return;
         }
         expectReading(connection);
         switch (request) {
-            case GetRequest get -> sendFile(connection, channel, get, requester);
+            case GetRequest get -> sendFile(connection, channel, get, requester, source);
             case IndexRequest other -> {
-                LOG.info("Refused an index request from {}: an upload server answers GET only", requester);
+                clientLog.log(LOG, Level.INFO, "refused request", source,
+                        "Refused an index request from {}: an upload server answers GET only", requester);
                 sendHead(channel, FileResponse.error(Status.BAD_REQUEST_400, Instant.now(), os));
             }
         }
@@ -108,19 +117,21 @@ final class UploadHandler {
         connection.expectProgressWithin(limits.stallTimeout(), readingAwaited);
     }
 
-    private void sendFile(UploadConnection connection, SocketChannel channel, GetRequest get, String requester)
-            throws IOException {
+    private void sendFile(UploadConnection connection, SocketChannel channel, GetRequest get, String requester,
+                          String source) throws IOException {
         int number = get.rfcNumber();
         Optional<OpenedFile> opened;
         try {
             opened = library.openForSending(number);
         } catch (UnservableFileException e) {
-            LOG.info("RFC {} requested by {}: not sent, its file {}", number, requester, e.getMessage());
+            clientLog.log(LOG, Level.INFO, "RFC not sent", source, "RFC {} requested by {}: not sent, its file is {}",
+                    number, requester, e.getMessage());
             sendHead(channel, FileResponse.error(Status.NOT_FOUND_404, Instant.now(), os));
             return;
         }
         if (opened.isEmpty()) {
-            LOG.info("RFC {} requested by {}: not held here", number, requester);
+            clientLog.log(LOG, Level.INFO, "RFC not held", source, "RFC {} requested by {}: not held here", number,
+                    requester);
             sendHead(channel, FileResponse.error(Status.NOT_FOUND_404, Instant.now(), os));
             return;
         }
@@ -147,7 +158,8 @@ final class UploadHandler {
                 sent += transferred;
                 expectReading(connection);
             }
-            LOG.info("Sent RFC {} to {} ({} of {} bytes)", number, requester, sent, length);
+            clientLog.log(LOG, Level.INFO, "RFC sent", source, "Sent RFC {} to {} ({} of {} bytes)", number, requester,
+                    sent, length);
         }
     }
 
@@ -157,14 +169,15 @@ final class UploadHandler {
      * far is read and dropped first, so that the close is a FIN after the answer rather than a reset that could
      * overtake it.
      */
-    void refuse(SocketChannel channel) {
+    void refuse(SocketChannel channel, String source) {
         try (channel) {
             channel.configureBlocking(false);
             channel.write(ByteBuffer.wrap(MessageWriter.encode(FileResponse.error(Status.BAD_REQUEST_400,
                     Instant.now(), os))));
             channel.read(ByteBuffer.allocate(REFUSAL_DRAIN_BYTES)); // once: a requester that keeps sending gets a reset
         } catch (IOException e) {
-            LOG.debug("Refusing a connection: {}", e.toString());
+            clientLog.log(LOG, Level.DEBUG, "refusal failed", source, "Refusing a connection from {}: {}", source,
+                    e.toString());
         }
     }
 

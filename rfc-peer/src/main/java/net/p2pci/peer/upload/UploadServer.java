@@ -21,6 +21,8 @@ import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import net.p2pci.peer.library.RfcLibrary;
+import net.p2pci.protocol.LogThrottle;
+import org.apache.logging.log4j.Level;
 import org.apache.logging.log4j.LogManager;
 import org.apache.logging.log4j.Logger;
 
@@ -29,7 +31,8 @@ import org.apache.logging.log4j.Logger;
  * virtual thread by an {@link UploadHandler}, within the {@link UploadLimits}: a connection over the limit on all
  * connections, or on those from one address, is answered 400 and closed at once, so that one host cannot take every
  * slot. A watchdog thread closes every connection that misses its deadline: a request not complete in time, or a
- * transfer the requester stopped reading.
+ * transfer the requester stopped reading. Every log line a client causes goes through one {@link ClientCausedLog},
+ * whose summaries the watchdog thread writes each second.
  *
  * <p>Thread-safe: one acceptor thread owns the listening socket and is the only one to add to the counts of
  * connections by source; a connection's own thread takes it off when it ends. The set of open connections is
@@ -46,6 +49,11 @@ public final class UploadServer implements AutoCloseable {
     private static final int WATCHDOG_CHECKS_PER_TIMEOUT = 4;
     /** However long the timeouts, the watchdog looks at least this often: a few hundred deadlines are cheap. */
     private static final Duration WATCHDOG_MAX_PERIOD = Duration.ofSeconds(1);
+    /**
+     * How often the summaries of throttled log lines are looked for: a summary comes at most this long after its
+     * interval ended, even when the flood that caused it has stopped.
+     */
+    private static final Duration LOG_SUMMARY_PERIOD = Duration.ofSeconds(1);
     private static final int IPV6_ADDRESS_BYTES = 16;
     /** An IPv6 /64, the network one host is usually given. */
     private static final int IPV6_NETWORK_PREFIX_BYTES = 8;
@@ -58,6 +66,7 @@ public final class UploadServer implements AutoCloseable {
     private final ServerSocketChannel listener;
     private final UploadHandler handler;
     private final UploadLimits limits;
+    private final ClientCausedLog clientLog;
     private final InetSocketAddress boundAddress;
     /** Why a connection whose request is overdue is cut off, for the log line. */
     private final String requestAwaited;
@@ -68,10 +77,11 @@ public final class UploadServer implements AutoCloseable {
     private final Thread acceptor;
     private final ScheduledExecutorService watchdog;
 
-    private UploadServer(ServerSocketChannel listener, UploadHandler handler, UploadLimits limits)
-            throws IOException {
+    private UploadServer(ServerSocketChannel listener, UploadHandler handler, UploadLimits limits,
+                         ClientCausedLog clientLog) throws IOException {
         this.listener = listener;
         this.handler = handler;
+        this.clientLog = clientLog;
         this.limits = limits;
         this.boundAddress = (InetSocketAddress) listener.getLocalAddress();
         this.requestAwaited = "no complete request within " + limits.requestTimeout().toMillis() + " ms";
@@ -93,17 +103,27 @@ public final class UploadServer implements AutoCloseable {
 
     public static UploadServer start(InetSocketAddress bindAddress, RfcLibrary library, String os,
                                      UploadLimits limits) throws IOException {
+        return start(bindAddress, library, os, limits, new LogThrottle());
+    }
+
+    /** With the throttle of the log lines that clients cause given, so that a test can set its clock. */
+    static UploadServer start(InetSocketAddress bindAddress, RfcLibrary library, String os, UploadLimits limits,
+                              LogThrottle logThrottle) throws IOException {
         Objects.requireNonNull(bindAddress, "bindAddress");
         Objects.requireNonNull(limits, "limits");
+        ClientCausedLog clientLog = new ClientCausedLog(logThrottle);
         ServerSocketChannel listener = ServerSocketChannel.open();
         try {
             listener.setOption(StandardSocketOptions.SO_REUSEADDR, true);
             listener.bind(bindAddress);
-            UploadServer server = new UploadServer(listener, new UploadHandler(library, os, limits), limits);
+            UploadServer server = new UploadServer(listener, new UploadHandler(library, os, limits, clientLog), limits,
+                    clientLog);
             server.acceptor.start();
             long periodMillis = watchdogPeriod(limits).toMillis();
             server.watchdog.scheduleWithFixedDelay(server::cutOffOverdueConnections, periodMillis, periodMillis,
                     TimeUnit.MILLISECONDS);
+            server.watchdog.scheduleWithFixedDelay(server::flushLogSummaries, LOG_SUMMARY_PERIOD.toMillis(),
+                    LOG_SUMMARY_PERIOD.toMillis(), TimeUnit.MILLISECONDS);
             LOG.debug("Upload server listening on {}", server.boundAddress);
             return server;
         } catch (IOException | RuntimeException e) {
@@ -142,23 +162,27 @@ public final class UploadServer implements AutoCloseable {
             } catch (ClosedChannelException e) {
                 return; // close() was called
             } catch (IOException e) {
-                LOG.warn("Upload server on port {} could not accept a connection: {}", port(), e.toString());
+                // Often caused by clients too: a flood of connections runs the process out of file descriptors.
+                clientLog.log(LOG, Level.WARN, "accept failed", "the listening socket",
+                        "Upload server on port {} could not accept a connection: {}", port(), e.toString());
                 pauseAfterAcceptFailure();
                 continue;
             }
             InetAddress source = sourceOf(channel);
             if (connections.size() >= limits.maxConcurrentUploads()) {
-                LOG.warn("Upload server busy ({} connections): refused one from {} with 400",
+                clientLog.log(LOG, Level.WARN, "upload server busy", source.getHostAddress(),
+                        "Upload server busy ({} connections): refused one from {} with 400",
                         limits.maxConcurrentUploads(), UploadConnection.describe(channel));
-                handler.refuse(channel);
+                handler.refuse(channel, source.getHostAddress());
                 continue;
             }
             // Only this thread adds to the counts, so the one read here is still true when it adds.
             if (connectionsBySource.getOrDefault(source, 0) >= limits.maxUploadsPerAddress()) {
-                LOG.warn("Upload server: {} connections from {} already, the most from one address: refused one"
+                clientLog.log(LOG, Level.WARN, "address at its cap", source.getHostAddress(),
+                        "Upload server: {} connections from {} already, the most from one address: refused one"
                         + " from {} with 400", limits.maxUploadsPerAddress(), source.getHostAddress(),
                         UploadConnection.describe(channel));
-                handler.refuse(channel);
+                handler.refuse(channel, source.getHostAddress());
                 continue;
             }
             connectionsBySource.merge(source, 1, Integer::sum);
@@ -213,12 +237,21 @@ public final class UploadServer implements AutoCloseable {
         }
     }
 
+    private void flushLogSummaries() {
+        try {
+            clientLog.flush();
+        } catch (RuntimeException e) {
+            LOG.error("Logging the summaries of throttled lines failed", e); // and the next round tries again
+        }
+    }
+
     /** The watchdog's round: closes every connection past its deadline, which ends its handler's blocked I/O. */
     private void cutOffOverdueConnections() {
         long now = System.nanoTime();
         for (UploadConnection connection : connections) {
             if (connection.isOverdue(now) && !connection.wasCutOff()) {
-                LOG.info("Closed the upload connection from {}: {}", connection.requester(), connection.awaited());
+                clientLog.log(LOG, Level.INFO, "connection cut off", connection.source().getHostAddress(),
+                        "Closed the upload connection from {}: {}", connection.requester(), connection.awaited());
                 connection.cutOff();
             }
         }

@@ -27,14 +27,18 @@ import java.util.List;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
+import java.util.concurrent.atomic.AtomicLong;
+import net.p2pci.peer.CapturedLog;
 import net.p2pci.peer.SampleRfcs;
 import net.p2pci.peer.SpecialFiles;
 import net.p2pci.peer.library.RfcLibrary;
 import net.p2pci.protocol.FileResponse;
 import net.p2pci.protocol.Limits;
+import net.p2pci.protocol.LogThrottle;
 import net.p2pci.protocol.MessageReader;
 import net.p2pci.protocol.Status;
 import net.p2pci.protocol.WireDates;
+import org.apache.logging.log4j.Level;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -63,6 +67,10 @@ final class UploadServerTest {
     private static final Duration LONG_TIMEOUT = Duration.ofMinutes(1);
     private static final String GET_2616 = "GET RFC 2616 P2P-CI/1.0\r\nHost: 127.0.0.1\r\n";
     private static final String FIRST_ADDRESS = "127.0.0.1";
+    /** A throttle's share per interval, and a flood many times over it. */
+    private static final int LOGGED_PER_INTERVAL = 5;
+    private static final Duration LOG_INTERVAL = Duration.ofSeconds(10);
+    private static final int FLOOD_REQUESTS = 200;
     private static final String SECOND_ADDRESS = "127.0.0.2";
     private static final String THIRD_ADDRESS = "127.0.0.3";
 
@@ -378,6 +386,35 @@ final class UploadServerTest {
         } finally {
             first.close();
             second.close();
+        }
+    }
+
+    @Test
+    void aFloodOfBadRequestsFromOneAddressLogsAFewLinesAndThenOneSummary() throws Exception {
+        AtomicLong clock = new AtomicLong();
+        LogThrottle throttle = new LogThrottle(LOGGED_PER_INTERVAL, LOG_INTERVAL, clock::get);
+        UploadServer flooded = UploadServer.start(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0), library,
+                OS, UploadLimits.DEFAULT, throttle);
+        otherServers.add(flooded);
+        try (CapturedLog log = new CapturedLog(Level.INFO)) {
+            for (int i = 0; i < FLOOD_REQUESTS; i++) {
+                try (Socket socket = connect(flooded)) {
+                    socket.getOutputStream().write("GET RFC abc P2P-CI/1.0\r\nHost: x\r\n\r\n"
+                            .getBytes(StandardCharsets.UTF_8));
+                    assertThat(text(readUntilClosed(socket))).matches(ERROR_HEAD.formatted(400, "Bad Request"));
+                }
+            }
+            await("every refusal is counted").atMost(ANSWER_DEADLINE).until(() -> flooded.openConnections() == 0);
+
+            assertThat(log.count("Refused a request from 127.0.0.1:")).isEqualTo(LOGGED_PER_INTERVAL);
+
+            clock.addAndGet(LOG_INTERVAL.toNanos());
+            String summary = (FLOOD_REQUESTS - LOGGED_PER_INTERVAL) + " more \"refused request\" lines from 127.0.0.1"
+                    + " were not logged in the last " + LOG_INTERVAL.toSeconds() + " s";
+            await("the summary of the lines not logged").atMost(ANSWER_DEADLINE)
+                    .until(() -> log.count(summary) == 1);
+            assertThat(log.lines()).filteredOn(line -> line.contains("refused request")).containsExactly(
+                    "INFO " + summary);
         }
     }
 
