@@ -10,6 +10,7 @@ import java.util.Objects;
 import java.util.Optional;
 import java.util.OptionalInt;
 import net.p2pci.peer.cli.CommandProcessor;
+import net.p2pci.peer.download.Downloader;
 import net.p2pci.peer.index.IndexSession;
 import net.p2pci.peer.upload.UploadLimits;
 import net.p2pci.protocol.Protocol;
@@ -232,6 +233,8 @@ public record PeerOptions(HostAndPort server, Path directory, int uploadPort, Op
         out.println("and history on a terminal, otherwise a script, one command a line.");
         out.println();
         out.print(CommandProcessor.HELP);
+        out.println("A download that receives less than " + Downloader.MIN_BYTES_PER_WINDOW + " bytes in any "
+                + Downloader.RATE_WINDOW.toSeconds() + " s is given up on and the next holder tried.");
         out.println();
         out.println("Exit status: 0 when done; 1 when the peer could not start, or a command of --exec or of");
         out.println("a script failed; 2 for bad options. Diagnostics go to stderr or the --log-file; run with");

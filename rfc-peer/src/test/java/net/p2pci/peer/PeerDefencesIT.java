@@ -15,6 +15,9 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
+import java.util.Optional;
+import java.util.regex.Pattern;
+import net.p2pci.peer.index.IndexClient;
 import net.p2pci.protocol.LogThrottle;
 import net.p2pci.protocol.RfcRecord;
 import org.junit.jupiter.api.AfterEach;
@@ -36,6 +39,9 @@ final class PeerDefencesIT {
     private static final Duration GOOD_DOWNLOAD_PAUSE = Duration.ofMillis(50);
     /** Connections a log flood makes: several thousand, each over the cap of its address once the first 32 hold. */
     private static final int LOG_FLOOD_CONNECTIONS = 3000;
+
+    /** The rate window (10 s) for the trickler, then a download of a small RFC, with room for a loaded machine. */
+    private static final Duration TRICKLED_GET_DEADLINE = Duration.ofSeconds(60);
 
     @TempDir
     Path work;
@@ -125,6 +131,37 @@ final class PeerDefencesIT {
         assertThat(warnings).as("WARN lines").hasSizeLessThanOrEqualTo(
                 (int) (intervals * (LogThrottle.DEFAULT_LINES_PER_INTERVAL + 1)));
         assertThat(warnings).allSatisfy(line -> assertThat(line).contains("127.0.0.1"));
+    }
+
+    @Test
+    void aTricklingHolderIsGivenUpAfterOneRateWindowAndTheNextHolderIsTried() throws Exception {
+        int serverPort = awaitListening(programs.startServer("server", 0));
+        try (TricklingHolder trickler = new TricklingHolder();
+             IndexClient tricklersRecords = IndexClient.connect(new HostAndPort("127.0.0.1", serverPort),
+                     Optional.of("127.0.0.1"), trickler.port())) {
+            // Registered first, so that LOOKUP lists the trickler first and the downloader tries it first.
+            tricklersRecords.add(1149, "A Standard for the Transmission of IP Datagrams on Avian Carriers");
+            Path holderDir = Files.createDirectory(work.resolve("holder"));
+            SampleRfcs.copy(holderDir, List.of(1149));
+            int holderPort = awaitRegistered(programs.startPeer("holder", serverPort, holderDir));
+            Path dir = Files.createDirectory(work.resolve("downloader"));
+
+            ChildProcess downloader = programs.startPeer("downloader", serverPort, dir, List.of("--exec", "GET 1149"));
+
+            assertThat(downloader.awaitExit(TRICKLED_GET_DEADLINE)).as(downloader.output()).isZero();
+            String tricklerAddress = "127.0.0.1:" + trickler.port();
+            assertThat(downloader.lines().stream().filter(line -> line.startsWith("[Peer] ")).toList())
+                    .containsSubsequence("[Peer] Downloading RFC 1149 from " + tricklerAddress,
+                            "[Peer] Downloading RFC 1149 from 127.0.0.1:" + holderPort);
+            assertThat(downloader.findLine(Pattern.compile("^\\[Peer\\] GET RFC 1149 from " + tricklerAddress
+                    + " failed: " + tricklerAddress + " sent \\d+ bytes in the last 10000 ms, under the minimum of"
+                    + " 10000; given up on as too slow$"))).isPresent();
+            assertThat(dir.resolve("rfc1149.txt")).hasSameBinaryContentAs(SampleRfcs.file(1149));
+            await("the trickler sees the downloader hang up").atMost(ANSWER_DEADLINE)
+                    .until(() -> trickler.longestHold().isPresent());
+            System.out.printf("A holder trickling a byte every 500 ms held the GET for %d ms%n",
+                    trickler.longestHold().orElseThrow().toMillis());
+        }
     }
 
     /** Sends a GET in one write and returns everything the peer answers until it closes. */
