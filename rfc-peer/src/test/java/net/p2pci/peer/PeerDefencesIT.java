@@ -17,6 +17,7 @@ import java.time.Duration;
 import java.util.List;
 import java.util.Optional;
 import java.util.regex.Pattern;
+import java.util.stream.Stream;
 import net.p2pci.peer.index.IndexClient;
 import net.p2pci.protocol.LogThrottle;
 import net.p2pci.protocol.RfcRecord;
@@ -28,6 +29,7 @@ import org.junit.jupiter.api.io.TempDir;
 final class PeerDefencesIT {
     /** An answer from a peer on loopback takes milliseconds; this is room for a loaded two-core machine. */
     private static final Duration ANSWER_DEADLINE = Duration.ofSeconds(20);
+    private static final Duration EXIT_DEADLINE = Duration.ofSeconds(20);
 
     /** The flood the report measured: 300 connections that never send a byte, each opened again once closed. */
     private static final int FLOOD_CONNECTIONS = 300;
@@ -161,6 +163,54 @@ final class PeerDefencesIT {
                     .until(() -> trickler.longestHold().isPresent());
             System.out.printf("A holder trickling a byte every 500 ms held the GET for %d ms%n",
                     trickler.longestHold().orElseThrow().toMillis());
+        }
+    }
+
+    @Test
+    void sigtermDuringADownloadLeavesNoPartFile() throws Exception {
+        int serverPort = awaitListening(programs.startServer("server", 0));
+        Path dir = Files.createDirectory(work.resolve("downloader"));
+        try (TricklingHolder trickler = new TricklingHolder()) {
+            ChildProcess downloader = programs.startPeer("downloader", serverPort, dir,
+                    List.of("--exec", "GET 1149 127.0.0.1:" + trickler.port()));
+            await("the download's part file").atMost(ChildProcess.STARTUP_DEADLINE)
+                    .until(() -> !partFilesIn(dir).isEmpty());
+
+            downloader.terminate(EXIT_DEADLINE);
+
+            assertThat(partFilesIn(dir)).isEmpty();
+            assertThat(filesIn(dir)).isEmpty();
+        }
+    }
+
+    @Test
+    void thePartFileOfADownloadCutShortBySigkillIsDeletedAtTheNextStart() throws Exception {
+        int serverPort = awaitListening(programs.startServer("server", 0));
+        Path dir = Files.createDirectory(work.resolve("downloader"));
+        String partFile;
+        try (TricklingHolder trickler = new TricklingHolder()) {
+            ChildProcess killed = programs.startPeer("killed", serverPort, dir,
+                    List.of("--exec", "GET 1149 127.0.0.1:" + trickler.port()));
+            await("the download's part file").atMost(ChildProcess.STARTUP_DEADLINE)
+                    .until(() -> !partFilesIn(dir).isEmpty());
+            killed.kill(); // no chance to clean up
+            partFile = partFilesIn(dir).getFirst();
+        }
+
+        ChildProcess restarted = programs.startPeer("restarted", serverPort, dir);
+        awaitRegistered(restarted);
+
+        assertThat(restarted.lines()).contains("[Peer] Deleted 1 unfinished download of an earlier run: " + partFile);
+        assertThat(filesIn(dir)).isEmpty();
+    }
+
+    private static List<String> partFilesIn(Path dir) throws IOException {
+        return filesIn(dir).stream().filter(name -> name.matches("\\.rfc\\d+\\.txt\\..*\\.part")).toList();
+    }
+
+    private static List<String> filesIn(Path dir) throws IOException {
+        try (Stream<Path> files = Files.list(dir)) {
+            return files.map(file -> file.getFileName().toString()).sorted().toList();
         }
     }
 

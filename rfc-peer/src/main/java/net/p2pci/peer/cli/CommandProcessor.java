@@ -76,6 +76,8 @@ public final class CommandProcessor {
             '; reconnecting'; an ADD that fails so is registered with the others once back.
             """;
 
+    /** File names a one-line note lists before it only counts the rest. */
+    private static final int NAMES_IN_A_NOTE = 5;
     /** Bytes per megabyte and kilobyte in the printed transfer rate (decimal, as network rates are given). */
     private static final double BYTES_PER_MEGABYTE = 1_000_000.0;
     private static final double BYTES_PER_KILOBYTE = 1_000.0;
@@ -99,6 +101,17 @@ public final class CommandProcessor {
         this.index = Objects.requireNonNull(index, "index");
         this.downloader = Objects.requireNonNull(downloader, "downloader");
         this.transcript = Objects.requireNonNull(transcript, "transcript");
+    }
+
+    /** One line naming the part files of an earlier run deleted at start-up, if there were any. */
+    public void noteDeletedPartFiles(List<String> names) {
+        if (names.isEmpty()) {
+            return;
+        }
+        List<String> shown = names.stream().limit(NAMES_IN_A_NOTE).map(WireText::forLog).toList();
+        transcript.note("Deleted %s of an earlier run: %s%s", count(names.size(), "unfinished download"),
+                String.join(", ", shown), names.size() > shown.size()
+                        ? " and " + (names.size() - shown.size()) + " more" : "");
     }
 
     /**

@@ -22,6 +22,8 @@ import java.time.Duration;
 import java.util.Objects;
 import java.util.Optional;
 import java.util.OptionalLong;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeUnit;
 import net.p2pci.peer.HostAndPort;
 import net.p2pci.peer.library.RfcFileName;
@@ -42,9 +44,10 @@ import org.apache.logging.log4j.Logger;
  * part file, is checked against Content-Length, forced to disk and renamed into place in one step; on any failure the
  * part file is deleted.
  *
- * <p>Thread-safe: it holds no state between downloads; each one has its own socket and part file.
+ * <p>Thread-safe: each download has its own socket and part file; the set of those under way is concurrent, so that
+ * {@link #close()}, from any thread, can end them and delete their part files.
  */
-public final class Downloader {
+public final class Downloader implements AutoCloseable {
     private static final Logger LOG = LogManager.getLogger(Downloader.class);
 
     /** A live holder accepts at once; a dead one must not hold up the fallback to the next holder for long. */
@@ -76,6 +79,7 @@ public final class Downloader {
      */
     public static final long MIN_BYTES_PER_WINDOW = 10_000;
     private static final long MILLI_IN_NANOS = 1_000_000;
+    private static final String STOPPED = "stopped: the peer is leaving";
     /** Copy buffer: large enough that a fast loopback transfer takes few system calls, small per download. */
     private static final int COPY_BUFFER_BYTES = 64 * 1024;
 
@@ -86,6 +90,8 @@ public final class Downloader {
     private final Duration maxTime;
     private final Duration rateWindow;
     private final long minBytesPerWindow;
+    private final Set<InProgress> inProgress = ConcurrentHashMap.newKeySet();
+    private volatile boolean closed;
 
     public Downloader(RfcLibrary library, String os) {
         this(library, os, READ_TIMEOUT, MAX_DOWNLOAD_BYTES, MAX_DOWNLOAD_TIME);
@@ -123,7 +129,11 @@ public final class Downloader {
         long started = System.nanoTime();
         FileResponse head = null;
         Path partFile = null;
+        InProgress progress = null;
         try (Socket socket = new Socket()) {
+            progress = new InProgress(socket);
+            inProgress.add(progress);
+            stopIfClosed();
             socket.connect(holder.resolve(), (int) CONNECT_TIMEOUT.toMillis());
             socket.setSoTimeout((int) readTimeout.toMillis());
             OutputStream out = socket.getOutputStream();
@@ -144,6 +154,8 @@ public final class Downloader {
             }
 
             partFile = library.createPartFile(number);
+            progress.partFile = partFile;
+            stopIfClosed(); // after the part file is known: either this sees the close, or close() sees the file
             long received;
             try (FileChannel file = FileChannel.open(partFile, StandardOpenOption.WRITE)) {
                 received = copyBody(reader.remaining(), paced, file, announced, holder);
@@ -158,9 +170,45 @@ public final class Downloader {
         } catch (DownloadException e) {
             throw e;
         } catch (IOException e) {
-            throw new DownloadException(reasonFor(e, holder, number), head, e);
+            throw new DownloadException(closed ? STOPPED : reasonFor(e, holder, number), head, e);
         } finally {
+            if (progress != null) {
+                inProgress.remove(progress);
+            }
             deletePartFile(partFile);
+        }
+    }
+
+    /**
+     * Ends every download under way and deletes its part file, and refuses new ones: for the peer leaving, perhaps
+     * on SIGTERM, when the JVM will not wait for the downloading thread to clean up after itself.
+     */
+    @Override
+    public void close() {
+        closed = true;
+        for (InProgress download : inProgress) {
+            try {
+                download.socket.close();
+            } catch (IOException e) {
+                // Closing is all that is left to do with it.
+            }
+            deletePartFile(download.partFile);
+        }
+    }
+
+    private void stopIfClosed() throws IOException {
+        if (closed) {
+            throw new IOException(STOPPED);
+        }
+    }
+
+    /** A download under way: its socket, and its part file once there is one. */
+    private static final class InProgress {
+        private final Socket socket;
+        private volatile Path partFile;
+
+        InProgress(Socket socket) {
+            this.socket = socket;
         }
     }
 

@@ -5,6 +5,7 @@ import java.nio.channels.FileChannel;
 import java.nio.file.DirectoryStream;
 import java.nio.file.FileAlreadyExistsException;
 import java.nio.file.Files;
+import java.nio.file.NoSuchFileException;
 import java.nio.file.NotDirectoryException;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
@@ -21,6 +22,9 @@ import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ConcurrentMap;
 import java.util.concurrent.ThreadLocalRandom;
 import java.util.regex.Pattern;
+import net.p2pci.protocol.WireText;
+import org.apache.logging.log4j.LogManager;
+import org.apache.logging.log4j.Logger;
 
 /**
  * The RFC files of a peer's directory, by RFC number: what the peer registers, serves and downloads into.
@@ -31,6 +35,7 @@ import java.util.regex.Pattern;
  * from text a peer sent.
  */
 public final class RfcLibrary {
+    private static final Logger LOG = LogManager.getLogger(RfcLibrary.class);
     /** Downloads in progress are hidden files, so that neither this peer nor a user mistakes them for RFCs. */
     private static final String PART_FILE_PREFIX = ".";
     private static final String PART_FILE_SUFFIX = ".part";
@@ -180,6 +185,32 @@ public final class RfcLibrary {
         public void close() throws IOException {
             channel.close();
         }
+    }
+
+    /**
+     * Deletes the part files that downloads of an earlier run left behind (a peer that was killed cannot clean up).
+     * For the peer's start-up, when none of its own downloads is under way yet.
+     *
+     * @return the names of the files deleted, in sort order; one that could not be deleted stays, and is skipped
+     */
+    public List<String> deleteUnfinishedDownloads() throws IOException {
+        List<String> deleted = new ArrayList<>();
+        try (DirectoryStream<Path> listing = Files.newDirectoryStream(directory,
+                entry -> PART_FILE_NAME.matcher(entry.getFileName().toString()).matches())) {
+            for (Path partFile : listing) {
+                try {
+                    Files.delete(partFile);
+                    deleted.add(partFile.getFileName().toString());
+                } catch (NoSuchFileException e) {
+                    // gone already
+                } catch (IOException e) {
+                    LOG.warn("Could not delete {}, an unfinished download of an earlier run: {}",
+                            WireText.forLog(partFile.toString()), e.toString());
+                }
+            }
+        }
+        deleted.sort(Comparator.naturalOrder());
+        return deleted;
     }
 
     /** The numbers of every RFC served, in ascending order. */

@@ -2,6 +2,7 @@ package net.p2pci.peer.download;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.catchThrowableOfType;
+import static org.awaitility.Awaitility.await;
 import static org.junit.jupiter.api.Assertions.assertTimeoutPreemptively;
 
 import java.io.IOException;
@@ -15,6 +16,10 @@ import java.nio.file.attribute.FileTime;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.TimeUnit;
 import java.util.regex.Pattern;
 import java.util.stream.Stream;
 import net.p2pci.peer.HostAndPort;
@@ -223,6 +228,23 @@ final class DownloaderTest {
         try (ScriptedHolder holder = ScriptedHolder.pacing(ok(body.length, new byte[0]), body, 100,
                 Duration.ofMillis(50))) {
             assertThat(download(paced, holder).file()).hasBinaryContent(body);
+        }
+    }
+
+    @Test
+    void closeEndsADownloadUnderWayAndDeletesItsPartFileAtOnce() throws Exception {
+        try (ScriptedHolder holder = ScriptedHolder.answering(ok(100_000, new byte[0]), AfterAnswer.TRICKLE);
+             ExecutorService downloading = Executors.newVirtualThreadPerTaskExecutor()) {
+            Future<DownloadException> failure = downloading.submit(() -> failedDownload(holder));
+            await("the download's part file").atMost(GIVE_UP_DEADLINE).until(() -> !filesIn(dir).isEmpty());
+            assertThat(filesIn(dir)).singleElement().asString().startsWith(".rfc1149.txt.").endsWith(".part");
+
+            downloader.close();
+
+            assertThat(filesIn(dir)).isEmpty(); // gone when close returns: a JVM that is exiting waits for no thread
+            assertThat(failure.get(GIVE_UP_DEADLINE.toMillis(), TimeUnit.MILLISECONDS))
+                    .hasMessage("stopped: the peer is leaving");
+            assertThat(failedDownload(holder)).hasMessage("stopped: the peer is leaving");
         }
     }
 

@@ -188,6 +188,19 @@ final class RfcLibraryTest {
     }
 
     @Test
+    void unfinishedDownloadsOfAnEarlierRunAreDeletedAndNothingElse() throws IOException {
+        write(".rfc768.txt.1x2y.part", ".rfc1.txt.a.part", "rfc768.txt", ".rfc768.txt", "notes.part", "rfc2.txt.part");
+
+        List<String> deleted = RfcLibrary.open(dir).deleteUnfinishedDownloads();
+
+        assertThat(deleted).containsExactly(".rfc1.txt.a.part", ".rfc768.txt.1x2y.part");
+        try (Stream<Path> left = Files.list(dir)) {
+            assertThat(left.map(file -> file.getFileName().toString()))
+                    .containsExactlyInAnyOrder("rfc768.txt", ".rfc768.txt", "notes.part", "rfc2.txt.part");
+        }
+    }
+
+    @Test
     void moveIntoPlaceNeverReplacesAFileThatIsAlreadyThere() throws IOException {
         Files.writeString(dir.resolve("rfc2616.txt"), "the user's own copy");
         RfcLibrary library = RfcLibrary.open(dir);
