@@ -61,10 +61,16 @@ public record PeerOptions(HostAndPort server, Path directory, int uploadPort, Op
     private static final Option LOG_FILE = Option.builder().longOpt("log-file").hasArg().argName("PATH")
             .desc("append diagnostics to PATH, with timestamps, instead of printing them on stderr").build();
     private static final Option NO_RECONNECT = Option.builder().longOpt("no-reconnect")
-            .desc("when the connection to the index server is lost, stay disconnected: commands that need the index"
-                    + " fail from then on (by default the peer reconnects after a random wait of at most "
+            .desc("retry nothing: when the connection to the index server is lost or refused, stay disconnected"
+                    + " (commands that need the index fail from then on), and forget an RFC whose ADD the server"
+                    + " refuses. By default the peer reconnects after a random wait of at most "
                     + IndexSession.RECONNECT_INITIAL_DELAY.toMillis() + " ms, doubling with each failed attempt up to "
-                    + IndexSession.RECONNECT_MAX_DELAY.toSeconds() + " s, and registers every RFC again)").build();
+                    + IndexSession.RECONNECT_MAX_DELAY.toSeconds() + " s, and registers every RFC again; and it sends"
+                    + " a refused ADD again after a random wait of at most "
+                    + IndexSession.REGISTRATION_RETRY_INITIAL_DELAY.toSeconds() + " s, doubling up to "
+                    + IndexSession.REGISTRATION_RETRY_MAX_DELAY.toSeconds() + " s, until the server takes it. Either"
+                    + " way, a server that cannot be reached at all at start-up stops the peer, so that a wrong"
+                    + " address shows at once").build();
     private static final Option ALLOW_OUTSIDE_LINKS = Option.builder().longOpt("allow-outside-links")
             .desc("also offer RFC files that are symbolic links to files outside DIR (by default they are skipped,"
                     + " and a link that leads out of DIR by the time its file is asked for gets 404)").build();
@@ -233,6 +239,13 @@ public record PeerOptions(HostAndPort server, Path directory, int uploadPort, Op
         out.println("and history on a terminal, otherwise a script, one command a line.");
         out.println();
         out.print(CommandProcessor.HELP);
+        out.println("When the index server refuses an ADD (another connection holds this peer's host and port,");
+        out.println("say), the peer prints its answer and, unless --no-reconnect, sends it again in the background");
+        out.println("until the server takes it; a server refusing the connection itself is reconnected to:");
+        out.println("  [Peer] Error: ADD RFC <n> refused: the index server answered <status line>; retrying in the");
+        out.println("  background");
+        out.println("  [Peer] Registered RFC <n>, ... on retry; none is refused now");
+        out.println("  [Peer] Lost the index server: the index server refused the connection: <status>; reconnecting");
         out.println("A download that receives less than " + Downloader.MIN_BYTES_PER_WINDOW + " bytes in any "
                 + Downloader.RATE_WINDOW.toSeconds() + " s is given up on and the next holder tried.");
         out.println();

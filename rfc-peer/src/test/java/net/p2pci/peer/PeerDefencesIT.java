@@ -9,6 +9,7 @@ import static org.awaitility.Awaitility.await;
 import java.io.IOException;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
+import java.net.ServerSocket;
 import java.net.Socket;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -19,8 +20,12 @@ import java.util.Optional;
 import java.util.regex.Pattern;
 import java.util.stream.Stream;
 import net.p2pci.peer.index.IndexClient;
+import net.p2pci.protocol.AddRequest;
 import net.p2pci.protocol.LogThrottle;
+import net.p2pci.protocol.MessageReader;
+import net.p2pci.protocol.MessageWriter;
 import net.p2pci.protocol.RfcRecord;
+import net.p2pci.protocol.Status;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -30,6 +35,9 @@ final class PeerDefencesIT {
     /** An answer from a peer on loopback takes milliseconds; this is room for a loaded two-core machine. */
     private static final Duration ANSWER_DEADLINE = Duration.ofSeconds(20);
     private static final Duration EXIT_DEADLINE = Duration.ofSeconds(20);
+    /** Retries wait at most 1 s, 2 s, 4 s...; a few of them, with room for a loaded machine. */
+    private static final Duration RETRY_DEADLINE = Duration.ofSeconds(40);
+    private static final String SQUATTER_ADDRESS = "127.0.0.2";
 
     /** The flood the report measured: 300 connections that never send a byte, each opened again once closed. */
     private static final int FLOOD_CONNECTIONS = 300;
@@ -54,6 +62,93 @@ final class PeerDefencesIT {
     @AfterEach
     void killEveryProcess() throws InterruptedException {
         programs.close();
+    }
+
+    @Test
+    void aPeerWhoseEndpointIsSquattedSaysSoAndRegistersOnceTheSquatterLeaves() throws Exception {
+        int serverPort = awaitListening(programs.startServer("server", 0));
+        int uploadPort = freePort();
+        Path dir = Files.createDirectory(work.resolve("peer"));
+        SampleRfcs.copy(dir, List.of(1149, 2616));
+        ChildProcess peer;
+        try (Socket squatter = squat(serverPort, "127.0.0.1", uploadPort)) {
+            peer = programs.startPeer("peer", serverPort, dir, List.of("--upload-port", Integer.toString(uploadPort)));
+
+            peer.awaitLine(Pattern.compile("^" + Pattern.quote("[Peer] Registered 0 of 2 RFCs from " + dir
+                    + "; the index server refused 2, retried in the background") + "$"));
+            assertThat(peer.lines()).contains("[Peer] Error: ADD RFC 1149 refused: the index server answered"
+                    + " P2P-CI/1.0 400 Bad Request; retrying in the background");
+        }
+
+        peer.awaitLine(Pattern.compile("^" + Pattern.quote("[Peer] Registered RFC 1149, 2616 on retry; none is refused"
+                + " now") + "$"), RETRY_DEADLINE);
+        assertThat(listAll(serverPort)).filteredOn(record -> record.port() == uploadPort)
+                .extracting(RfcRecord::number).containsExactly(1149, 2616);
+    }
+
+    @Test
+    void aServerRefusingConnectionsAtItsLimitIsToldAndRetriedFromStartUp() throws Exception {
+        int serverPort = awaitListening(programs.startServer("server", 0));
+        Path dir = Files.createDirectory(work.resolve("peer"));
+        SampleRfcs.copy(dir, List.of(1149));
+        try (RefusingFront atItsLimit = new RefusingFront(serverPort, 3)) {
+            String front = "127.0.0.1:" + atItsLimit.port();
+
+            ChildProcess peer = programs.startPeer("peer", atItsLimit.port(), dir);
+
+            peer.awaitLine(Pattern.compile("^" + Pattern.quote("[Peer] Reconnected to index " + front
+                    + "; registered 1 RFC") + "$"), RETRY_DEADLINE);
+            // The start-up registration's lines, and the index connection's events, each in order; the two come
+            // from different threads.
+            List<String> notes = peer.lines().stream().filter(line -> line.startsWith("[Peer] ")).toList();
+            assertThat(notes).containsSubsequence(
+                    "[Peer] Error: index server " + front + ": the index server refused the connection: 400 Bad"
+                            + " Request; reconnecting, and RFC 1149 will be registered then",
+                    "[Peer] Registered 0 of 1 RFC from " + dir);
+            assertThat(notes).containsSubsequence(
+                    "[Peer] Lost the index server: the index server refused the connection: 400 Bad Request;"
+                            + " reconnecting",
+                    "[Peer] Reconnected to index " + front + "; registered 1 RFC");
+            assertThat(atItsLimit.refused()).isEqualTo(3);
+            assertThat(listAll(serverPort)).extracting(RfcRecord::number).containsExactly(1149);
+        }
+    }
+
+    @Test
+    void withNoReconnectARefusedConnectionIsToldAndNotRetried() throws Exception {
+        int serverPort = awaitListening(programs.startServer("server", 0));
+        Path dir = Files.createDirectory(work.resolve("peer"));
+        SampleRfcs.copy(dir, List.of(1149));
+        try (RefusingFront atItsLimit = new RefusingFront(serverPort, 1)) {
+            ChildProcess peer = programs.startPeer("peer", atItsLimit.port(), dir,
+                    List.of("--no-reconnect", "--exec", "LIST"));
+
+            assertThat(peer.awaitExit(EXIT_DEADLINE)).isEqualTo(RfcPeer.EXIT_FAILURE);
+            assertThat(peer.lines()).contains("[Peer] Lost the index server: the index server refused the"
+                    + " connection: 400 Bad Request; not reconnecting (--no-reconnect)");
+            assertThat(atItsLimit.refused()).isEqualTo(1);
+            assertThat(listAll(serverPort)).isEmpty();
+        }
+    }
+
+    /**
+     * Registers {@code host}:{@code port} at the index server from another loopback address, as a squatter of another
+     * peer's endpoint does; the server refuses that endpoint to other addresses until this connection closes.
+     */
+    private static Socket squat(int serverPort, String host, int port) throws IOException {
+        Socket squatter = new Socket();
+        squatter.bind(new InetSocketAddress(SQUATTER_ADDRESS, 0));
+        squatter.connect(new InetSocketAddress(InetAddress.getLoopbackAddress(), serverPort));
+        squatter.setSoTimeout((int) ANSWER_DEADLINE.toMillis());
+        squatter.getOutputStream().write(MessageWriter.encode(new AddRequest(9, host, port, "Squatted")));
+        assertThat(new MessageReader(squatter.getInputStream()).readIndexResponse().status()).isEqualTo(Status.OK_200);
+        return squatter;
+    }
+
+    private static int freePort() throws IOException {
+        try (ServerSocket probe = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
+            return probe.getLocalPort();
+        }
     }
 
     @Test
