@@ -176,13 +176,14 @@ public final class IndexClient implements AutoCloseable {
         }
 
         /**
-         * Waits for the answer; fails at once when the connection is lost. An error answer to the connection's first
-         * request that the server follows with a close is the server refusing the connection, not the request: that
-         * fails too, saying so, once the close has come or {@link #REFUSAL_CLOSE_GRACE} has passed without it.
+         * Waits for the answer; fails at once when the connection is lost. An error answer (404 aside, which a LOOKUP
+         * gets in the normal course) to the connection's first request that the server follows with a close is the
+         * server refusing the connection, not the request: that fails too, saying so, once the close has come or
+         * {@link #REFUSAL_CLOSE_GRACE} has passed without it.
          */
         public IndexExchange await() throws IOException {
             IndexResponse response = awaitAnswer(answer);
-            if (first && response.status() != Status.OK_200 && closesWithin(REFUSAL_CLOSE_GRACE) && refused) {
+            if (first && isRefusal(response.status()) && closesWithin(REFUSAL_CLOSE_GRACE) && refused) {
                 throw failure(null);
             }
             return new IndexExchange(request, response);
@@ -205,6 +206,11 @@ public final class IndexClient implements AutoCloseable {
             interrupted.initCause(e);
             throw interrupted;
         }
+    }
+
+    /** A status a server refusing a connection may answer with: an error, and not 404, a normal LOOKUP answer. */
+    private static boolean isRefusal(Status status) {
+        return status != Status.OK_200 && status != Status.NOT_FOUND_404;
     }
 
     /** Whether the server refused this connection: it closed it at once after an error answer to its first request. */
@@ -284,7 +290,7 @@ public final class IndexClient implements AutoCloseable {
             }
         } catch (IOException e) {
             // The close comes as an end of stream, or as a reset when the server closed with requests unread.
-            if (answers == 1 && firstStatus != Status.OK_200
+            if (answers == 1 && isRefusal(firstStatus)
                     && System.nanoTime() - firstAnsweredNanos < REFUSAL_CLOSE_GRACE.toNanos()) {
                 refused = true;
                 closeBecause("the index server refused the connection: " + firstStatus);

@@ -203,6 +203,17 @@ final class IndexClientTest {
     }
 
     @Test
+    void aNotFoundAnswerToTheFirstRequestAndACloseAreAnAnswerAndALostConnection() throws Exception {
+        try (ScriptedIndex index = new ScriptedIndex(request -> IndexResponse.of(Status.NOT_FOUND_404), 1);
+             IndexClient client = IndexClient.connect(index.address(), Optional.of("peer-a.example"), 5678)) {
+            assertThat(client.lookup(9999, Optional.empty()).response().status()).isEqualTo(Status.NOT_FOUND_404);
+
+            assertThat(client.awaitClosed()).isEqualTo("connection lost: the server closed the connection");
+            assertThat(client.wasRefused()).isFalse();
+        }
+    }
+
+    @Test
     void aCloseAfterAnAcceptedFirstRequestIsALostConnectionNotARefusal() throws Exception {
         try (ScriptedIndex index = new ScriptedIndex(IndexClientTest::echoNumber, 1);
              IndexClient client = IndexClient.connect(index.address(), Optional.of("peer-a.example"), 5678)) {
