@@ -6,6 +6,7 @@ import java.net.ConnectException;
 import java.net.InetSocketAddress;
 import java.net.SocketTimeoutException;
 import java.net.UnknownHostException;
+import java.util.List;
 import java.util.Objects;
 import java.util.concurrent.atomic.AtomicBoolean;
 import net.p2pci.peer.download.Downloader;
@@ -13,6 +14,7 @@ import net.p2pci.peer.index.IndexClient;
 import net.p2pci.peer.index.IndexSession;
 import net.p2pci.peer.library.RfcLibrary;
 import net.p2pci.peer.library.RfcLibrary.ScanReport;
+import net.p2pci.peer.upload.UploadLimits;
 import net.p2pci.peer.upload.UploadServer;
 
 /**
@@ -25,14 +27,17 @@ import net.p2pci.peer.upload.UploadServer;
  */
 public final class Peer implements AutoCloseable {
     private final RfcLibrary library;
+    private final List<String> deletedPartFiles;
     private final ScanReport initialScan;
     private final UploadServer uploadServer;
     private final IndexSession index;
     private final Downloader downloader;
     private final AtomicBoolean closed = new AtomicBoolean();
 
-    private Peer(RfcLibrary library, ScanReport initialScan, UploadServer uploadServer, IndexSession index) {
+    private Peer(RfcLibrary library, List<String> deletedPartFiles, ScanReport initialScan, UploadServer uploadServer,
+                 IndexSession index) {
         this.library = library;
+        this.deletedPartFiles = deletedPartFiles;
         this.initialScan = initialScan;
         this.uploadServer = uploadServer;
         this.index = index;
@@ -40,8 +45,8 @@ public final class Peer implements AutoCloseable {
     }
 
     /**
-     * Reads the directory, starts the upload server and connects to the index server, in that order, so that the
-     * peer can serve before anyone learns of it. Nothing is registered yet. Events of the index connection (lost,
+     * Deletes the part files an earlier run left, reads the directory, starts the upload server and connects to the
+     * index server, in that order, so that the peer can serve before anyone learns of it. Nothing is registered yet. Events of the index connection (lost,
      * back) are only logged.
      *
      * @throws IOException with a one-line message saying which step failed and why
@@ -57,9 +62,11 @@ public final class Peer implements AutoCloseable {
     public static Peer start(PeerOptions options, IndexSession.Listener indexEvents) throws IOException {
         Objects.requireNonNull(options, "options");
         Objects.requireNonNull(indexEvents, "indexEvents");
-        RfcLibrary library = RfcLibrary.open(options.directory());
+        RfcLibrary library = RfcLibrary.open(options.directory(), options.allowOutsideLinks());
+        List<String> deletedPartFiles;
         ScanReport scan;
         try {
+            deletedPartFiles = library.deleteUnfinishedDownloads();
             scan = library.scan();
         } catch (IOException e) {
             throw new IOException("cannot read " + options.directory() + ": " + e.getMessage(), e);
@@ -68,14 +75,15 @@ public final class Peer implements AutoCloseable {
         try {
             // Every interface, so that the peer is reachable at whatever address it registers under.
             uploadServer = UploadServer.start(new InetSocketAddress(options.uploadPort()), library,
-                    OperatingSystem.description());
+                    OperatingSystem.description(),
+                    UploadLimits.DEFAULT.withMaxUploadsPerAddress(options.maxUploadsPerAddress()));
         } catch (BindException e) {
             throw new IOException("cannot listen on upload port " + options.uploadPort() + ": " + e.getMessage(), e);
         }
         try {
             IndexSession index = IndexSession.open(options.server(), options.host(), uploadServer.port(),
                     options.reconnect(), indexEvents);
-            return new Peer(library, scan, uploadServer, index);
+            return new Peer(library, deletedPartFiles, scan, uploadServer, index);
         } catch (IOException | RuntimeException e) {
             uploadServer.close();
             throw new IOException("cannot connect to the index server " + options.server() + ": " + reason(e), e);
@@ -95,6 +103,11 @@ public final class Peer implements AutoCloseable {
         return library;
     }
 
+    /** The part files of downloads of an earlier run that were deleted at start-up. */
+    public List<String> deletedPartFiles() {
+        return deletedPartFiles;
+    }
+
     /** What the directory held at start-up, for the initial registration. */
     public ScanReport initialScan() {
         return initialScan;
@@ -112,10 +125,15 @@ public final class Peer implements AutoCloseable {
         return downloader;
     }
 
-    /** Leaves the index first (its records of this peer vanish), then stops serving. */
+    /**
+     * Ends any download under way, deleting its part file, then leaves the index (its records of this peer vanish),
+     * then stops serving. The part file goes first: on SIGTERM this runs in a shutdown hook, and a second signal may
+     * cut it short.
+     */
     @Override
     public void close() {
         if (closed.compareAndSet(false, true)) {
+            downloader.close();
             index.close();
             uploadServer.close();
         }

@@ -10,7 +10,9 @@ import java.util.Objects;
 import java.util.Optional;
 import java.util.OptionalInt;
 import net.p2pci.peer.cli.CommandProcessor;
+import net.p2pci.peer.download.Downloader;
 import net.p2pci.peer.index.IndexSession;
+import net.p2pci.peer.upload.UploadLimits;
 import net.p2pci.protocol.Protocol;
 import net.p2pci.protocol.WireText;
 import org.apache.commons.cli.CommandLine;
@@ -31,11 +33,15 @@ import org.apache.commons.cli.ParseException;
  * @param commands   the {@code --exec} commands, in order; empty to read commands from stdin
  * @param reconnect  whether to reconnect, and register every RFC again, when the index connection is lost
  * @param logFile    the file that diagnostics are appended to instead of stderr, if any
+ * @param allowOutsideLinks whether RFC files that are symbolic links to files outside the directory are offered
+ * @param maxUploadsPerAddress the most upload connections served at once to one address
  */
 public record PeerOptions(HostAndPort server, Path directory, int uploadPort, Optional<String> host,
-                          List<String> commands, boolean reconnect, Optional<Path> logFile) implements Invocation {
+                          List<String> commands, boolean reconnect, Optional<Path> logFile,
+                          boolean allowOutsideLinks, int maxUploadsPerAddress) implements Invocation {
     public static final String USAGE = "rfc-peer --server HOST[:PORT] --dir DIR [--upload-port N] [--host NAME]"
-            + " [--no-reconnect] [--log-file PATH] [--exec CMD]...";
+            + " [--no-reconnect] [--allow-outside-links] [--max-uploads-per-address COUNT] [--log-file PATH]"
+            + " [--exec CMD]...";
 
     /** Columns of the --help text. */
     private static final int HELP_WIDTH = 100;
@@ -55,16 +61,31 @@ public record PeerOptions(HostAndPort server, Path directory, int uploadPort, Op
     private static final Option LOG_FILE = Option.builder().longOpt("log-file").hasArg().argName("PATH")
             .desc("append diagnostics to PATH, with timestamps, instead of printing them on stderr").build();
     private static final Option NO_RECONNECT = Option.builder().longOpt("no-reconnect")
-            .desc("when the connection to the index server is lost, stay disconnected: commands that need the index"
-                    + " fail from then on (by default the peer reconnects after a random wait of at most "
+            .desc("retry nothing: when the connection to the index server is lost or refused, stay disconnected"
+                    + " (commands that need the index fail from then on), and forget an RFC whose ADD the server"
+                    + " refuses. By default the peer reconnects after a random wait of at most "
                     + IndexSession.RECONNECT_INITIAL_DELAY.toMillis() + " ms, doubling with each failed attempt up to "
-                    + IndexSession.RECONNECT_MAX_DELAY.toSeconds() + " s, and registers every RFC again)").build();
+                    + IndexSession.RECONNECT_MAX_DELAY.toSeconds() + " s, and registers every RFC again; and it sends"
+                    + " a refused ADD again after a random wait of at most "
+                    + IndexSession.REGISTRATION_RETRY_INITIAL_DELAY.toSeconds() + " s, doubling up to "
+                    + IndexSession.REGISTRATION_RETRY_MAX_DELAY.toSeconds() + " s, until the server takes it. Either"
+                    + " way, a server that cannot be reached at all at start-up stops the peer, so that a wrong"
+                    + " address shows at once").build();
+    private static final Option ALLOW_OUTSIDE_LINKS = Option.builder().longOpt("allow-outside-links")
+            .desc("also offer RFC files that are symbolic links to files outside DIR (by default they are skipped,"
+                    + " and a link that leads out of DIR by the time its file is asked for gets 404)").build();
+    private static final Option MAX_UPLOADS_PER_ADDRESS = Option.builder().longOpt("max-uploads-per-address")
+            .hasArg().argName("COUNT")
+            .desc("the most downloads served at once to one address (for IPv6, one /64 network); more connections"
+                    + " from it are answered 400 and closed (default " + UploadLimits.DEFAULT_MAX_UPLOADS_PER_ADDRESS
+                    + ", of " + UploadLimits.DEFAULT_MAX_CONCURRENT_UPLOADS + " in all; a connection must send its"
+                    + " whole GET within " + UploadLimits.DEFAULT_REQUEST_TIMEOUT.toSeconds() + " s)").build();
     private static final Option HELP = Option.builder("h").longOpt("help").desc("show this help and exit").build();
     private static final Option VERSION = Option.builder("V").longOpt("version").desc("show the version and exit")
             .build();
     private static final Options OPTIONS = new Options()
             .addOption(SERVER).addOption(DIR).addOption(UPLOAD_PORT).addOption(HOST).addOption(NO_RECONNECT)
-            .addOption(LOG_FILE).addOption(EXEC).addOption(HELP).addOption(VERSION);
+            .addOption(ALLOW_OUTSIDE_LINKS).addOption(MAX_UPLOADS_PER_ADDRESS).addOption(LOG_FILE).addOption(EXEC).addOption(HELP).addOption(VERSION);
 
     public PeerOptions {
         Objects.requireNonNull(server, "server");
@@ -74,10 +95,11 @@ public record PeerOptions(HostAndPort server, Path directory, int uploadPort, Op
         Objects.requireNonNull(logFile, "logFile");
     }
 
-    /** Options of a peer that logs to stderr. */
+    /** Options of a peer that logs to stderr and offers no symbolic link out of its directory. */
     public PeerOptions(HostAndPort server, Path directory, int uploadPort, Optional<String> host,
                        List<String> commands, boolean reconnect) {
-        this(server, directory, uploadPort, host, commands, reconnect, Optional.empty());
+        this(server, directory, uploadPort, host, commands, reconnect, Optional.empty(), false,
+                UploadLimits.DEFAULT_MAX_UPLOADS_PER_ADDRESS);
     }
 
     /** Options of a peer that reconnects, as it does unless {@code --no-reconnect} is given. */
@@ -117,7 +139,7 @@ public record PeerOptions(HostAndPort server, Path directory, int uploadPort, Op
         if (!line.getArgList().isEmpty()) {
             throw new BadOptionsException("unexpected argument: " + WireText.forLog(line.getArgList().getFirst()));
         }
-        for (Option option : List.of(SERVER, DIR, UPLOAD_PORT, HOST, LOG_FILE)) {
+        for (Option option : List.of(SERVER, DIR, UPLOAD_PORT, HOST, LOG_FILE, MAX_UPLOADS_PER_ADDRESS)) {
             String[] values = line.getOptionValues(option);
             if (values != null && values.length > 1) {
                 throw new BadOptionsException("--" + option.getLongOpt() + " given more than once");
@@ -142,6 +164,8 @@ public record PeerOptions(HostAndPort server, Path directory, int uploadPort, Op
             throw new BadOptionsException("--dir: not a directory: " + WireText.forLog(dir));
         }
         int uploadPort = uploadPort(line.getOptionValue(UPLOAD_PORT, "0"));
+        int maxUploadsPerAddress = count(MAX_UPLOADS_PER_ADDRESS, line.getOptionValue(MAX_UPLOADS_PER_ADDRESS,
+                Integer.toString(UploadLimits.DEFAULT_MAX_UPLOADS_PER_ADDRESS)));
         Optional<String> host = Optional.ofNullable(line.getOptionValue(HOST));
         if (host.isPresent() && !WireText.isHost(host.get())) {
             throw new BadOptionsException("--host: must be one word without spaces, at most " + WireText.MAX_HOST_CHARS
@@ -151,7 +175,8 @@ public record PeerOptions(HostAndPort server, Path directory, int uploadPort, Op
                 : Optional.empty();
         String[] commands = line.getOptionValues(EXEC);
         return new PeerOptions(serverAddress, directory, uploadPort, host,
-                commands == null ? List.of() : List.of(commands), !line.hasOption(NO_RECONNECT), logFile);
+                commands == null ? List.of() : List.of(commands), !line.hasOption(NO_RECONNECT), logFile,
+                line.hasOption(ALLOW_OUTSIDE_LINKS), maxUploadsPerAddress);
     }
 
     private static String required(CommandLine line, Option option) throws BadOptionsException {
@@ -189,6 +214,16 @@ public record PeerOptions(HostAndPort server, Path directory, int uploadPort, Op
         return Integer.parseInt(text);
     }
 
+    /** A count from 1 up; more than the upload slots would mean no per-address limit, which is allowed. */
+    private static int count(Option option, String text) throws BadOptionsException {
+        long value = WireText.parseDecimal(text, Integer.MAX_VALUE);
+        if (value < 1) {
+            throw new BadOptionsException("--" + option.getLongOpt() + ": not a whole number from 1 up: "
+                    + WireText.forLog(text));
+        }
+        return (int) value;
+    }
+
     /** The text {@code --help} prints: usage, options, the commands and their output, exit statuses. */
     public static String helpText() {
         StringWriter text = new StringWriter();
@@ -204,10 +239,20 @@ public record PeerOptions(HostAndPort server, Path directory, int uploadPort, Op
         out.println("and history on a terminal, otherwise a script, one command a line.");
         out.println();
         out.print(CommandProcessor.HELP);
+        out.println("When the index server refuses an ADD (another connection holds this peer's host and port,");
+        out.println("say), the peer prints its answer and, unless --no-reconnect, sends it again in the background");
+        out.println("until the server takes it; a server refusing the connection itself is reconnected to:");
+        out.println("  [Peer] Error: ADD RFC <n> refused: the index server answered <status line>; retrying in the");
+        out.println("  background");
+        out.println("  [Peer] Registered RFC <n>, ... on retry; none is refused now");
+        out.println("  [Peer] Lost the index server: the index server refused the connection: <status>; reconnecting");
+        out.println("A download that receives less than " + Downloader.MIN_BYTES_PER_WINDOW + " bytes in any "
+                + Downloader.RATE_WINDOW.toSeconds() + " s is given up on and the next holder tried.");
         out.println();
         out.println("Exit status: 0 when done; 1 when the peer could not start, or a command of --exec or of");
         out.println("a script failed; 2 for bad options. Diagnostics go to stderr or the --log-file; run with");
-        out.println("java -Dp2pci.log.level=info -jar rfc-peer.jar ... to also log each upload served.");
+        out.println("java -Dp2pci.log.level=info -jar rfc-peer.jar ... to also log each upload served. Of the lines");
+        out.println("that one client address causes, at most 5 of a kind are logged every 10 s, then their count.");
         out.flush();
         return text.toString();
     }

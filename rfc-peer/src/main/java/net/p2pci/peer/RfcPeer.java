@@ -113,6 +113,7 @@ public final class RfcPeer {
             transcript.note("Upload server listening on %s", new HostAndPort(index.host(), peer.uploadServer().port()));
             transcript.note("Connected to index %s as %s", index.server(), index.self());
             CommandProcessor processor = new CommandProcessor(peer.library(), index, peer.downloader(), transcript);
+            processor.noteDeletedPartFiles(peer.deletedPartFiles());
             processor.registerLibrary(peer.initialScan());
             Shell shell = new Shell(processor);
             boolean succeeded;

@@ -8,6 +8,7 @@ import java.util.List;
 import java.util.Optional;
 import java.util.stream.Stream;
 import net.p2pci.peer.PeerOptions.BadOptionsException;
+import net.p2pci.peer.upload.UploadLimits;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
@@ -52,6 +53,21 @@ final class PeerOptionsTest {
     }
 
     @Test
+    void linksOutOfTheDirectoryAreOfferedOnlyWhenAllowed() throws BadOptionsException {
+        assertThat(((PeerOptions) PeerOptions.parse("-s", "h", "-d", dir.toString())).allowOutsideLinks()).isFalse();
+        assertThat(((PeerOptions) PeerOptions.parse("-s", "h", "-d", dir.toString(), "--allow-outside-links"))
+                .allowOutsideLinks()).isTrue();
+    }
+
+    @Test
+    void theUploadsServedAtOnceToOneAddressCanBeRaised() throws BadOptionsException {
+        assertThat(((PeerOptions) PeerOptions.parse("-s", "h", "-d", dir.toString())).maxUploadsPerAddress())
+                .isEqualTo(UploadLimits.DEFAULT_MAX_UPLOADS_PER_ADDRESS);
+        assertThat(((PeerOptions) PeerOptions.parse("-s", "h", "-d", dir.toString(), "--max-uploads-per-address",
+                "100")).maxUploadsPerAddress()).isEqualTo(100);
+    }
+
+    @Test
     void helpAndVersionNeedNoOtherOption() throws BadOptionsException {
         assertThat(PeerOptions.parse("--help")).isInstanceOf(Invocation.ShowHelp.class);
         assertThat(PeerOptions.parse("-V")).isInstanceOf(Invocation.ShowVersion.class);
@@ -60,7 +76,8 @@ final class PeerOptionsTest {
     @Test
     void theHelpDescribesEveryOptionAndTheOutput() {
         assertThat(PeerOptions.helpText())
-                .contains("--server", "--dir", "--upload-port", "--host", "--no-reconnect", "--log-file", "--exec",
+                .contains("--server", "--dir", "--upload-port", "--host", "--no-reconnect", "--allow-outside-links",
+                        "--max-uploads-per-address", "--log-file", "--exec",
                         "--help", "--version")
                 .contains("[Peer] LOOKUP RFC <n>:", "[Peer] Lost the index server: <reason>; reconnecting",
                         "[Peer] Reconnected to index <host:port>; registered <k> RFC(s)", "Exit status");
@@ -83,6 +100,10 @@ final class PeerOptionsTest {
                         "--upload-port needs a value: N"),
                 Arguments.of(List.of("--server", "h", "--dir", existing, "--host", "two words"),
                         "--host: must be one word without spaces, at most 255 characters: two words"),
+                Arguments.of(List.of("--server", "h", "--dir", existing, "--max-uploads-per-address", "0"),
+                        "--max-uploads-per-address: not a whole number from 1 up: 0"),
+                Arguments.of(List.of("--server", "h", "--dir", existing, "--max-uploads-per-address", "-3"),
+                        "--max-uploads-per-address: not a whole number from 1 up: -3"),
                 Arguments.of(List.of("--server", "h", "--server", "i", "--dir", existing),
                         "--server given more than once"),
                 Arguments.of(List.of("--server", "h", "--dir", existing, "--log-file", existing),

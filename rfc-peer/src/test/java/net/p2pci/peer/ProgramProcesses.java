@@ -34,8 +34,14 @@ final class ProgramProcesses implements AutoCloseable {
 
     /** Starts a peer sharing {@code dir}; it reads commands from its stdin, which stays open. */
     ChildProcess startPeer(String name, int serverPort, Path dir) throws IOException {
-        return start(name, ChildProcess.jar("rfc-peer", "rfc-peer.jar"),
-                List.of("--server", "127.0.0.1:" + serverPort, "--dir", dir.toString()));
+        return startPeer(name, serverPort, dir, List.of());
+    }
+
+    /** As {@link #startPeer(String, int, Path)}, with more arguments after the server and directory. */
+    ChildProcess startPeer(String name, int serverPort, Path dir, List<String> moreArgs) throws IOException {
+        List<String> args = new ArrayList<>(List.of("--server", "127.0.0.1:" + serverPort, "--dir", dir.toString()));
+        args.addAll(moreArgs);
+        return start(name, ChildProcess.jar("rfc-peer", "rfc-peer.jar"), args);
     }
 
     /** Waits for the peer's start-up registrations to finish and returns its upload port. */

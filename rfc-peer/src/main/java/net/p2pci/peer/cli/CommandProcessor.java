@@ -26,6 +26,7 @@ import net.p2pci.peer.library.RfcLibrary.SkippedFile;
 import net.p2pci.peer.library.RfcTitleReader;
 import net.p2pci.protocol.GetRequest;
 import net.p2pci.protocol.IndexResponse;
+import net.p2pci.protocol.Protocol;
 import net.p2pci.protocol.RfcRecord;
 import net.p2pci.protocol.Status;
 import net.p2pci.protocol.WireText;
@@ -76,6 +77,8 @@ public final class CommandProcessor {
             '; reconnecting'; an ADD that fails so is registered with the others once back.
             """;
 
+    /** File names or RFC numbers a one-line note lists before it only counts the rest. */
+    private static final int NAMES_IN_A_NOTE = 5;
     /** Bytes per megabyte and kilobyte in the printed transfer rate (decimal, as network rates are given). */
     private static final double BYTES_PER_MEGABYTE = 1_000_000.0;
     private static final double BYTES_PER_KILOBYTE = 1_000.0;
@@ -99,6 +102,17 @@ public final class CommandProcessor {
         this.index = Objects.requireNonNull(index, "index");
         this.downloader = Objects.requireNonNull(downloader, "downloader");
         this.transcript = Objects.requireNonNull(transcript, "transcript");
+    }
+
+    /** One line naming the part files of an earlier run deleted at start-up, if there were any. */
+    public void noteDeletedPartFiles(List<String> names) {
+        if (names.isEmpty()) {
+            return;
+        }
+        List<String> shown = names.stream().limit(NAMES_IN_A_NOTE).map(WireText::forLog).toList();
+        transcript.note("Deleted %s of an earlier run: %s%s", count(names.size(), "unfinished download"),
+                String.join(", ", shown), names.size() > shown.size()
+                        ? " and " + (names.size() - shown.size()) + " more" : "");
     }
 
     /**
@@ -143,8 +157,10 @@ public final class CommandProcessor {
             }
         }
         int total = served.size();
-        transcript.note("Registered %s from %s", registered == total ? count(total, "RFC")
-                : registered + " of " + count(total, "RFC"), library.directory());
+        int refused = index.refused().size();
+        transcript.note("Registered %s from %s%s", registered == total ? count(total, "RFC")
+                : registered + " of " + count(total, "RFC"), library.directory(),
+                refused == 0 ? "" : "; the index server refused " + refused + ", retried in the background");
         return registered == total;
     }
 
@@ -158,7 +174,7 @@ public final class CommandProcessor {
         transcript.note("Registering RFC %d: %s", pending.number(), pending.title());
         transcript.message(exchange.response());
         if (exchange.response().status() != Status.OK_200) {
-            transcript.error("ADD RFC " + pending.number() + ": the server answered " + exchange.response().status());
+            reportRefusal(pending.number(), exchange.response());
             return false;
         }
         return true;
@@ -211,7 +227,7 @@ public final class CommandProcessor {
         IndexExchange exchange = index.add(number, title);
         print(exchange);
         if (exchange.response().status() != Status.OK_200) {
-            transcript.error("ADD RFC " + number + ": the server answered " + exchange.response().status());
+            reportRefusal(number, exchange.response());
             return Outcome.FAILED;
         }
         transcript.note("ADD RFC %d: registered", number);
@@ -309,10 +325,28 @@ public final class CommandProcessor {
         IndexExchange exchange = index.add(number, title);
         transcript.message(exchange.response());
         if (exchange.response().status() != Status.OK_200) {
-            transcript.error("ADD RFC " + number + ": the server answered " + exchange.response().status());
+            reportRefusal(number, exchange.response());
             return false;
         }
         return true;
+    }
+
+    /** One line for an ADD the server refused: what it answered, and what the peer does about it. */
+    private void reportRefusal(int number, IndexResponse response) {
+        transcript.error("ADD RFC " + number + " refused: the index server answered " + statusLine(response)
+                + (index.reconnects() ? "; retrying in the background" : "; not retried (--no-reconnect)"));
+    }
+
+    /** The status line of a response as received, made safe for the terminal. */
+    static String statusLine(IndexResponse response) {
+        return WireText.forLog(Protocol.VERSION + " " + response.status());
+    }
+
+    /** RFC numbers for a one-line note: the first few of many, then how many more. */
+    static String numbers(List<Integer> numbers) {
+        List<String> shown = numbers.stream().limit(NAMES_IN_A_NOTE).map(String::valueOf).toList();
+        return "RFC " + String.join(", ", shown) + (numbers.size() > shown.size()
+                ? " and " + (numbers.size() - shown.size()) + " more" : "");
     }
 
     /** The title read from the file, or {@code RFC n} when it has none (or cannot be read). */

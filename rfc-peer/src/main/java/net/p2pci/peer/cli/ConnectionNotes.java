@@ -1,13 +1,16 @@
 package net.p2pci.peer.cli;
 
+import java.util.List;
 import java.util.Objects;
 import net.p2pci.peer.HostAndPort;
 import net.p2pci.peer.index.IndexSession;
+import net.p2pci.protocol.IndexResponse;
 import net.p2pci.protocol.Status;
 
 /**
- * Tells the person at the peer, one line each, when the index connection is lost and when it is back, in the form
- * {@link CommandProcessor#HELP} documents.
+ * Tells the person at the peer, one line each, when the index connection is lost, refused or back, and when the
+ * server refuses RFCs or takes refused ones on a retry, in the form {@link CommandProcessor#HELP} and
+ * {@code --help} document.
  *
  * <p>Thread-safe: it only prints events to the transcript, which is.
  */
@@ -32,7 +35,20 @@ public final class ConnectionNotes implements IndexSession.Listener {
     }
 
     @Override
-    public void registrationRefused(int rfcNumber, Status status) {
-        transcript.event("Error: ADD RFC %d after reconnecting: the server answered %s", rfcNumber, status);
+    public void registrationsRefused(List<Integer> rfcNumbers, Status status) {
+        transcript.event("Error: after reconnecting, the index server refused %s: it answered %s; retrying in the"
+                + " background", CommandProcessor.numbers(rfcNumbers),
+                CommandProcessor.statusLine(IndexResponse.of(status)));
+    }
+
+    @Override
+    public void connectionRefused(String reason) {
+        transcript.event("Error: %s; reconnecting", reason);
+    }
+
+    @Override
+    public void refusedRegistrationsAccepted(List<Integer> rfcNumbers, int stillRefused) {
+        transcript.event("Registered %s on retry; %s", CommandProcessor.numbers(rfcNumbers),
+                stillRefused == 0 ? "none is refused now" : stillRefused + " still refused, retrying");
     }
 }

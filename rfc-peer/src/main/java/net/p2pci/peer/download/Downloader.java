@@ -22,6 +22,9 @@ import java.time.Duration;
 import java.util.Objects;
 import java.util.Optional;
 import java.util.OptionalLong;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.TimeUnit;
 import net.p2pci.peer.HostAndPort;
 import net.p2pci.peer.library.RfcFileName;
 import net.p2pci.peer.library.RfcLibrary;
@@ -41,9 +44,10 @@ import org.apache.logging.log4j.Logger;
  * part file, is checked against Content-Length, forced to disk and renamed into place in one step; on any failure the
  * part file is deleted.
  *
- * <p>Thread-safe: it holds no state between downloads; each one has its own socket and part file.
+ * <p>Thread-safe: each download has its own socket and part file; the set of those under way is concurrent, so that
+ * {@link #close()}, from any thread, can end them and delete their part files.
  */
-public final class Downloader {
+public final class Downloader implements AutoCloseable {
     private static final Logger LOG = LogManager.getLogger(Downloader.class);
 
     /** A live holder accepts at once; a dead one must not hold up the fallback to the next holder for long. */
@@ -62,9 +66,20 @@ public final class Downloader {
     public static final long MAX_DOWNLOAD_BYTES = 64L * 1024 * 1024;
     /**
      * The longest a whole download may take, head and body. The largest RFC arrives in seconds even over a slow link;
-     * a holder that trickles bytes, each within the read timeout, would otherwise hold the download for ever.
+     * this bounds a holder that keeps just above the minimum rate with a body as large as the byte limit allows.
      */
     public static final Duration MAX_DOWNLOAD_TIME = Duration.ofMinutes(10);
+    /** The span over which a holder's rate is judged, from the request on: at most this long goes to a trickler. */
+    public static final Duration RATE_WINDOW = Duration.ofSeconds(10);
+    /**
+     * The least a holder must send in each {@link #RATE_WINDOW}, head and body alike, unless it finishes first:
+     * 1 kB/s on average. The largest RFCs still arrive over the slowest links in use (a 56 kbit/s modem carries
+     * 7 kB/s), while a holder that trickles a byte every few seconds, each in time for the read timeout, is given up
+     * after one window and the next holder tried, instead of holding the download for the maximum time.
+     */
+    public static final long MIN_BYTES_PER_WINDOW = 10_000;
+    private static final long MILLI_IN_NANOS = 1_000_000;
+    private static final String STOPPED = "stopped: the peer is leaving";
     /** Copy buffer: large enough that a fast loopback transfer takes few system calls, small per download. */
     private static final int COPY_BUFFER_BYTES = 64 * 1024;
 
@@ -73,6 +88,10 @@ public final class Downloader {
     private final Duration readTimeout;
     private final long maxBytes;
     private final Duration maxTime;
+    private final Duration rateWindow;
+    private final long minBytesPerWindow;
+    private final Set<InProgress> inProgress = ConcurrentHashMap.newKeySet();
+    private volatile boolean closed;
 
     public Downloader(RfcLibrary library, String os) {
         this(library, os, READ_TIMEOUT, MAX_DOWNLOAD_BYTES, MAX_DOWNLOAD_TIME);
@@ -80,11 +99,19 @@ public final class Downloader {
 
     /** With other limits, so that tests of holders that misbehave at the limits finish quickly and small. */
     Downloader(RfcLibrary library, String os, Duration readTimeout, long maxBytes, Duration maxTime) {
+        this(library, os, readTimeout, maxBytes, maxTime, RATE_WINDOW, MIN_BYTES_PER_WINDOW);
+    }
+
+    /** With another minimum rate too. */
+    Downloader(RfcLibrary library, String os, Duration readTimeout, long maxBytes, Duration maxTime,
+               Duration rateWindow, long minBytesPerWindow) {
         this.library = Objects.requireNonNull(library, "library");
         this.os = Objects.requireNonNull(os, "os");
         this.readTimeout = Objects.requireNonNull(readTimeout, "readTimeout");
         this.maxBytes = maxBytes;
         this.maxTime = Objects.requireNonNull(maxTime, "maxTime");
+        this.rateWindow = Objects.requireNonNull(rateWindow, "rateWindow");
+        this.minBytesPerWindow = minBytesPerWindow;
     }
 
     /** The request sent to {@code holder} for RFC {@code rfcNumber}, for printing before {@link #download}. */
@@ -102,15 +129,20 @@ public final class Downloader {
         long started = System.nanoTime();
         FileResponse head = null;
         Path partFile = null;
+        InProgress progress = null;
         try (Socket socket = new Socket()) {
+            progress = new InProgress(socket);
+            inProgress.add(progress);
+            stopIfClosed();
             socket.connect(holder.resolve(), (int) CONNECT_TIMEOUT.toMillis());
             socket.setSoTimeout((int) readTimeout.toMillis());
             OutputStream out = socket.getOutputStream();
             out.write(MessageWriter.encode(request));
             out.flush();
 
-            MessageReader reader = new MessageReader(new DeadlineInputStream(socket.getInputStream(),
-                    started + maxTime.toNanos(), holder + " was still sending after " + maxTime.toMillis() + " ms"));
+            PacedInputStream paced = new PacedInputStream(socket, holder, started + maxTime.toNanos(),
+                    holder + " was still sending after " + maxTime.toMillis() + " ms");
+            MessageReader reader = new MessageReader(paced);
             head = reader.readFileResponseHead();
             if (head.status() != Status.OK_200) {
                 throw new DownloadException(holder + " answered " + head.status(), head, null);
@@ -122,9 +154,11 @@ public final class Downloader {
             }
 
             partFile = library.createPartFile(number);
+            progress.partFile = partFile;
+            stopIfClosed(); // after the part file is known: either this sees the close, or close() sees the file
             long received;
             try (FileChannel file = FileChannel.open(partFile, StandardOpenOption.WRITE)) {
-                received = copyBody(reader.remaining(), file, announced, socket, holder);
+                received = copyBody(reader.remaining(), paced, file, announced, holder);
                 keepLastModified(partFile, head);
                 file.force(true);
             }
@@ -136,9 +170,45 @@ public final class Downloader {
         } catch (DownloadException e) {
             throw e;
         } catch (IOException e) {
-            throw new DownloadException(reasonFor(e, holder, number), head, e);
+            throw new DownloadException(closed ? STOPPED : reasonFor(e, holder, number), head, e);
         } finally {
+            if (progress != null) {
+                inProgress.remove(progress);
+            }
             deletePartFile(partFile);
+        }
+    }
+
+    /**
+     * Ends every download under way and deletes its part file, and refuses new ones: for the peer leaving, perhaps
+     * on SIGTERM, when the JVM will not wait for the downloading thread to clean up after itself.
+     */
+    @Override
+    public void close() {
+        closed = true;
+        for (InProgress download : inProgress) {
+            try {
+                download.socket.close();
+            } catch (IOException e) {
+                // Closing is all that is left to do with it.
+            }
+            deletePartFile(download.partFile);
+        }
+    }
+
+    private void stopIfClosed() throws IOException {
+        if (closed) {
+            throw new IOException(STOPPED);
+        }
+    }
+
+    /** A download under way: its socket, and its part file once there is one. */
+    private static final class InProgress {
+        private final Socket socket;
+        private volatile Path partFile;
+
+        InProgress(Socket socket) {
+            this.socket = socket;
         }
     }
 
@@ -146,8 +216,8 @@ public final class Downloader {
      * Copies the body into {@code file}: exactly the announced bytes, followed by the holder's close; or, without an
      * announced length, everything up to the close, within the byte limit.
      */
-    private long copyBody(InputStream body, FileChannel file, OptionalLong announced, Socket socket, HostAndPort holder)
-            throws IOException {
+    private long copyBody(InputStream body, PacedInputStream paced, FileChannel file, OptionalLong announced,
+                          HostAndPort holder) throws IOException {
         long limit = announced.orElse(maxBytes);
         byte[] buffer = new byte[COPY_BUFFER_BYTES];
         long received = 0;
@@ -167,7 +237,7 @@ public final class Downloader {
                 throw new BadBodyException(holder + " closed the connection after " + received + " of "
                         + limit + " bytes");
             }
-            socket.setSoTimeout((int) END_OF_BODY_WAIT.toMillis());
+            paced.awaitOnlyTheClose(END_OF_BODY_WAIT);
             try {
                 if (body.read() >= 0) {
                     throw new BadBodyException(holder + " sent more than the " + limit + " bytes it announced");
@@ -223,7 +293,10 @@ public final class Downloader {
         }
     }
 
-    /** A holder still sending when the download's time is up: the transfer is refused, whatever was received. */
+    /**
+     * A holder too slow: under the minimum rate, or still sending when the download's time is up. The transfer is
+     * refused, whatever was received.
+     */
     private static final class TooSlowException extends IOException {
         TooSlowException(String reason) {
             super(reason);
@@ -231,35 +304,84 @@ public final class Downloader {
     }
 
     /**
-     * The holder's stream, failing every read once the download's deadline has passed. A read that blocks is bounded
-     * by the read timeout, so the whole download ends at most that much after its deadline.
+     * The holder's stream, held to the download's pace: every read fails once the deadline of the whole download
+     * has passed, and once a {@link #rateWindow} has ended with fewer than {@link #minBytesPerWindow} bytes in it.
+     * A blocked read wakes at the end of its window (the socket's timeout is set to what is left of it), so that a
+     * holder sending nothing or next to nothing is given up within one window, not at the next byte it trickles.
      */
-    private static final class DeadlineInputStream extends FilterInputStream {
+    private final class PacedInputStream extends FilterInputStream {
+        private final Socket socket;
+        private final HostAndPort holder;
         private final long deadlineNanos;
-        private final String reason;
+        private final String deadlineReason;
+        private long readTimeoutNanos = readTimeout.toNanos();
+        private boolean paced = true;
+        private long windowStartNanos = System.nanoTime();
+        private long windowBytes;
 
-        DeadlineInputStream(InputStream in, long deadlineNanos, String reason) {
-            super(in);
+        PacedInputStream(Socket socket, HostAndPort holder, long deadlineNanos, String deadlineReason)
+                throws IOException {
+            super(socket.getInputStream());
+            this.socket = socket;
+            this.holder = holder;
             this.deadlineNanos = deadlineNanos;
-            this.reason = reason;
+            this.deadlineReason = deadlineReason;
+        }
+
+        /** Every announced byte is here: the holder has only to close, and {@code wait} is all it gets for that. */
+        void awaitOnlyTheClose(Duration wait) {
+            paced = false;
+            readTimeoutNanos = wait.toNanos();
         }
 
         @Override
         public int read() throws IOException {
-            checkDeadline();
-            return super.read();
+            byte[] one = new byte[1];
+            return read(one, 0, 1) < 0 ? -1 : one[0] & 0xff;
         }
 
         @Override
         public int read(byte[] buffer, int offset, int length) throws IOException {
-            checkDeadline();
-            return super.read(buffer, offset, length);
+            while (true) {
+                long now = System.nanoTime();
+                if (now - deadlineNanos > 0) {
+                    throw new TooSlowException(deadlineReason);
+                }
+                long wait = readTimeoutNanos;
+                if (paced) {
+                    checkWindow(now);
+                    wait = Math.min(wait, windowStartNanos + rateWindow.toNanos() - now);
+                }
+                socket.setSoTimeout((int) Math.max(1, TimeUnit.NANOSECONDS.toMillis(wait + MILLI_IN_NANOS - 1)));
+                int read;
+                try {
+                    read = super.read(buffer, offset, length);
+                } catch (SocketTimeoutException e) {
+                    if (paced && System.nanoTime() - (windowStartNanos + rateWindow.toNanos()) >= 0) {
+                        continue; // the window's end, not the holder's silence: judged at the top of the loop
+                    }
+                    throw e;
+                }
+                if (read > 0) {
+                    windowBytes += read;
+                }
+                return read;
+            }
         }
 
-        private void checkDeadline() throws TooSlowException {
-            if (System.nanoTime() - deadlineNanos > 0) {
-                throw new TooSlowException(reason);
+        /** At the end of a window: too few bytes fail the download, enough start the next window. */
+        private void checkWindow(long now) throws TooSlowException {
+            long windowNanos = rateWindow.toNanos();
+            if (now - (windowStartNanos + windowNanos) < 0) {
+                return;
             }
+            if (windowBytes < minBytesPerWindow) {
+                throw new TooSlowException(holder + " sent " + windowBytes + " bytes in the last "
+                        + rateWindow.toMillis() + " ms, under the minimum of " + minBytesPerWindow
+                        + "; given up on as too slow");
+            }
+            windowStartNanos = now;
+            windowBytes = 0;
         }
     }
 

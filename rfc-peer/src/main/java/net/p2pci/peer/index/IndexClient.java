@@ -26,6 +26,7 @@ import net.p2pci.protocol.LookupRequest;
 import net.p2pci.protocol.MessageReader;
 import net.p2pci.protocol.MessageWriter;
 import net.p2pci.protocol.ResponseFormatException;
+import net.p2pci.protocol.Status;
 import net.p2pci.protocol.WireText;
 import org.apache.logging.log4j.LogManager;
 import org.apache.logging.log4j.Logger;
@@ -53,6 +54,12 @@ public final class IndexClient implements AutoCloseable {
      * RST (power loss, a cable pulled) is found dead within 30 s + 4 x 5 s, not after the system's two hours.
      */
     static final Duration KEEPALIVE_IDLE = Duration.ofSeconds(30);
+    /**
+     * A server that refuses a connection (at its connection limit, say) answers the first request with an error and
+     * closes at once, so the close arrives with the answer or a moment after. A close this soon after an error answer
+     * to the first request is read as that refusal; anything later is an ordinary lost connection.
+     */
+    public static final Duration REFUSAL_CLOSE_GRACE = Duration.ofSeconds(1);
     static final Duration KEEPALIVE_INTERVAL = Duration.ofSeconds(5);
     static final int KEEPALIVE_PROBES = 4;
 
@@ -66,6 +73,10 @@ public final class IndexClient implements AutoCloseable {
     private final Queue<CompletableFuture<IndexResponse>> awaitingAnswers = new ConcurrentLinkedQueue<>();
     /** Completed, with the reason, when the connection closes for whatever cause; the first reason stays. */
     private final CompletableFuture<String> closed = new CompletableFuture<>();
+    /** Requests sent so far; guarded by the send lock. */
+    private long requestsSent;
+    /** Set when the server closed the connection as a refusal of it (see {@link #REFUSAL_CLOSE_GRACE}). */
+    private volatile boolean refused;
 
     private IndexClient(Socket socket, HostAndPort server, String host, int uploadPort) throws IOException {
         this.socket = socket;
@@ -156,16 +167,55 @@ public final class IndexClient implements AutoCloseable {
     public final class Pending {
         private final IndexRequest request;
         private final CompletableFuture<IndexResponse> answer;
+        private final boolean first;
 
-        private Pending(IndexRequest request, CompletableFuture<IndexResponse> answer) {
+        private Pending(IndexRequest request, CompletableFuture<IndexResponse> answer, boolean first) {
             this.request = request;
             this.answer = answer;
+            this.first = first;
         }
 
-        /** Waits for the answer; fails at once when the connection is lost. */
+        /**
+         * Waits for the answer; fails at once when the connection is lost. An error answer (404 aside, which a LOOKUP
+         * gets in the normal course) to the connection's first request that the server follows with a close is the
+         * server refusing the connection, not the request: that fails too, saying so, once the close has come or
+         * {@link #REFUSAL_CLOSE_GRACE} has passed without it.
+         */
         public IndexExchange await() throws IOException {
-            return new IndexExchange(request, awaitAnswer(answer));
+            IndexResponse response = awaitAnswer(answer);
+            if (first && isRefusal(response.status()) && closesWithin(REFUSAL_CLOSE_GRACE) && refused) {
+                throw failure(null);
+            }
+            return new IndexExchange(request, response);
         }
+    }
+
+    /** Waits up to {@code grace} for the connection to close; true if it did. */
+    private boolean closesWithin(Duration grace) throws IOException {
+        try {
+            closed.get(grace.toMillis(), TimeUnit.MILLISECONDS);
+            return true;
+        } catch (TimeoutException e) {
+            return false;
+        } catch (ExecutionException e) {
+            throw new IllegalStateException("the close reason is never an exception", e);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            InterruptedIOException interrupted = new InterruptedIOException("interrupted while waiting for the index"
+                    + " server's answer");
+            interrupted.initCause(e);
+            throw interrupted;
+        }
+    }
+
+    /** A status a server refusing a connection may answer with: an error, and not 404, a normal LOOKUP answer. */
+    private static boolean isRefusal(Status status) {
+        return status != Status.OK_200 && status != Status.NOT_FOUND_404;
+    }
+
+    /** Whether the server refused this connection: it closed it at once after an error answer to its first request. */
+    public boolean wasRefused() {
+        return refused;
     }
 
     /** Sends the request in one write, as the protocol asks, and waits for its answer. */
@@ -190,10 +240,11 @@ public final class IndexClient implements AutoCloseable {
                 closeBecause("connection lost: " + describe(e));
                 throw failure(e);
             }
+            requestsSent++;
+            return new Pending(request, answer, requestsSent == 1);
         } finally {
             sendLock.unlock();
         }
-        return new Pending(request, answer);
     }
 
     private IndexResponse awaitAnswer(CompletableFuture<IndexResponse> answer) throws IOException {
@@ -220,9 +271,16 @@ public final class IndexClient implements AutoCloseable {
 
     /** The receiver thread: hands each answer to the oldest waiting request, until the connection ends. */
     private void receiveAnswers(MessageReader reader) {
+        long answers = 0;
+        Status firstStatus = null;
+        long firstAnsweredNanos = 0;
         try {
             while (true) {
                 IndexResponse response = reader.readIndexResponse();
+                if (answers++ == 0) {
+                    firstStatus = response.status();
+                    firstAnsweredNanos = System.nanoTime();
+                }
                 CompletableFuture<IndexResponse> answer = awaitingAnswers.poll();
                 if (answer == null) {
                     closeBecause("the server sent an answer to no request");
@@ -231,6 +289,13 @@ public final class IndexClient implements AutoCloseable {
                 answer.complete(response);
             }
         } catch (IOException e) {
+            // The close comes as an end of stream, or as a reset when the server closed with requests unread.
+            if (answers == 1 && isRefusal(firstStatus)
+                    && System.nanoTime() - firstAnsweredNanos < REFUSAL_CLOSE_GRACE.toNanos()) {
+                refused = true;
+                closeBecause("the index server refused the connection: " + firstStatus);
+                return;
+            }
             closeBecause("connection lost: " + describe(e));
         } catch (RuntimeException e) {
             LOG.error("Reading the index server's answers failed", e);

@@ -2,11 +2,19 @@ package net.p2pci.peer.index;
 
 import java.io.IOException;
 import java.time.Duration;
+import java.util.ArrayDeque;
+import java.util.ArrayList;
+import java.util.Iterator;
+import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
+import java.util.Set;
 import java.util.concurrent.ConcurrentSkipListMap;
+import java.util.concurrent.ConcurrentSkipListSet;
 import java.util.concurrent.ThreadLocalRandom;
+import java.util.concurrent.locks.Condition;
+import java.util.concurrent.locks.ReentrantLock;
 import java.util.concurrent.locks.ReentrantReadWriteLock;
 import net.p2pci.peer.HostAndPort;
 import net.p2pci.protocol.Status;
@@ -24,9 +32,16 @@ import org.apache.logging.log4j.Logger;
  * rather than wait: a person at the shell or a script learns of the outage instead of hanging. An ADD that fails
  * that way is still remembered, and is registered with the others once the index is back.
  *
+ * <p>A server that refuses the connection itself (it answers the first request with an error and closes, as one at
+ * its connection limit does) is a lost connection like any other, retried with the same backoff. A server that
+ * refuses an ADD on a connection it keeps (another connection holds this peer's host and port, say) leaves the RFC
+ * remembered and {@link #refused() refused}: a second background thread sends those ADDs again with a slower
+ * backoff, until the server takes them or the session closes. Without reconnecting, neither is retried.
+ *
  * <p>Thread-safe: the current connection is a volatile field that only the reconnecting thread replaces, and only
  * after it has registered everything again on the new connection. A read-write lock keeps each ADD, from its
- * bookkeeping to its answer, apart from that re-registration, so that no ADD falls between the two.
+ * bookkeeping to its answer, apart from that re-registration, so that no ADD falls between the two; the retries of
+ * refused ADDs are ADDs like the others. The refused set is concurrent, and its retrier waits on a condition.
  */
 public final class IndexSession implements AutoCloseable {
     private static final Logger LOG = LogManager.getLogger(IndexSession.class);
@@ -35,7 +50,18 @@ public final class IndexSession implements AutoCloseable {
     public static final Duration RECONNECT_INITIAL_DELAY = Duration.ofMillis(250);
     /** A peer is back within seconds of its server, yet a server that stays down is not hammered by its peers. */
     public static final Duration RECONNECT_MAX_DELAY = Duration.ofSeconds(10);
-    /** How long close() waits for the reconnecting thread, which only has to notice that it was interrupted. */
+    /**
+     * A refusal lasts as long as its cause (another connection holding this peer's host and port, a server at a
+     * limit): the first retry comes within a second, and one that persists costs the server a few ADDs a minute.
+     */
+    public static final Duration REGISTRATION_RETRY_INITIAL_DELAY = Duration.ofSeconds(1);
+    public static final Duration REGISTRATION_RETRY_MAX_DELAY = Duration.ofSeconds(60);
+    /**
+     * Refused ADDs sent again at once in one round, as at start-up: a round stops sending at the first refusal
+     * among their answers, so that a peer whose every RFC is refused tries a window of them, not thousands.
+     */
+    static final int RETRY_WINDOW = 64;
+    /** How long close() waits for the session's threads, which only have to notice that they were interrupted. */
     private static final Duration RECONNECTOR_JOIN = Duration.ofSeconds(2);
 
     private final HostAndPort server;
@@ -43,16 +69,26 @@ public final class IndexSession implements AutoCloseable {
     private final int uploadPort;
     private final boolean reconnects;
     private final ReconnectBackoff backoff;
+    private final ReconnectBackoff retryBackoff;
     private final Listener listener;
     /** Title by RFC number of every RFC registered, or asked for while disconnected; ascending, as at start-up. */
     private final Map<Integer, String> registrations = new ConcurrentSkipListMap<>();
+    /** The remembered RFCs whose last ADD the server refused, ascending; they are sent again in the background. */
+    private final Set<Integer> refused = new ConcurrentSkipListSet<>();
+    private final ReentrantLock refusedLock = new ReentrantLock();
+    /** Signalled when an RFC joins {@link #refused}. */
+    private final Condition refusalsToRetry = refusedLock.newCondition();
     /** Shared by ADDs, held alone while a new connection registers everything again. */
     private final ReentrantReadWriteLock registrationLock = new ReentrantReadWriteLock();
     private final Thread reconnector;
+    private final Thread retrier;
     private volatile IndexClient current;
     private volatile boolean closing;
 
-    /** What the session tells the person at the peer; called on the session's own thread, one call at a time. */
+    /**
+     * What the session tells the person at the peer; called on the session's own threads (the reconnecting one and the
+     * retrying one, which may call at the same time), so an implementation must be thread-safe.
+     */
     public interface Listener {
         /** The connection was lost; {@code reconnecting} says whether the session tries to get it back. */
         void connectionLost(String reason, boolean reconnecting);
@@ -60,8 +96,17 @@ public final class IndexSession implements AutoCloseable {
         /** A new connection is up and {@code registered} of the {@code total} remembered RFCs are registered. */
         void reconnected(HostAndPort server, int registered, int total);
 
-        /** The new server answered an ADD of a remembered RFC with an error status. */
-        void registrationRefused(int rfcNumber, Status status);
+        /**
+         * After reconnecting, the server answered the ADDs of these remembered RFCs with an error, the first of them
+         * with {@code status}; they are retried in the background.
+         */
+        void registrationsRefused(List<Integer> rfcNumbers, Status status);
+
+        /** An attempt to reconnect found the server refusing the connection; told once an outage, not each time. */
+        void connectionRefused(String reason);
+
+        /** The server took these refused RFCs on a retry; {@code stillRefused} are left to retry. */
+        void refusedRegistrationsAccepted(List<Integer> rfcNumbers, int stillRefused);
     }
 
     /** A listener that only logs, for peers without a transcript (tests, embedding). */
@@ -77,21 +122,34 @@ public final class IndexSession implements AutoCloseable {
         }
 
         @Override
-        public void registrationRefused(int rfcNumber, Status status) {
-            LOG.warn("ADD RFC {} after reconnecting: the server answered {}", rfcNumber, status);
+        public void registrationsRefused(List<Integer> rfcNumbers, Status status) {
+            LOG.warn("After reconnecting the server refused {} RFCs ({}); retrying them", rfcNumbers.size(), status);
+        }
+
+        @Override
+        public void connectionRefused(String reason) {
+            LOG.warn("Reconnecting: {}; retrying", reason);
+        }
+
+        @Override
+        public void refusedRegistrationsAccepted(List<Integer> rfcNumbers, int stillRefused) {
+            LOG.info("Registered {} refused RFCs on retry; {} still refused", rfcNumbers.size(), stillRefused);
         }
     };
 
     private IndexSession(IndexClient first, HostAndPort server, Optional<String> advertisedHost, int uploadPort,
-                         boolean reconnects, ReconnectBackoff backoff, Listener listener) {
+                         boolean reconnects, ReconnectBackoff backoff, ReconnectBackoff retryBackoff,
+                         Listener listener) {
         this.current = first;
         this.server = server;
         this.advertisedHost = advertisedHost;
         this.uploadPort = uploadPort;
         this.reconnects = reconnects;
         this.backoff = backoff;
+        this.retryBackoff = retryBackoff;
         this.listener = listener;
         this.reconnector = Thread.ofVirtual().name("index-reconnector").unstarted(this::keepConnected);
+        this.retrier = Thread.ofVirtual().name("index-registration-retrier").unstarted(this::retryRefusals);
     }
 
     /**
@@ -103,16 +161,28 @@ public final class IndexSession implements AutoCloseable {
     public static IndexSession open(HostAndPort server, Optional<String> advertisedHost, int uploadPort,
                                     boolean reconnects, Listener listener) throws IOException {
         return open(server, advertisedHost, uploadPort, reconnects, listener,
-                new ReconnectBackoff(RECONNECT_INITIAL_DELAY, RECONNECT_MAX_DELAY));
+                new ReconnectBackoff(RECONNECT_INITIAL_DELAY, RECONNECT_MAX_DELAY),
+                new ReconnectBackoff(REGISTRATION_RETRY_INITIAL_DELAY, REGISTRATION_RETRY_MAX_DELAY));
     }
 
     static IndexSession open(HostAndPort server, Optional<String> advertisedHost, int uploadPort, boolean reconnects,
                              Listener listener, ReconnectBackoff backoff) throws IOException {
+        return open(server, advertisedHost, uploadPort, reconnects, listener, backoff,
+                new ReconnectBackoff(REGISTRATION_RETRY_INITIAL_DELAY, REGISTRATION_RETRY_MAX_DELAY));
+    }
+
+    /** With both backoffs given, so that tests of retries need not wait for the real ones. */
+    static IndexSession open(HostAndPort server, Optional<String> advertisedHost, int uploadPort, boolean reconnects,
+                             Listener listener, ReconnectBackoff backoff, ReconnectBackoff retryBackoff)
+            throws IOException {
         Objects.requireNonNull(listener, "listener");
         IndexClient first = IndexClient.connect(server, advertisedHost, uploadPort);
         IndexSession session = new IndexSession(first, server, advertisedHost, uploadPort, reconnects, backoff,
-                listener);
+                retryBackoff, listener);
         session.reconnector.start();
+        if (reconnects) {
+            session.retrier.start();
+        }
         return session;
     }
 
@@ -145,9 +215,14 @@ public final class IndexSession implements AutoCloseable {
         return reconnector.isAlive();
     }
 
-    /** Whether a lost connection is replaced by a new one. */
+    /** Whether a lost connection is replaced by a new one, and a refused registration is retried. */
     public boolean reconnects() {
         return reconnects;
+    }
+
+    /** The RFCs whose registration the server refused and that are being retried, ascending. */
+    public List<Integer> refused() {
+        return List.copyOf(refused);
     }
 
     /**
@@ -202,7 +277,10 @@ public final class IndexSession implements AutoCloseable {
             this.previousTitle = previousTitle;
         }
 
-        /** Waits for the answer and, as {@link #add} does, forgets a refused RFC; fails at once on a lost connection. */
+        /**
+         * Waits for the answer, as {@link #add} does; fails at once on a lost or refused connection. An RFC whose
+         * ADD the server refused is retried in the background if the session reconnects, else forgotten.
+         */
         public IndexExchange finish() throws IOException {
             try {
                 IndexExchange exchange;
@@ -211,12 +289,14 @@ public final class IndexSession implements AutoCloseable {
                 } catch (IOException e) {
                     throw whileDisconnected(client, e, ", and RFC " + rfcNumber + " will be registered then");
                 }
-                if (exchange.response().status() != Status.OK_200) {
-                    if (previousTitle == null) {
-                        registrations.remove(rfcNumber, title);
-                    } else {
-                        registrations.replace(rfcNumber, title, previousTitle);
-                    }
+                if (exchange.response().status() == Status.OK_200) {
+                    refused.remove(rfcNumber);
+                } else if (reconnects) {
+                    retryLater(rfcNumber);
+                } else if (previousTitle == null) {
+                    registrations.remove(rfcNumber, title);
+                } else {
+                    registrations.replace(rfcNumber, title, previousTitle);
                 }
                 return exchange;
             } finally {
@@ -240,6 +320,9 @@ public final class IndexSession implements AutoCloseable {
             if (client.isOpen()) {
                 IndexExchange exchange = client.add(rfcNumber, title);
                 LOG.debug("Registered RFC {} on the new connection: {}", rfcNumber, exchange.response().status());
+                if (exchange.response().status() != Status.OK_200) {
+                    retryLater(rfcNumber);
+                }
             }
         } catch (IOException e) {
             LOG.debug("RFC {} waits for the next connection: {}", rfcNumber, e.getMessage());
@@ -287,7 +370,7 @@ public final class IndexSession implements AutoCloseable {
                 if (!reconnects) {
                     return;
                 }
-                client = reconnect();
+                client = reconnect(client.wasRefused());
             }
         } catch (InterruptedException e) {
             // close() ends the session.
@@ -296,8 +379,12 @@ public final class IndexSession implements AutoCloseable {
         }
     }
 
-    /** Tries again and again, waiting longer each time, until a new connection is up with everything registered. */
-    private IndexClient reconnect() throws InterruptedException {
+    /**
+     * Tries again and again, waiting longer each time, until a new connection is up with everything registered.
+     *
+     * @param refusalTold whether the person at the peer already knows the server refuses connections
+     */
+    private IndexClient reconnect(boolean refusalTold) throws InterruptedException {
         for (int attempt = 0; ; attempt++) {
             Duration delay = backoff.delayBefore(attempt, ThreadLocalRandom.current());
             Thread.sleep(delay);
@@ -315,12 +402,17 @@ public final class IndexSession implements AutoCloseable {
             if (registerAgain(fresh)) {
                 return fresh;
             }
+            if (fresh.wasRefused() && !refusalTold) {
+                listener.connectionRefused(fresh.awaitClosed());
+                refusalTold = true;
+            }
         }
     }
 
     /**
      * Registers every remembered RFC on the new connection and makes it the current one; false if the new connection
-     * failed meanwhile (it is closed then, and the next attempt follows).
+     * failed or was refused meanwhile (it is closed then, and the next attempt follows). The ADDs the server refuses
+     * while keeping the connection are left to the retrier.
      */
     private boolean registerAgain(IndexClient fresh) throws InterruptedException {
         registrationLock.writeLock().lockInterruptibly();
@@ -330,16 +422,24 @@ public final class IndexSession implements AutoCloseable {
                 throw new InterruptedException("the session is closing");
             }
             int registered = 0;
+            List<Integer> refusedNow = new ArrayList<>();
+            Status firstRefusal = null;
             for (Map.Entry<Integer, String> registration : registrations.entrySet()) {
                 IndexExchange exchange = fresh.add(registration.getKey(), registration.getValue());
                 if (exchange.response().status() == Status.OK_200) {
                     registered++;
+                    refused.remove(registration.getKey());
                 } else {
-                    listener.registrationRefused(registration.getKey(), exchange.response().status());
+                    refusedNow.add(registration.getKey());
+                    firstRefusal = firstRefusal != null ? firstRefusal : exchange.response().status();
                 }
             }
             current = fresh;
             listener.reconnected(fresh.server(), registered, registrations.size());
+            if (!refusedNow.isEmpty()) {
+                refusedNow.forEach(this::retryLater);
+                listener.registrationsRefused(refusedNow, firstRefusal);
+            }
             return true;
         } catch (IOException e) {
             fresh.close();
@@ -353,6 +453,91 @@ public final class IndexSession implements AutoCloseable {
         }
     }
 
+    /** Marks a remembered RFC as refused, for the retrier to send again. */
+    private void retryLater(int rfcNumber) {
+        refusedLock.lock();
+        try {
+            refused.add(rfcNumber);
+            refusalsToRetry.signalAll();
+        } finally {
+            refusedLock.unlock();
+        }
+    }
+
+    /**
+     * The retrying thread: while some RFCs are refused, sends their ADDs again after a wait that doubles with every
+     * round that leaves any refused, and says so when the server takes some.
+     */
+    private void retryRefusals() {
+        try {
+            int round = 0;
+            while (!closing) {
+                refusedLock.lock();
+                try {
+                    while (refused.isEmpty()) {
+                        round = 0;
+                        refusalsToRetry.await();
+                    }
+                } finally {
+                    refusedLock.unlock();
+                }
+                Thread.sleep(retryBackoff.delayBefore(round++, ThreadLocalRandom.current()));
+                if (closing) {
+                    return;
+                }
+                retryRound();
+            }
+        } catch (InterruptedException e) {
+            // close() ends the session.
+        } catch (RuntimeException e) {
+            LOG.error("Retrying refused registrations failed; they are not retried again", e);
+        }
+    }
+
+    /**
+     * Sends the ADDs of refused RFCs on the current connection, up to a window at once, and stops sending at the
+     * first refusal among the answers. With no connection up it does nothing: a reconnect registers every RFC.
+     */
+    private void retryRound() throws InterruptedException {
+        registrationLock.readLock().lockInterruptibly();
+        List<Integer> accepted = new ArrayList<>();
+        try {
+            IndexClient client = current;
+            if (!client.isOpen()) {
+                return;
+            }
+            ArrayDeque<Map.Entry<Integer, IndexClient.Pending>> inFlight = new ArrayDeque<>();
+            Iterator<Integer> toRetry = List.copyOf(refused).iterator();
+            boolean refusedAgain = false;
+            while (inFlight.size() > 0 || (toRetry.hasNext() && !refusedAgain)) {
+                if (toRetry.hasNext() && !refusedAgain && inFlight.size() < RETRY_WINDOW) {
+                    int number = toRetry.next();
+                    String title = registrations.get(number);
+                    if (title == null) {
+                        refused.remove(number);
+                    } else {
+                        inFlight.add(Map.entry(number, client.sendAdd(number, title)));
+                    }
+                    continue;
+                }
+                Map.Entry<Integer, IndexClient.Pending> retried = inFlight.poll();
+                if (retried.getValue().await().response().status() == Status.OK_200) {
+                    refused.remove(retried.getKey());
+                    accepted.add(retried.getKey());
+                } else {
+                    refusedAgain = true;
+                }
+            }
+        } catch (IOException e) {
+            LOG.debug("Retrying refused registrations: {}; a reconnect registers them", e.getMessage());
+        } finally {
+            registrationLock.readLock().unlock();
+        }
+        if (!accepted.isEmpty()) {
+            listener.refusedRegistrationsAccepted(accepted, refused.size());
+        }
+    }
+
     /**
      * Leaves the index: stops reconnecting and closes the connection, so that the server removes every record of this
      * peer. Returns promptly even during a backoff wait; it may be called from any thread, more than once.
@@ -361,8 +546,12 @@ public final class IndexSession implements AutoCloseable {
     public void close() {
         closing = true;
         reconnector.interrupt();
+        retrier.interrupt();
         try {
             reconnector.join(RECONNECTOR_JOIN);
+            if (retrier.isAlive()) {
+                retrier.join(RECONNECTOR_JOIN);
+            }
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
         }

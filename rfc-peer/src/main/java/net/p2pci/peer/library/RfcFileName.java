@@ -3,6 +3,7 @@ package net.p2pci.peer.library;
 import java.util.OptionalInt;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
+import net.p2pci.protocol.Protocol;
 
 /**
  * Recognises the file names under which RFC text files are shared and builds the canonical one.
@@ -10,7 +11,8 @@ import java.util.regex.Pattern;
  * <p>Accepted: {@code rfc}, in any case, an optional single {@code _} or {@code -}, 1 to 9 ASCII
  * digits and the extension {@code .txt} in any case ({@code rfc2616.txt}, {@code RFC_2616.TXT}).
  * Nine digits always fit in an {@code int}, so longer numbers are rejected rather than overflowing.
- * Leading zeros are accepted ({@code rfc0791.txt} is RFC 791); RFC 0 does not exist and is rejected.
+ * Leading zeros are accepted ({@code rfc0791.txt} is RFC 791); the number must be in the range both programs accept
+ * ({@link Protocol#isRfcNumber}), so RFC 0 is rejected.
  */
 public final class RfcFileName {
 
@@ -34,13 +36,14 @@ public final class RfcFileName {
             return OptionalInt.empty();
         }
         int number = Integer.parseInt(matcher.group(1));
-        return number == 0 ? OptionalInt.empty() : OptionalInt.of(number);
+        return Protocol.isRfcNumber(number) ? OptionalInt.of(number) : OptionalInt.empty();
     }
 
     /** Returns the name under which RFC {@code number} is stored and offered to other peers, e.g. {@code rfc2616.txt}. */
     public static String canonical(int number) {
-        if (number < 1) {
-            throw new IllegalArgumentException("RFC numbers start at 1: " + number);
+        if (!Protocol.isRfcNumber(number)) {
+            throw new IllegalArgumentException("not an RFC number (" + Protocol.MIN_RFC_NUMBER + " to "
+                    + Protocol.MAX_RFC_NUMBER + "): " + number);
         }
         return "rfc" + number + ".txt";
     }

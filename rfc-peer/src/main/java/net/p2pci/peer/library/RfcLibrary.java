@@ -5,14 +5,14 @@ import java.nio.channels.FileChannel;
 import java.nio.file.DirectoryStream;
 import java.nio.file.FileAlreadyExistsException;
 import java.nio.file.Files;
+import java.nio.file.NoSuchFileException;
 import java.nio.file.NotDirectoryException;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Comparator;
-import java.util.HashMap;
 import java.util.List;
-import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
 import java.util.OptionalInt;
@@ -22,6 +22,9 @@ import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ConcurrentMap;
 import java.util.concurrent.ThreadLocalRandom;
 import java.util.regex.Pattern;
+import net.p2pci.protocol.WireText;
+import org.apache.logging.log4j.LogManager;
+import org.apache.logging.log4j.Logger;
 
 /**
  * The RFC files of a peer's directory, by RFC number: what the peer registers, serves and downloads into.
@@ -32,6 +35,7 @@ import java.util.regex.Pattern;
  * from text a peer sent.
  */
 public final class RfcLibrary {
+    private static final Logger LOG = LogManager.getLogger(RfcLibrary.class);
     /** Downloads in progress are hidden files, so that neither this peer nor a user mistakes them for RFCs. */
     private static final String PART_FILE_PREFIX = ".";
     private static final String PART_FILE_SUFFIX = ".part";
@@ -40,23 +44,34 @@ public final class RfcLibrary {
     private static final Pattern PART_FILE_NAME = Pattern.compile("\\.rfc[0-9]+\\.txt\\..*\\.part");
 
     private final Path directory;
+    private final ServableFile servable;
     private final ConcurrentMap<Integer, Path> files = new ConcurrentHashMap<>();
 
-    private RfcLibrary(Path directory) {
+    private RfcLibrary(Path directory, ServableFile servable) {
         this.directory = directory;
+        this.servable = servable;
     }
 
     /**
-     * A library over {@code directory}, empty until {@link #scan()} is called.
+     * A library over {@code directory}, empty until {@link #scan()} is called, that offers no symbolic link leading
+     * out of the directory.
      *
      * @throws NotDirectoryException when {@code directory} is not an existing directory
      */
     public static RfcLibrary open(Path directory) throws IOException {
+        return open(directory, false);
+    }
+
+    /**
+     * As {@link #open(Path)}; with {@code allowsOutsideLinks}, an RFC file that is a symbolic link to a file outside
+     * the directory is offered too.
+     */
+    public static RfcLibrary open(Path directory, boolean allowsOutsideLinks) throws IOException {
         Path absolute = directory.toAbsolutePath().normalize();
         if (!Files.isDirectory(absolute)) {
             throw new NotDirectoryException(absolute.toString());
         }
-        return new RfcLibrary(absolute);
+        return new RfcLibrary(absolute, new ServableFile(absolute.toRealPath(), allowsOutsideLinks));
     }
 
     public Path directory() {
@@ -65,8 +80,11 @@ public final class RfcLibrary {
 
     /**
      * Lists the directory again and serves exactly the RFC files found: new ones are added, vanished ones dropped.
-     * When two files name the same RFC ({@code rfc2616.txt} and {@code RFC_2616.txt}), the canonical name wins,
-     * otherwise the first name in alphabetical order; the other is reported as skipped.
+     * An entry is offered only if {@link ServableFile it may be sent}: a regular file, not empty, readable, and not
+     * a symbolic link out of the directory (unless allowed). When several names hold the same RFC ({@code rfc1.txt},
+     * {@code RFC0001.TXT}), one rule picks the file served: {@link RfcFileName#canonical the canonical name} if it is
+     * among them, otherwise the first name in the order of {@link String#compareTo}; every other one is reported as
+     * skipped, naming the file served.
      */
     public ScanReport scan() throws IOException {
         List<Path> entries = new ArrayList<>();
@@ -75,48 +93,124 @@ public final class RfcLibrary {
         }
         entries.sort(Comparator.comparing(entry -> entry.getFileName().toString()));
 
-        SortedMap<Integer, Path> found = new TreeMap<>();
-        Map<Path, String> skipped = new HashMap<>();
+        SortedMap<Integer, List<Path>> candidates = new TreeMap<>();
+        List<SkippedFile> skipped = new ArrayList<>();
         for (Path entry : entries) {
             String name = entry.getFileName().toString();
             OptionalInt number = RfcFileName.parse(name);
             if (PART_FILE_NAME.matcher(name).matches()) {
-                skipped.put(entry, "an unfinished download");
+                skipped.add(new SkippedFile(name, "an unfinished download"));
             } else if (number.isEmpty()) {
-                skipped.put(entry, "not an RFC file name (rfcN.txt)");
-            } else if (!Files.isRegularFile(entry)) {
-                skipped.put(entry, "not a regular file");
+                skipped.add(new SkippedFile(name, "not an RFC file name (rfcN.txt)"));
             } else {
-                Path previous = found.get(number.getAsInt());
-                if (previous == null) {
-                    found.put(number.getAsInt(), entry);
-                } else {
-                    Path kept = preferred(number.getAsInt(), previous, entry);
-                    Path other = kept == previous ? entry : previous;
-                    found.put(number.getAsInt(), kept);
-                    skipped.put(other, "RFC " + number.getAsInt() + " is already served from " + kept.getFileName());
+                try {
+                    servable.check(entry);
+                    candidates.computeIfAbsent(number.getAsInt(), n -> new ArrayList<>()).add(entry);
+                } catch (UnservableFileException e) {
+                    skipped.add(new SkippedFile(name, e.getMessage()));
                 }
             }
         }
+        SortedMap<Integer, Path> found = new TreeMap<>();
+        candidates.forEach((number, paths) -> {
+            Path chosen = chosen(number, paths);
+            found.put(number, chosen);
+            String rule = chosen.getFileName().toString().equals(RfcFileName.canonical(number))
+                    ? "the canonical name wins" : "the first name in sort order wins";
+            for (Path other : paths) {
+                if (other != chosen) {
+                    skipped.add(new SkippedFile(other.getFileName().toString(), "RFC " + number + " is served from "
+                            + chosen.getFileName() + " (" + rule + ")"));
+                }
+            }
+        });
         files.keySet().retainAll(found.keySet());
         files.putAll(found);
 
         List<RfcFile> served = new ArrayList<>();
         found.forEach((number, path) -> served.add(new RfcFile(number, path)));
-        List<SkippedFile> skippedFiles = new ArrayList<>();
-        skipped.forEach((path, reason) -> skippedFiles.add(new SkippedFile(path.getFileName().toString(), reason)));
-        skippedFiles.sort(Comparator.comparing(SkippedFile::fileName));
-        return new ScanReport(served, skippedFiles);
+        skipped.sort(Comparator.comparing(SkippedFile::fileName));
+        return new ScanReport(served, skipped);
     }
 
-    private static Path preferred(int number, Path first, Path second) {
+    /** Of the names of one RFC, in sort order: the canonical one if present, else the first. */
+    private static Path chosen(int number, List<Path> paths) {
         String canonical = RfcFileName.canonical(number);
-        return second.getFileName().toString().equals(canonical) ? second : first;
+        return paths.stream().filter(path -> path.getFileName().toString().equals(canonical)).findFirst()
+                .orElse(paths.getFirst());
     }
 
     /** The file that holds RFC {@code number}, if this peer has one. It may have been deleted since the last scan. */
     public Optional<Path> find(int number) {
         return Optional.ofNullable(files.get(number));
+    }
+
+    /**
+     * Opens RFC {@code number}'s file for sending, checked again as the scan checks it, since the entry may have
+     * changed since: a file that became a link out of the directory, unreadable, empty or gone is not sent, and no
+     * longer offered.
+     *
+     * @return empty when no file of this RFC is offered
+     * @throws UnservableFileException when this RFC's file may not be sent now, saying why
+     */
+    public Optional<OpenedFile> openForSending(int number) throws UnservableFileException {
+        Path path = files.get(number);
+        if (path == null) {
+            return Optional.empty();
+        }
+        try {
+            ServableFile.Checked checked = servable.checkBeforeOpening(path);
+            FileChannel channel;
+            try {
+                channel = ServableFile.open(checked.real());
+            } catch (IOException e) {
+                throw ServableFile.cannotBeRead(e);
+            }
+            return Optional.of(new OpenedFile(path, channel, checked.attributes().lastModifiedTime().toInstant()));
+        } catch (UnservableFileException e) {
+            files.remove(number, path);
+            throw e;
+        }
+    }
+
+    /**
+     * An RFC file opened for sending; its size is the open file's, so that the length announced and the bytes sent
+     * agree even if the entry is replaced meanwhile.
+     *
+     * @param path         the entry in the directory, for log lines
+     * @param lastModified the file's date when it was opened
+     */
+    public record OpenedFile(Path path, FileChannel channel, Instant lastModified) implements AutoCloseable {
+        @Override
+        public void close() throws IOException {
+            channel.close();
+        }
+    }
+
+    /**
+     * Deletes the part files that downloads of an earlier run left behind (a peer that was killed cannot clean up).
+     * For the peer's start-up, when none of its own downloads is under way yet.
+     *
+     * @return the names of the files deleted, in sort order; one that could not be deleted stays, and is skipped
+     */
+    public List<String> deleteUnfinishedDownloads() throws IOException {
+        List<String> deleted = new ArrayList<>();
+        try (DirectoryStream<Path> listing = Files.newDirectoryStream(directory,
+                entry -> PART_FILE_NAME.matcher(entry.getFileName().toString()).matches())) {
+            for (Path partFile : listing) {
+                try {
+                    Files.delete(partFile);
+                    deleted.add(partFile.getFileName().toString());
+                } catch (NoSuchFileException e) {
+                    // gone already
+                } catch (IOException e) {
+                    LOG.warn("Could not delete {}, an unfinished download of an earlier run: {}",
+                            WireText.forLog(partFile.toString()), e.toString());
+                }
+            }
+        }
+        deleted.sort(Comparator.naturalOrder());
+        return deleted;
     }
 
     /** The numbers of every RFC served, in ascending order. */

@@ -1,6 +1,7 @@
 package net.p2pci.peer.upload;
 
 import java.io.IOException;
+import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.nio.channels.SocketChannel;
 import java.time.Duration;
@@ -14,14 +15,20 @@ import java.time.Duration;
  */
 final class UploadConnection {
     private final SocketChannel channel;
+    private final InetAddress source;
     private final String requester;
     private volatile long deadlineNanos;
     /** Why the connection is cut off if its deadline passes, for the log line. */
     private volatile String awaited;
     private volatile boolean cutOff;
 
-    UploadConnection(SocketChannel channel) {
+    /**
+     * @param source the address the upload server counts this connection against: the requester's, or for IPv6 its
+     *               /64 network
+     */
+    UploadConnection(SocketChannel channel, InetAddress source) {
         this.channel = channel;
+        this.source = source;
         this.requester = describe(channel);
     }
 
@@ -29,7 +36,11 @@ final class UploadConnection {
         return channel;
     }
 
-    /** The requester's address, for log lines. */
+    InetAddress source() {
+        return source;
+    }
+
+    /** The requester's address and port, for log lines. */
     String requester() {
         return requester;
     }
@@ -67,7 +78,8 @@ final class UploadConnection {
         }
     }
 
-    private static String describe(SocketChannel channel) {
+    /** The requester's address and port, for log lines. */
+    static String describe(SocketChannel channel) {
         try {
             if (channel.getRemoteAddress() instanceof InetSocketAddress remote) {
                 return remote.getAddress().getHostAddress() + ":" + remote.getPort();

@@ -4,14 +4,12 @@ import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.nio.channels.FileChannel;
 import java.nio.channels.SocketChannel;
-import java.nio.file.Files;
-import java.nio.file.NoSuchFileException;
-import java.nio.file.Path;
-import java.nio.file.StandardOpenOption;
 import java.time.Instant;
 import java.util.Objects;
 import java.util.Optional;
 import net.p2pci.peer.library.RfcLibrary;
+import net.p2pci.peer.library.RfcLibrary.OpenedFile;
+import net.p2pci.peer.library.UnservableFileException;
 import net.p2pci.protocol.FileResponse;
 import net.p2pci.protocol.GetRequest;
 import net.p2pci.protocol.IndexRequest;
@@ -22,6 +20,7 @@ import net.p2pci.protocol.Request;
 import net.p2pci.protocol.RequestException;
 import net.p2pci.protocol.Status;
 import net.p2pci.protocol.WireText;
+import org.apache.logging.log4j.Level;
 import org.apache.logging.log4j.LogManager;
 import org.apache.logging.log4j.Logger;
 
@@ -31,7 +30,8 @@ import org.apache.logging.log4j.Logger;
  *
  * <p>Thread-safe: it keeps no state per connection; every connection runs {@link #handle} on its own thread, and the
  * library it reads from is thread-safe. The RFC number is the only part of a request that selects a file, and it is
- * looked up in the library, so nothing a peer sends ever becomes a path.
+ * looked up in the library, so nothing a peer sends ever becomes a path; the library checks the file again as it
+ * opens it, so that one that changed since the scan (a link out of the directory, unreadable, gone) gets 404.
  */
 final class UploadHandler {
     private static final Logger LOG = LogManager.getLogger(UploadHandler.class);
@@ -50,34 +50,42 @@ final class UploadHandler {
      * takes one well within the stall timeout (64 KiB in 30 s is 2 kB/s), large enough for few system calls.
      */
     static final int TRANSFER_CHUNK_BYTES = 64 * 1024;
+    /** What is read and dropped of a refused connection's request, once: a GET and then some. */
+    private static final int REFUSAL_DRAIN_BYTES = 4096;
 
     private final RfcLibrary library;
     private final String os;
     private final UploadLimits limits;
+    private final ClientCausedLog clientLog;
     /** What a transfer waits for, for the watchdog's log line. */
     private final String readingAwaited;
 
-    UploadHandler(RfcLibrary library, String os, UploadLimits limits) {
+    UploadHandler(RfcLibrary library, String os, UploadLimits limits, ClientCausedLog clientLog) {
         this.library = Objects.requireNonNull(library, "library");
         this.os = Objects.requireNonNull(os, "os");
         this.limits = Objects.requireNonNull(limits, "limits");
+        this.clientLog = Objects.requireNonNull(clientLog, "clientLog");
         this.readingAwaited = "the requester took no byte for " + limits.stallTimeout().toMillis() + " ms";
     }
 
     /** Serves the connection and closes it, whatever happens; failures are logged, never thrown. */
     void handle(UploadConnection connection) {
         String requester = connection.requester();
+        String source = connection.source().getHostAddress();
         try (SocketChannel channel = connection.channel()) {
-            serve(connection, channel, requester);
+            serve(connection, channel, requester, source);
         } catch (IOException e) {
             // The requester went away, or the watchdog cut it off (and said so): nothing left beyond the close.
-            LOG.debug("Upload connection from {} ended: {}", requester, e.toString());
+            clientLog.log(LOG, Level.DEBUG, "upload connection ended", source, "Upload connection from {} ended: {}",
+                    requester, e.toString());
         } catch (RuntimeException e) {
-            LOG.error("Upload connection from {} failed", requester, e);
+            clientLog.log(LOG, Level.ERROR, "upload connection failed", source, "Upload connection from {} failed",
+                    requester, e);
         }
     }
 
-    private void serve(UploadConnection connection, SocketChannel channel, String requester) throws IOException {
+    private void serve(UploadConnection connection, SocketChannel channel, String requester, String source)
+            throws IOException {
         MessageReader reader = new MessageReader(channel.socket().getInputStream(), REQUEST_LIMITS);
         Request request;
         try {
@@ -87,16 +95,18 @@ final class UploadHandler {
             }
             request = read.get();
         } catch (RequestException e) {
-            LOG.info("Refused a request from {}: {} ({})", requester, e.status(), WireText.forLog(e.getMessage()));
+            clientLog.log(LOG, Level.INFO, "refused request", source, "Refused a request from {}: {} ({})", requester,
+                    e.status(), WireText.forLog(e.getMessage()));
             expectReading(connection);
             sendHead(channel, FileResponse.error(e.status(), Instant.now(), os));
             return;
         }
         expectReading(connection);
         switch (request) {
-            case GetRequest get -> sendFile(connection, channel, get, requester);
+            case GetRequest get -> sendFile(connection, channel, get, requester, source);
             case IndexRequest other -> {
-                LOG.info("Refused an index request from {}: an upload server answers GET only", requester);
+                clientLog.log(LOG, Level.INFO, "refused request", source,
+                        "Refused an index request from {}: an upload server answers GET only", requester);
                 sendHead(channel, FileResponse.error(Status.BAD_REQUEST_400, Instant.now(), os));
             }
         }
@@ -107,31 +117,29 @@ final class UploadHandler {
         connection.expectProgressWithin(limits.stallTimeout(), readingAwaited);
     }
 
-    private void sendFile(UploadConnection connection, SocketChannel channel, GetRequest get, String requester)
-            throws IOException {
+    private void sendFile(UploadConnection connection, SocketChannel channel, GetRequest get, String requester,
+                          String source) throws IOException {
         int number = get.rfcNumber();
-        Optional<Path> found = library.find(number);
-        if (found.isEmpty()) {
-            LOG.info("RFC {} requested by {}: not held here", number, requester);
-            sendHead(channel, FileResponse.error(Status.NOT_FOUND_404, Instant.now(), os));
-            return;
-        }
-        Path path = found.get();
-        Instant lastModified;
-        FileChannel file;
+        Optional<OpenedFile> opened;
         try {
-            lastModified = Files.getLastModifiedTime(path).toInstant();
-            file = FileChannel.open(path, StandardOpenOption.READ);
-        } catch (NoSuchFileException e) {
-            LOG.info("RFC {} requested by {}: its file {} is gone", number, requester, path.getFileName());
-            library.forget(number, path);
+            opened = library.openForSending(number);
+        } catch (UnservableFileException e) {
+            clientLog.log(LOG, Level.INFO, "RFC not sent", source, "RFC {} requested by {}: not sent, its file is {}",
+                    number, requester, e.getMessage());
             sendHead(channel, FileResponse.error(Status.NOT_FOUND_404, Instant.now(), os));
             return;
         }
-        try (file) {
+        if (opened.isEmpty()) {
+            clientLog.log(LOG, Level.INFO, "RFC not held", source, "RFC {} requested by {}: not held here", number,
+                    requester);
+            sendHead(channel, FileResponse.error(Status.NOT_FOUND_404, Instant.now(), os));
+            return;
+        }
+        try (OpenedFile rfc = opened.get()) {
+            FileChannel file = rfc.channel();
             // The length comes from the open file, so that the announced length and the bytes sent agree.
             long length = file.size();
-            sendHead(channel, FileResponse.ok(Instant.now(), os, lastModified, length));
+            sendHead(channel, FileResponse.ok(Instant.now(), os, rfc.lastModified(), length));
             long sent = 0;
             ByteBuffer buffer = null;
             while (sent < length) {
@@ -150,7 +158,26 @@ final class UploadHandler {
                 sent += transferred;
                 expectReading(connection);
             }
-            LOG.info("Sent RFC {} to {} ({} of {} bytes)", number, requester, sent, length);
+            clientLog.log(LOG, Level.INFO, "RFC sent", source, "Sent RFC {} to {} ({} of {} bytes)", number, requester,
+                    sent, length);
+        }
+    }
+
+    /**
+     * Answers a connection refused at a limit with 400 and closes it, without a thread of its own: the answer fits
+     * in the empty send buffer of a new socket, so a non-blocking write takes it whole. What the requester sent so
+     * far is read and dropped first, so that the close is a FIN after the answer rather than a reset that could
+     * overtake it.
+     */
+    void refuse(SocketChannel channel, String source) {
+        try (channel) {
+            channel.configureBlocking(false);
+            channel.write(ByteBuffer.wrap(MessageWriter.encode(FileResponse.error(Status.BAD_REQUEST_400,
+                    Instant.now(), os))));
+            channel.read(ByteBuffer.allocate(REFUSAL_DRAIN_BYTES)); // once: a requester that keeps sending gets a reset
+        } catch (IOException e) {
+            clientLog.log(LOG, Level.DEBUG, "refusal failed", source, "Refusing a connection from {}: {}", source,
+                    e.toString());
         }
     }
 

@@ -2,6 +2,8 @@ package net.p2pci.peer.download;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.catchThrowableOfType;
+import static org.awaitility.Awaitility.await;
+import static org.junit.jupiter.api.Assertions.assertTimeoutPreemptively;
 
 import java.io.IOException;
 import java.net.InetAddress;
@@ -14,6 +16,11 @@ import java.nio.file.attribute.FileTime;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.TimeUnit;
+import java.util.regex.Pattern;
 import java.util.stream.Stream;
 import net.p2pci.peer.HostAndPort;
 import net.p2pci.peer.SampleRfcs;
@@ -35,6 +42,11 @@ final class DownloaderTest {
     private static final int RFC = 1149;
     /** A byte limit small enough to test at and one past without megabytes of traffic. */
     private static final int SMALL_LIMIT = 1000;
+    /** A minimum rate that tests can reach in a second: 1000 bytes a second. */
+    private static final Duration RATE_WINDOW = Duration.ofSeconds(1);
+    private static final long MIN_BYTES_PER_WINDOW = 1000;
+    /** Far past one rate window, and far short of the download's own time limit. */
+    private static final Duration GIVE_UP_DEADLINE = Duration.ofSeconds(30);
     private static final byte[] TEXT = "A Standard for the Transmission of IP Datagrams on Avian Carriers\n"
             .getBytes(StandardCharsets.UTF_8);
 
@@ -173,6 +185,66 @@ final class DownloaderTest {
             assertThat(failedDownload(hurried, holder))
                     .hasMessage(holder.address() + " was still sending after 1000 ms");
             assertThat(filesIn(dir)).isEmpty();
+        }
+    }
+
+    @Test
+    void aHolderThatTricklesUnderTheMinimumRateIsGivenUpAfterOneWindow() throws Exception {
+        // The read timeout and the download's time limit are far off: only the minimum rate can end this.
+        Downloader impatient = new Downloader(library, OS, Duration.ofSeconds(10), Downloader.MAX_DOWNLOAD_BYTES,
+                Downloader.MAX_DOWNLOAD_TIME, RATE_WINDOW, MIN_BYTES_PER_WINDOW);
+        try (ScriptedHolder holder = ScriptedHolder.answering(ok(100_000, new byte[0]), AfterAnswer.TRICKLE)) {
+            long started = System.nanoTime();
+            DownloadException failure = assertTimeoutPreemptively(GIVE_UP_DEADLINE,
+                    () -> failedDownload(impatient, holder));
+
+            assertThat(Duration.ofNanos(System.nanoTime() - started)).isGreaterThanOrEqualTo(RATE_WINDOW);
+            assertThat(failure.getMessage()).matches(Pattern.quote(holder.address().toString()) + " sent \\d+ bytes in"
+                    + " the last 1000 ms, under the minimum of 1000; given up on as too slow");
+            assertThat(filesIn(dir)).isEmpty();
+        }
+    }
+
+    @Test
+    void aHolderThatTricklesItsHeadIsGivenUpAfterOneWindow() throws Exception {
+        Downloader impatient = new Downloader(library, OS, Duration.ofSeconds(10), Downloader.MAX_DOWNLOAD_BYTES,
+                Downloader.MAX_DOWNLOAD_TIME, RATE_WINDOW, MIN_BYTES_PER_WINDOW);
+        byte[] statusLine = "P2P-CI/1.0 200 OK\r\n".getBytes(StandardCharsets.UTF_8);
+        try (ScriptedHolder holder = ScriptedHolder.answering(statusLine, AfterAnswer.TRICKLE)) {
+            DownloadException failure = assertTimeoutPreemptively(GIVE_UP_DEADLINE,
+                    () -> failedDownload(impatient, holder));
+
+            assertThat(failure).hasMessageEndingWith("under the minimum of 1000; given up on as too slow");
+            assertThat(failure.head()).isEmpty();
+        }
+    }
+
+    @Test
+    void aHolderWellAboveTheMinimumRateDeliversOverManyWindows() throws Exception {
+        Downloader paced = new Downloader(library, OS, Duration.ofSeconds(10), Downloader.MAX_DOWNLOAD_BYTES,
+                Downloader.MAX_DOWNLOAD_TIME, Duration.ofMillis(300), 150);
+        byte[] body = "x".repeat(4000).getBytes(StandardCharsets.UTF_8);
+        // 100 bytes every 50 ms: 600 bytes a window, four times the minimum, for about two seconds.
+        try (ScriptedHolder holder = ScriptedHolder.pacing(ok(body.length, new byte[0]), body, 100,
+                Duration.ofMillis(50))) {
+            assertThat(download(paced, holder).file()).hasBinaryContent(body);
+        }
+    }
+
+    @Test
+    void closeEndsADownloadUnderWayAndDeletesItsPartFileAtOnce() throws Exception {
+        try (ScriptedHolder holder = ScriptedHolder.answering(ok(100_000, new byte[0]), AfterAnswer.TRICKLE);
+             ExecutorService downloading = Executors.newVirtualThreadPerTaskExecutor()) {
+            Future<DownloadException> failure = downloading.submit(() -> failedDownload(holder));
+            await("the download's part file").atMost(GIVE_UP_DEADLINE).until(() -> !filesIn(dir).isEmpty());
+            assertThat(filesIn(dir)).singleElement().asString().startsWith(".rfc1149.txt.").endsWith(".part");
+
+            downloader.close();
+
+            assertThat(filesIn(dir)).isEmpty(); // gone when close returns: a JVM that is exiting waits for no thread
+            assertThat(failure.get(GIVE_UP_DEADLINE.toMillis(), TimeUnit.MILLISECONDS))
+                    .hasMessage("stopped: the peer is leaving");
+            assertThat(failedDownload(holder)).hasMessage("stopped: the peer is leaving");
         }
     }
 

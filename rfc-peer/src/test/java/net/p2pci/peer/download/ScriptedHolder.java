@@ -30,6 +30,30 @@ final class ScriptedHolder implements AutoCloseable {
         script = Thread.ofVirtual().name("scripted-holder").start(() -> serve(answer, after));
     }
 
+    private ScriptedHolder(byte[] head, byte[] body, int pieceBytes, Duration interval) throws IOException {
+        listener = new ServerSocket(0, 1, InetAddress.getLoopbackAddress());
+        script = Thread.ofVirtual().name("scripted-holder").start(() -> servePaced(head, body, pieceBytes, interval));
+    }
+
+    /** Answers with {@code head}, then sends {@code body} a piece of {@code pieceBytes} every {@code interval}. */
+    static ScriptedHolder pacing(byte[] head, byte[] body, int pieceBytes, Duration interval) throws IOException {
+        return new ScriptedHolder(head, body, pieceBytes, interval);
+    }
+
+    private void servePaced(byte[] head, byte[] body, int pieceBytes, Duration interval) {
+        try (Socket connection = listener.accept()) {
+            new MessageReader(connection.getInputStream()).readRequest();
+            connection.getOutputStream().write(head);
+            for (int sent = 0; sent < body.length; sent += pieceBytes) {
+                connection.getOutputStream().write(body, sent, Math.min(pieceBytes, body.length - sent));
+                connection.getOutputStream().flush();
+                Thread.sleep(interval); // the holder's pace, which the test is about
+            }
+        } catch (Exception e) {
+            // The test closed the listener, or the downloader hung up: either ends the script.
+        }
+    }
+
     /** Answers with {@code answer} and closes. */
     static ScriptedHolder answering(byte[] answer) throws IOException {
         return new ScriptedHolder(answer, AfterAnswer.CLOSE);

@@ -179,4 +179,48 @@ final class IndexClientTest {
         assertThatThrownBy(() -> IndexClient.connect(HostAndPort.parse("127.0.0.1:" + freePort, OptionalInt.empty()),
                 Optional.empty(), 5678)).isInstanceOf(ConnectException.class);
     }
+    @Test
+    void anErrorAnswerToTheFirstRequestAndACloseAreTheServerRefusingTheConnection() throws Exception {
+        try (ScriptedIndex index = new ScriptedIndex(request -> IndexResponse.of(Status.BAD_REQUEST_400), 1);
+             IndexClient client = IndexClient.connect(index.address(), Optional.of("peer-a.example"), 5678)) {
+            Throwable failure = catchThrowable(() -> client.add(2616, TITLE));
+
+            assertThat(failure).isInstanceOf(IOException.class).hasMessage("index server " + client.server()
+                    + ": the index server refused the connection: 400 Bad Request");
+            assertThat(client.wasRefused()).isTrue();
+            assertThat(client.isOpen()).isFalse();
+        }
+    }
+
+    @Test
+    void anErrorAnswerToTheFirstRequestOnAConnectionKeptOpenIsTheAnswerToThatRequest() throws Exception {
+        try (ScriptedIndex index = new ScriptedIndex(request -> IndexResponse.of(Status.BAD_REQUEST_400));
+             IndexClient client = IndexClient.connect(index.address(), Optional.of("peer-a.example"), 5678)) {
+            assertThat(client.add(2616, TITLE).response().status()).isEqualTo(Status.BAD_REQUEST_400);
+            assertThat(client.wasRefused()).isFalse();
+            assertThat(client.isOpen()).isTrue();
+        }
+    }
+
+    @Test
+    void aNotFoundAnswerToTheFirstRequestAndACloseAreAnAnswerAndALostConnection() throws Exception {
+        try (ScriptedIndex index = new ScriptedIndex(request -> IndexResponse.of(Status.NOT_FOUND_404), 1);
+             IndexClient client = IndexClient.connect(index.address(), Optional.of("peer-a.example"), 5678)) {
+            assertThat(client.lookup(9999, Optional.empty()).response().status()).isEqualTo(Status.NOT_FOUND_404);
+
+            assertThat(client.awaitClosed()).isEqualTo("connection lost: the server closed the connection");
+            assertThat(client.wasRefused()).isFalse();
+        }
+    }
+
+    @Test
+    void aCloseAfterAnAcceptedFirstRequestIsALostConnectionNotARefusal() throws Exception {
+        try (ScriptedIndex index = new ScriptedIndex(IndexClientTest::echoNumber, 1);
+             IndexClient client = IndexClient.connect(index.address(), Optional.of("peer-a.example"), 5678)) {
+            assertThat(client.add(2616, TITLE).response().status()).isEqualTo(Status.OK_200);
+
+            assertThat(client.awaitClosed()).isEqualTo("connection lost: the server closed the connection");
+            assertThat(client.wasRefused()).isFalse();
+        }
+    }
 }

@@ -6,6 +6,8 @@ import static org.junit.jupiter.api.Assertions.assertTimeoutPreemptively;
 
 import java.io.IOException;
 import java.net.InetAddress;
+import java.net.InetSocketAddress;
+import java.net.Socket;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -14,6 +16,10 @@ import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.TimeUnit;
 import net.p2pci.peer.HostAndPort;
+import net.p2pci.peer.RefusingFront;
+import net.p2pci.protocol.AddRequest;
+import net.p2pci.protocol.MessageReader;
+import net.p2pci.protocol.MessageWriter;
 import net.p2pci.protocol.RfcRecord;
 import net.p2pci.protocol.Status;
 import net.p2pci.server.IndexServer;
@@ -28,6 +34,9 @@ final class IndexSessionTest {
     private static final Duration EVENT_DEADLINE = Duration.ofSeconds(30);
     private static final String PEER_HOST = "peer-a.example";
     private static final int PEER_PORT = 5678;
+    /** Waits of a few milliseconds, so that tests of retries take no longer than the retries themselves. */
+    private static final ReconnectBackoff FAST_BACKOFF = new ReconnectBackoff(Duration.ofMillis(20),
+            Duration.ofMillis(200));
 
     private IndexServer server;
     private int port;
@@ -112,9 +121,113 @@ final class IndexSessionTest {
         assertThat(events.remaining()).isEmpty();
     }
 
+    @Test
+    void anAddRefusedWhileAnotherConnectionHoldsThisHostAndPortIsRetriedUntilTheServerTakesIt() throws Exception {
+        try (Socket squatter = squat(PEER_HOST, PEER_PORT)) {
+            IndexSession session = open(true);
+
+            assertThat(session.add(1149, "Avian Carriers").response().status()).isEqualTo(Status.BAD_REQUEST_400);
+            assertThat(session.refused()).containsExactly(1149);
+            assertThat(session.isConnected()).isTrue(); // a refused ADD, not a refused connection
+        }
+        // The squatter's connection closed: the server forgets it, and the next retry is taken.
+
+        assertThat(events.next()).isEqualTo("accepted on retry [1149], still refused 0");
+        assertThat(recordsAtTheServer()).contains(new RfcRecord(1149, "Avian Carriers", PEER_HOST, PEER_PORT));
+    }
+
+    @Test
+    void afterARestartRfcsRefusedBecauseASquatterTookTheEndpointAreRetriedUntilTaken() throws Exception {
+        IndexSession session = open(true);
+        session.add(1149, "Avian Carriers");
+        session.add(2324, "Coffee Pot");
+        server.close();
+        assertThat(events.next()).startsWith("lost: connection lost: ");
+        // The server comes back, and a squatter claims this peer's endpoint before the peer is back.
+        server = IndexServer.start(config(0));
+        try (Socket squatter = squat(server.port(), PEER_HOST, PEER_PORT);
+             RefusingFront backOnItsPort = new RefusingFront(port, server.port(), 0)) {
+            assertThat(events.next()).isEqualTo("reconnected to 127.0.0.1:" + port + ": 0 of 2");
+            assertThat(events.next()).isEqualTo("refused [1149, 2324]: 400 Bad Request");
+            assertThat(session.refused()).containsExactly(1149, 2324);
+
+            squatter.close();
+
+            assertThat(events.next()).isEqualTo("accepted on retry [1149, 2324], still refused 0");
+            assertThat(recordsAtTheServer()).contains(new RfcRecord(1149, "Avian Carriers", PEER_HOST, PEER_PORT),
+                    new RfcRecord(2324, "Coffee Pot", PEER_HOST, PEER_PORT));
+        }
+    }
+
+    @Test
+    void withoutReconnectingARefusedAddIsForgottenNotRetried() throws Exception {
+        try (Socket squatter = squat(PEER_HOST, PEER_PORT)) {
+            IndexSession session = open(false);
+
+            assertThat(session.add(1149, "Avian Carriers").response().status()).isEqualTo(Status.BAD_REQUEST_400);
+
+            assertThat(session.refused()).isEmpty();
+        }
+    }
+
+    @Test
+    void aServerRefusingConnectionsIsRetriedWithTheReconnectBackoffAndToldOnce() throws Exception {
+        try (RefusingFront atItsLimit = new RefusingFront(port, 3)) {
+            IndexSession session = IndexSession.open(new HostAndPort("127.0.0.1", atItsLimit.port()),
+                    Optional.of(PEER_HOST), PEER_PORT, true, events, FAST_BACKOFF, FAST_BACKOFF);
+            opened.add(session);
+
+            assertThatThrownBy(() -> session.add(1149, "Avian Carriers")).isInstanceOf(IOException.class)
+                    .hasMessage("index server 127.0.0.1:" + atItsLimit.port() + ": the index server refused the"
+                            + " connection: 400 Bad Request; reconnecting, and RFC 1149 will be registered then");
+
+            assertThat(events.next()).isEqualTo("lost: the index server refused the connection: 400 Bad Request;"
+                    + " reconnecting");
+            assertThat(events.next()).isEqualTo("reconnected to 127.0.0.1:" + atItsLimit.port() + ": 1 of 1");
+            assertThat(atItsLimit.refused()).isEqualTo(3);
+            assertThat(events.remaining()).isEmpty(); // the refusals of the second and third were not told again
+            assertThat(recordsAtTheServer()).contains(new RfcRecord(1149, "Avian Carriers", PEER_HOST, PEER_PORT));
+        }
+    }
+
+    @Test
+    void aServerRefusingTheReconnectsAfterALostConnectionIsToldOnce() throws Exception {
+        IndexSession session = open(true);
+        session.add(1149, "Avian Carriers");
+        server.close();
+        assertThat(events.next()).startsWith("lost: connection lost: ");
+        // Back on its port, but full: its first two connections are refused.
+        server = IndexServer.start(config(0));
+        try (RefusingFront atItsLimit = new RefusingFront(port, server.port(), 2)) {
+            assertThat(events.next()).isEqualTo("connection refused: the index server refused the connection:"
+                    + " 400 Bad Request");
+            assertThat(events.next()).isEqualTo("reconnected to 127.0.0.1:" + port + ": 1 of 1");
+            assertThat(atItsLimit.refused()).isEqualTo(2);
+            assertThat(events.remaining()).isEmpty();
+        }
+    }
+
+    /**
+     * Registers {@code host}:{@code port} at the server from another loopback address, as a peer squatting another's
+     * endpoint does; the server then refuses that endpoint to any other address until this connection closes.
+     */
+    private Socket squat(String host, int squattedPort) throws IOException {
+        return squat(port, host, squattedPort);
+    }
+
+    private static Socket squat(int serverPort, String host, int squattedPort) throws IOException {
+        Socket squatter = new Socket();
+        squatter.bind(new InetSocketAddress("127.0.0.2", 0));
+        squatter.connect(new InetSocketAddress(InetAddress.getLoopbackAddress(), serverPort));
+        squatter.getOutputStream().write(MessageWriter.encode(new AddRequest(9, host, squattedPort, "Squatted")));
+        assertThat(new MessageReader(squatter.getInputStream()).readIndexResponse().status())
+                .isEqualTo(Status.OK_200);
+        return squatter;
+    }
+
     private IndexSession open(boolean reconnects) throws IOException {
         IndexSession session = IndexSession.open(new HostAndPort("127.0.0.1", port), Optional.of(PEER_HOST),
-                PEER_PORT, reconnects, events);
+                PEER_PORT, reconnects, events, FAST_BACKOFF, FAST_BACKOFF);
         opened.add(session);
         return session;
     }
@@ -146,8 +259,18 @@ final class IndexSessionTest {
         }
 
         @Override
-        public void registrationRefused(int rfcNumber, Status status) {
-            events.add("refused RFC " + rfcNumber + ": " + status);
+        public void registrationsRefused(List<Integer> rfcNumbers, Status status) {
+            events.add("refused " + rfcNumbers + ": " + status);
+        }
+
+        @Override
+        public void connectionRefused(String reason) {
+            events.add("connection refused: " + reason);
+        }
+
+        @Override
+        public void refusedRegistrationsAccepted(List<Integer> rfcNumbers, int stillRefused) {
+            events.add("accepted on retry " + rfcNumbers + ", still refused " + stillRefused);
         }
 
         String next() throws InterruptedException {

@@ -27,8 +27,13 @@ final class ScriptedIndex implements AutoCloseable {
     private volatile Socket connection;
 
     ScriptedIndex(Function<Request, IndexResponse> answers) throws IOException {
+        this(answers, Integer.MAX_VALUE);
+    }
+
+    /** Closes the connection right after its {@code answersBeforeClosing}th answer, as a refusing server does. */
+    ScriptedIndex(Function<Request, IndexResponse> answers, int answersBeforeClosing) throws IOException {
         listener = new ServerSocket(0, 1, InetAddress.getLoopbackAddress());
-        script = Thread.ofVirtual().name("scripted-index").start(() -> serve(answers));
+        script = Thread.ofVirtual().name("scripted-index").start(() -> serve(answers, answersBeforeClosing));
     }
 
     HostAndPort address() {
@@ -48,15 +53,19 @@ final class ScriptedIndex implements AutoCloseable {
         }
     }
 
-    private void serve(Function<Request, IndexResponse> answers) {
+    private void serve(Function<Request, IndexResponse> answers, int answersBeforeClosing) {
         try (Socket accepted = listener.accept()) {
             connection = accepted;
             MessageReader reader = new MessageReader(accepted.getInputStream());
             OutputStream out = accepted.getOutputStream();
+            int answered = 0;
             for (Optional<Request> request = reader.readRequest(); request.isPresent(); request = reader.readRequest()) {
                 received.add(request.get());
                 out.write(MessageWriter.encode(answers.apply(request.get())));
                 out.flush();
+                if (++answered == answersBeforeClosing) {
+                    return;
+                }
             }
         } catch (Exception e) {
             // The peer or the test ended the connection: the script is over.

@@ -27,18 +27,24 @@ import java.util.List;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
+import java.util.concurrent.atomic.AtomicLong;
+import net.p2pci.peer.CapturedLog;
 import net.p2pci.peer.SampleRfcs;
+import net.p2pci.peer.SpecialFiles;
 import net.p2pci.peer.library.RfcLibrary;
 import net.p2pci.protocol.FileResponse;
 import net.p2pci.protocol.Limits;
+import net.p2pci.protocol.LogThrottle;
 import net.p2pci.protocol.MessageReader;
 import net.p2pci.protocol.Status;
 import net.p2pci.protocol.WireDates;
+import org.apache.logging.log4j.Level;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.EnumSource;
 import org.junit.jupiter.params.provider.ValueSource;
 
 /** A real upload server on a loopback port, asked with raw bytes over real sockets. */
@@ -53,11 +59,20 @@ final class UploadServerTest {
 
     @TempDir
     Path dir;
+    @TempDir
+    Path elsewhere;
     /** The most any exchange here should take; a cut-off comes after a second at most, the rest is for load. */
     private static final Duration ANSWER_DEADLINE = Duration.ofSeconds(20);
     private static final Duration SHORT_TIMEOUT = Duration.ofSeconds(1);
     private static final Duration LONG_TIMEOUT = Duration.ofMinutes(1);
     private static final String GET_2616 = "GET RFC 2616 P2P-CI/1.0\r\nHost: 127.0.0.1\r\n";
+    private static final String FIRST_ADDRESS = "127.0.0.1";
+    /** A throttle's share per interval, and a flood many times over it. */
+    private static final int LOGGED_PER_INTERVAL = 5;
+    private static final Duration LOG_INTERVAL = Duration.ofSeconds(10);
+    private static final int FLOOD_REQUESTS = 200;
+    private static final String SECOND_ADDRESS = "127.0.0.2";
+    private static final String THIRD_ADDRESS = "127.0.0.3";
 
     private RfcLibrary library;
     private UploadServer server;
@@ -112,6 +127,48 @@ final class UploadServerTest {
         assertThat(text(exchange("GET RFC 1149 P2P-CI/1.0\r\nHost: 127.0.0.1\r\n\r\n")))
                 .matches(ERROR_HEAD.formatted(404, "Not Found"));
         assertThat(library.find(1149)).isEmpty();
+    }
+
+    /** How the entry of an RFC served since the scan can change into one that must not be sent. */
+    enum ChangeAfterScan { LINK_OUT_OF_THE_DIRECTORY, DANGLING_LINK, FIFO, DIRECTORY, EMPTIED }
+
+    @ParameterizedTest
+    @EnumSource(ChangeAfterScan.class)
+    void aFileThatChangedSinceTheScanIntoOneNotToSendAnswers404AndIsNoLongerOffered(ChangeAfterScan change)
+            throws Exception {
+        Path entry = dir.resolve("rfc1149.txt");
+        Path secret = Files.writeString(elsewhere.resolve("passwd"), "root:x:0:0:root:/root:/bin/bash\n");
+        Files.delete(entry);
+        switch (change) {
+            case LINK_OUT_OF_THE_DIRECTORY -> Files.createSymbolicLink(entry, secret);
+            case DANGLING_LINK -> Files.createSymbolicLink(entry, dir.resolve("missing"));
+            case FIFO -> SpecialFiles.fifo(entry);
+            case DIRECTORY -> Files.createDirectory(entry);
+            case EMPTIED -> Files.createFile(entry);
+        }
+
+        assertThat(text(exchange("GET RFC 1149 P2P-CI/1.0\r\nHost: 127.0.0.1\r\n\r\n")))
+                .matches(ERROR_HEAD.formatted(404, "Not Found"));
+        assertThat(library.find(1149)).isEmpty();
+    }
+
+    @Test
+    void withOutsideLinksAllowedALinkOutOfTheDirectoryIsSent() throws Exception {
+        Path outside = Files.copy(dir.resolve("rfc1149.txt"), elsewhere.resolve("avian.txt"));
+        Files.delete(dir.resolve("rfc1149.txt"));
+        Files.createSymbolicLink(dir.resolve("rfc1149.txt"), outside);
+        RfcLibrary permissive = RfcLibrary.open(dir, true);
+        permissive.scan();
+        UploadServer linksAllowed = UploadServer.start(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0),
+                permissive, OS);
+        otherServers.add(linksAllowed);
+
+        try (Socket socket = connect(linksAllowed)) {
+            socket.getOutputStream().write("GET RFC 1149 P2P-CI/1.0\r\nHost: 127.0.0.1\r\n\r\n"
+                    .getBytes(StandardCharsets.UTF_8));
+            assertThat(text(readUntilClosed(socket))).startsWith("P2P-CI/1.0 200 OK\r\n")
+                    .endsWith(Files.readString(outside));
+        }
     }
 
     @Test
@@ -180,7 +237,7 @@ final class UploadServerTest {
 
     @Test
     void aRequesterThatDripsItsRequestIsCutOffAtTheRequestTimeoutUnanswered() throws Exception {
-        UploadServer strict = startServer(new UploadLimits(SHORT_TIMEOUT, LONG_TIMEOUT, 8));
+        UploadServer strict = startServer(new UploadLimits(SHORT_TIMEOUT, LONG_TIMEOUT, 8, 8));
         try (Socket socket = connect(strict); ExecutorService dripper = Executors.newVirtualThreadPerTaskExecutor()) {
             long started = System.nanoTime();
             OutputStream out = socket.getOutputStream();
@@ -205,7 +262,7 @@ final class UploadServerTest {
 
     @Test
     void aRequestSentInPiecesWithinTheRequestTimeoutIsServed() throws Exception {
-        UploadServer patient = startServer(new UploadLimits(Duration.ofSeconds(10), LONG_TIMEOUT, 8));
+        UploadServer patient = startServer(new UploadLimits(Duration.ofSeconds(10), LONG_TIMEOUT, 8, 8));
         try (Socket socket = connect(patient)) {
             OutputStream out = socket.getOutputStream();
             for (String piece : List.of("GET RFC 1149 ", "P2P-CI/1.0\r\n", "Host: 127.0.0.1\r\n", "\r\n")) {
@@ -237,7 +294,7 @@ final class UploadServerTest {
     @Test
     void aRequesterThatStopsReadingIsCutOffAfterTheStallTimeout() throws Exception {
         int number = writeLargeRfc();
-        UploadServer strict = startServer(new UploadLimits(LONG_TIMEOUT, SHORT_TIMEOUT, 8));
+        UploadServer strict = startServer(new UploadLimits(LONG_TIMEOUT, SHORT_TIMEOUT, 8, 8));
         try (Socket socket = smallWindowSocket(strict)) {
             long requested = System.nanoTime();
             socket.getOutputStream().write(("GET RFC " + number + " P2P-CI/1.0\r\nHost: 127.0.0.1\r\n\r\n")
@@ -278,27 +335,86 @@ final class UploadServerTest {
     }
 
     @Test
-    void connectionsUpToTheConcurrencyCapAreServedAndOneMoreIsClosedUnserved() throws Exception {
-        UploadServer small = startServer(new UploadLimits(LONG_TIMEOUT, LONG_TIMEOUT, 2));
-        Socket first = connect(small);
-        Socket second = connect(small); // silent, like the first: both hold their place
+    void connectionsUpToTheConcurrencyCapAreServedAndOneMoreGets400() throws Exception {
+        UploadServer small = startServer(new UploadLimits(LONG_TIMEOUT, LONG_TIMEOUT, 2, 2));
+        Socket first = connect(small, FIRST_ADDRESS);
+        Socket second = connect(small, SECOND_ADDRESS); // silent, like the first: both hold their place
         try {
             await().atMost(ANSWER_DEADLINE).until(() -> small.openConnections() == 2);
 
-            try (Socket third = connect(small)) {
+            try (Socket third = connect(small, THIRD_ADDRESS)) {
                 third.getOutputStream().write((GET_2616 + "\r\n").getBytes(StandardCharsets.UTF_8));
-                assertThat(readUntilClosed(third)).isEmpty();
+                assertThat(text(readUntilClosed(third))).matches(ERROR_HEAD.formatted(400, "Bad Request"));
             }
 
             first.close();
             await().atMost(ANSWER_DEADLINE).until(() -> small.openConnections() == 1);
-            try (Socket atTheCap = connect(small)) {
+            try (Socket atTheCap = connect(small, THIRD_ADDRESS)) {
                 atTheCap.getOutputStream().write((GET_2616 + "\r\n").getBytes(StandardCharsets.UTF_8));
                 assertThat(text(readUntilClosed(atTheCap))).startsWith("P2P-CI/1.0 200 OK\r\n");
             }
         } finally {
             first.close();
             second.close();
+        }
+    }
+
+    @Test
+    void connectionsFromOneAddressUpToItsCapAreServedAndOneMoreGets400WhileOtherAddressesAreServed()
+            throws Exception {
+        UploadServer server = startServer(new UploadLimits(LONG_TIMEOUT, LONG_TIMEOUT, 8, 2));
+        Socket first = connect(server, FIRST_ADDRESS);
+        Socket second = connect(server, FIRST_ADDRESS); // silent, like the first: both hold their place
+        try {
+            await().atMost(ANSWER_DEADLINE).until(() -> server.openConnections() == 2);
+
+            try (Socket overTheCap = connect(server, FIRST_ADDRESS)) {
+                overTheCap.getOutputStream().write((GET_2616 + "\r\n").getBytes(StandardCharsets.UTF_8));
+                assertThat(text(readUntilClosed(overTheCap))).matches(ERROR_HEAD.formatted(400, "Bad Request"));
+            }
+            try (Socket fromElsewhere = connect(server, SECOND_ADDRESS)) {
+                fromElsewhere.getOutputStream().write((GET_2616 + "\r\n").getBytes(StandardCharsets.UTF_8));
+                assertThat(text(readUntilClosed(fromElsewhere))).startsWith("P2P-CI/1.0 200 OK\r\n");
+            }
+
+            first.close();
+            await().atMost(ANSWER_DEADLINE).until(() -> server.openConnections() == 1);
+            try (Socket atTheCap = connect(server, FIRST_ADDRESS)) {
+                atTheCap.getOutputStream().write((GET_2616 + "\r\n").getBytes(StandardCharsets.UTF_8));
+                assertThat(text(readUntilClosed(atTheCap))).startsWith("P2P-CI/1.0 200 OK\r\n");
+            }
+        } finally {
+            first.close();
+            second.close();
+        }
+    }
+
+    @Test
+    void aFloodOfBadRequestsFromOneAddressLogsAFewLinesAndThenOneSummary() throws Exception {
+        AtomicLong clock = new AtomicLong();
+        LogThrottle throttle = new LogThrottle(LOGGED_PER_INTERVAL, LOG_INTERVAL, clock::get);
+        UploadServer flooded = UploadServer.start(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0), library,
+                OS, UploadLimits.DEFAULT, throttle);
+        otherServers.add(flooded);
+        try (CapturedLog log = new CapturedLog(Level.INFO)) {
+            for (int i = 0; i < FLOOD_REQUESTS; i++) {
+                try (Socket socket = connect(flooded)) {
+                    socket.getOutputStream().write("GET RFC abc P2P-CI/1.0\r\nHost: x\r\n\r\n"
+                            .getBytes(StandardCharsets.UTF_8));
+                    assertThat(text(readUntilClosed(socket))).matches(ERROR_HEAD.formatted(400, "Bad Request"));
+                }
+            }
+            await("every refusal is counted").atMost(ANSWER_DEADLINE).until(() -> flooded.openConnections() == 0);
+
+            assertThat(log.count("Refused a request from 127.0.0.1:")).isEqualTo(LOGGED_PER_INTERVAL);
+
+            clock.addAndGet(LOG_INTERVAL.toNanos());
+            String summary = (FLOOD_REQUESTS - LOGGED_PER_INTERVAL) + " more \"refused request\" lines from 127.0.0.1"
+                    + " were not logged in the last " + LOG_INTERVAL.toSeconds() + " s";
+            await("the summary of the lines not logged").atMost(ANSWER_DEADLINE)
+                    .until(() -> log.count(summary) == 1);
+            assertThat(log.lines()).filteredOn(line -> line.contains("refused request")).containsExactly(
+                    "INFO " + summary);
         }
     }
 
@@ -341,7 +457,14 @@ final class UploadServerTest {
     }
 
     private static Socket connect(UploadServer server) throws IOException {
-        Socket socket = new Socket(InetAddress.getLoopbackAddress(), server.port());
+        return connect(server, FIRST_ADDRESS);
+    }
+
+    /** A connection from {@code source}, one of the loopback addresses (Linux routes all of 127/8 to loopback). */
+    private static Socket connect(UploadServer server, String source) throws IOException {
+        Socket socket = new Socket();
+        socket.bind(new InetSocketAddress(source, 0));
+        socket.connect(new InetSocketAddress(InetAddress.getLoopbackAddress(), server.port()));
         socket.setSoTimeout((int) ANSWER_DEADLINE.toMillis());
         return socket;
     }
