@@ -45,6 +45,7 @@ public final class CiServer {
             return;
         }
         // A thread of a library's (the database's, the logger's) that dies of a JVM failure ends the process too.
+        FatalErrors.prepare();
         Thread.setDefaultUncaughtExceptionHandler((thread, error) -> {
             if (FatalErrors.isFatal(error)) {
                 FatalErrors.halt(error);

@@ -38,12 +38,29 @@ final class FatalErrors {
         return false;
     }
 
-    /** Says what failed on stderr, as plainly as memory allows, and ends the process with {@link #EXIT_STATUS}. */
+    /**
+     * The first line written on a fatal error, built while memory is there: at the time of an OutOfMemoryError even
+     * joining two strings may fail.
+     */
+    private static final byte[] FATAL_LINE = ("ci-server: fatal error, exiting with status " + EXIT_STATUS
+            + " so that a supervisor can restart it\n").getBytes(java.nio.charset.StandardCharsets.US_ASCII);
+
+    /**
+     * Loads this class and what it uses, at start-up: a thread that meets an OutOfMemoryError may not be able to load
+     * a class any more, and then could not end the process.
+     */
+    static void prepare() {
+        isFatal(new OutOfMemoryError());
+    }
+
+    /** Says what failed on stderr, as far as memory allows, and ends the process with {@link #EXIT_STATUS}. */
     static void halt(Throwable error) {
         try {
-            System.err.println("ci-server: fatal error, exiting with status " + EXIT_STATUS
-                    + " so that a supervisor can restart it: " + error);
+            System.err.write(FATAL_LINE, 0, FATAL_LINE.length);
+            System.err.println(error);
             System.err.flush();
+        } catch (Throwable ignored) {
+            // out of memory even for this: the status says it all
         } finally {
             Runtime.getRuntime().halt(EXIT_STATUS);
         }

@@ -39,6 +39,7 @@ public final class IndexServer implements AutoCloseable {
 
     /** Opens the store, binds the port and starts accepting; the server is ready when this returns. */
     public static IndexServer start(ServerConfig config) throws IOException {
+        FatalErrors.prepare();
         IndexStore store = IndexStore.open(config.jdbcUrl(), config.indexBudget());
         ServerSocket serverSocket = new ServerSocket();
         try {

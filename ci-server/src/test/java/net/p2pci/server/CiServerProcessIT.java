@@ -22,30 +22,36 @@ class CiServerProcessIT {
     private static final Pattern LISTENING = Pattern.compile("\\[Server\\] Listening on .*:(\\d+)$");
     private static final Duration START_DEADLINE = Duration.ofSeconds(30);
 
-    private static Path jar() {
+    static Path jar() {
         Path jar = Path.of("target", "ci-server.jar");
         assertThat(jar).exists();
         return jar;
     }
 
-    private static ProcessBuilder server(String... args) {
-        List<String> command = new ArrayList<>(List.of(
-                ProcessHandle.current().info().command().orElseThrow(), "-jar", jar().toString()));
+    static ProcessBuilder server(String... args) {
+        return server(List.of(), args);
+    }
+
+    /** The server jar run by this JVM's java with {@code jvmOptions} (a smaller heap, say) and {@code args}. */
+    static ProcessBuilder server(List<String> jvmOptions, String... args) {
+        List<String> command = new ArrayList<>(List.of(ProcessHandle.current().info().command().orElseThrow()));
+        command.addAll(jvmOptions);
+        command.addAll(List.of("-jar", jar().toString()));
         command.addAll(List.of(args));
         return new ProcessBuilder(command).redirectErrorStream(true);
     }
 
     /** Starts the server with its output going to a file, which survives the process (a pipe may not). */
-    private static Process start(ProcessBuilder builder, Path output) throws IOException {
+    static Process start(ProcessBuilder builder, Path output) throws IOException {
         return builder.redirectOutput(output.toFile()).start();
     }
 
     /** The lines written so far; none while the file does not exist yet (a log file appears with its first line). */
-    private static List<String> lines(Path output) throws IOException {
+    static List<String> lines(Path output) throws IOException {
         return Files.exists(output) ? Files.readAllLines(output, StandardCharsets.UTF_8) : List.of();
     }
 
-    private static int awaitListeningPort(Path output) {
+    static int awaitListeningPort(Path output) {
         return await().atMost(START_DEADLINE).until(() -> lines(output).stream().map(LISTENING::matcher)
                 .filter(Matcher::find).mapToInt(m -> Integer.parseInt(m.group(1))).findFirst().orElse(-1),
                 port -> port > 0);

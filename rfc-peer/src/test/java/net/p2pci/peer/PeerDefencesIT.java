@@ -37,7 +37,6 @@ final class PeerDefencesIT {
     private static final Duration EXIT_DEADLINE = Duration.ofSeconds(20);
     /** Retries wait at most 1 s, 2 s, 4 s...; a few of them, with room for a loaded machine. */
     private static final Duration RETRY_DEADLINE = Duration.ofSeconds(40);
-    private static final String SQUATTER_ADDRESS = "127.0.0.2";
 
     /** The flood the report measured: 300 connections that never send a byte, each opened again once closed. */
     private static final int FLOOD_CONNECTIONS = 300;
@@ -65,14 +64,13 @@ final class PeerDefencesIT {
     }
 
     @Test
-    void aPeerWhoseEndpointIsSquattedSaysSoAndRegistersOnceTheSquatterLeaves() throws Exception {
-        int serverPort = awaitListening(programs.startServer("server", 0));
-        int uploadPort = freePort();
+    void aPeerRefusedAtItsAddressesMemoryBudgetSaysSoAndRegistersOnceTheBudgetIsFreed() throws Exception {
+        int serverPort = awaitListening(programs.startServer("server", 0, List.of("--max-index-mib-per-address", "1")));
         Path dir = Files.createDirectory(work.resolve("peer"));
         SampleRfcs.copy(dir, List.of(1149, 2616));
         ChildProcess peer;
-        try (Socket squatter = squat(serverPort, "127.0.0.1", uploadPort)) {
-            peer = programs.startPeer("peer", serverPort, dir, List.of("--upload-port", Integer.toString(uploadPort)));
+        try (Socket hog = hogTheAddressBudget(serverPort)) {
+            peer = programs.startPeer("peer", serverPort, dir);
 
             peer.awaitLine(Pattern.compile("^" + Pattern.quote("[Peer] Registered 0 of 2 RFCs from " + dir
                     + "; the index server refused 2, retried in the background") + "$"));
@@ -82,8 +80,42 @@ final class PeerDefencesIT {
 
         peer.awaitLine(Pattern.compile("^" + Pattern.quote("[Peer] Registered RFC 1149, 2616 on retry; none is refused"
                 + " now") + "$"), RETRY_DEADLINE);
-        assertThat(listAll(serverPort)).filteredOn(record -> record.port() == uploadPort)
-                .extracting(RfcRecord::number).containsExactly(1149, 2616);
+        assertThat(listAll(serverPort)).extracting(RfcRecord::number).containsExactly(1149, 2616);
+    }
+
+    /**
+     * A connection from 127.0.0.1, the address peers on loopback come from, that ADDs records with long titles until
+     * the server refuses one: the address's memory budget is then spent until the connection closes.
+     */
+    private static Socket hogTheAddressBudget(int serverPort) throws IOException {
+        Socket hog = new Socket(InetAddress.getLoopbackAddress(), serverPort);
+        hog.setSoTimeout((int) ANSWER_DEADLINE.toMillis());
+        MessageReader answers = new MessageReader(hog.getInputStream());
+        String title = "t".repeat(490);
+        for (int rfc = 100_000; rfc < 110_000; rfc++) {
+            hog.getOutputStream().write(MessageWriter.encode(new AddRequest(rfc, "hog.example", 1, title)));
+            if (answers.readIndexResponse().status() != Status.OK_200) {
+                return hog;
+            }
+        }
+        hog.close();
+        throw new AssertionError("the server never refused an ADD: is its budget per address 1 MiB?");
+    }
+
+    @Test
+    void aPeerWithNothingToShareStaysRegisteredPastTheServersFirstRequestTimeout() throws Exception {
+        ChildProcess server = programs.startServer("server", 0, List.of("--first-request-timeout", "1"));
+        int serverPort = awaitListening(server);
+        Path dir = Files.createDirectory(work.resolve("empty"));
+
+        ChildProcess peer = programs.startPeer("peer", serverPort, dir);
+        awaitRegistered(peer);
+
+        // Three first-request timeouts: a peer that had sent nothing would have been closed, and said so.
+        org.awaitility.Awaitility.await().during(java.time.Duration.ofSeconds(3))
+                .atMost(java.time.Duration.ofSeconds(10))
+                .until(() -> peer.lines().stream().noneMatch(line -> line.contains("Lost the index server")));
+        assertThat(server.lines()).noneMatch(line -> line.contains("first request not complete"));
     }
 
     @Test
@@ -135,16 +167,6 @@ final class PeerDefencesIT {
      * Registers {@code host}:{@code port} at the index server from another loopback address, as a squatter of another
      * peer's endpoint does; the server refuses that endpoint to other addresses until this connection closes.
      */
-    private static Socket squat(int serverPort, String host, int port) throws IOException {
-        Socket squatter = new Socket();
-        squatter.bind(new InetSocketAddress(SQUATTER_ADDRESS, 0));
-        squatter.connect(new InetSocketAddress(InetAddress.getLoopbackAddress(), serverPort));
-        squatter.setSoTimeout((int) ANSWER_DEADLINE.toMillis());
-        squatter.getOutputStream().write(MessageWriter.encode(new AddRequest(9, host, port, "Squatted")));
-        assertThat(new MessageReader(squatter.getInputStream()).readIndexResponse().status()).isEqualTo(Status.OK_200);
-        return squatter;
-    }
-
     private static int freePort() throws IOException {
         try (ServerSocket probe = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
             return probe.getLocalPort();

@@ -23,8 +23,14 @@ final class ProgramProcesses implements AutoCloseable {
 
     /** Starts an index server on loopback; port 0 takes any free port. */
     ChildProcess startServer(String name, int port) throws IOException {
-        return start(name, ChildProcess.jar("ci-server", "ci-server.jar"),
-                List.of("--port", Integer.toString(port), "--bind", "127.0.0.1"));
+        return startServer(name, port, List.of());
+    }
+
+    /** As {@link #startServer(String, int)}, with more options. */
+    ChildProcess startServer(String name, int port, List<String> moreArgs) throws IOException {
+        List<String> args = new ArrayList<>(List.of("--port", Integer.toString(port), "--bind", "127.0.0.1"));
+        args.addAll(moreArgs);
+        return start(name, ChildProcess.jar("ci-server", "ci-server.jar"), args);
     }
 
     /** Waits for the server to listen and returns its port. */

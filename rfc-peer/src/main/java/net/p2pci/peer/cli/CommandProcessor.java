@@ -128,6 +128,13 @@ public final class CommandProcessor {
         // The ADDs go out back to back, up to a window ahead of their answers, so that a large library costs one
         // round trip per window instead of one per RFC; the transcript shows each with its answer, in order.
         List<RfcFile> served = report.served();
+        if (served.isEmpty()) {
+            try {
+                index.announce();
+            } catch (IOException e) {
+                // The connection is gone; the session says so and, reconnecting, announces the peer again.
+            }
+        }
         ArrayDeque<Registering> inFlight = new ArrayDeque<>();
         int registered = 0;
         int next = 0;

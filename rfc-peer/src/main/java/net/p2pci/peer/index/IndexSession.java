@@ -17,6 +17,7 @@ import java.util.concurrent.locks.Condition;
 import java.util.concurrent.locks.ReentrantLock;
 import java.util.concurrent.locks.ReentrantReadWriteLock;
 import net.p2pci.peer.HostAndPort;
+import net.p2pci.protocol.Protocol;
 import net.p2pci.protocol.Status;
 import org.apache.logging.log4j.LogManager;
 import org.apache.logging.log4j.Logger;
@@ -331,6 +332,19 @@ public final class IndexSession implements AutoCloseable {
         }
     }
 
+    /**
+     * Registers this peer with the index when it has no RFC to ADD. An index server may close a connection that sends
+     * nothing (ours does after 10 s: docs/PROTOCOL.md, "Server rules"), and the protocol lets any first request
+     * register a peer; LOOKUP RFC 1 is the cheapest there is, and its answer is of no interest.
+     */
+    public void announce() throws IOException {
+        announce(current);
+    }
+
+    private static void announce(IndexClient client) throws IOException {
+        client.lookup(Protocol.MIN_RFC_NUMBER, Optional.empty());
+    }
+
     public IndexExchange lookup(int rfcNumber, Optional<String> title) throws IOException {
         IndexClient client = current;
         try {
@@ -424,6 +438,9 @@ public final class IndexSession implements AutoCloseable {
             int registered = 0;
             List<Integer> refusedNow = new ArrayList<>();
             Status firstRefusal = null;
+            if (registrations.isEmpty()) {
+                announce(fresh);
+            }
             for (Map.Entry<Integer, String> registration : registrations.entrySet()) {
                 IndexExchange exchange = fresh.add(registration.getKey(), registration.getValue());
                 if (exchange.response().status() == Status.OK_200) {

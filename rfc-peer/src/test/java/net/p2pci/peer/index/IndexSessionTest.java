@@ -6,7 +6,6 @@ import static org.junit.jupiter.api.Assertions.assertTimeoutPreemptively;
 
 import java.io.IOException;
 import java.net.InetAddress;
-import java.net.InetSocketAddress;
 import java.net.Socket;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -22,6 +21,7 @@ import net.p2pci.protocol.MessageReader;
 import net.p2pci.protocol.MessageWriter;
 import net.p2pci.protocol.RfcRecord;
 import net.p2pci.protocol.Status;
+import net.p2pci.server.IndexBudget;
 import net.p2pci.server.IndexServer;
 import net.p2pci.server.ServerConfig;
 import org.junit.jupiter.api.AfterEach;
@@ -122,36 +122,36 @@ final class IndexSessionTest {
     }
 
     @Test
-    void anAddRefusedWhileAnotherConnectionHoldsThisHostAndPortIsRetriedUntilTheServerTakesIt() throws Exception {
-        try (Socket squatter = squat(PEER_HOST, PEER_PORT)) {
+    void anAddRefusedWhileAnotherConnectionSpendsThisAddressesBudgetIsRetriedUntilTheServerTakesIt() throws Exception {
+        try (Socket hog = hog()) {
             IndexSession session = open(true);
 
             assertThat(session.add(1149, "Avian Carriers").response().status()).isEqualTo(Status.BAD_REQUEST_400);
             assertThat(session.refused()).containsExactly(1149);
             assertThat(session.isConnected()).isTrue(); // a refused ADD, not a refused connection
         }
-        // The squatter's connection closed: the server forgets it, and the next retry is taken.
+        // The hog's connection closed: its records go, and the next retry is taken.
 
         assertThat(events.next()).isEqualTo("accepted on retry [1149], still refused 0");
         assertThat(recordsAtTheServer()).contains(new RfcRecord(1149, "Avian Carriers", PEER_HOST, PEER_PORT));
     }
 
     @Test
-    void afterARestartRfcsRefusedBecauseASquatterTookTheEndpointAreRetriedUntilTaken() throws Exception {
+    void afterARestartRfcsRefusedBecauseAnotherConnectionSpentTheBudgetAreRetriedUntilTaken() throws Exception {
         IndexSession session = open(true);
         session.add(1149, "Avian Carriers");
         session.add(2324, "Coffee Pot");
         server.close();
         assertThat(events.next()).startsWith("lost: connection lost: ");
-        // The server comes back, and a squatter claims this peer's endpoint before the peer is back.
+        // The server comes back, and another connection from this address spends its budget before the peer is back.
         server = IndexServer.start(config(0));
-        try (Socket squatter = squat(server.port(), PEER_HOST, PEER_PORT);
+        try (Socket hog = hog(server.port());
              RefusingFront backOnItsPort = new RefusingFront(port, server.port(), 0)) {
             assertThat(events.next()).isEqualTo("reconnected to 127.0.0.1:" + port + ": 0 of 2");
             assertThat(events.next()).isEqualTo("refused [1149, 2324]: 400 Bad Request");
             assertThat(session.refused()).containsExactly(1149, 2324);
 
-            squatter.close();
+            hog.close();
 
             assertThat(events.next()).isEqualTo("accepted on retry [1149, 2324], still refused 0");
             assertThat(recordsAtTheServer()).contains(new RfcRecord(1149, "Avian Carriers", PEER_HOST, PEER_PORT),
@@ -161,7 +161,7 @@ final class IndexSessionTest {
 
     @Test
     void withoutReconnectingARefusedAddIsForgottenNotRetried() throws Exception {
-        try (Socket squatter = squat(PEER_HOST, PEER_PORT)) {
+        try (Socket hog = hog()) {
             IndexSession session = open(false);
 
             assertThat(session.add(1149, "Avian Carriers").response().status()).isEqualTo(Status.BAD_REQUEST_400);
@@ -207,22 +207,29 @@ final class IndexSessionTest {
         }
     }
 
+    private static final long ADDRESS_BUDGET_BYTES = 1 << 20;
+
     /**
-     * Registers {@code host}:{@code port} at the server from another loopback address, as a peer squatting another's
-     * endpoint does; the server then refuses that endpoint to any other address until this connection closes.
+     * A connection from 127.0.0.1, the address the session connects from, that ADDs records with long titles until the
+     * server refuses one: the address's memory budget is then spent, and every ADD from it refused, until this
+     * connection closes.
      */
-    private Socket squat(String host, int squattedPort) throws IOException {
-        return squat(port, host, squattedPort);
+    private Socket hog() throws IOException {
+        return hog(port);
     }
 
-    private static Socket squat(int serverPort, String host, int squattedPort) throws IOException {
-        Socket squatter = new Socket();
-        squatter.bind(new InetSocketAddress("127.0.0.2", 0));
-        squatter.connect(new InetSocketAddress(InetAddress.getLoopbackAddress(), serverPort));
-        squatter.getOutputStream().write(MessageWriter.encode(new AddRequest(9, host, squattedPort, "Squatted")));
-        assertThat(new MessageReader(squatter.getInputStream()).readIndexResponse().status())
-                .isEqualTo(Status.OK_200);
-        return squatter;
+    private static Socket hog(int serverPort) throws IOException {
+        Socket hog = new Socket(InetAddress.getLoopbackAddress(), serverPort);
+        MessageReader answers = new MessageReader(hog.getInputStream());
+        String title = "t".repeat(490);
+        for (int rfc = 100_000; rfc < 110_000; rfc++) {
+            hog.getOutputStream().write(MessageWriter.encode(new AddRequest(rfc, "hog.example", 1, title)));
+            if (answers.readIndexResponse().status() != Status.OK_200) {
+                return hog;
+            }
+        }
+        hog.close();
+        throw new AssertionError("the server never refused an ADD");
     }
 
     private IndexSession open(boolean reconnects) throws IOException {
@@ -240,8 +247,10 @@ final class IndexSessionTest {
         }
     }
 
+    /** A server on loopback whose peers at one address may hold 1 MiB of records, so a test can spend it. */
     private static ServerConfig config(int port) {
-        return ServerConfig.defaults().withBindAddress(InetAddress.getLoopbackAddress()).withPort(port);
+        return ServerConfig.defaults().withBindAddress(InetAddress.getLoopbackAddress()).withPort(port)
+                .withIndexBudget(new IndexBudget(ServerConfig.defaults().indexBudget().maxBytes(), ADDRESS_BUDGET_BYTES));
     }
 
     /** The session's events as short strings, in order. */
