@@ -39,7 +39,7 @@ final class AcceptLoop implements Runnable {
         this.dispatcher = dispatcher;
         this.connections = connections;
         this.clientLog = clientLog;
-        this.limiter = new ConnectionLimiter(config.maxConnections(), config.maxConnectionsPerAddress());
+        this.limiter = new ConnectionLimiter(config.maxConnections(), config.maxConnectionsPerAddress(), clientLog);
         this.refusals = new Refusals();
     }
 
@@ -93,7 +93,14 @@ final class AcceptLoop implements Runnable {
             log.debug("[Server] cannot set keepalive on {}: {}", socket.getRemoteSocketAddress(), e.toString());
         }
         connections.add(handler);
-        handlers.start(handler);
+        try {
+            handlers.start(handler);
+        } catch (RuntimeException | Error e) {
+            // Never started, so it will not release its slot itself.
+            connections.remove(handler);
+            limiter.release(handler);
+            throw e;
+        }
     }
 
     private void pauseAfterFailedAccept(IOException e) {

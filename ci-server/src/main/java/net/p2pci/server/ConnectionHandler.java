@@ -8,11 +8,13 @@ import java.net.Socket;
 import java.util.Optional;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
+import net.p2pci.protocol.IndexRequest;
 import net.p2pci.protocol.IndexResponse;
 import net.p2pci.protocol.MessageReader;
 import net.p2pci.protocol.MessageWriter;
 import net.p2pci.protocol.Request;
 import net.p2pci.protocol.RequestException;
+import net.p2pci.protocol.RfcRecord;
 import net.p2pci.protocol.Status;
 import net.p2pci.protocol.WireText;
 import org.apache.logging.log4j.LogManager;
@@ -38,6 +40,12 @@ final class ConnectionHandler implements Runnable {
      * lab) is answered in one write, and a larger one costs one page of memory at a time per connection.
      */
     static final int LIST_PAGE_RECORDS = 1000;
+    /**
+     * The most bytes of an answer written at once (a record line is at most about 2 KiB): any answer to a class demo
+     * or a lab goes out in one write, as clients that read an answer with one recv need, and a client that does not
+     * read holds at most this much of an answer until it is dropped.
+     */
+    static final int MAX_PIECE_BYTES = 128 * 1024;
     /** How much of a refusal's reason goes into a log line: the reason is built from sanitised parts already. */
     private static final int MAX_LOGGED_REASON_CHARS = 400;
 
@@ -117,41 +125,64 @@ final class ConnectionHandler implements Runnable {
             Optional<Request> request;
             try {
                 request = reader.readRequest();
-                input.requestComplete(reader.bufferedBytes() > 0);
             } catch (RequestException e) {
-                input.requestComplete(reader.bufferedBytes() > 0);
                 clientLog.error("bad request", session.sourceAddress(), "[Server] {} to {}: {}", e.status(),
                         session.describeRemote(), WireText.forLog(e.getMessage(), MAX_LOGGED_REASON_CHARS));
                 write(out, MessageWriter.encode(IndexResponse.of(e.status())));
                 if (!e.connectionUsable()) {
                     return;
                 }
+                input.requestComplete(reader.bufferedBytes() > 0);
                 continue;
             }
             if (request.isEmpty()) {
                 return;
             }
-            boolean wasRegistered = session.isRegistered();
-            Answer answer = dispatcher.dispatch(session, request.get());
-            if (!wasRegistered && session.isRegistered()) {
+            if (!session.isRegistered() && request.get() instanceof IndexRequest) {
+                // A valid index request registers the peer, always: from now on the connection is no longer one
+                // that a newcomer may displace, even while its registration is being written.
                 limiter.registered(this);
                 input.registered(reader.bufferedBytes() > 0);
             }
-            switch (answer) {
-                case Answer.Whole whole -> write(out, MessageWriter.encode(whole.response()));
+            switch (dispatcher.dispatch(session, request.get())) {
+                case Answer.Whole whole -> writeInPieces(out, whole.response().status(), whole.response().records(),
+                        true, true);
                 case Answer.Pages pages -> writePages(out, pages.store());
             }
+            // The next request's clock starts once this answer is out: a LIST may take many writes.
+            input.requestComplete(reader.bufferedBytes() > 0);
         }
     }
 
     /** Writes LIST ALL's answer a page at a time; the pages' bytes, in order, are those of the whole answer. */
     private void writePages(OutputStream out, IndexStore store) throws IOException {
         RecordPage page = store.listPage(RecordPage.Cursor.START, LIST_PAGE_RECORDS);
-        write(out, MessageWriter.encodePart(Status.OK_200, page.records(), !page.hasMore()));
+        writeInPieces(out, Status.OK_200, page.records(), true, !page.hasMore());
         while (page.hasMore()) {
             page = store.listPage(page.next(), LIST_PAGE_RECORDS);
-            write(out, MessageWriter.encodePart(null, page.records(), !page.hasMore()));
+            writeInPieces(out, Status.OK_200, page.records(), false, !page.hasMore());
         }
+    }
+
+    /**
+     * Writes the record lines of {@code records}, after the status line when {@code first} and with the final empty
+     * line when {@code last}, in writes of at most about {@link #MAX_PIECE_BYTES}: an answer that fits goes out in
+     * one write, and no answer, however long its records, is ever held whole in memory.
+     */
+    private void writeInPieces(OutputStream out, Status status, java.util.List<RfcRecord> records, boolean first,
+            boolean last) throws IOException {
+        int from = 0;
+        long bytes = 0;
+        for (int i = 0; i < records.size(); i++) {
+            bytes += MessageWriter.recordLineBytesAtMost(records.get(i));
+            if (bytes > MAX_PIECE_BYTES && i > from) {
+                write(out, MessageWriter.encodePart(first ? status : null, records.subList(from, i), false));
+                first = false;
+                from = i;
+                bytes = MessageWriter.recordLineBytesAtMost(records.get(i));
+            }
+        }
+        write(out, MessageWriter.encodePart(first ? status : null, records.subList(from, records.size()), last));
     }
 
     /** One write, timed so that the watchdog can drop a client that does not read. */

@@ -8,8 +8,6 @@ import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
-import org.apache.logging.log4j.LogManager;
-import org.apache.logging.log4j.Logger;
 
 /**
  * Counts open connections, in all and per source address, and decides whether a new one may open. A connection is
@@ -19,13 +17,12 @@ import org.apache.logging.log4j.Logger;
  * connection takes the slot of the oldest silent one, and a real peer registers within milliseconds.
  *
  * <p>Refusals are logged once when they begin and once, with their count, when connections are accepted again, so
- * a flood of attempts cannot flood the log.
+ * a flood of attempts cannot flood the log; and a client that makes the two alternate (closing one connection,
+ * opening two) gets those lines throttled like any other it causes ({@link ClientLog}).
  *
  * <p>Thread-safe: every method is synchronized; each call is a few set and map operations.
  */
 final class ConnectionLimiter {
-    private static final Logger log = LogManager.getLogger(ConnectionLimiter.class);
-
     /** What {@link #admit} decided. */
     sealed interface Admission {
         /** Admitted; {@code evicted} are the pending connections it displaced, for the caller to close. */
@@ -53,9 +50,12 @@ final class ConnectionLimiter {
     private final Set<ConnectionHandler> counted = new HashSet<>();
     private long refusedSinceLogged;
 
-    ConnectionLimiter(int maxConnections, int maxPerAddress) {
+    private final ClientLog clientLog;
+
+    ConnectionLimiter(int maxConnections, int maxPerAddress, ClientLog clientLog) {
         this.maxConnections = maxConnections;
         this.maxPerAddress = maxPerAddress;
+        this.clientLog = clientLog;
     }
 
     /** Counts {@code connection}, a pending one, if the limits allow it, closing pending ones to make room. */
@@ -65,19 +65,20 @@ final class ConnectionLimiter {
         List<ConnectionHandler> evicted = new ArrayList<>(1);
         if (slots != null && slots.open >= maxPerAddress) {
             if (slots.pending.isEmpty()) {
-                return refuse(slots.open + " open from " + address.getHostAddress() + ", the limit is "
+                return refuse(address, slots.open + " open from " + address.getHostAddress() + ", the limit is "
                         + maxPerAddress + ", all registered");
             }
             evicted.add(evict(slots.pending.iterator().next()));
         }
         if (counted.size() >= maxConnections) {
             if (pending.isEmpty()) {
-                return refuse(counted.size() + " open, the limit is " + maxConnections + ", all registered");
+                return refuse(address, counted.size() + " open, the limit is " + maxConnections + ", all registered");
             }
             evicted.add(evict(pending.iterator().next()));
         }
         if (refusedSinceLogged > 0) {
-            log.warn("[Server] Accepting connections again; refused {} over the limits", refusedSinceLogged);
+            clientLog.warning("accepting again", address.getHostAddress(),
+                    "[Server] Accepting connections again; refused {} over the limits", refusedSinceLogged);
             refusedSinceLogged = 0;
         }
         slots = byAddress.get(address); // an eviction may have emptied and dropped it
@@ -92,9 +93,10 @@ final class ConnectionLimiter {
         return new Admission.Admitted(evicted);
     }
 
-    private Admission refuse(String reason) {
+    private Admission refuse(InetAddress address, String reason) {
         if (refusedSinceLogged++ == 0) {
-            log.warn("[Server] Refusing connections: {} (further refusals are counted, not logged)", reason);
+            clientLog.warning("refusing", address.getHostAddress(),
+                    "[Server] Refusing connections: {} (further refusals are counted, not logged)", reason);
         }
         return new Admission.Refused(reason);
     }

@@ -25,7 +25,10 @@ public record IndexBudget(long maxBytes, long maxBytesPerAddress) {
      * and the database row and its B-tree entry.
      */
     static final long RECORD_OVERHEAD_BYTES = 240;
-    /** Bytes per title character: one copy in the mirror and one in the database, one byte a character each. */
+    /**
+     * Bytes per title character: one copy in the mirror and one in the database, one byte a character each; a title
+     * with a character beyond Latin-1 is held in two bytes a character, so it counts twice as much.
+     */
     static final long BYTES_PER_TITLE_CHAR = 2;
 
     public IndexBudget {
@@ -47,7 +50,16 @@ public record IndexBudget(long maxBytes, long maxBytesPerAddress) {
 
     /** The estimated bytes a record with {@code title} costs the index. */
     static long recordBytes(String title) {
-        return RECORD_OVERHEAD_BYTES + BYTES_PER_TITLE_CHAR * title.length();
+        return RECORD_OVERHEAD_BYTES + BYTES_PER_TITLE_CHAR * title.length() * (isLatin1(title) ? 1 : 2);
+    }
+
+    private static boolean isLatin1(String text) {
+        for (int i = 0; i < text.length(); i++) {
+            if (text.charAt(i) > 0xFF) {
+                return false;
+            }
+        }
+        return true;
     }
 
     /** About how many records of a typical title (60 characters) the budget holds in all; for messages. */

@@ -54,7 +54,7 @@ public final class IndexServer implements AutoCloseable {
         ClientLog clientLog = new ClientLog();
         Dispatcher dispatcher = new Dispatcher(store, connections, config, clientLog);
         AcceptLoop acceptLoop = new AcceptLoop(serverSocket, config, dispatcher, connections, clientLog);
-        Watchdog watchdog = new Watchdog(connections, clientLog, config.writeTimeout());
+        Watchdog watchdog = new Watchdog(connections, store, clientLog, config.writeTimeout());
         watchdog.start();
         Thread acceptThread = Thread.ofPlatform().name("accept-loop").daemon(false).start(acceptLoop);
         log.info("[Server] Listening on {}:{}", serverSocket.getInetAddress().getHostAddress(),

@@ -61,6 +61,8 @@ public final class IndexStore implements AutoCloseable {
     private final JdbcConnectionPool pool;
     private final Jdbi jdbi;
     private final IndexBudget budget;
+    /** Peers whose removal the database failed, for {@link #retryFailedRemovals}. */
+    private final java.util.Set<Long> failedRemovals = java.util.concurrent.ConcurrentHashMap.newKeySet();
     /**
      * Set as close() begins: from then on reads and changes fail as "closed" before they reach the database, so that
      * the database's own "closed" error means it failed by itself ({@link FatalErrors}).
@@ -188,12 +190,38 @@ public final class IndexStore implements AutoCloseable {
     }
 
     /**
-     * Removes peer {@code peerId} and all its records in one transaction.
+     * Removes peer {@code peerId} and all its records in one transaction. Should the database fail it, the peer is
+     * already gone from LOOKUP and the budget, and its rows are deleted by a later {@link #retryFailedRemovals}.
      *
-     * @return how many records went, or empty when the peer was not registered (never, or already replaced)
+     * @return how many records went, or empty when the peer was not registered (never, or removed already)
      */
     public Optional<Integer> removePeer(long peerId) {
-        return apply(new IndexChange.RemovePeer(peerId));
+        try {
+            return apply(new IndexChange.RemovePeer(peerId));
+        } catch (RuntimeException e) {
+            failedRemovals.add(peerId);
+            throw e;
+        }
+    }
+
+    /**
+     * Tries again every removal the database failed, so that no departed peer's rows stay in the database (where LIST
+     * would show them) for longer than the database's trouble lasts; those that fail again wait for the next call.
+     *
+     * @return how many removals were completed
+     */
+    public int retryFailedRemovals() {
+        int completed = 0;
+        for (Long peerId : failedRemovals) {
+            try {
+                apply(new IndexChange.RemovePeer(peerId));
+                failedRemovals.remove(peerId);
+                completed++;
+            } catch (RuntimeException e) {
+                // still failing: the next call tries again
+            }
+        }
+        return completed;
     }
 
     /** How many transactions have committed changes: fewer than the changes when writers were grouped. */

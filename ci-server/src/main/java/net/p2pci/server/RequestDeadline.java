@@ -52,7 +52,7 @@ final class RequestDeadline extends InputStream {
         if (deadline == 0) {
             socket.setSoTimeout(0);
             int read = in.read(buffer, offset, length);
-            if (read > 0) {
+            if (startsRequest(buffer, offset, read)) {
                 deadline = System.nanoTime() + timeout.toNanos();
             }
             return read;
@@ -67,6 +67,19 @@ final class RequestDeadline extends InputStream {
         } catch (SocketTimeoutException e) {
             throw timedOut();
         }
+    }
+
+    /**
+     * Whether bytes read while idle begin a request: any but line ends, which some clients send after a request and
+     * the reader skips, and which must not start a clock on a connection that is in fact idle.
+     */
+    private static boolean startsRequest(byte[] buffer, int offset, int read) {
+        for (int i = offset; i < offset + read; i++) {
+            if (buffer[i] != '\r' && buffer[i] != '\n') {
+                return true;
+            }
+        }
+        return false;
     }
 
     private RequestTimeoutException timedOut() {

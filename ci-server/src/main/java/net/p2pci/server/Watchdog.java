@@ -10,7 +10,7 @@ import org.apache.logging.log4j.Logger;
 /**
  * Looks over every connection a few times a second on one thread of its own: drops a client whose answer has waited
  * longer than the write timeout for it to read (which frees the answer's memory), ends liveness probes that have
- * had their time, and logs the counts of client log
+ * had their time, retries removals of departed peers that the database failed, and logs the counts of client log
  * lines held back ({@link ClientLog#flush}). A blocked socket write has no timeout of its own in Java; closing the
  * socket from here ends it.
  *
@@ -23,13 +23,15 @@ final class Watchdog implements AutoCloseable {
     static final Duration TICK = Duration.ofMillis(200);
 
     private final Connections connections;
+    private final IndexStore store;
     private final ClientLog clientLog;
     private final long writeTimeoutNanos;
     private final ScheduledExecutorService timer = Executors.newSingleThreadScheduledExecutor(
             Thread.ofPlatform().name("watchdog").daemon(true).factory());
 
-    Watchdog(Connections connections, ClientLog clientLog, Duration writeTimeout) {
+    Watchdog(Connections connections, IndexStore store, ClientLog clientLog, Duration writeTimeout) {
         this.connections = connections;
+        this.store = store;
         this.clientLog = clientLog;
         this.writeTimeoutNanos = writeTimeout.toNanos();
     }
@@ -50,6 +52,10 @@ final class Watchdog implements AutoCloseable {
                 connection.endProbeIfDue(now);
             });
             clientLog.flush();
+            int retried = store.retryFailedRemovals();
+            if (retried > 0) {
+                log.warn("[Server] Removed the rows of {} departed peer(s) whose removal had failed", retried);
+            }
         } catch (RuntimeException | Error e) {
             if (FatalErrors.isFatal(e)) {
                 FatalErrors.halt(e);

@@ -44,13 +44,7 @@ class KeepAliveNamespaceIT {
             try (IndexServer server = IndexServer.start(ServerConfig.defaults()
                     .withBindAddress(InetAddress.getByName(serverAddress)).withPort(0)
                     .withKeepAlive(FAST_KEEPALIVE))) {
-                Path output = Files.createTempFile("idle-peer", ".out");
-                peer = new ProcessBuilder(List.of("ip", "netns", "exec", namespace,
-                        ProcessHandle.current().info().command().orElseThrow(),
-                        "-cp", System.getProperty("java.class.path"), IdlePeer.class.getName(),
-                        serverAddress, Integer.toString(server.port()), peerAddress))
-                        .redirectErrorStream(true).redirectOutput(output.toFile()).start();
-                await().atMost(START_DEADLINE).until(() -> server.store().listAll().size() == 2);
+                peer = startIdlePeer(server);
                 assertThat(server.store().lookup(2)).singleElement()
                         .satisfies(record -> assertThat(record.host()).isEqualTo(peerAddress));
 
@@ -77,6 +71,54 @@ class KeepAliveNamespaceIT {
             }
             removeTestHosts();
         }
+    }
+
+    @Test
+    void aVanishedPeerWhoseHostAndPortAreClaimedAgainIsProbedAndGoesWithinSeconds() throws Exception {
+        Assumptions.assumeTrue(canManageNamespaces(), "needs root and 'ip netns'");
+        Process peer = null;
+        try {
+            createTestHosts();
+            // The default keepalive: without the probe, the vanished peer would stay for 50 s.
+            try (IndexServer server = IndexServer.start(ServerConfig.defaults()
+                    .withBindAddress(InetAddress.getByName(serverAddress)).withPort(0))) {
+                peer = startIdlePeer(server);
+                run("ip", "netns", "exec", namespace, "ip", "link", "set", peerSide, "down");
+                peer.destroyForcibly().waitFor(); // its FIN cannot get out: the link is down
+
+                // The peer comes back (from this side of the link) under the same host and upload port.
+                java.net.Socket socket = new java.net.Socket(InetAddress.getByName(serverAddress), server.port());
+                try (RawClient back = new RawClient(socket)) {
+                    long claimedAt = System.nanoTime();
+                    assertThat(back.exchange(Requests.add(3, peerAddress, 6001, "Back"))).startsWith("P2P-CI/1.0 200");
+
+                    await().atMost(Duration.ofSeconds(15)).until(() -> server.store().lookup(1).isEmpty());
+                    Duration gone = Duration.ofNanos(System.nanoTime() - claimedAt);
+                    assertThat(server.store().listAll()).extracting(net.p2pci.protocol.RfcRecord::title)
+                            .containsExactly("Back");
+                    System.out.printf("probe: vanished peer dropped %.1f s after its endpoint was claimed again"
+                            + " (keepalive alone: %d s)%n", gone.toMillis() / 1000.0,
+                            ServerConfig.KeepAlive.DEFAULT.detectionTime().toSeconds());
+                }
+            }
+        } finally {
+            if (peer != null) {
+                peer.destroyForcibly().waitFor();
+            }
+            removeTestHosts();
+        }
+    }
+
+    /** Starts the idle peer in its namespace and waits until its two records are registered. */
+    private Process startIdlePeer(IndexServer server) throws IOException {
+        Path output = Files.createTempFile("idle-peer", ".out");
+        Process peer = new ProcessBuilder(List.of("ip", "netns", "exec", namespace,
+                ProcessHandle.current().info().command().orElseThrow(),
+                "-cp", System.getProperty("java.class.path"), IdlePeer.class.getName(),
+                serverAddress, Integer.toString(server.port()), peerAddress))
+                .redirectErrorStream(true).redirectOutput(output.toFile()).start();
+        await().atMost(START_DEADLINE).until(() -> server.store().listAll().size() == 2);
+        return peer;
     }
 
     private void createTestHosts() throws IOException, InterruptedException {

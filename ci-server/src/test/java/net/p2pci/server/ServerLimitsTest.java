@@ -378,4 +378,51 @@ class ServerLimitsTest {
             assertThat(log.lines()).noneMatch(line -> line.contains("(149 chars)"));
         }
     }
+
+    @Test
+    void lineEndsAfterARequestDoNotStartTheRequestClockOnAnIdleConnection() throws IOException {
+        start(defaults().withRequestTimeout(Duration.ofMillis(300)));
+        RawClient peer = connect();
+        peer.exchange(add(1, "a.example", 1, "T"));
+
+        peer.send("\r\n\r\n");
+
+        // Idle for several request timeouts after the stray line ends: the registration holds.
+        await().during(Duration.ofMillis(1200)).atMost(DEADLINE).until(() -> server.store().lookup(1).size() == 1);
+        assertThat(peer.exchange(lookup(1, "a.example", 1))).startsWith(OK);
+    }
+
+    @Test
+    void aClientAlternatingRefusalsAndAdmissionsCausesAFewLogLinesNotTwoPerCycle() throws IOException {
+        start(defaults().withMaxConnections(100, 1));
+        try (CapturedLog log = new CapturedLog()) {
+            long began = System.nanoTime();
+            RawClient held = connect();
+            held.exchange(add(1, "a.example", 1, "T"));
+            int cycles = 30;
+            for (int i = 0; i < cycles; i++) {
+                RawClient refused = connect();
+                assertThat(refused.readResponse()).isEqualTo(BAD);
+                held.close();
+                held = await().atMost(DEADLINE).until(this::registeredOrNull, java.util.Objects::nonNull);
+            }
+
+            // Each kind of line is throttled per interval: at most its allowance in each interval the test spanned.
+            long intervals = 1 + Duration.ofNanos(System.nanoTime() - began).toMillis() / ClientLog.INTERVAL.toMillis();
+            long allowed = intervals * ClientLog.ERROR_LINES_PER_INTERVAL;
+            assertThat(log.count("Refusing connections")).isBetween(1L, allowed);
+            assertThat(log.count("Accepting connections again")).isBetween(1L, allowed);
+            assertThat(allowed).isLessThan(cycles);
+        }
+    }
+
+    /** A new connection that has registered, or null when the server refused it. */
+    private RawClient registeredOrNull() throws IOException {
+        RawClient client = connect();
+        if (client.exchange(add(1, "a.example", 1, "T")).startsWith(OK)) {
+            return client;
+        }
+        client.close();
+        return null;
+    }
 }

@@ -74,6 +74,13 @@ public final class MessageWriter {
         return out.append(CRLF).toString().getBytes(StandardCharsets.UTF_8);
     }
 
+    /** An upper bound on the bytes of {@code record}'s line with its CRLF, found without encoding it. */
+    public static int recordLineBytesAtMost(RfcRecord record) {
+        // "RFC " + number (at most 10 digits) + spaces and port (at most 8) + CRLF; UTF-8 takes at most 3 bytes per
+        // UTF-16 char.
+        return 4 + 10 + 1 + 3 * record.title().length() + 1 + 3 * record.host().length() + 6 + 2;
+    }
+
     /** A record as it stands on a response line, without the line end: {@code RFC number title host port}. */
     public static StringBuilder appendRecord(StringBuilder out, RfcRecord record) {
         return out.append("RFC ").append(record.number()).append(' ').append(record.title())

@@ -69,7 +69,7 @@ final class PeerDefencesIT {
         Path dir = Files.createDirectory(work.resolve("peer"));
         SampleRfcs.copy(dir, List.of(1149, 2616));
         ChildProcess peer;
-        try (Socket hog = hogTheAddressBudget(serverPort)) {
+        try (Socket hog = AddressBudgetHog.spend(serverPort)) {
             peer = programs.startPeer("peer", serverPort, dir);
 
             peer.awaitLine(Pattern.compile("^" + Pattern.quote("[Peer] Registered 0 of 2 RFCs from " + dir
@@ -81,25 +81,6 @@ final class PeerDefencesIT {
         peer.awaitLine(Pattern.compile("^" + Pattern.quote("[Peer] Registered RFC 1149, 2616 on retry; none is refused"
                 + " now") + "$"), RETRY_DEADLINE);
         assertThat(listAll(serverPort)).extracting(RfcRecord::number).containsExactly(1149, 2616);
-    }
-
-    /**
-     * A connection from 127.0.0.1, the address peers on loopback come from, that ADDs records with long titles until
-     * the server refuses one: the address's memory budget is then spent until the connection closes.
-     */
-    private static Socket hogTheAddressBudget(int serverPort) throws IOException {
-        Socket hog = new Socket(InetAddress.getLoopbackAddress(), serverPort);
-        hog.setSoTimeout((int) ANSWER_DEADLINE.toMillis());
-        MessageReader answers = new MessageReader(hog.getInputStream());
-        String title = "t".repeat(490);
-        for (int rfc = 100_000; rfc < 110_000; rfc++) {
-            hog.getOutputStream().write(MessageWriter.encode(new AddRequest(rfc, "hog.example", 1, title)));
-            if (answers.readIndexResponse().status() != Status.OK_200) {
-                return hog;
-            }
-        }
-        hog.close();
-        throw new AssertionError("the server never refused an ADD: is its budget per address 1 MiB?");
     }
 
     @Test

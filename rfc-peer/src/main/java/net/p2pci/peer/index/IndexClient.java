@@ -200,11 +200,7 @@ public final class IndexClient implements AutoCloseable {
         } catch (ExecutionException e) {
             throw new IllegalStateException("the close reason is never an exception", e);
         } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            InterruptedIOException interrupted = new InterruptedIOException("interrupted while waiting for the index"
-                    + " server's answer");
-            interrupted.initCause(e);
-            throw interrupted;
+            throw interruptedWaiting(e);
         }
     }
 
@@ -257,12 +253,17 @@ public final class IndexClient implements AutoCloseable {
             throw failure(e.getCause());
         } catch (InterruptedException e) {
             // The slot stays queued, so the answer still goes to it when it comes and later answers stay paired.
-            Thread.currentThread().interrupt();
-            InterruptedIOException interrupted = new InterruptedIOException("interrupted while waiting for the index"
-                    + " server's answer");
-            interrupted.initCause(e);
-            throw interrupted;
+            throw interruptedWaiting(e);
         }
+    }
+
+    /** Keeps the interrupt for the caller and says what was interrupted. */
+    private static InterruptedIOException interruptedWaiting(InterruptedException e) {
+        Thread.currentThread().interrupt();
+        InterruptedIOException interrupted = new InterruptedIOException("interrupted while waiting for the index"
+                + " server's answer");
+        interrupted.initCause(e);
+        return interrupted;
     }
 
     private IOException failure(Throwable cause) {

@@ -14,6 +14,7 @@ import java.util.Optional;
 import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.TimeUnit;
+import net.p2pci.peer.AddressBudgetHog;
 import net.p2pci.peer.HostAndPort;
 import net.p2pci.peer.RefusingFront;
 import net.p2pci.protocol.AddRequest;
@@ -123,7 +124,7 @@ final class IndexSessionTest {
 
     @Test
     void anAddRefusedWhileAnotherConnectionSpendsThisAddressesBudgetIsRetriedUntilTheServerTakesIt() throws Exception {
-        try (Socket hog = hog()) {
+        try (Socket hog = AddressBudgetHog.spend(port)) {
             IndexSession session = open(true);
 
             assertThat(session.add(1149, "Avian Carriers").response().status()).isEqualTo(Status.BAD_REQUEST_400);
@@ -145,7 +146,7 @@ final class IndexSessionTest {
         assertThat(events.next()).startsWith("lost: connection lost: ");
         // The server comes back, and another connection from this address spends its budget before the peer is back.
         server = IndexServer.start(config(0));
-        try (Socket hog = hog(server.port());
+        try (Socket hog = AddressBudgetHog.spend(server.port());
              RefusingFront backOnItsPort = new RefusingFront(port, server.port(), 0)) {
             assertThat(events.next()).isEqualTo("reconnected to 127.0.0.1:" + port + ": 0 of 2");
             assertThat(events.next()).isEqualTo("refused [1149, 2324]: 400 Bad Request");
@@ -161,7 +162,7 @@ final class IndexSessionTest {
 
     @Test
     void withoutReconnectingARefusedAddIsForgottenNotRetried() throws Exception {
-        try (Socket hog = hog()) {
+        try (Socket hog = AddressBudgetHog.spend(port)) {
             IndexSession session = open(false);
 
             assertThat(session.add(1149, "Avian Carriers").response().status()).isEqualTo(Status.BAD_REQUEST_400);
@@ -208,29 +209,6 @@ final class IndexSessionTest {
     }
 
     private static final long ADDRESS_BUDGET_BYTES = 1 << 20;
-
-    /**
-     * A connection from 127.0.0.1, the address the session connects from, that ADDs records with long titles until the
-     * server refuses one: the address's memory budget is then spent, and every ADD from it refused, until this
-     * connection closes.
-     */
-    private Socket hog() throws IOException {
-        return hog(port);
-    }
-
-    private static Socket hog(int serverPort) throws IOException {
-        Socket hog = new Socket(InetAddress.getLoopbackAddress(), serverPort);
-        MessageReader answers = new MessageReader(hog.getInputStream());
-        String title = "t".repeat(490);
-        for (int rfc = 100_000; rfc < 110_000; rfc++) {
-            hog.getOutputStream().write(MessageWriter.encode(new AddRequest(rfc, "hog.example", 1, title)));
-            if (answers.readIndexResponse().status() != Status.OK_200) {
-                return hog;
-            }
-        }
-        hog.close();
-        throw new AssertionError("the server never refused an ADD");
-    }
 
     private IndexSession open(boolean reconnects) throws IOException {
         IndexSession session = IndexSession.open(new HostAndPort("127.0.0.1", port), Optional.of(PEER_HOST),
