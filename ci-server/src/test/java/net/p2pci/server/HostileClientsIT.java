@@ -209,6 +209,55 @@ class HostileClientsIT {
         }
     }
 
+    @Test
+    void squattersSilentConnectionsAndABadRequestLoopNeitherLockAPeerOutNorFloodTheLog() throws Exception {
+        Path output = Files.createTempFile("ci-server", ".out");
+        Process server = CiServerProcessIT.start(CiServerProcessIT.server(List.of(), "--port", "0", "--bind",
+                "0.0.0.0", "--max-connections-per-address", "100", "--first-request-timeout", "2"), output);
+        List<AutoCloseable> opened = new ArrayList<>();
+        try {
+            int port = CiServerProcessIT.awaitListeningPort(output);
+            // Item 2: a squatter from another address claims the peer's endpoint first.
+            RawClient squatter = connectFrom("127.0.0.3", port);
+            opened.add(squatter);
+            assertThat(squatter.exchange(add(2, "127.0.0.1", 7804, "Evil"))).startsWith(OK);
+            // Item 4: 150 silent connections from the peer's own address, more than its limit of 100.
+            for (int i = 0; i < 150; i++) {
+                opened.add(connectFrom("127.0.0.1", port));
+            }
+
+            RawClient peer = connectFrom("127.0.0.1", port);
+            opened.add(peer);
+            assertThat(peer.exchange(add(1, "127.0.0.1", 7804, "One"))).startsWith(OK);
+
+            // Item 3: 100 takeover attempts of the same endpoint from the peer's own address never evict it.
+            for (int i = 0; i < 100; i++) {
+                try (RawClient intruder = connectFrom("127.0.0.1", port)) {
+                    intruder.exchange(add(1, "127.0.0.1", 7804, "Evil " + i));
+                }
+            }
+            assertThat(peer.exchange(add(3, "127.0.0.1", 7804, "Three"))).startsWith(OK);
+
+            // Item 5: one connection repeating a bad request 20,000 times.
+            long logBefore = Files.size(output);
+            peer.send("X\r\n\r\n".repeat(20_000));
+            for (int i = 0; i < 20_000; i++) {
+                assertThat(peer.readResponse()).isEqualTo(BAD);
+            }
+            long logGrowth = Files.size(output) - logBefore;
+
+            assertThat(peer.exchange(lookup(1, "127.0.0.1", 7804))).contains("RFC 1 One 127.0.0.1 7804");
+            assertThat(logGrowth).as("log bytes for 20,000 bad requests").isLessThan(4096);
+            System.out.printf("process: squatter, 150 silent connections and 100 takeover attempts did not lock the"
+                    + " peer out; 20,000 bad requests grew the log by %d bytes%n", logGrowth);
+        } finally {
+            for (AutoCloseable closeable : opened) {
+                closeable.close();
+            }
+            server.destroyForcibly().waitFor();
+        }
+    }
+
     private static void fill(RawClient holder, String host, int firstRfc, int count) throws IOException {
         StringBuilder adds = new StringBuilder();
         for (int i = 0; i < count; i++) {

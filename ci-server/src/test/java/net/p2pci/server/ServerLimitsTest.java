@@ -138,8 +138,8 @@ class ServerLimitsTest {
             }
 
             assertThat(connect().exchange(list("refused.example", 1))).isEqualTo(BAD);
+            // The answer waits for the request, as every answer does; one that never comes gets a close.
             RawClient silentRefused = connect();
-            assertThat(silentRefused.readResponse()).isEqualTo(BAD);
             assertThat(silentRefused.isClosedByServer()).isTrue();
             assertThat(log.count("Refusing connections")).isEqualTo(1);
 

@@ -93,10 +93,34 @@ final class PeerDefencesIT {
         awaitRegistered(peer);
 
         // Three first-request timeouts: a peer that had sent nothing would have been closed, and said so.
-        org.awaitility.Awaitility.await().during(java.time.Duration.ofSeconds(3))
-                .atMost(java.time.Duration.ofSeconds(10))
+        await().during(Duration.ofSeconds(3)).atMost(Duration.ofSeconds(10))
                 .until(() -> peer.lines().stream().noneMatch(line -> line.contains("Lost the index server")));
         assertThat(server.lines()).noneMatch(line -> line.contains("first request not complete"));
+    }
+
+    @Test
+    void theRealServerAtItsConnectionLimitRefusesWithAnAnswerAndThePeerRegistersOnceASlotIsFree() throws Exception {
+        int serverPort = awaitListening(programs.startServer("server", 0,
+                List.of("--max-connections-per-address", "1")));
+        Path dir = Files.createDirectory(work.resolve("peer"));
+        SampleRfcs.copy(dir, List.of(1149));
+        ChildProcess peer;
+        // A registered connection from 127.0.0.1 holds the address's one slot.
+        try (Socket holder = new Socket(InetAddress.getLoopbackAddress(), serverPort)) {
+            holder.setSoTimeout((int) ANSWER_DEADLINE.toMillis());
+            holder.getOutputStream().write(MessageWriter.encode(new AddRequest(9, "holder.example", 1, "Held")));
+            assertThat(new MessageReader(holder.getInputStream()).readIndexResponse().status())
+                    .isEqualTo(Status.OK_200);
+
+            peer = programs.startPeer("peer", serverPort, dir);
+
+            peer.awaitLine(Pattern.compile("^" + Pattern.quote("[Peer] Lost the index server: the index server refused"
+                    + " the connection: 400 Bad Request; reconnecting") + "$"));
+        }
+
+        peer.awaitLine(Pattern.compile("^" + Pattern.quote("[Peer] Reconnected to index 127.0.0.1:" + serverPort
+                + "; registered 1 RFC") + "$"), RETRY_DEADLINE);
+        assertThat(listAll(serverPort)).extracting(RfcRecord::number).containsExactly(1149);
     }
 
     @Test
