@@ -402,7 +402,7 @@ class ServerLimitsTest {
             int cycles = 30;
             for (int i = 0; i < cycles; i++) {
                 RawClient refused = connect();
-                assertThat(refused.readResponse()).isEqualTo(BAD);
+                assertThat(refused.exchange(list("refused.example", 1))).isEqualTo(BAD);
                 held.close();
                 held = await().atMost(DEADLINE).until(this::registeredOrNull, java.util.Objects::nonNull);
             }
