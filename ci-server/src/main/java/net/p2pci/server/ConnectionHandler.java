@@ -5,6 +5,7 @@ import java.io.OutputStream;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.net.Socket;
+import java.time.Duration;
 import java.util.Optional;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
@@ -40,6 +41,13 @@ final class ConnectionHandler implements Runnable {
      * lab) is answered in one write, and a larger one costs one page of memory at a time per connection.
      */
     static final int LIST_PAGE_RECORDS = 1000;
+    /**
+     * How long a liveness probe's timing stays before the usual one is restored: twice the time the kernel takes to
+     * give up on a dead connection, since restoring it earlier would restart the kernel's count (a probe restored
+     * at exactly that time let a dead connection live on for the usual 50 s).
+     */
+    static final Duration PROBE_WINDOW = ServerConfig.KeepAlive.PROBE.detectionTime().multipliedBy(2);
+
     /**
      * The most bytes of an answer written at once (a record line is at most about 2 KiB): any answer to a class demo
      * or a lab goes out in one write, as clients that read an answer with one recv need, and a client that does not
@@ -216,7 +224,7 @@ final class ConnectionHandler implements Runnable {
     void probeLiveness() {
         try {
             ServerConfig.KeepAlive.PROBE.applyTo(socket);
-            probeEndsNanos = (System.nanoTime() + ServerConfig.KeepAlive.PROBE.detectionTime().toNanos()) | 1;
+            probeEndsNanos = (System.nanoTime() + PROBE_WINDOW.toNanos()) | 1;
         } catch (IOException e) {
             log.debug("[Server] cannot probe {}: {}", remote, e.toString());
         }

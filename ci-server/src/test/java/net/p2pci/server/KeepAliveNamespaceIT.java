@@ -109,7 +109,10 @@ class KeepAliveNamespaceIT {
         }
     }
 
-    /** Starts the idle peer in its namespace and waits until its two records are registered. */
+    /**
+     * Starts the idle peer in its namespace and waits until it has read the answers to its two ADDs: a link cut while
+     * an answer is still unacknowledged leaves the server retransmitting it, when keepalive does not probe.
+     */
     private Process startIdlePeer(IndexServer server) throws IOException {
         Path output = Files.createTempFile("idle-peer", ".out");
         Process peer = new ProcessBuilder(List.of("ip", "netns", "exec", namespace,
@@ -117,7 +120,8 @@ class KeepAliveNamespaceIT {
                 "-cp", System.getProperty("java.class.path"), IdlePeer.class.getName(),
                 serverAddress, Integer.toString(server.port()), peerAddress))
                 .redirectErrorStream(true).redirectOutput(output.toFile()).start();
-        await().atMost(START_DEADLINE).until(() -> server.store().listAll().size() == 2);
+        await().atMost(START_DEADLINE).until(() -> Files.readAllLines(output).contains("registered"));
+        assertThat(server.store().listAll()).hasSize(2);
         return peer;
     }
 
