@@ -112,7 +112,8 @@ class CiServerProcessIT {
             assertThat(help.waitFor(30, TimeUnit.SECONDS)).isTrue();
             assertThat(help.exitValue()).isZero();
             assertThat(new String(help.getInputStream().readAllBytes(), StandardCharsets.UTF_8))
-                    .contains("--port", "--bind", "--db", "--log-level", "--log-file", "--help", "--version");
+                    .contains("--port", "--bind", "--db", "--log-level", "--log-file", "--port-file", "--help",
+                            "--version");
         } finally {
             bad.destroyForcibly().waitFor();
             help.destroyForcibly().waitFor();
