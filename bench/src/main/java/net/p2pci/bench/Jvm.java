@@ -6,14 +6,14 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
+import net.p2pci.testsupport.Programs;
 
-/** The JDK this tool runs on, whose {@code java} also runs the server and peers under test, and whose jcmd measures them. */
+/**
+ * The JDK this tool runs on, whose {@code java} also runs the server and peers under test ({@link Programs}), and
+ * whose jcmd measures them.
+ */
 final class Jvm {
     private Jvm() {
-    }
-
-    static String javaCommand() {
-        return ProcessHandle.current().info().command().orElseGet(() -> tool("java"));
     }
 
     /**
@@ -23,26 +23,20 @@ final class Jvm {
      */
     static ProcessBuilder program(Optional<Path> launcher, Path jar, List<String> jvmOptions) throws IOException {
         // Checked in both cases: a launcher that finds no jar builds one, which is no part of a measurement.
-        if (!Files.isRegularFile(jar)) {
-            throw new IOException("no jar at " + jar + " (build it: mvn -DskipTests package)");
+        Programs.requireJar(jar);
+        if (launcher.isEmpty()) {
+            return Programs.javaJar(jar, jvmOptions, List.of());
         }
-        ProcessBuilder builder = new ProcessBuilder(new ArrayList<>());
-        if (launcher.isPresent()) {
-            if (!Files.isExecutable(launcher.get())) {
-                throw new IOException("no launcher at " + launcher.get());
-            }
-            if (jvmOptions.stream().anyMatch(option -> option.chars().anyMatch(Character::isWhitespace))) {
-                throw new IOException("a launcher takes JVM options split at spaces (JAVA_OPTS); these have spaces: "
-                        + jvmOptions);
-            }
-            builder.command().add(launcher.get().toString());
-            builder.environment().put("JAVA_HOME", System.getProperty("java.home"));
-            builder.environment().put("JAVA_OPTS", String.join(" ", jvmOptions));
-        } else {
-            builder.command().add(javaCommand());
-            builder.command().addAll(jvmOptions);
-            builder.command().addAll(List.of("-jar", jar.toString()));
+        if (!Files.isExecutable(launcher.get())) {
+            throw new IOException("no launcher at " + launcher.get());
         }
+        if (jvmOptions.stream().anyMatch(option -> option.chars().anyMatch(Character::isWhitespace))) {
+            throw new IOException("a launcher takes JVM options split at spaces (JAVA_OPTS); these have spaces: "
+                    + jvmOptions);
+        }
+        ProcessBuilder builder = new ProcessBuilder(new ArrayList<>(List.of(launcher.get().toString())));
+        builder.environment().put("JAVA_HOME", System.getProperty("java.home"));
+        builder.environment().put("JAVA_OPTS", String.join(" ", jvmOptions));
         return builder;
     }
 

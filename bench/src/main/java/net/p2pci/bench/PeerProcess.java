@@ -2,13 +2,10 @@ package net.p2pci.bench;
 
 import java.io.IOException;
 import java.net.InetSocketAddress;
-import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
-import java.util.regex.Matcher;
-import java.util.regex.Pattern;
+import net.p2pci.testsupport.ProgramProcess;
 
 /**
  * An rfc-peer under test, run as users run it, through its launcher (or from a jar given instead): it shares a
@@ -16,16 +13,15 @@ import java.util.regex.Pattern;
  * commands come from a pipe that stays open, so it runs until {@link #close()}. Used by one thread.
  */
 final class PeerProcess implements AutoCloseable {
-    private static final Pattern LISTENING = Pattern.compile("Upload server listening on .*:(\\d+)");
     private static final Duration START_DEADLINE = Duration.ofSeconds(60);
     private static final Duration STOP_DEADLINE = Duration.ofSeconds(30);
 
+    private final ProgramProcess program;
     private final Process process;
-    private final Path output;
 
-    private PeerProcess(Process process, Path output) {
-        this.process = process;
-        this.output = output;
+    private PeerProcess(ProgramProcess program) {
+        this.program = program;
+        this.process = program.process();
     }
 
     /**
@@ -38,26 +34,12 @@ final class PeerProcess implements AutoCloseable {
         ProcessBuilder builder = Jvm.program(settings.peerLauncher(), settings.peerJar(), settings.peerJvmOptions());
         builder.command().addAll(List.of("--server", server.getAddress().getHostAddress() + ":" + server.getPort(),
                 "--dir", directory.toString(), "--host", "127.0.0.1"));
-        Process process = builder
-                .redirectErrorStream(true).redirectOutput(output.toFile()).start();
-        return new PeerProcess(process, output);
+        return new PeerProcess(ProgramProcess.start("the peer", builder.redirectErrorStream(true), output));
     }
 
-    /** Waits until the peer says where its upload server listens, and returns that endpoint on 127.0.0.1. */
+    /** Waits until the peer has written its upload server's port file, and returns that endpoint on 127.0.0.1. */
     InetSocketAddress awaitUploadServer() throws IOException {
-        long deadline = System.nanoTime() + START_DEADLINE.toNanos();
-        while (System.nanoTime() < deadline) {
-            String text = Files.readString(output, StandardCharsets.UTF_8);
-            Matcher listening = LISTENING.matcher(text);
-            if (listening.find()) {
-                return new InetSocketAddress("127.0.0.1", Integer.parseInt(listening.group(1)));
-            }
-            if (!process.isAlive()) {
-                throw new IOException("the peer exited with status " + process.exitValue() + ": " + text.strip());
-            }
-            Processes.pause(Duration.ofMillis(20));
-        }
-        throw new IOException("the peer did not start its upload server within " + START_DEADLINE.toSeconds() + " s");
+        return new InetSocketAddress("127.0.0.1", program.awaitPort(START_DEADLINE));
     }
 
     boolean isAlive() {
@@ -75,6 +57,6 @@ final class PeerProcess implements AutoCloseable {
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
         }
-        Processes.stop(process, STOP_DEADLINE);
+        program.stop(STOP_DEADLINE);
     }
 }

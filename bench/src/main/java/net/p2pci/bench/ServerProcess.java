@@ -11,6 +11,7 @@ import java.util.Optional;
 import java.util.concurrent.TimeUnit;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
+import net.p2pci.testsupport.ProgramProcess;
 
 /**
  * The ci-server under test, run as a process of its own (through its launcher, as users run it, or from a jar), so
@@ -18,7 +19,6 @@ import java.util.regex.Pattern;
  * 127.0.0.1 only; its output goes to a file. Used by one thread.
  */
 final class ServerProcess implements AutoCloseable {
-    private static final Pattern LISTENING = Pattern.compile("\\[Server\\] Listening on 127\\.0\\.0\\.1:(\\d+)");
     private static final Pattern HISTOGRAM_TOTAL = Pattern.compile("(?m)^Total\\s+(\\d+)\\s+(\\d+)\\s*$");
     private static final Pattern VM_RSS = Pattern.compile("(?m)^VmRSS:\\s+(\\d+) kB");
     /** A cold JVM on a busy 2-core machine starts in a few seconds; far past that, something is wrong. */
@@ -27,13 +27,13 @@ final class ServerProcess implements AutoCloseable {
     private static final Duration STOP_DEADLINE = Duration.ofSeconds(30);
     private static final Duration JCMD_DEADLINE = Duration.ofSeconds(120);
 
+    private final ProgramProcess program;
     private final Process process;
-    private final Path output;
     private final InetSocketAddress address;
 
-    private ServerProcess(Process process, Path output, InetSocketAddress address) {
-        this.process = process;
-        this.output = output;
+    private ServerProcess(ProgramProcess program, InetSocketAddress address) {
+        this.program = program;
+        this.process = program.process();
         this.address = address;
     }
 
@@ -51,37 +51,21 @@ final class ServerProcess implements AutoCloseable {
 
     /**
      * Starts the server with {@code --port 0 --bind 127.0.0.1 --max-records-per-peer N}, through its launcher when
-     * there is one, else from the jar ({@link Jvm#program}), and waits until it listens.
+     * there is one, else from the jar ({@link Jvm#program}), and waits until it has written its port file.
      */
     static ServerProcess start(Optional<Path> launcher, Path jar, List<String> jvmOptions, Path output)
             throws IOException {
         ProcessBuilder builder = Jvm.program(launcher, jar, jvmOptions);
         builder.command().addAll(List.of("--port", "0", "--bind", "127.0.0.1",
                 "--max-records-per-peer", Integer.toString(MAX_RECORDS_PER_PEER)));
-        Process process = builder.redirectErrorStream(true).redirectOutput(output.toFile()).start();
+        ProgramProcess program = ProgramProcess.start("the server", builder.redirectErrorStream(true), output);
         try {
-            int port = awaitListening(process, output);
-            return new ServerProcess(process, output, new InetSocketAddress("127.0.0.1", port));
+            int port = program.awaitPort(START_DEADLINE);
+            return new ServerProcess(program, new InetSocketAddress("127.0.0.1", port));
         } catch (IOException | RuntimeException e) {
-            Processes.stop(process, STOP_DEADLINE);
+            program.stop(STOP_DEADLINE);
             throw e;
         }
-    }
-
-    private static int awaitListening(Process process, Path output) throws IOException {
-        long deadline = System.nanoTime() + START_DEADLINE.toNanos();
-        while (System.nanoTime() < deadline) {
-            Matcher listening = LISTENING.matcher(Files.readString(output, StandardCharsets.UTF_8));
-            if (listening.find()) {
-                return Integer.parseInt(listening.group(1));
-            }
-            if (!process.isAlive()) {
-                throw new IOException("the server exited with status " + process.exitValue() + ": "
-                        + Files.readString(output, StandardCharsets.UTF_8).strip());
-            }
-            Processes.pause(Duration.ofMillis(20));
-        }
-        throw new IOException("the server did not say it was listening within " + START_DEADLINE.toSeconds() + " s");
     }
 
     InetSocketAddress address() {
@@ -93,7 +77,7 @@ final class ServerProcess implements AutoCloseable {
     }
 
     Path output() {
-        return output;
+        return program.output();
     }
 
     /**
@@ -142,6 +126,6 @@ final class ServerProcess implements AutoCloseable {
     /** Stops the server with SIGTERM, or SIGKILL when it does not exit in time. */
     @Override
     public void close() {
-        Processes.stop(process, STOP_DEADLINE);
+        program.stop(STOP_DEADLINE);
     }
 }

@@ -7,6 +7,7 @@ import java.net.BindException;
 import java.nio.file.Path;
 import java.util.Properties;
 import java.util.concurrent.CountDownLatch;
+import net.p2pci.protocol.PortFile;
 import org.apache.logging.log4j.LogManager;
 import org.apache.logging.log4j.Logger;
 import org.apache.logging.log4j.core.config.Configurator;
@@ -68,6 +69,17 @@ public final class CiServer {
             System.err.println("ci-server: cannot start: " + e.getMessage());
             System.exit(1);
             return;
+        }
+
+        if (options.portFile().isPresent()) {
+            try {
+                PortFile.write(options.portFile().get(), server.port());
+            } catch (IOException e) {
+                System.err.println("ci-server: cannot write the port file: " + e);
+                server.close();
+                System.exit(1);
+                return;
+            }
         }
 
         CountDownLatch stopped = new CountDownLatch(1);

@@ -19,7 +19,8 @@ import net.p2pci.protocol.Limits;
 import net.p2pci.protocol.Protocol;
 
 /** The command line of {@code ci-server}, parsed and checked into a {@link ServerConfig}. */
-record ServerOptions(ServerConfig config, Level logLevel, Optional<Path> logFile, boolean help, boolean version) {
+record ServerOptions(ServerConfig config, Level logLevel, Optional<Path> logFile, Optional<Path> portFile, boolean help,
+                     boolean version) {
 
     /** A command line that cannot be run; its message is the one line shown to the user. */
     static final class UsageException extends Exception {
@@ -42,6 +43,9 @@ record ServerOptions(ServerConfig config, Level logLevel, Optional<Path> logFile
                     .desc("ERROR, WARN, INFO (default) or DEBUG; DEBUG also logs every LOOKUP and LIST").build())
             .addOption(Option.builder().longOpt("log-file").hasArg().argName("PATH")
                     .desc("append the log to PATH, with timestamps, instead of printing it (default: stdout)").build())
+            .addOption(Option.builder().longOpt("port-file").hasArg().argName("PATH")
+                    .desc("once listening, write the port to PATH (decimal, then a newline; the file appears whole),"
+                            + " for a program that started this one").build())
             .addOption(Option.builder().longOpt("max-line-bytes").hasArg().argName("BYTES")
                     .desc("longest request line accepted (default " + Limits.DEFAULT_MAX_LINE_BYTES + ")").build())
             .addOption(Option.builder().longOpt("max-headers").hasArg().argName("COUNT")
@@ -140,8 +144,10 @@ record ServerOptions(ServerConfig config, Level logLevel, Optional<Path> logFile
             }
         }
         Optional<Path> logFile = line.hasOption("log-file")
-                ? Optional.of(parseLogFile(line.getOptionValue("log-file"))) : Optional.empty();
-        return new ServerOptions(config, level, logFile, line.hasOption("help"), line.hasOption("version"));
+                ? Optional.of(parseWritableFile("log-file", line.getOptionValue("log-file"))) : Optional.empty();
+        Optional<Path> portFile = line.hasOption("port-file")
+                ? Optional.of(parseWritableFile("port-file", line.getOptionValue("port-file"))) : Optional.empty();
+        return new ServerOptions(config, level, logFile, portFile, line.hasOption("help"), line.hasOption("version"));
     }
 
     /** The memory budget: the default share of the heap, or what the options say; per address a quarter unless given. */
@@ -200,19 +206,22 @@ record ServerOptions(ServerConfig config, Level logLevel, Optional<Path> logFile
         throw new UsageException("--" + name + " takes seconds from 0.001 to 86400, not: " + text);
     }
 
-    /** A file that can be created or appended to: checked here, since the logger would only complain on stderr. */
-    private static Path parseLogFile(String text) throws UsageException {
+    /**
+     * A file that can be created or written in an existing directory: checked here, before the server starts, since
+     * the logger would only complain on stderr and a bad port file would show only once the server listens.
+     */
+    private static Path parseWritableFile(String option, String text) throws UsageException {
         Path file;
         try {
             file = Path.of(text).toAbsolutePath();
         } catch (InvalidPathException e) {
-            throw new UsageException("--log-file: not a path: " + text);
+            throw new UsageException("--" + option + ": not a path: " + text);
         }
         if (Files.isDirectory(file)) {
-            throw new UsageException("--log-file: is a directory: " + text);
+            throw new UsageException("--" + option + ": is a directory: " + text);
         }
         if (!Files.isDirectory(file.getParent())) {
-            throw new UsageException("--log-file: no such directory: " + file.getParent());
+            throw new UsageException("--" + option + ": no such directory: " + file.getParent());
         }
         return file;
     }
@@ -234,7 +243,7 @@ record ServerOptions(ServerConfig config, Level logLevel, Optional<Path> logFile
     static void printHelp(PrintWriter out) {
         HelpFormatter formatter = new HelpFormatter();
         formatter.printHelp(out, 100, "ci-server [--port PORT] [--bind ADDRESS] [--db JDBC_URL] [--log-level LEVEL]"
-                + " [--log-file PATH] [limits...]",
+                + " [--log-file PATH] [--port-file PATH] [limits...]",
                 "\nThe P2P-CI/1.0 central index. Peers keep one connection open while they share RFCs;"
                         + " when a connection ends, however it ends, that peer's records are removed.\n\n",
                 OPTIONS, 2, 4, "\nStop it with SIGTERM or Ctrl-C; it closes every connection and exits 0.", false);

@@ -10,59 +10,70 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
-import java.util.regex.Matcher;
-import java.util.regex.Pattern;
+import java.util.stream.Stream;
+import net.p2pci.testsupport.ProgramProcess;
+import net.p2pci.testsupport.Programs;
 import org.junit.jupiter.api.Test;
 
 /** The ci-server jar as a real process: its exit statuses, its help, and SIGTERM. */
 class CiServerProcessIT {
-    private static final Pattern LISTENING = Pattern.compile("\\[Server\\] Listening on .*:(\\d+)$");
-    private static final Duration START_DEADLINE = Duration.ofSeconds(30);
+    static final Duration START_DEADLINE = Duration.ofSeconds(30);
 
-    static Path jar() {
-        Path jar = Path.of("target", "ci-server.jar");
-        assertThat(jar).exists();
-        return jar;
-    }
-
-    static ProcessBuilder server(String... args) {
+    static ProcessBuilder server(String... args) throws IOException {
         return server(List.of(), args);
     }
 
     /** The server jar run by this JVM's java with {@code jvmOptions} (a smaller heap, say) and {@code args}. */
-    static ProcessBuilder server(List<String> jvmOptions, String... args) {
-        List<String> command = new ArrayList<>(List.of(ProcessHandle.current().info().command().orElseThrow()));
-        command.addAll(jvmOptions);
-        command.addAll(List.of("-jar", jar().toString()));
-        command.addAll(List.of(args));
-        return new ProcessBuilder(command).redirectErrorStream(true);
+    static ProcessBuilder server(List<String> jvmOptions, String... args) throws IOException {
+        Path repository = Path.of("").toAbsolutePath().getParent();
+        return Programs.javaJar(Programs.jar(repository, "ci-server"), jvmOptions, List.of(args))
+                .redirectErrorStream(true);
     }
 
-    /** Starts the server with its output going to a file, which survives the process (a pipe may not). */
-    static Process start(ProcessBuilder builder, Path output) throws IOException {
-        return builder.redirectOutput(output.toFile()).start();
+    /** Starts the server with its output going to a new temporary file; {@link ProgramProcess#awaitPort} waits. */
+    static ProgramProcess start(List<String> jvmOptions, String... args) throws IOException {
+        return start(Files.createTempFile("ci-server", ".out"), jvmOptions, args);
+    }
+
+    static ProgramProcess start(Path output, List<String> jvmOptions, String... args) throws IOException {
+        return ProgramProcess.start("ci-server", server(jvmOptions, args), output);
     }
 
     /** The lines written so far; none while the file does not exist yet (a log file appears with its first line). */
-    static List<String> lines(Path output) throws IOException {
-        return Files.exists(output) ? Files.readAllLines(output, StandardCharsets.UTF_8) : List.of();
+    static List<String> lines(Path file) throws IOException {
+        return Files.exists(file) ? Files.readAllLines(file, StandardCharsets.UTF_8) : List.of();
     }
 
-    static int awaitListeningPort(Path output) {
-        return await().atMost(START_DEADLINE).until(() -> lines(output).stream().map(LISTENING::matcher)
-                .filter(Matcher::find).mapToInt(m -> Integer.parseInt(m.group(1))).findFirst().orElse(-1),
-                port -> port > 0);
+    @Test
+    void portFileHoldsTheListeningPortWholeOnceTheServerListens() throws Exception {
+        Path directory = Files.createTempDirectory("ci-server-port");
+        ProgramProcess server = start(directory.resolve("out"), List.of(), "--port", "0", "--bind", "127.0.0.1");
+        try {
+            int port = server.awaitPort(START_DEADLINE);
+
+            assertThat(server.portFile()).hasContent(port + "\n");
+            try (RawClient peer = new RawClient(port)) {
+                assertThat(peer.exchange(Requests.add(1, "peer-a.example", 5678, "Host Software")))
+                        .startsWith("P2P-CI/1.0 200 OK\r\n");
+            }
+            // Moved into place, not written there: no temporary file is left beside it.
+            try (Stream<Path> files = Files.list(directory)) {
+                assertThat(files.map(file -> file.getFileName().toString())).containsExactlyInAnyOrder("out",
+                        "out.port");
+            }
+        } finally {
+            server.process().destroyForcibly().waitFor();
+        }
     }
 
     @Test
     void sigtermClosesConnectionsAndExitsZero() throws Exception {
-        Path output = Files.createTempFile("ci-server", ".out");
-        Process process = start(server("--port", "0", "--bind", "127.0.0.1"), output);
+        ProgramProcess server = start(List.of(), "--port", "0", "--bind", "127.0.0.1");
+        Process process = server.process();
         try {
-            int port = awaitListeningPort(output);
+            int port = server.awaitPort(START_DEADLINE);
             try (RawClient peer = new RawClient(port)) {
                 peer.exchange(Requests.add(1, "peer-a.example", 5678, "Host Software"));
 
@@ -72,11 +83,11 @@ class CiServerProcessIT {
                 assertThat(process.exitValue()).isZero();
                 assertThat(peer.isClosedByServer()).isTrue();
             }
-            assertThat(lines(output)).contains("[Server] Added RFC 1 from peer-a.example", "[Server] Stopped",
+            assertThat(server.lines()).contains("[Server] Added RFC 1 from peer-a.example", "[Server] Stopped",
                     "[Server] Removed peer-a.example:5678 (1 record)");
             // Nothing else: a Log4j complaint (such as a plugin of the configuration missing from the jar) would
             // show here as a line of its own.
-            assertThat(lines(output)).allSatisfy(line -> assertThat(line).startsWith("[Server] "));
+            assertThat(server.lines()).allSatisfy(line -> assertThat(line).startsWith("[Server] "));
         } finally {
             process.destroyForcibly().waitFor();
         }
@@ -85,13 +96,14 @@ class CiServerProcessIT {
     @Test
     void portInUseIsOneLineAndExitStatusTwo() throws Exception {
         try (ServerSocket taken = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
-            Path output = Files.createTempFile("ci-server", ".out");
-            Process process = start(server("--port", Integer.toString(taken.getLocalPort()), "--bind", "127.0.0.1"),
-                    output);
+            ProgramProcess server = start(List.of(), "--port", Integer.toString(taken.getLocalPort()), "--bind",
+                    "127.0.0.1");
+            Process process = server.process();
             try {
                 assertThat(process.waitFor(30, TimeUnit.SECONDS)).isTrue();
                 assertThat(process.exitValue()).isEqualTo(2);
-                assertThat(lines(output)).hasSize(1).first().satisfies(line -> assertThat(line)
+                assertThat(server.portFile()).doesNotExist();
+                assertThat(server.lines()).hasSize(1).first().satisfies(line -> assertThat(line)
                         .startsWith("ci-server: cannot listen on 127.0.0.1:" + taken.getLocalPort()));
             } finally {
                 process.destroyForcibly().waitFor();
@@ -112,7 +124,8 @@ class CiServerProcessIT {
             assertThat(help.waitFor(30, TimeUnit.SECONDS)).isTrue();
             assertThat(help.exitValue()).isZero();
             assertThat(new String(help.getInputStream().readAllBytes(), StandardCharsets.UTF_8))
-                    .contains("--port", "--bind", "--db", "--log-level", "--log-file", "--help", "--version");
+                    .contains("--port", "--bind", "--db", "--log-level", "--log-file", "--port-file", "--help",
+                            "--version");
         } finally {
             bad.destroyForcibly().waitFor();
             help.destroyForcibly().waitFor();
@@ -123,11 +136,11 @@ class CiServerProcessIT {
     void logFileOptionSendsTheLogLinesToTheFileInsteadOfStdout() throws Exception {
         Path directory = Files.createTempDirectory("ci-server-log");
         Path logFile = directory.resolve("server.log");
-        Path output = directory.resolve("out");
-        Process process = start(server("--port", "0", "--bind", "127.0.0.1", "--log-file", logFile.toString()),
-                output);
+        ProgramProcess server = start(directory.resolve("out"), List.of(), "--port", "0", "--bind", "127.0.0.1",
+                "--log-file", logFile.toString());
+        Process process = server.process();
         try {
-            int port = awaitListeningPort(logFile);
+            int port = server.awaitPort(START_DEADLINE);
             try (RawClient peer = new RawClient(port)) {
                 peer.exchange(Requests.add(1, "peer-a.example", 5678, "Host Software"));
             }
@@ -139,7 +152,7 @@ class CiServerProcessIT {
             String timestamp = "\\d{4}-\\d\\d-\\d\\d \\d\\d:\\d\\d:\\d\\d\\.\\d{3} ";
             assertThat(lines(logFile)).anySatisfy(line -> assertThat(line)
                     .matches(timestamp + "\\[Server\\] Added RFC 1 from peer-a\\.example"));
-            assertThat(lines(output)).isEmpty();
+            assertThat(server.lines()).isEmpty();
         } finally {
             process.destroyForcibly().waitFor();
         }
@@ -148,10 +161,11 @@ class CiServerProcessIT {
     @Test
     void fileDatabaseOptionKeepsTheIndexInAFile() throws Exception {
         Path directory = Files.createTempDirectory("ci-server-db");
-        Process process = start(server("--port", "0", "--bind", "127.0.0.1", "--db",
-                "jdbc:h2:file:" + directory.resolve("index")), directory.resolve("out"));
+        ProgramProcess server = start(directory.resolve("out"), List.of(), "--port", "0", "--bind", "127.0.0.1",
+                "--db", "jdbc:h2:file:" + directory.resolve("index"));
+        Process process = server.process();
         try {
-            awaitListeningPort(directory.resolve("out"));
+            server.awaitPort(START_DEADLINE);
             assertThat(directory.resolve("index.mv.db")).exists();
         } finally {
             process.destroyForcibly().waitFor();

@@ -21,6 +21,7 @@ import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicLong;
+import net.p2pci.testsupport.ProgramProcess;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
@@ -40,12 +41,11 @@ class HostileClientsIT {
     @ParameterizedTest(name = "-Xmx{0}")
     @ValueSource(strings = {"256m", "512m"})
     void anAddFloodIsRefusedAtTheMemoryBudgetWhileAWellBehavedPeerIsServedThroughout(String heap) throws Exception {
-        Path output = Files.createTempFile("ci-server", ".out");
-        Process server = CiServerProcessIT.start(CiServerProcessIT.server(List.of("-Xmx" + heap),
-                "--port", "0", "--bind", "0.0.0.0"), output);
+        ProgramProcess server = CiServerProcessIT.start(List.of("-Xmx" + heap),
+                "--port", "0", "--bind", "0.0.0.0");
         WellBehavedPeer peer = new WellBehavedPeer();
         try (ExecutorService threads = Executors.newVirtualThreadPerTaskExecutor()) {
-            int port = CiServerProcessIT.awaitListeningPort(output);
+            int port = server.awaitPort(CiServerProcessIT.START_DEADLINE);
             Future<Long> served = threads.submit(() -> peer.serve(port));
 
             // 8 connections from two addresses, 20,000 ADDs each with long titles: 160,000 records, about 200 MB.
@@ -66,13 +66,13 @@ class HostileClientsIT {
 
             assertThat(refused).as("ADDs refused").isPositive();
             assertThat(served.get()).as("requests of the well-behaved peer, every one answered right").isPositive();
-            assertThat(server.isAlive()).isTrue();
+            assertThat(server.process().isAlive()).isTrue();
             System.out.printf("-Xmx%s: ADD flood: %d added, %d refused; well-behaved peer: %d requests served%n",
                     heap, added, refused, served.get());
-            assertThat(CiServerProcessIT.lines(output)).anyMatch(line -> line.contains("refused, the peers at"));
+            assertThat(server.lines()).anyMatch(line -> line.contains("refused, the peers at"));
         } finally {
             peer.stop(); // before the executor's close, which waits for it
-            server.destroyForcibly().waitFor();
+            server.process().destroyForcibly().waitFor();
         }
     }
 
@@ -115,13 +115,12 @@ class HostileClientsIT {
 
     @Test
     void clientsThatPipelineListsAndNeverReadAreDroppedWhileAWellBehavedPeerIsServed() throws Exception {
-        Path output = Files.createTempFile("ci-server", ".out");
-        Process server = CiServerProcessIT.start(CiServerProcessIT.server(List.of("-Xmx256m"),
-                "--port", "0", "--bind", "0.0.0.0", "--write-timeout", "2"), output);
+        ProgramProcess server = CiServerProcessIT.start(List.of("-Xmx256m"),
+                "--port", "0", "--bind", "0.0.0.0", "--write-timeout", "2");
         List<Socket> nonReaders = new ArrayList<>();
         WellBehavedPeer peer = new WellBehavedPeer();
         try (ExecutorService threads = Executors.newVirtualThreadPerTaskExecutor()) {
-            int port = CiServerProcessIT.awaitListeningPort(output);
+            int port = server.awaitPort(CiServerProcessIT.START_DEADLINE);
             // 100,000 records, held by five peers at five addresses that stay connected: a LIST is about 8 MB.
             List<RawClient> holders = new ArrayList<>();
             for (int h = 0; h < 5; h++) {
@@ -141,12 +140,12 @@ class HostileClientsIT {
                 nonReaders.add(socket);
             }
             await().atMost(Duration.ofSeconds(60)).pollInterval(Duration.ofMillis(200))
-                    .until(() -> droppedCount(output) >= 150);
+                    .until(() -> droppedCount(server) >= 150);
             peer.stop();
 
-            assertThat(droppedCount(output)).as("non-readers dropped, each once").isEqualTo(150);
+            assertThat(droppedCount(server)).as("non-readers dropped, each once").isEqualTo(150);
             assertThat(served.get()).as("requests of the well-behaved peer, every one answered right").isPositive();
-            assertThat(server.isAlive()).isTrue();
+            assertThat(server.process().isAlive()).isTrue();
             for (RawClient holder : holders) {
                 assertThat(holder.exchange(lookup(1, "x.example", 1))).startsWith(OK);
             }
@@ -157,7 +156,7 @@ class HostileClientsIT {
             for (Socket socket : nonReaders) {
                 socket.close();
             }
-            server.destroyForcibly().waitFor();
+            server.process().destroyForcibly().waitFor();
         }
     }
 
@@ -165,9 +164,9 @@ class HostileClientsIT {
      * How many clients the server has dropped for not reading, from its log: the "Dropped" lines, and the counts of
      * those its throttle held back (in a note on the next such line, or in a summary line).
      */
-    private static long droppedCount(Path output) throws IOException {
+    private static long droppedCount(ProgramProcess server) {
         long dropped = 0;
-        for (String line : CiServerProcessIT.lines(output)) {
+        for (String line : server.lines()) {
             if (line.startsWith("[Server] Dropped ")) {
                 java.util.regex.Matcher note = HELD_BACK_NOTE.matcher(line);
                 dropped += 1 + (note.find() ? Long.parseLong(note.group(1)) : 0);
@@ -188,35 +187,33 @@ class HostileClientsIT {
 
     @Test
     void aServerThatRunsOutOfMemoryAnywayExitsWithANonZeroStatus() throws Exception {
-        Path output = Files.createTempFile("ci-server", ".out");
-        // A budget far above the heap, so that the flood reaches the heap's end.
-        Process server = CiServerProcessIT.start(CiServerProcessIT.server(List.of("-Xmx48m"),
+                // A budget far above the heap, so that the flood reaches the heap's end.
+        ProgramProcess server = CiServerProcessIT.start(List.of("-Xmx48m"),
                 "--port", "0", "--bind", "127.0.0.1", "--max-index-mib", "4096", "--max-index-mib-per-address",
-                "4096", "--max-records-per-peer", "1000000"), output);
+                "4096", "--max-records-per-peer", "1000000");
         try {
-            int port = CiServerProcessIT.awaitListeningPort(output);
+            int port = server.awaitPort(CiServerProcessIT.START_DEADLINE);
             try {
                 flood(port, "127.0.0.1", 1, 400_000);
             } catch (IOException | RuntimeException | AssertionError e) {
                 // the server went away mid-flood, as it should
             }
 
-            assertThat(server.waitFor(EXIT_DEADLINE.toSeconds(), TimeUnit.SECONDS)).as("exited").isTrue();
-            assertThat(server.exitValue()).isEqualTo(FatalErrors.EXIT_STATUS);
-            assertThat(CiServerProcessIT.lines(output)).anyMatch(line -> line.startsWith("ci-server: fatal error"));
+            assertThat(server.process().waitFor(EXIT_DEADLINE.toSeconds(), TimeUnit.SECONDS)).as("exited").isTrue();
+            assertThat(server.process().exitValue()).isEqualTo(FatalErrors.EXIT_STATUS);
+            assertThat(server.lines()).anyMatch(line -> line.startsWith("ci-server: fatal error"));
         } finally {
-            server.destroyForcibly().waitFor();
+            server.process().destroyForcibly().waitFor();
         }
     }
 
     @Test
     void squattersSilentConnectionsAndABadRequestLoopNeitherLockAPeerOutNorFloodTheLog() throws Exception {
-        Path output = Files.createTempFile("ci-server", ".out");
-        Process server = CiServerProcessIT.start(CiServerProcessIT.server(List.of(), "--port", "0", "--bind",
-                "0.0.0.0", "--max-connections-per-address", "100", "--first-request-timeout", "2"), output);
+        ProgramProcess server = CiServerProcessIT.start(List.of(), "--port", "0", "--bind",
+                "0.0.0.0", "--max-connections-per-address", "100", "--first-request-timeout", "2");
         List<AutoCloseable> opened = new ArrayList<>();
         try {
-            int port = CiServerProcessIT.awaitListeningPort(output);
+            int port = server.awaitPort(CiServerProcessIT.START_DEADLINE);
             // Item 2: a squatter from another address claims the peer's endpoint first.
             RawClient squatter = connectFrom("127.0.0.3", port);
             opened.add(squatter);
@@ -239,12 +236,12 @@ class HostileClientsIT {
             assertThat(peer.exchange(add(3, "127.0.0.1", 7804, "Three"))).startsWith(OK);
 
             // Item 5: one connection repeating a bad request 20,000 times.
-            long logBefore = Files.size(output);
+            long logBefore = Files.size(server.output());
             peer.send("X\r\n\r\n".repeat(20_000));
             for (int i = 0; i < 20_000; i++) {
                 assertThat(peer.readResponse()).isEqualTo(BAD);
             }
-            long logGrowth = Files.size(output) - logBefore;
+            long logGrowth = Files.size(server.output()) - logBefore;
 
             assertThat(peer.exchange(lookup(1, "127.0.0.1", 7804))).contains("RFC 1 One 127.0.0.1 7804");
             assertThat(logGrowth).as("log bytes for 20,000 bad requests").isLessThan(4096);
@@ -254,7 +251,7 @@ class HostileClientsIT {
             for (AutoCloseable closeable : opened) {
                 closeable.close();
             }
-            server.destroyForcibly().waitFor();
+            server.process().destroyForcibly().waitFor();
         }
     }
 

@@ -52,6 +52,13 @@ class ServerOptionsTest {
     }
 
     @Test
+    void portFileIsMadeAbsoluteAndAbsentWithoutTheOption() throws Exception {
+        assertThat(ServerOptions.parse(new String[0]).portFile()).isEmpty();
+        assertThat(ServerOptions.parse(new String[] {"--port-file", "server.port"}).portFile())
+                .contains(Path.of("server.port").toAbsolutePath());
+    }
+
+    @Test
     void logFileIsMadeAbsoluteAndLoggingGoesToTheConsoleWithoutIt() throws Exception {
         assertThat(ServerOptions.parse(new String[0]).logFile()).isEmpty();
         assertThat(ServerOptions.parse(new String[] {"--log-file", "server.log"}).logFile())
@@ -73,7 +80,9 @@ class ServerOptionsTest {
             "--request-timeout soon   | --request-timeout takes seconds from 0.001 to 86400, not: soon",
             "--keepalive-probes 0     | --keepalive-probes takes a whole number of at least 1, not: 0",
             "--log-file /              | --log-file: is a directory: /",
-            "--log-file /no/such/x.log | --log-file: no such directory: /no/such"})
+            "--log-file /no/such/x.log | --log-file: no such directory: /no/such",
+            "--port-file /              | --port-file: is a directory: /",
+            "--port-file /no/such/port  | --port-file: no such directory: /no/such"})
     void badOptionsAreRefusedWithOneLine(String commandLine, String message) {
         assertThatThrownBy(() -> ServerOptions.parse(commandLine.split(" ")))
                 .isInstanceOf(ServerOptions.UsageException.class)

@@ -187,18 +187,18 @@ public final class Demo {
     private Optional<Integer> tryStartServer(int port) throws IOException, InterruptedException, StepFailure {
         List<String> args = List.of("--port", Integer.toString(port), "--bind", "127.0.0.1");
         server = start("server", "bin/ci-server", args, Map.of("JAVA_HOME", System.getProperty("java.home")));
-        Optional<Matcher> listening = server.awaitLine(
-                Pattern.compile("^\\[Server\\] Listening on 127\\.0\\.0\\.1:(\\d+)$"), 0, START_TIMEOUT);
-        transcript.show(server);
-        if (listening.isPresent()) {
-            return Optional.of(Integer.parseInt(listening.get().group(1)));
+        try {
+            int listening = server.awaitPort(START_TIMEOUT);
+            transcript.show(server);
+            return Optional.of(listening);
+        } catch (IOException e) {
+            transcript.show(server);
+            OptionalInt status = server.awaitExit(ANSWER_TIMEOUT);
+            if (port != 0 && status.isPresent() && status.getAsInt() == 2) {
+                return Optional.empty();
+            }
+            throw new StepFailure("the index server did not start: " + e.getMessage());
         }
-        OptionalInt status = server.awaitExit(ANSWER_TIMEOUT);
-        if (port != 0 && status.isPresent() && status.getAsInt() == 2) {
-            return Optional.empty();
-        }
-        throw new StepFailure("the index server did not say it was listening within " + START_TIMEOUT.toSeconds()
-                + " s" + (status.isPresent() ? " (it exited with status " + status.getAsInt() + ")" : ""));
     }
 
     private void startPeers() throws IOException, InterruptedException, StepFailure {
@@ -221,11 +221,10 @@ public final class Demo {
             started.put(name, start("peer " + name, "bin/rfc-peer", List.of("--server", "127.0.0.1:" + serverPort,
                     "--dir", directory.toString(), "--host", "peer" + name), peerEnvironment));
         }
-        Pattern uploadPort = Pattern.compile("^\\[Peer\\] Upload server listening on \\S+:(\\d+)$");
         Pattern registered = Pattern.compile("^\\[Peer\\] Registered (\\d+) RFCs? from ");
         for (Map.Entry<String, DemoProcess> entry : started.entrySet()) {
             DemoProcess process = entry.getValue();
-            int port = Integer.parseInt(require(process, uploadPort, 0, START_TIMEOUT).group(1));
+            int port = requirePort(process);
             require(process, registered, 0, START_TIMEOUT);
             peers.put(entry.getKey(), new Peer(process, "peer" + entry.getKey(), directories.get(entry.getKey()),
                     port));
@@ -406,11 +405,15 @@ public final class Demo {
 
     private DemoProcess start(String label, String launcher, List<String> args, Map<String, String> environment)
             throws IOException {
+        // Where the program tells the demo its port: its log lines are for the people watching.
+        Path portFile = cleanup.directory().resolve(label.replace(' ', '-') + ".port");
+        List<String> arguments = new ArrayList<>(args);
+        arguments.addAll(List.of("--port-file", portFile.toString()));
         List<String> command = new ArrayList<>();
         command.add(root.resolve(launcher).toString());
-        command.addAll(args);
-        transcript.command(launcher + " " + String.join(" ", args) + "    # " + label);
-        return cleanup.register(DemoProcess.start(label, command, root, environment));
+        command.addAll(arguments);
+        transcript.command(launcher + " " + String.join(" ", arguments) + "    # " + label);
+        return cleanup.register(DemoProcess.start(label, command, root, environment, portFile));
     }
 
     private void send(String peerName, String command) throws IOException {
@@ -434,6 +437,15 @@ public final class Demo {
         }
         List<String> output = process.linesFrom(mark);
         return output.subList(0, output.indexOf(outcome.group()) + 1);
+    }
+
+    /** Waits for a program's port file, which must come: the step cannot go on without it. */
+    private static int requirePort(DemoProcess process) throws StepFailure {
+        try {
+            return process.awaitPort(START_TIMEOUT);
+        } catch (IOException e) {
+            throw new StepFailure(e.getMessage());
+        }
     }
 
     /** Waits for a line that must come: the step cannot go on without it. */

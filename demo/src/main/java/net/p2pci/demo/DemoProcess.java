@@ -5,6 +5,7 @@ import java.io.IOException;
 import java.io.InputStreamReader;
 import java.io.OutputStream;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -15,6 +16,7 @@ import java.util.OptionalInt;
 import java.util.concurrent.TimeUnit;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
+import net.p2pci.testsupport.PortFiles;
 
 /**
  * A program the demo started: its stdout and stderr collected line by line as they come, its stdin open for
@@ -28,27 +30,39 @@ final class DemoProcess {
 
     private final String label;
     private final Process process;
+    private final Path portFile;
     private final Thread reader;
     private final List<String> lines = new ArrayList<>();
     private boolean outputEnded;
     private boolean stopRequested;
     private int shown;
 
-    private DemoProcess(String label, Process process) {
+    private DemoProcess(String label, Process process, Path portFile) {
         this.label = label;
         this.process = process;
+        this.portFile = portFile;
         this.reader = Thread.ofPlatform().daemon().name("output of " + label).start(this::collectOutput);
     }
 
     /**
      * Starts {@code command} in {@code directory} with {@code environment} added to the demo's own, stderr merged
-     * into stdout so that the lines keep the order the program wrote them in.
+     * into stdout so that the lines keep the order the program wrote them in. The command writes its port to
+     * {@code portFile} once it listens ({@code --port-file}); one left from an earlier start is deleted first.
      */
-    static DemoProcess start(String label, List<String> command, Path directory, Map<String, String> environment)
-            throws IOException {
+    static DemoProcess start(String label, List<String> command, Path directory, Map<String, String> environment,
+                             Path portFile) throws IOException {
+        Files.deleteIfExists(portFile);
         ProcessBuilder builder = new ProcessBuilder(command).directory(directory.toFile()).redirectErrorStream(true);
         builder.environment().putAll(environment);
-        return new DemoProcess(label, builder.start());
+        return new DemoProcess(label, builder.start(), portFile);
+    }
+
+    /**
+     * Waits until the program has written its port file and returns the port; fails with its last lines when it
+     * exits first or {@code timeout} passes ({@link PortFiles#awaitPort}).
+     */
+    int awaitPort(Duration timeout) throws IOException {
+        return PortFiles.awaitPort(label, process, portFile, timeout, () -> linesFrom(0));
     }
 
     String label() {

@@ -35,13 +35,15 @@ import org.apache.commons.cli.ParseException;
  * @param logFile    the file that diagnostics are appended to instead of stderr, if any
  * @param allowOutsideLinks whether RFC files that are symbolic links to files outside the directory are offered
  * @param maxUploadsPerAddress the most upload connections served at once to one address
+ * @param portFile   the file the upload server's port is written to once it listens, for whoever started the peer
  */
 public record PeerOptions(HostAndPort server, Path directory, int uploadPort, Optional<String> host,
                           List<String> commands, boolean reconnect, Optional<Path> logFile,
-                          boolean allowOutsideLinks, int maxUploadsPerAddress) implements Invocation {
+                          boolean allowOutsideLinks, int maxUploadsPerAddress, Optional<Path> portFile)
+        implements Invocation {
     public static final String USAGE = "rfc-peer --server HOST[:PORT] --dir DIR [--upload-port N] [--host NAME]"
             + " [--no-reconnect] [--allow-outside-links] [--max-uploads-per-address COUNT] [--log-file PATH]"
-            + " [--exec CMD]...";
+            + " [--port-file PATH] [--exec CMD]...";
 
     /** Columns of the --help text. */
     private static final int HELP_WIDTH = 100;
@@ -60,6 +62,9 @@ public record PeerOptions(HostAndPort server, Path directory, int uploadPort, Op
             .desc("run CMD after start-up, then leave; repeat to run several in order").build();
     private static final Option LOG_FILE = Option.builder().longOpt("log-file").hasArg().argName("PATH")
             .desc("append diagnostics to PATH, with timestamps, instead of printing them on stderr").build();
+    private static final Option PORT_FILE = Option.builder().longOpt("port-file").hasArg().argName("PATH")
+            .desc("once the upload server listens, write its port to PATH (decimal, then a newline; the file appears"
+                    + " whole), for a program that started this one").build();
     private static final Option NO_RECONNECT = Option.builder().longOpt("no-reconnect")
             .desc("retry nothing: when the connection to the index server is lost or refused, stay disconnected"
                     + " (commands that need the index fail from then on), and forget an RFC whose ADD the server"
@@ -85,7 +90,8 @@ public record PeerOptions(HostAndPort server, Path directory, int uploadPort, Op
             .build();
     private static final Options OPTIONS = new Options()
             .addOption(SERVER).addOption(DIR).addOption(UPLOAD_PORT).addOption(HOST).addOption(NO_RECONNECT)
-            .addOption(ALLOW_OUTSIDE_LINKS).addOption(MAX_UPLOADS_PER_ADDRESS).addOption(LOG_FILE).addOption(EXEC).addOption(HELP).addOption(VERSION);
+            .addOption(ALLOW_OUTSIDE_LINKS).addOption(MAX_UPLOADS_PER_ADDRESS).addOption(LOG_FILE)
+            .addOption(PORT_FILE).addOption(EXEC).addOption(HELP).addOption(VERSION);
 
     public PeerOptions {
         Objects.requireNonNull(server, "server");
@@ -93,13 +99,14 @@ public record PeerOptions(HostAndPort server, Path directory, int uploadPort, Op
         Objects.requireNonNull(host, "host");
         commands = List.copyOf(commands);
         Objects.requireNonNull(logFile, "logFile");
+        Objects.requireNonNull(portFile, "portFile");
     }
 
     /** Options of a peer that logs to stderr and offers no symbolic link out of its directory. */
     public PeerOptions(HostAndPort server, Path directory, int uploadPort, Optional<String> host,
                        List<String> commands, boolean reconnect) {
         this(server, directory, uploadPort, host, commands, reconnect, Optional.empty(), false,
-                UploadLimits.DEFAULT_MAX_UPLOADS_PER_ADDRESS);
+                UploadLimits.DEFAULT_MAX_UPLOADS_PER_ADDRESS, Optional.empty());
     }
 
     /** Options of a peer that reconnects, as it does unless {@code --no-reconnect} is given. */
@@ -139,7 +146,7 @@ public record PeerOptions(HostAndPort server, Path directory, int uploadPort, Op
         if (!line.getArgList().isEmpty()) {
             throw new BadOptionsException("unexpected argument: " + WireText.forLog(line.getArgList().getFirst()));
         }
-        for (Option option : List.of(SERVER, DIR, UPLOAD_PORT, HOST, LOG_FILE, MAX_UPLOADS_PER_ADDRESS)) {
+        for (Option option : List.of(SERVER, DIR, UPLOAD_PORT, HOST, LOG_FILE, PORT_FILE, MAX_UPLOADS_PER_ADDRESS)) {
             String[] values = line.getOptionValues(option);
             if (values != null && values.length > 1) {
                 throw new BadOptionsException("--" + option.getLongOpt() + " given more than once");
@@ -171,12 +178,14 @@ public record PeerOptions(HostAndPort server, Path directory, int uploadPort, Op
             throw new BadOptionsException("--host: must be one word without spaces, at most " + WireText.MAX_HOST_CHARS
                     + " characters: " + WireText.forLog(host.get()));
         }
-        Optional<Path> logFile = line.hasOption(LOG_FILE) ? Optional.of(logFile(line.getOptionValue(LOG_FILE)))
+        Optional<Path> logFile = line.hasOption(LOG_FILE) ? Optional.of(writableFile(line, LOG_FILE))
+                : Optional.empty();
+        Optional<Path> portFile = line.hasOption(PORT_FILE) ? Optional.of(writableFile(line, PORT_FILE))
                 : Optional.empty();
         String[] commands = line.getOptionValues(EXEC);
         return new PeerOptions(serverAddress, directory, uploadPort, host,
                 commands == null ? List.of() : List.of(commands), !line.hasOption(NO_RECONNECT), logFile,
-                line.hasOption(ALLOW_OUTSIDE_LINKS), maxUploadsPerAddress);
+                line.hasOption(ALLOW_OUTSIDE_LINKS), maxUploadsPerAddress, portFile);
     }
 
     private static String required(CommandLine line, Option option) throws BadOptionsException {
@@ -187,19 +196,24 @@ public record PeerOptions(HostAndPort server, Path directory, int uploadPort, Op
         return value;
     }
 
-    /** A file that can be created or appended to: checked here, since the logger would only complain on stderr. */
-    private static Path logFile(String text) throws BadOptionsException {
+    /**
+     * A file that can be created or written in an existing directory: checked here, before the peer starts, since
+     * the logger would only complain on stderr and a bad port file would show only once the upload server listens.
+     */
+    private static Path writableFile(CommandLine line, Option option) throws BadOptionsException {
+        String text = line.getOptionValue(option);
+        String name = "--" + option.getLongOpt();
         Path file;
         try {
             file = Path.of(text).toAbsolutePath();
         } catch (InvalidPathException e) {
-            throw new BadOptionsException("--log-file: not a path: " + WireText.forLog(text));
+            throw new BadOptionsException(name + ": not a path: " + WireText.forLog(text));
         }
         if (Files.isDirectory(file)) {
-            throw new BadOptionsException("--log-file: is a directory: " + WireText.forLog(text));
+            throw new BadOptionsException(name + ": is a directory: " + WireText.forLog(text));
         }
         if (!Files.isDirectory(file.getParent())) {
-            throw new BadOptionsException("--log-file: no such directory: "
+            throw new BadOptionsException(name + ": no such directory: "
                     + WireText.forLog(file.getParent().toString()));
         }
         return file;

@@ -15,6 +15,7 @@ import net.p2pci.peer.cli.ConnectionNotes;
 import net.p2pci.peer.cli.Shell;
 import net.p2pci.peer.cli.Transcript;
 import net.p2pci.peer.index.IndexSession;
+import net.p2pci.protocol.PortFile;
 import net.p2pci.protocol.Protocol;
 import org.apache.logging.log4j.LogManager;
 import org.apache.logging.log4j.Logger;
@@ -111,6 +112,9 @@ public final class RfcPeer {
         try {
             IndexSession index = peer.index();
             transcript.note("Upload server listening on %s", new HostAndPort(index.host(), peer.uploadServer().port()));
+            if (options.portFile().isPresent()) {
+                writePortFile(options.portFile().get(), peer.uploadServer().port());
+            }
             transcript.note("Connected to index %s as %s", index.server(), index.self());
             CommandProcessor processor = new CommandProcessor(peer.library(), index, peer.downloader(), transcript);
             processor.noteDeletedPartFiles(peer.deletedPartFiles());
@@ -132,6 +136,14 @@ public final class RfcPeer {
         } finally {
             leave();
             transcript.note("Left the index and stopped the upload server");
+        }
+    }
+
+    private static void writePortFile(Path file, int port) throws IOException {
+        try {
+            PortFile.write(file, port);
+        } catch (IOException e) {
+            throw new IOException("cannot write the port file: " + e, e);
         }
     }
 

@@ -4,87 +4,56 @@ import static org.awaitility.Awaitility.await;
 
 import java.io.IOException;
 import java.io.OutputStream;
-import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
 import java.util.concurrent.TimeUnit;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
+import net.p2pci.testsupport.ProgramProcess;
+import net.p2pci.testsupport.Programs;
 
 /**
- * A {@code java -jar} process started by a test: its stdout and stderr go to files, its stdin stays open until the
- * test closes it, and {@link #close()} kills it by its PID and waits, so no process outlives a test.
- *
- * <p>The output goes to files rather than pipes because the JDK closes a pipe's stream under a reader that is
- * blocked on it when the child exits, and a file also keeps what a killed process printed.
+ * A {@code java -jar} process started by a test through {@link ProgramProcess}: its stdout and stderr go to files of
+ * their own, its stdin stays open until the test closes it, and {@link #close()} kills it by its PID and waits, so
+ * no process outlives a test.
  */
 public final class ChildProcess implements AutoCloseable {
     /** A JVM starts and binds its ports in about a second here; this leaves room for a busy two-core machine. */
     public static final Duration STARTUP_DEADLINE = Duration.ofSeconds(30);
 
     private final String name;
+    private final ProgramProcess program;
     private final Process process;
     private final Path outputDirectory;
-    private final Path stdout;
-    private final Path stderr;
 
-    private ChildProcess(String name, Process process, Path outputDirectory) {
+    private ChildProcess(String name, ProgramProcess program, Path outputDirectory) {
         this.name = name;
-        this.process = process;
+        this.program = program;
+        this.process = program.process();
         this.outputDirectory = outputDirectory;
-        this.stdout = outputDirectory.resolve("stdout");
-        this.stderr = outputDirectory.resolve("stderr");
     }
 
-    /** Starts {@code java -jar jar args} with the test JVM's own java binary. */
-    public static ChildProcess startJar(String name, Path jar, List<String> args) throws IOException {
-        return startJar(name, jar, List.of(), args);
-    }
-
-    /** Starts {@code java [jvmOptions] -jar jar args} with the test JVM's own java binary. */
-    public static ChildProcess startJar(String name, Path jar, List<String> jvmOptions, List<String> args)
+    /** Starts {@code java [jvmOptions] -jar JAR args} with the test JVM's own java, JAR being {@code module}'s. */
+    public static ChildProcess startJar(String name, String module, List<String> jvmOptions, List<String> args)
             throws IOException {
-        if (!Files.isRegularFile(jar)) {
-            throw new IllegalStateException(jar + " is missing: integration tests run after 'mvn package'");
-        }
-        List<String> command = new ArrayList<>();
-        command.add(ProcessHandle.current().info().command().orElseThrow());
-        command.addAll(jvmOptions);
-        command.add("-jar");
-        command.add(jar.toString());
-        command.addAll(args);
+        Path jar = Programs.jar(SampleRfcs.repositoryRoot(), module);
         Path outputDirectory = Files.createTempDirectory("child-process-");
-        Process process = new ProcessBuilder(command)
-                .redirectOutput(outputDirectory.resolve("stdout").toFile())
-                .redirectError(outputDirectory.resolve("stderr").toFile())
-                .start();
-        return new ChildProcess(name, process, outputDirectory);
+        return new ChildProcess(name, ProgramProcess.start(name, Programs.javaJar(jar, jvmOptions, args),
+                outputDirectory.resolve("stdout")), outputDirectory);
     }
 
-    public static Path jar(String module, String name) {
-        return SampleRfcs.repositoryRoot().resolve(module).resolve("target").resolve(name);
+    /** Waits until the program has written its port file and returns the port it listens on. */
+    public int awaitPort() throws IOException {
+        return program.awaitPort(STARTUP_DEADLINE);
     }
 
-    /**
-     * The complete lines of an output file. While the process runs, a last line without its line end may still be
-     * growing, so it is left out: a port number read from it could be cut short.
-     */
-    private List<String> completeLines(Path file) {
-        boolean finished = !process.isAlive(); // asked first: once it is true, the file read is the whole output
-        String text;
-        try {
-            // Decoded leniently: a character may be half written.
-            text = new String(Files.readAllBytes(file), StandardCharsets.UTF_8);
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
-        }
-        int end = finished ? text.length() : text.lastIndexOf('\n') + 1;
-        return text.substring(0, end).lines().toList();
+    /** The file the program writes its port to, once it listens. */
+    public Path portFile() {
+        return program.portFile();
     }
 
     /** Waits until a stdout line matches and returns the match, so that groups (a port, say) can be read. */
@@ -144,8 +113,9 @@ public final class ChildProcess implements AutoCloseable {
         return process.pid();
     }
 
+    /** The complete lines of stdout so far. */
     public List<String> lines() {
-        return completeLines(stdout);
+        return program.lines();
     }
 
     public String output() {
@@ -153,7 +123,7 @@ public final class ChildProcess implements AutoCloseable {
     }
 
     public String errors() {
-        return String.join("\n", completeLines(stderr));
+        return String.join("\n", program.errorLines());
     }
 
     /** Kills the process if it still runs, waits for it, and deletes its output files. */
@@ -162,8 +132,7 @@ public final class ChildProcess implements AutoCloseable {
         process.destroyForcibly();
         process.waitFor();
         try {
-            Files.deleteIfExists(stdout);
-            Files.deleteIfExists(stderr);
+            program.deleteFiles();
             Files.deleteIfExists(outputDirectory);
         } catch (IOException e) {
             // A temporary file left behind harms nothing.

@@ -100,8 +100,8 @@ final class PeerDefencesIT {
 
     @Test
     void theRealServerAtItsConnectionLimitRefusesWithAnAnswerAndThePeerRegistersOnceASlotIsFree() throws Exception {
-        ChildProcess server = programs.startServer("server", 0, List.of("--max-connections-per-address", "1"));
-        int serverPort = awaitListening(server);
+        int serverPort = awaitListening(programs.startServer("server", 0,
+                List.of("--max-connections-per-address", "1")));
         Path dir = Files.createDirectory(work.resolve("peer"));
         SampleRfcs.copy(dir, List.of(1149));
         ChildProcess peer;
@@ -120,8 +120,12 @@ final class PeerDefencesIT {
 
         peer.awaitLine(Pattern.compile("^" + Pattern.quote("[Peer] Reconnected to index 127.0.0.1:" + serverPort
                 + "; registered 1 RFC") + "$"), RETRY_DEADLINE);
-        // The peer holds the address's one slot now, so the server's own word is what can be read.
-        server.awaitLine(Pattern.compile("^" + Pattern.quote("[Server] Added RFC 1149 from 127.0.0.1") + "$"));
+        // Asked on the peer's own connection: another from 127.0.0.1 would be over the limit of one, and refused.
+        peer.send("LIST");
+        peer.awaitLine(Pattern.compile("^\\[Peer\\] LIST: 1 record$"));
+        List<String> lines = peer.lines();
+        assertThat(lines.subList(lines.lastIndexOf("LIST ALL P2P-CI/1.0"), lines.size()))
+                .filteredOn(line -> line.startsWith("RFC ")).singleElement().asString().startsWith("RFC 1149 ");
     }
 
     @Test

@@ -46,6 +46,13 @@ final class PeerOptionsTest {
     }
 
     @Test
+    void portFileIsMadeAbsoluteAndAbsentWithoutTheOption() throws BadOptionsException {
+        assertThat(((PeerOptions) PeerOptions.parse("-s", "h", "-d", dir.toString())).portFile()).isEmpty();
+        assertThat(((PeerOptions) PeerOptions.parse("-s", "h", "-d", dir.toString(), "--port-file", "peer.port"))
+                .portFile()).contains(Path.of("peer.port").toAbsolutePath());
+    }
+
+    @Test
     void aPeerReconnectsUnlessToldNotTo() throws BadOptionsException {
         assertThat(((PeerOptions) PeerOptions.parse("-s", "h", "-d", dir.toString())).reconnect()).isTrue();
         assertThat(((PeerOptions) PeerOptions.parse("-s", "h", "-d", dir.toString(), "--no-reconnect")).reconnect())
@@ -77,7 +84,7 @@ final class PeerOptionsTest {
     void theHelpDescribesEveryOptionAndTheOutput() {
         assertThat(PeerOptions.helpText())
                 .contains("--server", "--dir", "--upload-port", "--host", "--no-reconnect", "--allow-outside-links",
-                        "--max-uploads-per-address", "--log-file", "--exec",
+                        "--max-uploads-per-address", "--log-file", "--port-file", "--exec",
                         "--help", "--version")
                 .contains("[Peer] LOOKUP RFC <n>:", "[Peer] Lost the index server: <reason>; reconnecting",
                         "[Peer] Reconnected to index <host:port>; registered <k> RFC(s)", "Exit status");
@@ -110,6 +117,12 @@ final class PeerOptionsTest {
                         "--log-file: is a directory: " + existing),
                 Arguments.of(List.of("--server", "h", "--dir", existing, "--log-file", existing + "/missing/peer.log"),
                         "--log-file: no such directory: " + existing + "/missing"),
+                Arguments.of(List.of("--server", "h", "--dir", existing, "--port-file", existing),
+                        "--port-file: is a directory: " + existing),
+                Arguments.of(List.of("--server", "h", "--dir", existing, "--port-file", existing + "/missing/port"),
+                        "--port-file: no such directory: " + existing + "/missing"),
+                Arguments.of(List.of("--server", "h", "--dir", existing, "--port-file", "a", "--port-file", "b"),
+                        "--port-file given more than once"),
                 Arguments.of(List.of("--server", "h", "--dir", existing, "stray"), "unexpected argument: stray"),
                 Arguments.of(List.of("--frobnicate"), "Unrecognized option: --frobnicate"));
     }

@@ -1,9 +1,14 @@
 package net.p2pci.peer;
 
+import static net.p2pci.peer.ProgramProcesses.awaitListening;
+import static net.p2pci.peer.ProgramProcesses.awaitRegistered;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
 import java.io.IOException;
+import java.net.InetAddress;
+import java.net.Socket;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -24,9 +29,6 @@ import org.junit.jupiter.api.io.TempDir;
 
 /** The real programs as separate processes: a ci-server and several rfc-peers on loopback. */
 final class PeerProcessesIT {
-    private static final Pattern SERVER_LISTENING = Pattern.compile("\\[Server\\] Listening on .*:(\\d+)$");
-    private static final Pattern CONNECTED = Pattern.compile("^\\[Peer\\] Connected to index \\S+ as (\\S+):(\\d+)$");
-    private static final Pattern REGISTERED = Pattern.compile("^\\[Peer\\] Registered \\d+ RFCs? from ");
     /** Thirty-odd downloads and as many ADDs take about a second; the rest is room for a slow machine. */
     private static final Duration RUN_DEADLINE = Duration.ofSeconds(90);
     private static final Duration EXIT_DEADLINE = Duration.ofSeconds(20);
@@ -34,23 +36,20 @@ final class PeerProcessesIT {
 
     @TempDir
     Path work;
-    private final List<ChildProcess> processes = new ArrayList<>();
+    private final ProgramProcesses programs = new ProgramProcesses();
     private ChildProcess server;
     private int serverPort;
 
     @BeforeEach
     void startServer() throws IOException {
-        server = start("ci-server", ChildProcess.jar("ci-server", "ci-server.jar"),
-                List.of("--port", "0", "--bind", "127.0.0.1"));
-        serverPort = Integer.parseInt(server.awaitLine(SERVER_LISTENING).group(1));
+        server = programs.startServer("ci-server", 0);
+        serverPort = awaitListening(server);
     }
 
     /** The finally of every test: each process started is killed by its PID and waited for. */
     @AfterEach
     void stopEveryProcess() throws InterruptedException {
-        for (ChildProcess process : processes) {
-            process.close();
-        }
+        programs.close();
     }
 
     @Test
@@ -82,6 +81,23 @@ final class PeerProcessesIT {
         peerB.closeInput();
         assertThat(peerB.awaitExit(EXIT_DEADLINE)).isZero();
         assertThat(peerB.lines()).last().isEqualTo("[Peer] Left the index and stopped the upload server");
+    }
+
+    @Test
+    void portFileHoldsTheUploadPortWholeThatTheRecordsNameAndThatServesTheFiles() throws Exception {
+        ChildProcess peer = startPeer("peer K", directoryWith("k", List.of(1149)));
+        int port = awaitRegistered(peer);
+
+        assertThat(peer.portFile()).hasContent(port + "\n");
+        try (IndexClient observer = observer()) {
+            assertThat(recordsOf(observer, port)).extracting(RfcRecord::number).containsExactly(1149);
+        }
+        try (Socket download = new Socket(InetAddress.getLoopbackAddress(), port)) {
+            download.getOutputStream().write("GET RFC 1149 P2P-CI/1.0\r\nHost: 127.0.0.1\r\nOS: Linux\r\n\r\n"
+                    .getBytes(StandardCharsets.US_ASCII));
+            assertThat(new String(download.getInputStream().readNBytes(19), StandardCharsets.US_ASCII))
+                    .isEqualTo("P2P-CI/1.0 200 OK\r\n");
+        }
     }
 
     @Test
@@ -124,7 +140,7 @@ final class PeerProcessesIT {
         peer.closeInput();
 
         assertThat(peer.awaitExit(EXIT_DEADLINE)).isEqualTo(RfcPeer.EXIT_FAILURE);
-        int port = Integer.parseInt(peer.awaitLine(CONNECTED).group(2));
+        int port = peer.awaitPort();
         String record = "RFC 1149 A Standard for the Transmission of IP Datagrams on Avian Carriers 127.0.0.1 " + port;
         assertThat(peer.output()).isEqualTo(String.join("\n",
                 "[Peer] Upload server listening on 127.0.0.1:" + port,
@@ -193,11 +209,8 @@ final class PeerProcessesIT {
     @Test
     void logFileOptionSendsDiagnosticsToTheFileInsteadOfStderr() throws Exception {
         Path logFile = work.resolve("holder.log");
-        List<String> args = List.of("--server", "127.0.0.1:" + serverPort, "--dir",
-                directoryWith("i", List.of(1149)).toString(), "--log-file", logFile.toString());
-        ChildProcess holder = ChildProcess.startJar("peer I", ChildProcess.jar("rfc-peer", "rfc-peer.jar"),
-                List.of("-Dp2pci.log.level=info"), args);
-        processes.add(holder);
+        ChildProcess holder = programs.startPeer("peer I", serverPort, directoryWith("i", List.of(1149)),
+                List.of("-Dp2pci.log.level=info"), List.of("--log-file", logFile.toString()));
         int holderPort = awaitRegistered(holder);
 
         ChildProcess peer = startPeer("peer J", directoryWith("j", List.of()), List.of("--exec", "GET 1149"));
@@ -211,26 +224,12 @@ final class PeerProcessesIT {
         assertThat(holder.errors()).isEmpty();
     }
 
-    private ChildProcess start(String name, Path jar, List<String> args) throws IOException {
-        ChildProcess process = ChildProcess.startJar(name, jar, args);
-        processes.add(process);
-        return process;
-    }
-
     private ChildProcess startPeer(String name, Path dir) throws IOException {
         return startPeer(name, dir, List.of());
     }
 
     private ChildProcess startPeer(String name, Path dir, List<String> extraArgs) throws IOException {
-        List<String> args = new ArrayList<>(List.of("--server", "127.0.0.1:" + serverPort, "--dir", dir.toString()));
-        args.addAll(extraArgs);
-        return start(name, ChildProcess.jar("rfc-peer", "rfc-peer.jar"), args);
-    }
-
-    /** Waits for the peer's start-up registrations to finish and returns its upload port. */
-    private static int awaitRegistered(ChildProcess peer) {
-        peer.awaitLine(REGISTERED);
-        return Integer.parseInt(peer.awaitLine(CONNECTED).group(2));
+        return programs.startPeer(name, serverPort, dir, extraArgs);
     }
 
     private IndexClient observer() throws IOException {

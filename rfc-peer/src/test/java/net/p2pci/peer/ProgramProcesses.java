@@ -15,8 +15,6 @@ import net.p2pci.protocol.RfcRecord;
  * starts them from their shaded jars, and {@link #close()} kills every one it started, by PID.
  */
 final class ProgramProcesses implements AutoCloseable {
-    static final Pattern SERVER_LISTENING = Pattern.compile("\\[Server\\] Listening on .*:(\\d+)$");
-    static final Pattern CONNECTED = Pattern.compile("^\\[Peer\\] Connected to index \\S+ as (\\S+):(\\d+)$");
     static final Pattern REGISTERED = Pattern.compile("^\\[Peer\\] Registered \\d+ RFCs? from ");
 
     private final List<ChildProcess> started = new ArrayList<>();
@@ -30,12 +28,12 @@ final class ProgramProcesses implements AutoCloseable {
     ChildProcess startServer(String name, int port, List<String> moreArgs) throws IOException {
         List<String> args = new ArrayList<>(List.of("--port", Integer.toString(port), "--bind", "127.0.0.1"));
         args.addAll(moreArgs);
-        return start(name, ChildProcess.jar("ci-server", "ci-server.jar"), args);
+        return start(name, "ci-server", List.of(), args);
     }
 
     /** Waits for the server to listen and returns its port. */
-    static int awaitListening(ChildProcess server) {
-        return Integer.parseInt(server.awaitLine(SERVER_LISTENING).group(1));
+    static int awaitListening(ChildProcess server) throws IOException {
+        return server.awaitPort();
     }
 
     /** Starts a peer sharing {@code dir}; it reads commands from its stdin, which stays open. */
@@ -45,15 +43,22 @@ final class ProgramProcesses implements AutoCloseable {
 
     /** As {@link #startPeer(String, int, Path)}, with more arguments after the server and directory. */
     ChildProcess startPeer(String name, int serverPort, Path dir, List<String> moreArgs) throws IOException {
-        List<String> args = new ArrayList<>(List.of("--server", "127.0.0.1:" + serverPort, "--dir", dir.toString()));
-        args.addAll(moreArgs);
-        return start(name, ChildProcess.jar("rfc-peer", "rfc-peer.jar"), args);
+        return startPeer(name, serverPort, dir, List.of(), moreArgs);
     }
 
-    /** Waits for the peer's start-up registrations to finish and returns its upload port. */
-    static int awaitRegistered(ChildProcess peer) {
+    /** As {@link #startPeer(String, int, Path, List)}, with options for the peer's JVM (a log level, say). */
+    ChildProcess startPeer(String name, int serverPort, Path dir, List<String> jvmOptions, List<String> moreArgs)
+            throws IOException {
+        List<String> args = new ArrayList<>(List.of("--server", "127.0.0.1:" + serverPort, "--dir", dir.toString()));
+        args.addAll(moreArgs);
+        return start(name, "rfc-peer", jvmOptions, args);
+    }
+
+    /** Waits for the peer's upload server and its start-up registrations, and returns its upload port. */
+    static int awaitRegistered(ChildProcess peer) throws IOException {
+        int uploadPort = peer.awaitPort();
         peer.awaitLine(REGISTERED);
-        return Integer.parseInt(peer.awaitLine(CONNECTED).group(2));
+        return uploadPort;
     }
 
     /** A peer process sharing a directory of sample RFCs, and the upload port it registered them under. */
@@ -87,8 +92,9 @@ final class ProgramProcesses implements AutoCloseable {
         }
     }
 
-    private ChildProcess start(String name, Path jar, List<String> args) throws IOException {
-        ChildProcess process = ChildProcess.startJar(name, jar, args);
+    private ChildProcess start(String name, String module, List<String> jvmOptions, List<String> args)
+            throws IOException {
+        ChildProcess process = ChildProcess.startJar(name, module, jvmOptions, args);
         started.add(process);
         return process;
     }
