@@ -19,11 +19,10 @@ import net.p2pci.protocol.RfcRecord;
  * database has not committed, nor one of a peer whose removal has begun. Readers see, per RFC number, an immutable
  * list published through a concurrent map; the peer table is touched by the writer only.
  *
- * <p>A record is known as its peer's by identity: each peer keeps the very record objects that stand in the lists
- * by RFC number. Two live connections may claim the same host and port (an impostor, or a restarted peer whose old
- * connection is not yet known dead), and each keeps its own records: a claim never displaces another. So each RFC
- * number maps to nothing but its list of records, the least memory an RFC held by one idle peer can take, which
- * matters when the server holds hundreds of thousands of them.
+ * <p>A record is known as its peer's by the peer's id, kept beside it per RFC number: two live connections may
+ * claim the same host and port (an impostor, or a restarted peer whose old connection is not yet known dead), and
+ * each keeps its own records, equal as they may be; a claim never displaces another. Whether a peer holds an RFC is
+ * a look at that RFC's few holders, never a scan of the peer's records, which may number thousands.
  *
  * <p>It also keeps the index's memory account ({@link IndexBudget}): the estimated bytes of every record, in all and
  * per source address, which ADDs are checked against.
@@ -70,8 +69,23 @@ final class HolderIndex {
 
     private static final long[] NO_ROWS = {};
 
-    /** Per RFC number, its holders' records in registration order; an immutable list, never empty. */
-    private final Map<Integer, List<RfcRecord>> byNumber = new ConcurrentHashMap<>();
+    /**
+     * The holders of one RFC: their records in registration order, and the id of the peer holding each (two claims
+     * of one endpoint hold equal records). Immutable; replaced whole on every change.
+     */
+    private record Holders(List<RfcRecord> records, long[] peerIds) {
+        int indexOf(long peerId) {
+            for (int i = 0; i < peerIds.length; i++) {
+                if (peerIds[i] == peerId) {
+                    return i;
+                }
+            }
+            return -1;
+        }
+    }
+
+    /** Per RFC number, its holders; never empty. */
+    private final Map<Integer, Holders> byNumber = new ConcurrentHashMap<>();
     /** Writer only, like the maps and counters below. */
     private final Map<Long, Peer> peers = new HashMap<>();
     /** The live registrations of each endpoint, oldest first; usually one. */
@@ -91,7 +105,8 @@ final class HolderIndex {
 
     /** Every holder of RFC {@code number}, in the order they registered it; an immutable list. */
     List<RfcRecord> lookup(int number) {
-        return byNumber.getOrDefault(number, List.of());
+        Holders holders = byNumber.get(number);
+        return holders == null ? List.of() : holders.records();
     }
 
     /** The other live registrations of {@code host:port} than {@code peerId}, oldest first. Writer only. */
@@ -106,8 +121,8 @@ final class HolderIndex {
 
     /** Whether peer {@code peerId} holds RFC {@code number}. Writer only. */
     boolean holds(long peerId, int number) {
-        Peer peer = peers.get(peerId);
-        return peer != null && peer.slotOf(number) >= 0;
+        Holders holders = byNumber.get(number);
+        return holders != null && holders.indexOf(peerId) >= 0;
     }
 
     /**
@@ -177,19 +192,26 @@ final class HolderIndex {
             throw new IllegalStateException("no peer " + peerId + " to hold RFC " + number);
         }
         RfcRecord record = new RfcRecord(number, title, peer.host, peer.port);
-        List<RfcRecord> records = new ArrayList<>(lookup(number));
-        int slot = peer.slotOf(number);
-        if (slot >= 0) {
+        Holders holders = byNumber.get(number);
+        int at = holders == null ? -1 : holders.indexOf(peerId);
+        if (at >= 0) {
+            // A repeated ADD: rare, so the peer's own slot is looked for by a scan.
+            int slot = peer.slotOf(number);
             RfcRecord old = peer.records[slot];
-            records.set(indexOf(records, old), record);
             peer.records[slot] = record;
+            List<RfcRecord> records = new ArrayList<>(holders.records());
+            records.set(at, record);
+            byNumber.put(number, new Holders(List.copyOf(records), holders.peerIds()));
             account(peer, IndexBudget.recordBytes(title) - IndexBudget.recordBytes(old.title()), 0);
         } else {
-            records.add(record);
             peer.add(record, seq);
+            List<RfcRecord> records = new ArrayList<>(holders == null ? List.of() : holders.records());
+            records.add(record);
+            long[] ids = holders == null ? new long[1] : Arrays.copyOf(holders.peerIds(), holders.peerIds().length + 1);
+            ids[ids.length - 1] = peerId;
+            byNumber.put(number, new Holders(List.copyOf(records), ids));
             account(peer, IndexBudget.recordBytes(title), 1);
         }
-        byNumber.put(number, List.copyOf(records));
     }
 
     /**
@@ -210,7 +232,7 @@ final class HolderIndex {
         }
         long bytes = 0;
         for (int i = 0; i < peer.count; i++) {
-            removeHolder(peer.records[i]);
+            removeHolder(peerId, peer.records[i].number());
             bytes += IndexBudget.recordBytes(peer.records[i].title());
         }
         account(peer, -bytes, -peer.count);
@@ -243,28 +265,22 @@ final class HolderIndex {
         }
     }
 
-    private void removeHolder(RfcRecord record) {
-        List<RfcRecord> records = new ArrayList<>(lookup(record.number()));
-        int at = indexOf(records, record);
+    private void removeHolder(long peerId, int number) {
+        Holders holders = byNumber.get(number);
+        int at = holders == null ? -1 : holders.indexOf(peerId);
         if (at < 0) {
             return;
         }
+        if (holders.peerIds().length == 1) {
+            byNumber.remove(number);
+            return;
+        }
+        List<RfcRecord> records = new ArrayList<>(holders.records());
         records.remove(at);
-        if (records.isEmpty()) {
-            byNumber.remove(record.number());
-        } else {
-            byNumber.put(record.number(), List.copyOf(records));
-        }
-    }
-
-    /** Where this very record (not an equal one: two claims of one endpoint may hold equal records) is, or -1. */
-    private static int indexOf(List<RfcRecord> records, RfcRecord record) {
-        for (int i = 0; i < records.size(); i++) {
-            if (records.get(i) == record) {
-                return i;
-            }
-        }
-        return -1;
+        long[] ids = new long[holders.peerIds().length - 1];
+        System.arraycopy(holders.peerIds(), 0, ids, 0, at);
+        System.arraycopy(holders.peerIds(), at + 1, ids, at, ids.length - at);
+        byNumber.put(number, new Holders(List.copyOf(records), ids));
     }
 
     /**

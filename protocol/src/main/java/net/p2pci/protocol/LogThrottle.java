@@ -4,6 +4,8 @@ import java.time.Duration;
 import java.util.Map;
 import java.util.Objects;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.LongSupplier;
 
 /**
@@ -13,8 +15,8 @@ import java.util.function.LongSupplier;
  * interval, never a line per request. Both programs use it, as they use {@link WireText#forLog}, for every line whose
  * cause a remote client controls.
  *
- * <p>Thread-safe: one entry per kind and source in a concurrent map, each updated under its own lock. The number of
- * entries is bounded ({@link #MAX_SOURCES}); past it, new sources share one entry per kind.
+ * <p>Thread-safe: one entry per kind and source in a concurrent map, each counted atomically. The number of entries
+ * is bounded ({@link #MAX_SOURCES}); past it, new sources share one entry per kind.
  */
 public final class LogThrottle {
     /** Lines of one kind from one source logged per interval: enough to see what a client does, not a flood. */
@@ -49,14 +51,28 @@ public final class LogThrottle {
     private record Key(String kind, String source) {
     }
 
-    /** Counts for one kind and source. Guarded by its own monitor. */
+    /**
+     * Counts for one kind and source. The counts are atomic, so that the common case (a line let through or held
+     * back within the interval) takes no lock: every request of a busy peer may pass here, from many threads at
+     * once. Only the start of a new interval takes the window's monitor.
+     */
     private static final class Window {
-        long startNanos;
-        int logged;
-        long suppressed;
+        volatile long startNanos;
+        final AtomicInteger logged = new AtomicInteger();
+        final AtomicLong suppressed = new AtomicLong();
 
         Window(long startNanos) {
             this.startNanos = startNanos;
+        }
+
+        /** Starts a new interval at {@code now} if the current one has ended; the count held back in it, or -1. */
+        synchronized long restartIfEnded(long now, long intervalNanos) {
+            if (now - startNanos < intervalNanos) {
+                return -1;
+            }
+            startNanos = now;
+            logged.set(0);
+            return suppressed.getAndSet(0);
         }
     }
 
@@ -95,21 +111,15 @@ public final class LogThrottle {
             }
             window = windows.computeIfAbsent(key, k -> new Window(now));
         }
-        synchronized (window) {
-            long suppressedBefore = 0;
-            if (now - window.startNanos >= intervalNanos) {
-                suppressedBefore = window.suppressed;
-                window.startNanos = now;
-                window.logged = 0;
-                window.suppressed = 0;
-            }
-            if (window.logged < linesPerInterval) {
-                window.logged++;
-                return suppressedBefore == 0 ? Verdict.LOG : new Verdict(true, suppressedBefore);
-            }
-            window.suppressed++;
-            return Verdict.SUPPRESS;
+        long suppressedBefore = 0;
+        if (now - window.startNanos >= intervalNanos) {
+            suppressedBefore = Math.max(0, window.restartIfEnded(now, intervalNanos));
         }
+        if (window.logged.incrementAndGet() <= linesPerInterval) {
+            return suppressedBefore == 0 ? Verdict.LOG : new Verdict(true, suppressedBefore);
+        }
+        window.suppressed.incrementAndGet();
+        return Verdict.SUPPRESS;
     }
 
     /**
@@ -121,19 +131,13 @@ public final class LogThrottle {
         long now = nanoClock.getAsLong();
         for (Map.Entry<Key, Window> entry : windows.entrySet()) {
             Window window = entry.getValue();
-            long suppressed;
-            synchronized (window) {
-                if (now - window.startNanos < intervalNanos) {
-                    continue;
-                }
-                suppressed = window.suppressed;
-                if (suppressed == 0) {
-                    windows.remove(entry.getKey(), window);
-                    continue;
-                }
-                window.startNanos = now;
-                window.logged = 0;
-                window.suppressed = 0;
+            long suppressed = window.restartIfEnded(now, intervalNanos);
+            if (suppressed < 0) {
+                continue;
+            }
+            if (suppressed == 0) {
+                windows.remove(entry.getKey(), window);
+                continue;
             }
             sink.accept(new Summary(entry.getKey().kind(), entry.getKey().source(), suppressed, interval));
         }
