@@ -41,7 +41,8 @@ public final class RfcLibrary {
     private static final String PART_FILE_SUFFIX = ".part";
     /** Random 64-bit names collide only by accident; a few attempts rule out bad luck without looping forever. */
     private static final int PART_FILE_NAME_ATTEMPTS = 4;
-    private static final Pattern PART_FILE_NAME = Pattern.compile("\\.rfc[0-9]+\\.txt\\..*\\.part");
+    /** Exactly the names {@link #createPartFile} makes: a dot, the canonical name, a base-36 random, ".part". */
+    private static final Pattern PART_FILE_NAME = Pattern.compile("\\.rfc[0-9]+\\.txt\\.[0-9a-z]{1,13}\\.part");
 
     private final Path directory;
     private final ServableFile servable;
@@ -251,10 +252,18 @@ public final class RfcLibrary {
             throw new IllegalArgumentException("not a part file of this library: " + partFile);
         }
         Path target = directory.resolve(RfcFileName.canonical(number));
-        if (Files.exists(target)) {
-            throw new FileAlreadyExistsException(target.toString());
+        // A hard link fails, atomically, where the name exists: a file the user put there meanwhile is never
+        // replaced, as a rename would replace it. The part file's own name then goes. A file system without hard
+        // links gets the check and the rename, which leave a moment between them.
+        try {
+            Files.createLink(target, partFile);
+            Files.delete(partFile);
+        } catch (UnsupportedOperationException | java.nio.file.FileSystemException e) {
+            if (e instanceof FileAlreadyExistsException || Files.exists(target)) {
+                throw new FileAlreadyExistsException(target.toString());
+            }
+            Files.move(partFile, target, StandardCopyOption.ATOMIC_MOVE);
         }
-        Files.move(partFile, target, StandardCopyOption.ATOMIC_MOVE);
         forceDirectory();
         files.put(number, target);
         return target;

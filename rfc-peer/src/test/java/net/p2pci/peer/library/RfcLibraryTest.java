@@ -189,14 +189,16 @@ final class RfcLibraryTest {
 
     @Test
     void unfinishedDownloadsOfAnEarlierRunAreDeletedAndNothingElse() throws IOException {
-        write(".rfc768.txt.1x2y.part", ".rfc1.txt.a.part", "rfc768.txt", ".rfc768.txt", "notes.part", "rfc2.txt.part");
+        write(".rfc768.txt.1x2y.part", ".rfc1.txt.a.part", "rfc768.txt", ".rfc768.txt", "notes.part", "rfc2.txt.part",
+                ".rfc1.txt.my-Backup.part");
 
         List<String> deleted = RfcLibrary.open(dir).deleteUnfinishedDownloads();
 
         assertThat(deleted).containsExactly(".rfc1.txt.a.part", ".rfc768.txt.1x2y.part");
         try (Stream<Path> left = Files.list(dir)) {
             assertThat(left.map(file -> file.getFileName().toString()))
-                    .containsExactlyInAnyOrder("rfc768.txt", ".rfc768.txt", "notes.part", "rfc2.txt.part");
+                    .containsExactlyInAnyOrder("rfc768.txt", ".rfc768.txt", "notes.part", "rfc2.txt.part",
+                            ".rfc1.txt.my-Backup.part");
         }
     }
 
