@@ -122,7 +122,19 @@ class KeepAliveNamespaceIT {
                 .redirectErrorStream(true).redirectOutput(output.toFile()).start();
         await().atMost(START_DEADLINE).until(() -> Files.readAllLines(output).contains("registered"));
         assertThat(server.store().listAll()).hasSize(2);
+        // The peer's kernel may hold back its acknowledgement of the last answer for a moment; until it has come,
+        // the server's side of the connection shows a retransmission timer instead of the keepalive one.
+        await().atMost(START_DEADLINE).until(this::serverSideAwaitsNothing);
         return peer;
+    }
+
+    /** Whether the server's connection to the peer has nothing unacknowledged: its only timer is keepalive's. */
+    private boolean serverSideAwaitsNothing() throws IOException, InterruptedException {
+        Process ss = new ProcessBuilder("ss", "-tno", "state", "established", "dst", peerAddress)
+                .redirectErrorStream(true).start();
+        String sockets = new String(ss.getInputStream().readAllBytes(), java.nio.charset.StandardCharsets.UTF_8);
+        ss.waitFor();
+        return sockets.contains("timer:(keepalive") && !sockets.contains("timer:(on");
     }
 
     private void createTestHosts() throws IOException, InterruptedException {
