@@ -51,13 +51,7 @@ final class ClientLog {
         if (!verdict.log()) {
             return;
         }
-        if (verdict.suppressedBefore() == 0) {
-            log.log(level, format, arguments);
-        } else {
-            Object[] withNote = java.util.Arrays.copyOf(arguments, arguments.length + 1);
-            withNote[arguments.length] = verdict.note();
-            log.log(level, format + "{}", withNote);
-        }
+        log.log(level, format + verdict.note(), arguments);
     }
 
     /** Logs a count of the lines held back in every interval that has ended. */

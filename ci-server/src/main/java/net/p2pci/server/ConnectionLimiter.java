@@ -132,13 +132,4 @@ final class ConnectionLimiter {
             byAddress.remove(connection.address());
         }
     }
-
-    synchronized int open() {
-        return counted.size();
-    }
-
-    /** How many connections are pending, in all. */
-    synchronized int pending() {
-        return pending.size();
-    }
 }

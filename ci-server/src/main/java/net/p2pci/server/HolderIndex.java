@@ -93,7 +93,6 @@ final class HolderIndex {
     /** The estimated bytes of the records of the peers connected from each source address. */
     private final Map<String, Long> bytesBySource = new HashMap<>();
     private long totalBytes;
-    private long totalRecords;
     /** The seq given to the newest record row. */
     private long lastSeq;
     /**
@@ -164,10 +163,6 @@ final class HolderIndex {
         return totalBytes;
     }
 
-    /** How many records the index holds. Writer only. */
-    long totalRecords() {
-        return totalRecords;
-    }
 
     /** The estimated bytes of the records of the peers connected from {@code sourceAddress}. Writer only. */
     long bytesFrom(String sourceAddress) {
@@ -202,7 +197,7 @@ final class HolderIndex {
             List<RfcRecord> records = new ArrayList<>(holders.records());
             records.set(at, record);
             byNumber.put(number, new Holders(List.copyOf(records), holders.peerIds()));
-            account(peer, IndexBudget.recordBytes(title) - IndexBudget.recordBytes(old.title()), 0);
+            account(peer, IndexBudget.recordBytes(title) - IndexBudget.recordBytes(old.title()));
         } else {
             peer.add(record, seq);
             List<RfcRecord> records = new ArrayList<>(holders == null ? List.of() : holders.records());
@@ -210,7 +205,7 @@ final class HolderIndex {
             long[] ids = holders == null ? new long[1] : Arrays.copyOf(holders.peerIds(), holders.peerIds().length + 1);
             ids[ids.length - 1] = peerId;
             byNumber.put(number, new Holders(List.copyOf(records), ids));
-            account(peer, IndexBudget.recordBytes(title), 1);
+            account(peer, IndexBudget.recordBytes(title));
         }
     }
 
@@ -235,7 +230,7 @@ final class HolderIndex {
             removeHolder(peerId, peer.records[i].number());
             bytes += IndexBudget.recordBytes(peer.records[i].title());
         }
-        account(peer, -bytes, -peer.count);
+        account(peer, -bytes);
         long[] seqs = Arrays.copyOf(peer.seqs, peer.count);
         rowsBeingRemoved.put(peerId, seqs);
         return Optional.of(seqs);
@@ -254,9 +249,8 @@ final class HolderIndex {
         rowsBeingRemoved.remove(peerId);
     }
 
-    private void account(Peer peer, long bytes, int records) {
+    private void account(Peer peer, long bytes) {
         totalBytes += bytes;
-        totalRecords += records;
         long fromSource = bytesBySource.getOrDefault(peer.sourceAddress, 0L) + bytes;
         if (fromSource == 0) {
             bytesBySource.remove(peer.sourceAddress);

@@ -61,9 +61,4 @@ public record IndexBudget(long maxBytes, long maxBytesPerAddress) {
         }
         return true;
     }
-
-    /** About how many records of a typical title (60 characters) the budget holds in all; for messages. */
-    long typicalRecords() {
-        return maxBytes / recordBytes("x".repeat(60));
-    }
 }

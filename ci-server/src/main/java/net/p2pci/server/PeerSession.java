@@ -22,9 +22,6 @@ final class PeerSession {
         return id;
     }
 
-    InetSocketAddress remote() {
-        return remote;
-    }
 
     /** The remote end as {@code address:port}, for log lines. */
     String describeRemote() {
