@@ -8,9 +8,9 @@ import java.sql.SQLException;
  * worse: after an OutOfMemoryError the embedded database closes itself, every request fails, and departed peers'
  * records can no longer be removed, while the process still listens as if all were well.
  */
-final class FatalErrors {
+public final class FatalErrors {
     /** The exit status after a fatal error: EX_SOFTWARE of sysexits.h, distinct from bad options (2). */
-    static final int EXIT_STATUS = 70;
+    public static final int EXIT_STATUS = 70;
 
     /** H2's error codes for "the database is closed" and "out of memory": after either, the store is gone. */
     private static final int[] H2_FATAL_ERROR_CODES = {90098, 90108};
@@ -19,7 +19,7 @@ final class FatalErrors {
     }
 
     /** Whether {@code error}, or anything in its chain of causes, leaves the server unable to serve. */
-    static boolean isFatal(Throwable error) {
+    public static boolean isFatal(Throwable error) {
         for (Throwable cause = error; cause != null; cause = cause.getCause()) {
             if (cause instanceof VirtualMachineError) {
                 return true;
@@ -49,12 +49,12 @@ final class FatalErrors {
      * Loads this class and what it uses, at start-up: a thread that meets an OutOfMemoryError may not be able to load
      * a class any more, and then could not end the process.
      */
-    static void prepare() {
+    public static void prepare() {
         isFatal(new OutOfMemoryError());
     }
 
     /** Says what failed on stderr, as far as memory allows, and ends the process with {@link #EXIT_STATUS}. */
-    static void halt(Throwable error) {
+    public static void halt(Throwable error) {
         try {
             System.err.write(FATAL_LINE, 0, FATAL_LINE.length);
             System.err.println(error);

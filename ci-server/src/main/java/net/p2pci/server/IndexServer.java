@@ -5,6 +5,14 @@ import java.net.InetSocketAddress;
 import java.net.ServerSocket;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
+import net.p2pci.server.index.ClientLog;
+import net.p2pci.server.index.Dispatcher;
+import net.p2pci.server.index.IndexRules;
+import net.p2pci.server.network.AcceptLoop;
+import net.p2pci.server.network.Connections;
+import net.p2pci.server.network.Watchdog;
+import net.p2pci.server.store.IndexStore;
+import net.p2pci.server.store.embedded.EmbeddedStore;
 import org.apache.logging.log4j.LogManager;
 import org.apache.logging.log4j.Logger;
 
@@ -40,7 +48,8 @@ public final class IndexServer implements AutoCloseable {
     /** Opens the store, binds the port and starts accepting; the server is ready when this returns. */
     public static IndexServer start(ServerConfig config) throws IOException {
         FatalErrors.prepare();
-        IndexStore store = IndexStore.open(config.jdbcUrl(), config.indexBudget());
+        IndexRules rules = new IndexRules(config.maxRecordsPerPeer(), config.indexBudget());
+        IndexStore store = EmbeddedStore.open(config.jdbcUrl(), rules);
         ServerSocket serverSocket = new ServerSocket();
         try {
             serverSocket.setReuseAddress(true);
@@ -52,7 +61,7 @@ public final class IndexServer implements AutoCloseable {
         }
         Connections connections = new Connections();
         ClientLog clientLog = new ClientLog();
-        Dispatcher dispatcher = new Dispatcher(store, connections, config, clientLog);
+        Dispatcher dispatcher = new Dispatcher(store, rules, connections, config.recordSourceAddress(), clientLog);
         AcceptLoop acceptLoop = new AcceptLoop(serverSocket, config, dispatcher, connections, clientLog);
         Watchdog watchdog = new Watchdog(connections, store, clientLog, config.writeTimeout());
         watchdog.start();

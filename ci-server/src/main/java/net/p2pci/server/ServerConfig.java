@@ -6,6 +6,7 @@ import java.util.Objects;
 import java.util.UUID;
 import net.p2pci.protocol.Limits;
 import net.p2pci.protocol.Protocol;
+import net.p2pci.server.index.IndexBudget;
 
 /**
  * How an {@link IndexServer} runs: where it listens, where it keeps the index, and the limits that keep any one

@@ -8,6 +8,9 @@ import java.nio.file.InvalidPathException;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Optional;
+import net.p2pci.protocol.Limits;
+import net.p2pci.protocol.Protocol;
+import net.p2pci.server.index.IndexBudget;
 import org.apache.commons.cli.CommandLine;
 import org.apache.commons.cli.DefaultParser;
 import org.apache.commons.cli.HelpFormatter;
@@ -15,8 +18,6 @@ import org.apache.commons.cli.Option;
 import org.apache.commons.cli.Options;
 import org.apache.commons.cli.ParseException;
 import org.apache.logging.log4j.Level;
-import net.p2pci.protocol.Limits;
-import net.p2pci.protocol.Protocol;
 
 /** The command line of {@code ci-server}, parsed and checked into a {@link ServerConfig}. */
 record ServerOptions(ServerConfig config, Level logLevel, Optional<Path> logFile, Optional<Path> portFile, boolean help,

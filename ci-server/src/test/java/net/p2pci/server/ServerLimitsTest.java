@@ -14,6 +14,8 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import net.p2pci.protocol.Limits;
+import net.p2pci.server.index.ClientLog;
+import net.p2pci.server.network.ConnectionHandler;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 

@@ -4,8 +4,11 @@ import java.util.List;
 import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.TimeUnit;
 import net.p2pci.protocol.RfcRecord;
-import net.p2pci.server.IndexStore;
 import net.p2pci.server.ServerConfig;
+import net.p2pci.server.store.AddOutcome;
+import net.p2pci.server.store.AddPolicy;
+import net.p2pci.server.store.IndexStore;
+import net.p2pci.server.store.embedded.EmbeddedStore;
 import org.openjdk.jmh.annotations.Benchmark;
 import org.openjdk.jmh.annotations.BenchmarkMode;
 import org.openjdk.jmh.annotations.Fork;
@@ -32,24 +35,21 @@ import org.openjdk.jmh.annotations.Warmup;
 public class IndexStoreBenchmark {
     private static final int PEERS = 1_000;
     private static final int RECORDS_EACH = 10;
-    private static final int MOST_RECORDS = Integer.MAX_VALUE;
 
     private IndexStore store;
     private int nextNewNumber;
-    private long nextPeerId;
 
     @Setup(Level.Trial)
     public void fill() {
-        store = IndexStore.open(ServerConfig.newInMemoryDatabaseUrl());
+        store = EmbeddedStore.open(ServerConfig.newInMemoryDatabaseUrl(), AddPolicy.ADMIT_ALL);
         for (int peer = 1; peer <= PEERS; peer++) {
-            store.registerPeer(peer, "peer-" + peer, 5000, "127.0.0.1");
+            store.registerPeer("peer-" + peer, 5000, "127.0.0.1"); // ids 1 to PEERS, in order
             for (int r = 0; r < RECORDS_EACH; r++) {
                 int number = (peer - 1) * RECORDS_EACH + r + 1;
-                store.addRecord(peer, number, "Benchmark RFC " + number, MOST_RECORDS);
+                store.addRecord(peer, number, "Benchmark RFC " + number);
             }
         }
         nextNewNumber = PEERS * RECORDS_EACH + 1;
-        nextPeerId = PEERS + 1;
     }
 
     @TearDown(Level.Trial)
@@ -63,22 +63,21 @@ public class IndexStoreBenchmark {
     }
 
     @Benchmark
-    public boolean addNewRecord() {
+    public AddOutcome addNewRecord() {
         int number = nextNewNumber++;
-        return store.addRecord(1, number, "Benchmark RFC " + number, MOST_RECORDS);
+        return store.addRecord(1, number, "Benchmark RFC " + number);
     }
 
     @Benchmark
-    public boolean addExistingRecordAgain() {
-        return store.addRecord(2, RECORDS_EACH + 1, "Benchmark RFC again", MOST_RECORDS);
+    public AddOutcome addExistingRecordAgain() {
+        return store.addRecord(2, RECORDS_EACH + 1, "Benchmark RFC again");
     }
 
     @Benchmark
     public Object peerLife() {
-        long id = nextPeerId++;
-        store.registerPeer(id, "churn-" + id, 6000, "127.0.0.1");
+        long id = store.registerPeer("churn", 6000, "127.0.0.1").peerId();
         for (int r = 1; r <= RECORDS_EACH; r++) {
-            store.addRecord(id, r, "Benchmark RFC " + r, MOST_RECORDS);
+            store.addRecord(id, r, "Benchmark RFC " + r);
         }
         return store.removePeer(id);
     }

@@ -1,0 +1,138 @@
+package net.p2pci.server.index;
+
+import java.util.List;
+import net.p2pci.protocol.AddRequest;
+import net.p2pci.protocol.GetRequest;
+import net.p2pci.protocol.IndexRequest;
+import net.p2pci.protocol.IndexResponse;
+import net.p2pci.protocol.ListRequest;
+import net.p2pci.protocol.LookupRequest;
+import net.p2pci.protocol.Request;
+import net.p2pci.protocol.RfcRecord;
+import net.p2pci.protocol.Status;
+import net.p2pci.protocol.WireText;
+import net.p2pci.server.store.AddOutcome;
+import net.p2pci.server.store.IndexStore;
+import org.apache.logging.log4j.LogManager;
+import org.apache.logging.log4j.Logger;
+
+/**
+ * Turns one parsed request into its answer against the {@link IndexStore}, and holds the index's rules: the first
+ * request on a connection, whatever its method, registers the peer; a claim of a host:port never displaces or
+ * blocks another (a contested one has the other claimants' connections probed, so a dead one goes within seconds);
+ * ADDs are held to the per-peer record limit and the memory budget ({@link IndexRules}, which the store applies).
+ * The same on every store, and so across instances that share one. Thread-safe: it holds no state of its own.
+ */
+public final class Dispatcher {
+    private static final Logger log = LogManager.getLogger(Dispatcher.class);
+
+    private final IndexStore store;
+    private final IndexRules rules;
+    private final LivenessProbe probe;
+    private final boolean recordSourceAddress;
+    private final ClientLog clientLog;
+
+    /**
+     * @param rules               the limits ADDs are held to; {@code store} applies them
+     * @param probe               probes the connection of a peer whose endpoint another connection claims
+     * @param recordSourceAddress record the connection's source address as the peer's host, not the Host it claims
+     */
+    public Dispatcher(IndexStore store, IndexRules rules, LivenessProbe probe, boolean recordSourceAddress,
+            ClientLog clientLog) {
+        this.store = store;
+        this.rules = rules;
+        this.probe = probe;
+        this.recordSourceAddress = recordSourceAddress;
+        this.clientLog = clientLog;
+    }
+
+    public Answer dispatch(PeerSession session, Request request) {
+        return switch (request) {
+            case IndexRequest indexRequest -> {
+                if (!session.isRegistered()) {
+                    register(session, indexRequest);
+                }
+                yield switch (indexRequest) {
+                    case AddRequest add -> add(session, add);
+                    case LookupRequest lookup -> lookup(session, lookup);
+                    case ListRequest list -> list(session);
+                };
+            }
+            case GetRequest get -> {
+                // GET is for peers' upload servers; an index has no files to give.
+                clientLog.error("bad request", session.sourceAddress(), "[Server] 400 to {}: GET sent to the index",
+                        session.describeRemote());
+                yield whole(IndexResponse.of(Status.BAD_REQUEST_400));
+            }
+        };
+    }
+
+    /** Registers the session's peer: always, since a claim never blocks another. */
+    private void register(PeerSession session, IndexRequest request) {
+        // By default the index records the Host the peer claims, as the protocol's demos expect; trackers that
+        // must resist spoofing record the address the connection really comes from.
+        String host = recordSourceAddress ? session.sourceAddress() : request.host();
+        String peer = WireText.forLog(host);
+        clientLog.event("connection", session.sourceAddress(), "[Server] Connection from {} at {}", peer,
+                session.describeRemote());
+        IndexStore.Registration registration = store.registerPeer(host, request.port(), session.sourceAddress());
+        session.registered(registration.peerId(), host, request.port());
+        clientLog.event("registration", session.sourceAddress(), "[Server] Added {}:{}", peer, request.port());
+        if (!registration.otherClaims().isEmpty()) {
+            clientLog.warning("contested", session.sourceAddress(),
+                    "[Server] {}:{} is claimed by {} other live connection(s) too; each keeps its records, and they"
+                            + " are probed so that a dead one goes within seconds", peer, request.port(),
+                    registration.otherClaims().size());
+            registration.otherClaims().forEach(probe::probe);
+        }
+    }
+
+    private Answer add(PeerSession session, AddRequest add) {
+        AddOutcome outcome = store.addRecord(session.peerId(), add.rfcNumber(), add.title());
+        if (outcome != AddOutcome.ADDED) {
+            if (session.firstRefusal()) {
+                clientLog.warning("refused ADD", session.sourceAddress(), "[Server] 400 to {}: ADD RFC {} refused, {}"
+                        + " (further refusals on this connection are not logged)", session.describeRemote(),
+                        add.rfcNumber(), rules.describe(outcome, session.sourceAddress()));
+            }
+            return whole(IndexResponse.of(Status.BAD_REQUEST_400));
+        }
+        clientLog.event("added RFC", session.sourceAddress(), "[Server] Added RFC {} from {}", add.rfcNumber(),
+                WireText.forLog(session.host()));
+        return whole(IndexResponse.ok(List.of(
+                new RfcRecord(add.rfcNumber(), add.title(), session.host(), session.port()))));
+    }
+
+    private Answer lookup(PeerSession session, LookupRequest lookup) {
+        List<RfcRecord> holders = store.lookup(lookup.rfcNumber());
+        if (log.isDebugEnabled()) {
+            log.debug("[Server] LOOKUP RFC {} from {}: {}", lookup.rfcNumber(),
+                    WireText.forLog(session.host()), records(holders.size()));
+        }
+        return whole(holders.isEmpty() ? IndexResponse.of(Status.NOT_FOUND_404) : IndexResponse.ok(holders));
+    }
+
+    private Answer list(PeerSession session) {
+        if (log.isDebugEnabled()) {
+            log.debug("[Server] LIST ALL from {}", WireText.forLog(session.host()));
+        }
+        return new Answer.Pages(store);
+    }
+
+    /** Removes the session's peer and its records, if it registered. */
+    public void endSession(PeerSession session) {
+        if (!session.isRegistered()) {
+            return;
+        }
+        store.removePeer(session.peerId()).ifPresent(count -> clientLog.event("removed", session.sourceAddress(),
+                "[Server] Removed {}:{} ({})", WireText.forLog(session.host()), session.port(), records(count)));
+    }
+
+    private static Answer whole(IndexResponse response) {
+        return new Answer.Whole(response);
+    }
+
+    private static String records(int count) {
+        return count == 1 ? "1 record" : count + " records";
+    }
+}
