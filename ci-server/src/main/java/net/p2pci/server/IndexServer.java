@@ -1,6 +1,7 @@
 package net.p2pci.server;
 
 import java.io.IOException;
+import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.net.ServerSocket;
 import java.util.concurrent.TimeUnit;
@@ -13,6 +14,7 @@ import net.p2pci.server.network.Connections;
 import net.p2pci.server.network.Watchdog;
 import net.p2pci.server.store.IndexStore;
 import net.p2pci.server.store.embedded.EmbeddedStore;
+import net.p2pci.server.store.shared.SharedStore;
 import org.apache.logging.log4j.LogManager;
 import org.apache.logging.log4j.Logger;
 
@@ -45,21 +47,21 @@ public final class IndexServer implements AutoCloseable {
         this.watchdog = watchdog;
     }
 
-    /** Opens the store, binds the port and starts accepting; the server is ready when this returns. */
+    /** Binds the port, opens the store and starts accepting; the server is ready when this returns. */
     public static IndexServer start(ServerConfig config) throws IOException {
         FatalErrors.prepare();
         IndexRules rules = new IndexRules(config.maxRecordsPerPeer(), config.indexBudget());
-        IndexStore store = EmbeddedStore.open(config.jdbcUrl(), rules);
         ServerSocket serverSocket = new ServerSocket();
+        Connections connections = new Connections();
+        IndexStore store;
         try {
             serverSocket.setReuseAddress(true);
             serverSocket.bind(new InetSocketAddress(config.bindAddress(), config.port()), ACCEPT_BACKLOG);
-        } catch (IOException e) {
+            store = openStore(config, rules, serverSocket, connections);
+        } catch (IOException | RuntimeException e) {
             serverSocket.close();
-            store.close();
             throw e;
         }
-        Connections connections = new Connections();
         ClientLog clientLog = new ClientLog();
         Dispatcher dispatcher = new Dispatcher(store, rules, connections, config.recordSourceAddress(), clientLog);
         AcceptLoop acceptLoop = new AcceptLoop(serverSocket, config, dispatcher, connections, clientLog);
@@ -69,6 +71,30 @@ public final class IndexServer implements AutoCloseable {
         log.info("[Server] Listening on {}:{}", serverSocket.getInetAddress().getHostAddress(),
                 serverSocket.getLocalPort());
         return new IndexServer(store, serverSocket, connections, acceptThread, watchdog);
+    }
+
+    /**
+     * The store {@code config} names: the shared store for a PostgreSQL URL, under a default instance name taken
+     * from where {@code serverSocket} listens (which no other live instance can hold), and whose lost lease closes
+     * every connection; the embedded store otherwise.
+     */
+    private static IndexStore openStore(ServerConfig config, IndexRules rules, ServerSocket serverSocket,
+            Connections connections) {
+        if (!config.isShared()) {
+            return EmbeddedStore.open(config.jdbcUrl(), rules);
+        }
+        InetAddress bound = serverSocket.getInetAddress();
+        String where = (bound.isAnyLocalAddress() ? "*" : bound.getHostAddress()) + ":" + serverSocket.getLocalPort();
+        return SharedStore.open(config.jdbcUrl(), config.shared(), rules, localHostName() + "/" + where,
+                connections::dropAll);
+    }
+
+    private static String localHostName() {
+        try {
+            return InetAddress.getLocalHost().getHostName();
+        } catch (IOException e) {
+            return "localhost";
+        }
     }
 
     /** The port the server listens on, which tells a test what port 0 became. */

@@ -7,6 +7,7 @@ import java.util.UUID;
 import net.p2pci.protocol.Limits;
 import net.p2pci.protocol.Protocol;
 import net.p2pci.server.index.IndexBudget;
+import net.p2pci.server.store.shared.SharedStoreSettings;
 
 /**
  * How an {@link IndexServer} runs: where it listens, where it keeps the index, and the limits that keep any one
@@ -14,7 +15,8 @@ import net.p2pci.server.index.IndexBudget;
  *
  * @param bindAddress              the address to listen on; null for every local address
  * @param port                     the TCP port; 0 takes any free port
- * @param jdbcUrl                  the H2 database that holds the index
+ * @param jdbcUrl                  the database that holds the index: H2 (the embedded store) or PostgreSQL (the
+ *                                 shared store, for several instances)
  * @param limits                   bounds on what one request may contain (line length, header count)
  * @param requestTimeout           how long a request may take from its first byte to its last; an idle
  *                                 connection between requests is a live registration and has no time limit
@@ -29,6 +31,7 @@ import net.p2pci.server.index.IndexBudget;
  * @param keepAlive                TCP keepalive timing, which finds peers that vanished without a FIN or RST
  * @param recordSourceAddress      record the connection's source address as the peer's host, instead of the
  *                                 Host it claims
+ * @param shared                   how this instance takes part in a shared store ({@code jdbc:postgresql:} URLs)
  */
 public record ServerConfig(
         InetAddress bindAddress,
@@ -43,7 +46,8 @@ public record ServerConfig(
         int maxRecordsPerPeer,
         IndexBudget indexBudget,
         KeepAlive keepAlive,
-        boolean recordSourceAddress) {
+        boolean recordSourceAddress,
+        SharedStoreSettings shared) {
 
     /** A request takes milliseconds on any real network; 10 s tolerates a slow link and cuts slow-drip clients off. */
     public static final Duration DEFAULT_REQUEST_TIMEOUT = Duration.ofSeconds(10);
@@ -104,6 +108,7 @@ public record ServerConfig(
         Objects.requireNonNull(jdbcUrl, "jdbcUrl");
         Objects.requireNonNull(limits, "limits");
         Objects.requireNonNull(keepAlive, "keepAlive");
+        Objects.requireNonNull(shared, "shared");
         if (requestTimeout.toMillis() < 1 || firstRequestTimeout.toMillis() < 1 || writeTimeout.toMillis() < 1) {
             throw new IllegalArgumentException("timeouts must be at least 1 ms");
         }
@@ -121,7 +126,7 @@ public record ServerConfig(
         return new ServerConfig(null, Protocol.DEFAULT_SERVER_PORT, newInMemoryDatabaseUrl(), Limits.DEFAULT,
                 DEFAULT_REQUEST_TIMEOUT, DEFAULT_FIRST_REQUEST_TIMEOUT, DEFAULT_WRITE_TIMEOUT, DEFAULT_MAX_CONNECTIONS,
                 DEFAULT_MAX_CONNECTIONS_PER_ADDRESS, DEFAULT_MAX_RECORDS_PER_PEER, IndexBudget.forThisHeap(),
-                KeepAlive.DEFAULT, false);
+                KeepAlive.DEFAULT, false, SharedStoreSettings.DEFAULT);
     }
 
     /** A database of its own for each server, so servers in one JVM (tests) never share an index. */
@@ -132,71 +137,83 @@ public record ServerConfig(
     public ServerConfig withPort(int value) {
         return new ServerConfig(bindAddress, value, jdbcUrl, limits, requestTimeout, firstRequestTimeout,
                 writeTimeout, maxConnections, maxConnectionsPerAddress, maxRecordsPerPeer, indexBudget, keepAlive,
-                recordSourceAddress);
+                recordSourceAddress, shared);
     }
 
     public ServerConfig withBindAddress(InetAddress value) {
         return new ServerConfig(value, port, jdbcUrl, limits, requestTimeout, firstRequestTimeout, writeTimeout,
                 maxConnections, maxConnectionsPerAddress, maxRecordsPerPeer, indexBudget, keepAlive,
-                recordSourceAddress);
+                recordSourceAddress, shared);
     }
 
     public ServerConfig withJdbcUrl(String value) {
         return new ServerConfig(bindAddress, port, value, limits, requestTimeout, firstRequestTimeout,
                 writeTimeout, maxConnections, maxConnectionsPerAddress, maxRecordsPerPeer, indexBudget, keepAlive,
-                recordSourceAddress);
+                recordSourceAddress, shared);
     }
 
     public ServerConfig withLimits(Limits value) {
         return new ServerConfig(bindAddress, port, jdbcUrl, value, requestTimeout, firstRequestTimeout,
                 writeTimeout, maxConnections, maxConnectionsPerAddress, maxRecordsPerPeer, indexBudget, keepAlive,
-                recordSourceAddress);
+                recordSourceAddress, shared);
     }
 
     public ServerConfig withRequestTimeout(Duration value) {
         return new ServerConfig(bindAddress, port, jdbcUrl, limits, value, firstRequestTimeout, writeTimeout,
                 maxConnections, maxConnectionsPerAddress, maxRecordsPerPeer, indexBudget, keepAlive,
-                recordSourceAddress);
+                recordSourceAddress, shared);
     }
 
     public ServerConfig withFirstRequestTimeout(Duration value) {
         return new ServerConfig(bindAddress, port, jdbcUrl, limits, requestTimeout, value, writeTimeout,
                 maxConnections, maxConnectionsPerAddress, maxRecordsPerPeer, indexBudget, keepAlive,
-                recordSourceAddress);
+                recordSourceAddress, shared);
     }
 
     public ServerConfig withWriteTimeout(Duration value) {
         return new ServerConfig(bindAddress, port, jdbcUrl, limits, requestTimeout, firstRequestTimeout, value,
                 maxConnections, maxConnectionsPerAddress, maxRecordsPerPeer, indexBudget, keepAlive,
-                recordSourceAddress);
+                recordSourceAddress, shared);
     }
 
     public ServerConfig withMaxConnections(int total, int perAddress) {
         return new ServerConfig(bindAddress, port, jdbcUrl, limits, requestTimeout, firstRequestTimeout,
-                writeTimeout, total, perAddress, maxRecordsPerPeer, indexBudget, keepAlive, recordSourceAddress);
+                writeTimeout, total, perAddress, maxRecordsPerPeer, indexBudget, keepAlive, recordSourceAddress,
+                shared);
     }
 
     public ServerConfig withMaxRecordsPerPeer(int value) {
         return new ServerConfig(bindAddress, port, jdbcUrl, limits, requestTimeout, firstRequestTimeout,
                 writeTimeout, maxConnections, maxConnectionsPerAddress, value, indexBudget, keepAlive,
-                recordSourceAddress);
+                recordSourceAddress, shared);
     }
 
     public ServerConfig withIndexBudget(IndexBudget value) {
         return new ServerConfig(bindAddress, port, jdbcUrl, limits, requestTimeout, firstRequestTimeout,
                 writeTimeout, maxConnections, maxConnectionsPerAddress, maxRecordsPerPeer, value, keepAlive,
-                recordSourceAddress);
+                recordSourceAddress, shared);
     }
 
     public ServerConfig withKeepAlive(KeepAlive value) {
         return new ServerConfig(bindAddress, port, jdbcUrl, limits, requestTimeout, firstRequestTimeout,
                 writeTimeout, maxConnections, maxConnectionsPerAddress, maxRecordsPerPeer, indexBudget, value,
-                recordSourceAddress);
+                recordSourceAddress, shared);
+    }
+
+    public ServerConfig withShared(SharedStoreSettings value) {
+        return new ServerConfig(bindAddress, port, jdbcUrl, limits, requestTimeout, firstRequestTimeout,
+                writeTimeout, maxConnections, maxConnectionsPerAddress, maxRecordsPerPeer, indexBudget, keepAlive,
+                recordSourceAddress, value);
+    }
+
+    /** Whether the index is kept in a shared store, which several instances use at once. */
+    public boolean isShared() {
+        return jdbcUrl.startsWith("jdbc:postgresql:");
     }
 
     public ServerConfig withRecordSourceAddress(boolean value) {
         return new ServerConfig(bindAddress, port, jdbcUrl, limits, requestTimeout, firstRequestTimeout,
                 writeTimeout, maxConnections, maxConnectionsPerAddress, maxRecordsPerPeer, indexBudget, keepAlive,
-                value);
+                value, shared);
     }
 }

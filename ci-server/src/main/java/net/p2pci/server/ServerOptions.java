@@ -7,10 +7,12 @@ import java.nio.file.Files;
 import java.nio.file.InvalidPathException;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.List;
 import java.util.Optional;
 import net.p2pci.protocol.Limits;
 import net.p2pci.protocol.Protocol;
 import net.p2pci.server.index.IndexBudget;
+import net.p2pci.server.store.shared.SharedStoreSettings;
 import org.apache.commons.cli.CommandLine;
 import org.apache.commons.cli.DefaultParser;
 import org.apache.commons.cli.HelpFormatter;
@@ -30,6 +32,13 @@ record ServerOptions(ServerConfig config, Level logLevel, Optional<Path> logFile
         }
     }
 
+    /** The environment variable a PostgreSQL password is read from, so that it never shows in a process list. */
+    static final String PASSWORD_VARIABLE = "CI_SERVER_DB_PASSWORD";
+    private static final List<String> SHARED_OPTIONS = List.of("db-user", "db-wait", "instance-name", "lease-renewal",
+            "lease");
+    /** The database's column for it is VARCHAR(255). */
+    private static final int MAX_INSTANCE_NAME_CHARS = 255;
+
     private static final Options OPTIONS = new Options()
             .addOption(Option.builder("p").longOpt("port").hasArg().argName("PORT")
                     .desc("TCP port to listen on (default " + Protocol.DEFAULT_SERVER_PORT + "; 0 takes any free port)")
@@ -37,8 +46,30 @@ record ServerOptions(ServerConfig config, Level logLevel, Optional<Path> logFile
             .addOption(Option.builder("b").longOpt("bind").hasArg().argName("ADDRESS")
                     .desc("local address to listen on (default: every address)").build())
             .addOption(Option.builder().longOpt("db").hasArg().argName("JDBC_URL")
-                    .desc("H2 database for the index (default: in memory), e.g. jdbc:h2:file:/var/lib/p2pci/index;"
-                            + " the index is emptied at every start, as the protocol requires")
+                    .desc("where the index is kept (default: in memory): an H2 database, e.g."
+                            + " jdbc:h2:file:/var/lib/p2pci/index, emptied at every start as the protocol requires; or"
+                            + " a PostgreSQL database shared by several ci-server instances, e.g."
+                            + " jdbc:postgresql://db.example:5432/p2pci (password from the " + PASSWORD_VARIABLE
+                            + " environment variable, or in the URL), where each instance removes only what its own"
+                            + " earlier run left")
+                    .build())
+            .addOption(Option.builder().longOpt("db-user").hasArg().argName("USER")
+                    .desc("PostgreSQL user (default: the one in the URL, or the driver's)").build())
+            .addOption(Option.builder().longOpt("db-wait").hasArg().argName("SECONDS")
+                    .desc("PostgreSQL only: how long a request waits for an unreachable database before its"
+                            + " connection is closed; the peer sees its connection close and reconnects (default "
+                            + SharedStoreSettings.DEFAULT_DATABASE_WAIT.toSeconds() + ")").build())
+            .addOption(Option.builder().longOpt("instance-name").hasArg().argName("NAME")
+                    .desc("PostgreSQL only: this instance's name in the database (default: host/address:port where"
+                            + " it listens); at start the rows an earlier run under this name left are removed")
+                    .build())
+            .addOption(Option.builder().longOpt("lease-renewal").hasArg().argName("SECONDS")
+                    .desc("PostgreSQL only: how often this instance renews its lease (default "
+                            + SharedStoreSettings.DEFAULT_LEASE_RENEWAL.toSeconds() + ")").build())
+            .addOption(Option.builder().longOpt("lease").hasArg().argName("SECONDS")
+                    .desc("PostgreSQL only: how long a lease lasts unrenewed; once an instance's lease has expired,"
+                            + " another instance removes its peers and records, and the instance itself closes its"
+                            + " peers' connections (default " + SharedStoreSettings.DEFAULT_LEASE.toSeconds() + ")")
                     .build())
             .addOption(Option.builder().longOpt("log-level").hasArg().argName("LEVEL")
                     .desc("ERROR, WARN, INFO (default) or DEBUG; DEBUG also logs every LOOKUP and LIST").build())
@@ -111,11 +142,13 @@ record ServerOptions(ServerConfig config, Level logLevel, Optional<Path> logFile
         }
         if (line.hasOption("db")) {
             String url = line.getOptionValue("db");
-            if (!url.startsWith("jdbc:h2:")) {
-                throw new UsageException("--db takes an H2 JDBC URL (jdbc:h2:...), not: " + url);
+            if (!url.startsWith("jdbc:h2:") && !url.startsWith("jdbc:postgresql:")) {
+                throw new UsageException("--db takes an H2 (jdbc:h2:...) or PostgreSQL (jdbc:postgresql://...) JDBC"
+                        + " URL, not: " + url);
             }
             config = config.withJdbcUrl(url);
         }
+        config = config.withShared(parseShared(line, config.isShared()));
         config = config.withLimits(new Limits(
                         intOption(line, "max-line-bytes", Limits.DEFAULT_MAX_LINE_BYTES, 64),
                         intOption(line, "max-headers", Limits.DEFAULT_MAX_HEADER_COUNT, 4),
@@ -149,6 +182,33 @@ record ServerOptions(ServerConfig config, Level logLevel, Optional<Path> logFile
         Optional<Path> portFile = line.hasOption("port-file")
                 ? Optional.of(parseWritableFile("port-file", line.getOptionValue("port-file"))) : Optional.empty();
         return new ServerOptions(config, level, logFile, portFile, line.hasOption("help"), line.hasOption("version"));
+    }
+
+    /** How this instance takes part in a shared store; the options for it are refused without one. */
+    private static SharedStoreSettings parseShared(CommandLine line, boolean shared) throws UsageException {
+        for (String option : SHARED_OPTIONS) {
+            if (line.hasOption(option) && !shared) {
+                throw new UsageException("--" + option + " applies to a PostgreSQL --db (jdbc:postgresql://...) only");
+            }
+        }
+        SharedStoreSettings settings = SharedStoreSettings.DEFAULT;
+        if (line.hasOption("instance-name")) {
+            String name = line.getOptionValue("instance-name").strip();
+            if (name.isEmpty() || name.length() > MAX_INSTANCE_NAME_CHARS) {
+                throw new UsageException("--instance-name takes 1 to " + MAX_INSTANCE_NAME_CHARS + " characters");
+            }
+            settings = settings.withInstanceName(name);
+        }
+        Optional<String> password = Optional.ofNullable(System.getenv(PASSWORD_VARIABLE));
+        try {
+            return settings
+                    .withLease(secondsOption(line, "lease-renewal", settings.leaseRenewal()),
+                            secondsOption(line, "lease", settings.lease()))
+                    .withDatabaseWait(secondsOption(line, "db-wait", settings.databaseWait()))
+                    .withCredentials(Optional.ofNullable(line.getOptionValue("db-user")), password);
+        } catch (IllegalArgumentException e) {
+            throw new UsageException("--lease-renewal, --lease, --db-wait: " + e.getMessage());
+        }
     }
 
     /** The memory budget: the default share of the heap, or what the options say; per address a quarter unless given. */
@@ -244,10 +304,13 @@ record ServerOptions(ServerConfig config, Level logLevel, Optional<Path> logFile
     static void printHelp(PrintWriter out) {
         HelpFormatter formatter = new HelpFormatter();
         formatter.printHelp(out, 100, "ci-server [--port PORT] [--bind ADDRESS] [--db JDBC_URL] [--log-level LEVEL]"
-                + " [--log-file PATH] [--port-file PATH] [limits...]",
+                + " [--log-file PATH] [--port-file PATH] [shared-store options...] [limits...]",
                 "\nThe P2P-CI/1.0 central index. Peers keep one connection open while they share RFCs;"
                         + " when a connection ends, however it ends, that peer's records are removed.\n\n",
-                OPTIONS, 2, 4, "\nStop it with SIGTERM or Ctrl-C; it closes every connection and exits 0.", false);
+                OPTIONS, 2, 4, "\nSeveral instances may share one index in PostgreSQL (--db jdbc:postgresql://...): any"
+                        + " instance answers for every peer, and a dead instance's peers are removed by another once"
+                        + " its lease has expired. Stop it with SIGTERM or Ctrl-C; it closes every connection and"
+                        + " exits 0.", false);
         out.flush();
     }
 }

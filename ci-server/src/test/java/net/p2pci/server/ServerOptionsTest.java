@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import java.net.InetAddress;
 import java.nio.file.Path;
+import java.time.Duration;
 import org.apache.logging.log4j.Level;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
@@ -65,12 +66,28 @@ class ServerOptionsTest {
                 .contains(Path.of("server.log").toAbsolutePath());
     }
 
+    @Test
+    void aPostgresqlUrlTakesTheSharedStoreOptions() throws Exception {
+        ServerOptions options = ServerOptions.parse(new String[] {"--db", "jdbc:postgresql://db.example/p2pci",
+                "--instance-name", "lab-1", "--lease-renewal", "1", "--lease", "3", "--db-wait", "2.5",
+                "--db-user", "index"});
+
+        assertThat(options.config().isShared()).isTrue();
+        assertThat(options.config().shared().instanceName()).contains("lab-1");
+        assertThat(options.config().shared().leaseRenewal()).isEqualTo(Duration.ofSeconds(1));
+        assertThat(options.config().shared().lease()).isEqualTo(Duration.ofSeconds(3));
+        assertThat(options.config().shared().databaseWait()).isEqualTo(Duration.ofMillis(2500));
+        assertThat(options.config().shared().user()).contains("index");
+    }
+
     @ParameterizedTest
     @CsvSource(delimiter = '|', value = {
             "--port x          | --port takes a number from 0 to 65535, not: x",
             "--port 65536      | --port takes a number from 0 to 65535, not: 65536",
             "--port -1         | --port takes a number from 0 to 65535, not: -1",
-            "--db jdbc:pg:x    | --db takes an H2 JDBC URL (jdbc:h2:...), not: jdbc:pg:x",
+            "--db jdbc:pg:x    | --db takes an H2 (jdbc:h2:...) or PostgreSQL (jdbc:postgresql://...) JDBC URL, not: jdbc:pg:x",
+            "--lease 30        | --lease applies to a PostgreSQL --db (jdbc:postgresql://...) only",
+            "--db jdbc:postgresql://h/d --lease 4 --lease-renewal 3 | --lease-renewal, --lease, --db-wait: a lease must last at least twice its renewal interval (3000 ms), or one late renewal would lose it",
             "--log-level LOUD  | unknown log level: LOUD",
             "--colour          | Unrecognized option: --colour",
             "extra             | unexpected argument: extra",

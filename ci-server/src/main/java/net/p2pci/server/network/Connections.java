@@ -51,6 +51,14 @@ public final class Connections implements LivenessProbe {
         return byId.size();
     }
 
+    /**
+     * Closes every connection, without waiting: their handlers then remove their peers as on any close. For an
+     * instance that has lost its lease on a shared store.
+     */
+    public void dropAll() {
+        byId.values().forEach(ConnectionHandler::closeSocket);
+    }
+
     /** Closes every connection and waits a bounded time for their handlers to finish cleaning up. */
     public void closeAll(long timeout, TimeUnit unit) {
         byId.values().forEach(ConnectionHandler::closeSocket);

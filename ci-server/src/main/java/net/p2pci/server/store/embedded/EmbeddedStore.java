@@ -1,8 +1,5 @@
 package net.p2pci.server.store.embedded;
 
-import java.io.IOException;
-import java.io.InputStream;
-import java.nio.charset.StandardCharsets;
 import java.sql.SQLException;
 import java.sql.Statement;
 import java.util.List;
@@ -18,6 +15,7 @@ import net.p2pci.server.store.AddOutcome;
 import net.p2pci.server.store.AddPolicy;
 import net.p2pci.server.store.IndexStore;
 import net.p2pci.server.store.RecordPage;
+import net.p2pci.server.store.Schema;
 import org.h2.jdbcx.JdbcConnectionPool;
 import org.jdbi.v3.core.Handle;
 import org.jdbi.v3.core.HandleCallback;
@@ -37,9 +35,6 @@ import org.jdbi.v3.core.mapper.RowMapper;
  * handle.
  */
 public final class EmbeddedStore implements IndexStore {
-    /** The schema's classpath location; its one source is {@code sql/schema.sql} at the top of the repository. */
-    static final String SCHEMA_RESOURCE = "/sql/schema.sql";
-
     /** Enough connections to keep both cores busy while others wait on locks; H2 runs in this process. */
     private static final int MAX_DATABASE_CONNECTIONS = 16;
     /** The pooled connections left for reads: one is the write handle's for good. */
@@ -105,7 +100,10 @@ public final class EmbeddedStore implements IndexStore {
         pool.setMaxConnections(MAX_DATABASE_CONNECTIONS);
         EmbeddedStore store = new EmbeddedStore(pool, policy);
         try {
-            store.jdbi.useHandle(handle -> handle.createScript(readSchema()).execute());
+            Schema.migrate(pool, Schema.H2);
+            // Empty at every start, as the protocol asks: a file database keeps what an earlier run left.
+            store.jdbi.useTransaction(handle -> handle.createScript("DELETE FROM rfc_record; DELETE FROM peer")
+                    .execute());
             store.writeHandle = store.jdbi.open();
             store.writes = new WriteStatements(store.writeHandle);
         } catch (RuntimeException e) {
@@ -373,17 +371,6 @@ public final class EmbeddedStore implements IndexStore {
             return jdbi.withHandle(callback);
         } finally {
             readPermits.release();
-        }
-    }
-
-    private static String readSchema() {
-        try (InputStream schema = EmbeddedStore.class.getResourceAsStream(SCHEMA_RESOURCE)) {
-            if (schema == null) {
-                throw new IllegalStateException("schema " + SCHEMA_RESOURCE + " is missing from the classpath");
-            }
-            return new String(schema.readAllBytes(), StandardCharsets.UTF_8);
-        } catch (IOException e) {
-            throw new IllegalStateException("cannot read schema " + SCHEMA_RESOURCE, e);
         }
     }
 

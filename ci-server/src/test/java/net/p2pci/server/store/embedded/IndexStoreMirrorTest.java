@@ -25,7 +25,7 @@ import org.junit.jupiter.params.provider.ValueSource;
  * The in-memory mirror that answers LOOKUP holds to the database: after any sequence of registrations, ADDs,
  * re-ADDs, takeovers and removals, and while they run concurrently, LOOKUP answers what the database answers,
  * and never shows a record of a peer whose removal has returned. The database keeps no constraint on its records
- * but their primary key (see {@code sql/schema.sql}), so these tests also hold it to what the constraints would:
+ * but their primary key (see {@code sql/h2/V1__index.sql}), so these tests also hold it to what the constraints would:
  * no record outlives its peer's row, and no peer has two records of one RFC.
  */
 class IndexStoreMirrorTest {
