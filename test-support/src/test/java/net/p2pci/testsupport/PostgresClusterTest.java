@@ -22,6 +22,7 @@ import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
 
 /** A real cluster, through plain JDBC: started, queried, stopped and started again on its port, and deleted. */
+@RequiresPostgres
 class PostgresClusterTest {
     private static PostgresInstallation installation;
     /** For the tests that do not close it, and leave it running. */
