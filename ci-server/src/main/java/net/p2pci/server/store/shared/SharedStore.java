@@ -62,6 +62,7 @@ public final class SharedStore implements IndexStore {
      * peers, and two instances stay well inside PostgreSQL's default of 100.
      */
     private static final int POOL_SIZE = 24;
+    private static final int MIN_IDLE_CONNECTIONS = 4;
     /** The longest pause between two tries of a statement while the database is unreachable. */
     private static final long MAX_RETRY_PAUSE_MILLIS = 250;
 
@@ -151,7 +152,8 @@ public final class SharedStore implements IndexStore {
         settings.user().ifPresent(config::setUsername);
         settings.password().ifPresent(config::setPassword);
         config.setMaximumPoolSize(POOL_SIZE);
-        config.setMinimumIdle(POOL_SIZE);
+        // A few kept open; the rest are opened under load, and need not all be opened again after an outage.
+        config.setMinimumIdle(MIN_IDLE_CONNECTIONS);
         long waitMillis = settings.databaseWait().toMillis();
         config.setConnectionTimeout(Math.max(250, waitMillis));
         config.setValidationTimeout(Math.max(250, Math.min(1000, waitMillis)));

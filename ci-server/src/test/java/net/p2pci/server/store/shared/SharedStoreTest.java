@@ -1,0 +1,245 @@
+package net.p2pci.server.store.shared;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.awaitility.Awaitility.await;
+
+import java.io.IOException;
+import java.time.Duration;
+import java.util.Optional;
+import java.util.concurrent.atomic.AtomicInteger;
+import net.p2pci.protocol.RfcRecord;
+import net.p2pci.server.store.AddPolicy;
+import net.p2pci.server.store.IndexStore;
+import net.p2pci.server.store.IndexStoreContract;
+import net.p2pci.server.store.PeerGoneException;
+import net.p2pci.server.store.StoreUnavailableException;
+import net.p2pci.testsupport.PostgresCluster;
+import net.p2pci.testsupport.RequiresPostgres;
+import org.jdbi.v3.core.Handle;
+import org.jdbi.v3.core.Jdbi;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+
+/**
+ * The shared store on a real PostgreSQL, a throwaway cluster for the class and a database of its own for each store
+ * a test opens: the store contract, and what must hold across instances that share one database.
+ */
+@RequiresPostgres
+class SharedStoreTest extends IndexStoreContract {
+    /** Short, so that lease tests take a second or two; the defaults are 5 s and 15 s. */
+    private static final SharedStoreSettings QUICK = SharedStoreSettings.DEFAULT
+            .withLease(Duration.ofMillis(200), Duration.ofMillis(800))
+            .withDatabaseWait(Duration.ofSeconds(1));
+    private static final Duration PATIENCE = Duration.ofSeconds(10);
+    private static final AtomicInteger databases = new AtomicInteger();
+
+    private static PostgresCluster cluster;
+
+    @BeforeAll
+    static void startCluster() throws IOException {
+        cluster = PostgresCluster.start();
+    }
+
+    @AfterAll
+    static void removeCluster() {
+        if (cluster != null) {
+            cluster.close();
+        }
+    }
+
+    private static String newDatabase() {
+        String name = "store_" + databases.incrementAndGet();
+        try {
+            cluster.createDatabase(name);
+        } catch (IOException e) {
+            throw new IllegalStateException(e);
+        }
+        return cluster.jdbcUrl(name);
+    }
+
+    private static SharedStoreSettings settings(SharedStoreSettings base) {
+        return base.withCredentials(Optional.of(cluster.user()), Optional.of(cluster.password()));
+    }
+
+    @Override
+    protected IndexStore openStore(AddPolicy policy) {
+        return SharedStore.open(newDatabase(), settings(SharedStoreSettings.DEFAULT), policy, "contract", () -> {
+        });
+    }
+
+    private static SharedStore instance(String url, String name, Runnable leaseLost) {
+        return SharedStore.open(url, settings(QUICK), AddPolicy.ADMIT_ALL, name, leaseLost);
+    }
+
+    private static Handle connect(String url) {
+        return Jdbi.create(url, cluster.user(), cluster.password()).open();
+    }
+
+    @Test
+    void whatOneInstanceWritesAnotherReadsAtOnceAndARemovalIsSeenEverywhere() {
+        String url = newDatabase();
+        try (SharedStore a = instance(url, "a", () -> { }); SharedStore b = instance(url, "b", () -> { })) {
+            long peer = a.registerPeer("peer-a.example", 5001, "127.0.0.1").peerId();
+            a.addRecord(peer, 2616, "HTTP/1.1");
+
+            assertThat(b.lookup(2616)).containsExactly(new RfcRecord(2616, "HTTP/1.1", "peer-a.example", 5001));
+            assertThat(b.listAll()).hasSize(1);
+            assertThat(b.peerCount()).isEqualTo(1);
+
+            assertThat(a.removePeer(peer)).contains(1);
+
+            assertThat(b.lookup(2616)).isEmpty();
+            assertThat(b.listAll()).isEmpty();
+        }
+    }
+
+    @Test
+    void aClaimOfAnEndpointRegisteredThroughAnotherInstanceDisplacesNothingAndNamesIt() {
+        String url = newDatabase();
+        try (SharedStore a = instance(url, "a", () -> { }); SharedStore b = instance(url, "b", () -> { })) {
+            long first = a.registerPeer("peer.example", 5001, "127.0.0.1").peerId();
+            a.addRecord(first, 1, "One");
+
+            IndexStore.Registration second = b.registerPeer("peer.example", 5001, "127.0.0.2");
+            b.addRecord(second.peerId(), 1, "One");
+
+            assertThat(second.otherClaims()).containsExactly(first);
+            assertThat(a.lookup(1)).hasSize(2);
+            b.removePeer(second.peerId());
+            assertThat(a.lookup(1)).containsExactly(new RfcRecord(1, "One", "peer.example", 5001));
+        }
+    }
+
+    @Test
+    void aSurvivorRemovesADeadInstancesPeersAndRecordsOnceItsLeaseHasExpired() {
+        String url = newDatabase();
+        try (SharedStore survivor = instance(url, "survivor", () -> { }); Handle database = connect(url)) {
+            long mine = survivor.registerPeer("mine.example", 5001, "127.0.0.1").peerId();
+            survivor.addRecord(mine, 1, "One");
+            // An instance that renews no more: its lease runs out one second from now.
+            long dead = database.createQuery("INSERT INTO server_instance (name, lease_until)"
+                    + " VALUES ('dead', now() + INTERVAL '1 second') RETURNING id").mapTo(Long.class).one();
+            long peer = database.createQuery("INSERT INTO peer (instance_id, registration, host, port, source_address)"
+                    + " VALUES (:dead, 1, 'gone.example', 5002, '127.0.0.2') RETURNING id")
+                    .bind("dead", dead).mapTo(Long.class).one();
+            database.createUpdate("INSERT INTO rfc_record (peer_id, rfc_number, title) VALUES (:peer, 1, 'One')")
+                    .bind("peer", peer).execute();
+            assertThat(survivor.lookup(1)).hasSize(2);
+
+            await().atMost(PATIENCE).until(() -> survivor.lookup(1).size() == 1);
+
+            assertThat(survivor.lookup(1)).containsExactly(new RfcRecord(1, "One", "mine.example", 5001));
+            assertThat(count(database, "SELECT COUNT(*) FROM peer WHERE instance_id = " + dead)).isZero();
+            assertThat(count(database, "SELECT COUNT(*) FROM server_instance WHERE name = 'survivor'")).isOne();
+        }
+    }
+
+    @Test
+    void aStartingInstanceRemovesWhatItsOwnEarlierRunLeftAndNothingOfAnotherLiveInstance() {
+        String url = newDatabase();
+        try (SharedStore other = instance(url, "other", () -> { })) {
+            long theirs = other.registerPeer("theirs.example", 5001, "127.0.0.1").peerId();
+            other.addRecord(theirs, 1, "One");
+            SharedStore earlierRun = instance(url, "host/*:7734", () -> { });
+            long left = earlierRun.registerPeer("left.example", 5002, "127.0.0.1").peerId();
+            earlierRun.addRecord(left, 1, "One");
+            // The earlier run dies without a word: its lease is still live when the next run starts.
+
+            try (SharedStore nextRun = instance(url, "host/*:7734", () -> { })) {
+                assertThat(nextRun.lookup(1)).containsExactly(new RfcRecord(1, "One", "theirs.example", 5001));
+            } finally {
+                earlierRun.close();
+            }
+        }
+    }
+
+    @Test
+    void aNameGivenByTheUserThatALiveInstanceHoldsIsRefused() {
+        String url = newDatabase();
+        SharedStoreSettings named = settings(QUICK).withInstanceName("lab-1");
+        try (SharedStore first = SharedStore.open(url, named, AddPolicy.ADMIT_ALL, "unused", () -> { })) {
+            assertThatThrownBy(() -> SharedStore.open(url, named, AddPolicy.ADMIT_ALL, "unused", () -> { }))
+                    .isInstanceOf(IllegalStateException.class)
+                    .hasMessageContaining("another live ci-server instance is named 'lab-1'");
+            assertThat(first.instanceName()).isEqualTo("lab-1");
+        }
+    }
+
+    @Test
+    void anInstanceThatFindsItsLeaseGoneClosesItsConnectionsAndServesAgainUnderANewLease() {
+        String url = newDatabase();
+        AtomicInteger lost = new AtomicInteger();
+        try (SharedStore zombie = instance(url, "zombie", lost::incrementAndGet); Handle database = connect(url)) {
+            long peer = zombie.registerPeer("peer.example", 5001, "127.0.0.1").peerId();
+            zombie.addRecord(peer, 1, "One");
+            // What a survivor does once the zombie's lease has expired while it stood still.
+            database.execute("DELETE FROM server_instance WHERE name = 'zombie'");
+
+            await().atMost(PATIENCE).until(() -> lost.get() == 1);
+
+            assertThatThrownBy(() -> zombie.addRecord(peer, 2, "Two")).isInstanceOf(PeerGoneException.class);
+            long again = zombie.registerPeer("peer.example", 5001, "127.0.0.1").peerId();
+            zombie.addRecord(again, 2, "Two");
+            assertThat(zombie.listAll()).containsExactly(new RfcRecord(2, "Two", "peer.example", 5001));
+            assertThat(count(database, "SELECT COUNT(*) FROM server_instance WHERE name = 'zombie'")).isOne();
+        }
+    }
+
+    @Test
+    void whileTheDatabaseIsDownRequestsFailWithinTheWaitAndTheStoreRecoversByItself() throws IOException {
+        String url = newDatabase();
+        // A lease that outlasts the outage: the peer's registration survives it.
+        SharedStoreSettings patient = settings(QUICK).withLease(Duration.ofMillis(200), Duration.ofSeconds(60));
+        try (SharedStore store = SharedStore.open(url, patient, AddPolicy.ADMIT_ALL, "outage", () -> { })) {
+            long peer = store.registerPeer("peer.example", 5001, "127.0.0.1").peerId();
+            store.addRecord(peer, 1, "One");
+            cluster.stop();
+            try {
+                long began = System.nanoTime();
+                assertThatThrownBy(() -> store.lookup(1)).isInstanceOf(StoreUnavailableException.class);
+                assertThatThrownBy(() -> store.addRecord(peer, 2, "Two"))
+                        .isInstanceOf(StoreUnavailableException.class);
+                assertThat(Duration.ofNanos(System.nanoTime() - began)).isLessThan(PATIENCE);
+            } finally {
+                cluster.startAgain();
+            }
+
+            // A refused ADD left nothing behind, and the next requests are served without any restart.
+            await().atMost(PATIENCE).ignoreExceptions().until(() -> store.lookup(1).size() == 1);
+            assertThat(store.lookup(2)).isEmpty();
+            assertThat(store.addRecord(peer, 2, "Two")).isNotNull();
+            assertThat(store.lookup(2)).hasSize(1);
+        }
+    }
+
+    @Test
+    void anOutageLongerThanTheLeaseClosesTheConnectionsAndEndsInANewLeaseWithoutTheOldRecords() throws IOException {
+        String url = newDatabase();
+        AtomicInteger lost = new AtomicInteger();
+        try (SharedStore store = instance(url, "outage", lost::incrementAndGet)) {
+            long peer = store.registerPeer("peer.example", 5001, "127.0.0.1").peerId();
+            store.addRecord(peer, 1, "One");
+            cluster.stop();
+            try {
+                await().atMost(PATIENCE).until(() -> lost.get() == 1);
+                assertThatThrownBy(() -> store.registerPeer("new.example", 5002, "127.0.0.1"))
+                        .isInstanceOf(StoreUnavailableException.class);
+            } finally {
+                cluster.startAgain();
+            }
+
+            await().atMost(PATIENCE).ignoreExceptions().until(() -> {
+                store.registerPeer("new.example", 5002, "127.0.0.1");
+                return true;
+            });
+            assertThat(store.lookup(1)).isEmpty();
+            assertThatThrownBy(() -> store.addRecord(peer, 2, "Two")).isInstanceOf(PeerGoneException.class);
+        }
+    }
+
+    private static int count(Handle database, String query) {
+        return database.createQuery(query).mapTo(Integer.class).one();
+    }
+}
