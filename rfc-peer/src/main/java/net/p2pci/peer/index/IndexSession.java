@@ -29,6 +29,9 @@ import org.apache.logging.log4j.Logger;
  * and registers every remembered RFC again, under the same title, so that the new server's index holds what the old
  * one held.
  *
+ * <p>Several index servers may be listed, for servers that share one index: the session connects to the first it
+ * can reach, and reconnects to that one.
+ *
  * <p>While no connection is up, requests fail at once with a one-line reason that says a reconnect is under way,
  * rather than wait: a person at the shell or a script learns of the outage instead of hanging. An ADD that fails
  * that way is still remembered, and is registered with the others once the index is back.
@@ -65,7 +68,10 @@ public final class IndexSession implements AutoCloseable {
     /** How long close() waits for the session's threads, which only have to notice that they were interrupted. */
     private static final Duration RECONNECTOR_JOIN = Duration.ofSeconds(2);
 
-    private final HostAndPort server;
+    /** The servers to connect to, in the order tried; at least one, none twice. */
+    private final List<HostAndPort> servers;
+    /** The listed servers that could not be reached at start-up, before the one connected to. */
+    private final List<ConnectFailure> unreachableAtStart;
     private final Optional<String> advertisedHost;
     private final int uploadPort;
     private final boolean reconnects;
@@ -84,6 +90,8 @@ public final class IndexSession implements AutoCloseable {
     private final Thread reconnector;
     private final Thread retrier;
     private volatile IndexClient current;
+    /** Where in {@link #servers} the current connection goes. */
+    private final int currentServer;
     private volatile boolean closing;
 
     /**
@@ -138,11 +146,14 @@ public final class IndexSession implements AutoCloseable {
         }
     };
 
-    private IndexSession(IndexClient first, HostAndPort server, Optional<String> advertisedHost, int uploadPort,
+    private IndexSession(IndexClient first, List<HostAndPort> servers, int firstServer,
+                         List<ConnectFailure> unreachableAtStart, Optional<String> advertisedHost, int uploadPort,
                          boolean reconnects, ReconnectBackoff backoff, ReconnectBackoff retryBackoff,
                          Listener listener) {
         this.current = first;
-        this.server = server;
+        this.servers = servers;
+        this.currentServer = firstServer;
+        this.unreachableAtStart = List.copyOf(unreachableAtStart);
         this.advertisedHost = advertisedHost;
         this.uploadPort = uploadPort;
         this.reconnects = reconnects;
@@ -154,42 +165,65 @@ public final class IndexSession implements AutoCloseable {
     }
 
     /**
-     * Connects to the index server, as {@link IndexClient#connect} does; a first connection that fails is an error,
-     * not something to retry, so that a mistyped address is reported at once.
+     * Connects to the first of {@code servers} that can be reached, trying them in order, each as
+     * {@link IndexClient#connect} does; when none can, that is an error, not something to retry, so that a mistyped
+     * address is reported at once.
      *
+     * @param servers    the index servers, in the order to try them; at least one, none twice
      * @param reconnects whether to reconnect when the connection is lost; if not, requests fail from then on
+     * @throws UnreachableIndexException naming each server tried and why it failed
      */
-    public static IndexSession open(HostAndPort server, Optional<String> advertisedHost, int uploadPort,
+    public static IndexSession open(List<HostAndPort> servers, Optional<String> advertisedHost, int uploadPort,
                                     boolean reconnects, Listener listener) throws IOException {
-        return open(server, advertisedHost, uploadPort, reconnects, listener,
+        return open(servers, advertisedHost, uploadPort, reconnects, listener,
                 new ReconnectBackoff(RECONNECT_INITIAL_DELAY, RECONNECT_MAX_DELAY),
                 new ReconnectBackoff(REGISTRATION_RETRY_INITIAL_DELAY, REGISTRATION_RETRY_MAX_DELAY));
     }
 
-    static IndexSession open(HostAndPort server, Optional<String> advertisedHost, int uploadPort, boolean reconnects,
-                             Listener listener, ReconnectBackoff backoff) throws IOException {
-        return open(server, advertisedHost, uploadPort, reconnects, listener, backoff,
+    static IndexSession open(List<HostAndPort> servers, Optional<String> advertisedHost, int uploadPort,
+                             boolean reconnects, Listener listener, ReconnectBackoff backoff) throws IOException {
+        return open(servers, advertisedHost, uploadPort, reconnects, listener, backoff,
                 new ReconnectBackoff(REGISTRATION_RETRY_INITIAL_DELAY, REGISTRATION_RETRY_MAX_DELAY));
     }
 
     /** With both backoffs given, so that tests of retries need not wait for the real ones. */
-    static IndexSession open(HostAndPort server, Optional<String> advertisedHost, int uploadPort, boolean reconnects,
-                             Listener listener, ReconnectBackoff backoff, ReconnectBackoff retryBackoff)
-            throws IOException {
+    static IndexSession open(List<HostAndPort> servers, Optional<String> advertisedHost, int uploadPort,
+                             boolean reconnects, Listener listener, ReconnectBackoff backoff,
+                             ReconnectBackoff retryBackoff) throws IOException {
         Objects.requireNonNull(listener, "listener");
-        IndexClient first = IndexClient.connect(server, advertisedHost, uploadPort);
-        IndexSession session = new IndexSession(first, server, advertisedHost, uploadPort, reconnects, backoff,
-                retryBackoff, listener);
-        session.reconnector.start();
-        if (reconnects) {
-            session.retrier.start();
+        List<HostAndPort> listed = List.copyOf(servers);
+        if (listed.isEmpty() || Set.copyOf(listed).size() < listed.size()) {
+            throw new IllegalArgumentException("index servers must be one or more, none twice: " + listed);
         }
-        return session;
+        List<ConnectFailure> failures = new ArrayList<>();
+        for (int index = 0; index < listed.size(); index++) {
+            IndexClient first;
+            try {
+                first = IndexClient.connect(listed.get(index), advertisedHost, uploadPort);
+            } catch (IOException | RuntimeException e) {
+                LOG.debug("Cannot connect to the index server {}: {}", listed.get(index), e.toString());
+                failures.add(new ConnectFailure(listed.get(index), e));
+                continue;
+            }
+            IndexSession session = new IndexSession(first, listed, index, failures, advertisedHost, uploadPort,
+                    reconnects, backoff, retryBackoff, listener);
+            session.reconnector.start();
+            if (reconnects) {
+                session.retrier.start();
+            }
+            return session;
+        }
+        throw new UnreachableIndexException(failures);
     }
 
     /** The index server's address, as connected. */
     public HostAndPort server() {
         return current.server();
+    }
+
+    /** The index servers listed before the one first connected to, which could not be reached then, and why. */
+    public List<ConnectFailure> unreachableAtStart() {
+        return unreachableAtStart;
     }
 
     /** The host this peer registers under, and other peers download from. */
@@ -399,6 +433,7 @@ public final class IndexSession implements AutoCloseable {
      * @param refusalTold whether the person at the peer already knows the server refuses connections
      */
     private IndexClient reconnect(boolean refusalTold) throws InterruptedException {
+        HostAndPort server = servers.get(currentServer);
         for (int attempt = 0; ; attempt++) {
             Duration delay = backoff.delayBefore(attempt, ThreadLocalRandom.current());
             Thread.sleep(delay);
@@ -463,7 +498,8 @@ public final class IndexSession implements AutoCloseable {
             if (Thread.currentThread().isInterrupted()) {
                 throw new InterruptedException("the session is closing");
             }
-            LOG.debug("The new connection to {} failed while registering again: {}", server, e.getMessage());
+            LOG.debug("The new connection to {} failed while registering again: {}", fresh.server(),
+                    e.getMessage());
             return false;
         } finally {
             registrationLock.writeLock().unlock();
