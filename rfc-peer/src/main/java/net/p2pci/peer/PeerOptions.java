@@ -56,7 +56,9 @@ public record PeerOptions(List<HostAndPort> servers, Path directory, int uploadP
 
     private static final Option SERVER = Option.builder("s").longOpt("server").hasArg().argName("HOST[:PORT][,...]")
             .desc("the index server to register with (port " + Protocol.DEFAULT_SERVER_PORT + " if not given), or"
-                    + " several, separated by commas: the peer connects to the first it can reach, in the order given")
+                    + " several, separated by commas, for servers that share one index: the peer connects to the first"
+                    + " it can reach, in the order given, and when it loses that one it moves to the next it can"
+                    + " reach, round the list (back to the one lost if need be), and registers every RFC again")
             .build();
     private static final Option DIR = Option.builder("d").longOpt("dir").hasArg().argName("DIR")
             .desc("the directory whose RFC files (rfcN.txt) are shared, and where downloads are saved").build();
@@ -74,8 +76,9 @@ public record PeerOptions(List<HostAndPort> servers, Path directory, int uploadP
                     + " whole), for a program that started this one").build();
     private static final Option NO_RECONNECT = Option.builder().longOpt("no-reconnect")
             .desc("retry nothing: when the connection to the index server is lost or refused, stay disconnected"
-                    + " (commands that need the index fail from then on), and forget an RFC whose ADD the server"
-                    + " refuses. By default the peer reconnects after a random wait of at most "
+                    + " (commands that need the index fail from then on, and no other listed server is tried), and"
+                    + " forget an RFC whose ADD the server refuses. By default the peer reconnects (to the"
+                    + " next listed server, if several) after a random wait of at most "
                     + IndexSession.RECONNECT_INITIAL_DELAY.toMillis() + " ms, doubling with each failed attempt up to "
                     + IndexSession.RECONNECT_MAX_DELAY.toSeconds() + " s, and registers every RFC again; and it sends"
                     + " a refused ADD again after a random wait of at most "

@@ -106,7 +106,9 @@ final class PeerOptionsTest {
                         "--max-uploads-per-address", "--log-file", "--port-file", "--exec",
                         "--help", "--version")
                 .contains("[Peer] LOOKUP RFC <n>:", "[Peer] Lost the index server: <reason>; reconnecting",
-                        "[Peer] Reconnected to index <host:port>; registered <k> RFC(s)", "Exit status");
+                        "[Peer] Reconnected to index <host:port>; registered <k> RFC(s)",
+                        "[Peer] Lost the index server <host:port> (<reason>); connected to <host:port>",
+                        "Exit status");
     }
 
     static Stream<Arguments> badOptions() {

@@ -30,7 +30,8 @@ import org.apache.logging.log4j.Logger;
  * one held.
  *
  * <p>Several index servers may be listed, for servers that share one index: the session connects to the first it
- * can reach, and reconnects to that one.
+ * can reach, and a lost connection is replaced by one to the next it can reach, going round the list from the server
+ * after the one lost (and so, last, to that one again), one attempt per backoff wait.
  *
  * <p>While no connection is up, requests fail at once with a one-line reason that says a reconnect is under way,
  * rather than wait: a person at the shell or a script learns of the outage instead of hanging. An ADD that fails
@@ -43,9 +44,10 @@ import org.apache.logging.log4j.Logger;
  * backoff, until the server takes them or the session closes. Without reconnecting, neither is retried.
  *
  * <p>Thread-safe: the current connection is a volatile field that only the reconnecting thread replaces, and only
- * after it has registered everything again on the new connection. A read-write lock keeps each ADD, from its
- * bookkeeping to its answer, apart from that re-registration, so that no ADD falls between the two; the retries of
- * refused ADDs are ADDs like the others. The refused set is concurrent, and its retrier waits on a condition.
+ * after it has registered everything again on the new connection; which listed server it goes to only that thread
+ * reads and writes. A read-write lock keeps each ADD, from its bookkeeping to its answer, apart from that
+ * re-registration, so that no ADD falls between the two; the retries of refused ADDs are ADDs like the others. The
+ * refused set is concurrent, and its retrier waits on a condition.
  */
 public final class IndexSession implements AutoCloseable {
     private static final Logger LOG = LogManager.getLogger(IndexSession.class);
@@ -90,8 +92,8 @@ public final class IndexSession implements AutoCloseable {
     private final Thread reconnector;
     private final Thread retrier;
     private volatile IndexClient current;
-    /** Where in {@link #servers} the current connection goes. */
-    private final int currentServer;
+    /** Where in {@link #servers} the current connection goes; only the reconnecting thread changes it. */
+    private int currentServer;
     private volatile boolean closing;
 
     /**
@@ -99,11 +101,30 @@ public final class IndexSession implements AutoCloseable {
      * retrying one, which may call at the same time), so an implementation must be thread-safe.
      */
     public interface Listener {
-        /** The connection was lost; {@code reconnecting} says whether the session tries to get it back. */
+        /**
+         * The connection was lost; {@code reconnecting} says whether the session tries to get it back. Told at once,
+         * unless the session reconnects with several servers listed: {@link #movedTo} or {@link #noServerReachable}
+         * tells the loss then.
+         */
         void connectionLost(String reason, boolean reconnecting);
 
         /** A new connection is up and {@code registered} of the {@code total} remembered RFCs are registered. */
         void reconnected(HostAndPort server, int registered, int total);
+
+        /**
+         * Of several servers listed: the connection to {@code lost} was lost for {@code reason}, and one to
+         * {@code server}, the next listed that could be reached (which may be {@code lost} again), is up with
+         * {@code registered} of the {@code total} remembered RFCs registered. One event for the whole move, in place
+         * of {@link #connectionLost} and {@link #reconnected}.
+         */
+        void movedTo(HostAndPort server, HostAndPort lost, String reason, int registered, int total);
+
+        /**
+         * Of several servers listed: the connection to {@code lost} was lost for {@code reason}, and an attempt on
+         * each of the {@code listed} servers failed since; the session goes on trying them in turn, and tells
+         * {@link #reconnected} once one is up.
+         */
+        void noServerReachable(HostAndPort lost, String reason, int listed);
 
         /**
          * After reconnecting, the server answered the ADDs of these remembered RFCs with an error, the first of them
@@ -128,6 +149,18 @@ public final class IndexSession implements AutoCloseable {
         @Override
         public void reconnected(HostAndPort server, int registered, int total) {
             LOG.info("Reconnected to index {}; registered {} of {} RFCs", server, registered, total);
+        }
+
+        @Override
+        public void movedTo(HostAndPort server, HostAndPort lost, String reason, int registered, int total) {
+            LOG.info("Lost the index server {} ({}); moved to {} and registered {} of {} RFCs again", lost, reason,
+                    server, registered, total);
+        }
+
+        @Override
+        public void noServerReachable(HostAndPort lost, String reason, int listed) {
+            LOG.info("Lost the index server {} ({}); none of the {} listed can be reached now; reconnecting", lost,
+                    reason, listed);
         }
 
         @Override
@@ -405,7 +438,11 @@ public final class IndexSession implements AutoCloseable {
         return new IOException(failure.getMessage() + "; reconnecting" + consequence, failure);
     }
 
-    /** The reconnecting thread: waits for the connection to be lost, then gets a new one, until the session ends. */
+    /**
+     * The reconnecting thread: waits for the connection to be lost, then gets a new one, until the session ends. With
+     * one server listed the loss is told at once; with several, the move to another is told in one event, and only a
+     * round of the list that reaches none tells the loss on its own.
+     */
     private void keepConnected() {
         try {
             IndexClient client = current;
@@ -414,11 +451,14 @@ public final class IndexSession implements AutoCloseable {
                 if (closing) {
                     return;
                 }
-                listener.connectionLost(reason, reconnects);
+                boolean movesOn = reconnects && servers.size() > 1;
+                if (!movesOn) {
+                    listener.connectionLost(reason, reconnects);
+                }
                 if (!reconnects) {
                     return;
                 }
-                client = reconnect(client.wasRefused());
+                client = reconnect(new Loss(client.server(), reason, movesOn), client.wasRefused());
             }
         } catch (InterruptedException e) {
             // close() ends the session.
@@ -428,34 +468,58 @@ public final class IndexSession implements AutoCloseable {
     }
 
     /**
-     * Tries again and again, waiting longer each time, until a new connection is up with everything registered.
+     * A lost connection: to which server, why, and whether the loss is still to be told (with the move to another
+     * server, or on its own once no server can be reached).
+     */
+    private record Loss(HostAndPort server, String reason, boolean untold) {
+    }
+
+    /**
+     * Tries again and again, waiting longer each time, until a new connection is up with everything registered: each
+     * attempt goes to the next listed server, starting after the one whose connection was current.
      *
      * @param refusalTold whether the person at the peer already knows the server refuses connections
      */
-    private IndexClient reconnect(boolean refusalTold) throws InterruptedException {
-        HostAndPort server = servers.get(currentServer);
+    private IndexClient reconnect(Loss loss, boolean refusalTold) throws InterruptedException {
+        boolean lossTold = !loss.untold();
         for (int attempt = 0; ; attempt++) {
+            int index = (currentServer + 1 + attempt) % servers.size();
+            HostAndPort server = servers.get(index);
             Duration delay = backoff.delayBefore(attempt, ThreadLocalRandom.current());
             Thread.sleep(delay);
             if (closing) {
                 throw new InterruptedException("the session is closing");
             }
-            IndexClient fresh;
+            IndexClient fresh = null;
             try {
                 fresh = IndexClient.connect(server, advertisedHost, uploadPort);
             } catch (IOException | RuntimeException e) {
                 LOG.debug("Reconnect attempt {} to {} failed after {} ms: {}", attempt + 1, server, delay.toMillis(),
                         e.toString());
-                continue;
             }
-            if (registerAgain(fresh)) {
-                return fresh;
+            if (fresh != null) {
+                Arrival arrival = lossTold ? listener::reconnected : (now, registered, total) ->
+                        listener.movedTo(now, loss.server(), loss.reason(), registered, total);
+                if (registerAgain(fresh, arrival)) {
+                    currentServer = index;
+                    return fresh;
+                }
+                if (fresh.wasRefused() && !refusalTold && lossTold) {
+                    listener.connectionRefused(fresh.awaitClosed());
+                    refusalTold = true;
+                }
             }
-            if (fresh.wasRefused() && !refusalTold) {
-                listener.connectionRefused(fresh.awaitClosed());
-                refusalTold = true;
+            if (!lossTold && attempt + 1 == servers.size()) {
+                listener.noServerReachable(loss.server(), loss.reason(), servers.size());
+                lossTold = true;
             }
         }
+    }
+
+    /** How a new connection with everything registered again is told: as a reconnect, or as a move. */
+    @FunctionalInterface
+    private interface Arrival {
+        void tell(HostAndPort server, int registered, int total);
     }
 
     /**
@@ -463,7 +527,7 @@ public final class IndexSession implements AutoCloseable {
      * failed or was refused meanwhile (it is closed then, and the next attempt follows). The ADDs the server refuses
      * while keeping the connection are left to the retrier.
      */
-    private boolean registerAgain(IndexClient fresh) throws InterruptedException {
+    private boolean registerAgain(IndexClient fresh, Arrival arrival) throws InterruptedException {
         registrationLock.writeLock().lockInterruptibly();
         try {
             if (closing) {
@@ -487,7 +551,7 @@ public final class IndexSession implements AutoCloseable {
                 }
             }
             current = fresh;
-            listener.reconnected(fresh.server(), registered, registrations.size());
+            arrival.tell(fresh.server(), registered, registrations.size());
             if (!refusedNow.isEmpty()) {
                 refusedNow.forEach(this::retryLater);
                 listener.registrationsRefused(refusedNow, firstRefusal);

@@ -20,7 +20,7 @@ import org.junit.jupiter.api.Test;
 
 /**
  * A session given several index servers, each a real server on loopback with an index of its own: which one it
- * connects to at start-up.
+ * connects to at start-up, and how it moves from one to another when it loses its connection.
  */
 final class IndexSessionFailoverTest {
     private static final String PEER_HOST = "peer-a.example";
@@ -65,6 +65,66 @@ final class IndexSessionFailoverTest {
     }
 
     @Test
+    void aLostConnectionMovesToTheNextListedServerWhereEveryRfcIsRegisteredAgainToldInOneEvent() throws Exception {
+        IndexSession session = open(true, firstPort, secondPort);
+        session.add(1149, "Avian Carriers");
+        session.add(2324, "Coffee Pot");
+
+        first.close();
+
+        assertThat(events.next()).matches("moved to 127\\.0\\.0\\.1:" + secondPort + " from 127\\.0\\.0\\.1:"
+                + firstPort + " \\(connection lost: .+\\): 2 of 2");
+        assertThat(events.remaining()).isEmpty();
+        assertThat(session.server()).isEqualTo(address(secondPort));
+        assertThat(recordsAt(secondPort)).containsExactlyInAnyOrder(
+                new RfcRecord(1149, "Avian Carriers", PEER_HOST, PEER_PORT),
+                new RfcRecord(2324, "Coffee Pot", PEER_HOST, PEER_PORT));
+    }
+
+    @Test
+    void aPeerWithNoRfcIsRegisteredAtTheServerItMovesTo() throws Exception {
+        IndexSession session = open(true, firstPort, secondPort);
+        session.announce();
+
+        first.close();
+
+        assertThat(events.next()).startsWith("moved to 127.0.0.1:" + secondPort).endsWith(": 0 of 0");
+        assertThat(second.store().peerCount()).isEqualTo(1);
+    }
+
+    @Test
+    void theLastListedServerLostMovesBackToTheFirstRoundTheList() throws Exception {
+        IndexSession session = open(true, firstPort, secondPort);
+        session.add(1149, "Avian Carriers");
+        first.close();
+        assertThat(events.next()).startsWith("moved to 127.0.0.1:" + secondPort + " from 127.0.0.1:" + firstPort);
+        first = IndexServer.start(config(firstPort));
+
+        second.close();
+
+        assertThat(events.next()).startsWith("moved to 127.0.0.1:" + firstPort + " from 127.0.0.1:" + secondPort)
+                .endsWith(": 1 of 1");
+        assertThat(recordsAt(firstPort)).containsExactly(new RfcRecord(1149, "Avian Carriers", PEER_HOST, PEER_PORT));
+    }
+
+    @Test
+    void whenNoListedServerCanBeReachedTheLossIsToldOnceAndTheFirstBackIsReconnectedTo() throws Exception {
+        IndexSession session = open(true, firstPort, secondPort);
+        session.add(1149, "Avian Carriers");
+        second.close();
+
+        first.close();
+
+        assertThat(events.next()).matches("lost 127\\.0\\.0\\.1:" + firstPort + " \\(connection lost: .+\\), none of 2"
+                + " reachable");
+        assertThatThrownBy(session::list).isInstanceOf(IOException.class).hasMessageEndingWith("; reconnecting");
+        second = IndexServer.start(config(secondPort));
+        assertThat(events.next()).isEqualTo("reconnected to 127.0.0.1:" + secondPort + ": 1 of 1");
+        assertThat(events.remaining()).isEmpty();
+        assertThat(recordsAt(secondPort)).containsExactly(new RfcRecord(1149, "Avian Carriers", PEER_HOST, PEER_PORT));
+    }
+
+    @Test
     void aServerThatCannotBeReachedAtStartIsPassedOverForTheNextAndKeptWithItsReason() throws Exception {
         int closedPort = closedPort();
 
@@ -97,6 +157,20 @@ final class IndexSessionFailoverTest {
         assertThatThrownBy(() -> open(true, closedPort))
                 .isInstanceOf(UnreachableIndexException.class)
                 .hasMessage("cannot connect to the index server 127.0.0.1:" + closedPort + ": Connection refused");
+    }
+
+    @Test
+    void withoutReconnectingALostConnectionStaysLostThoughAnotherServerIsUp() throws Exception {
+        IndexSession session = open(false, firstPort, secondPort);
+        session.add(1149, "Avian Carriers");
+
+        first.close();
+
+        assertThat(events.next()).startsWith("lost: connection lost: ").doesNotContain("reconnecting");
+        assertThat(session.watchesConnection()).isFalse();
+        assertThat(session.isConnected()).isFalse();
+        assertThat(recordsAt(secondPort)).isEmpty();
+        assertThat(events.remaining()).isEmpty();
     }
 
     private IndexSession open(boolean reconnects, int... ports) throws IOException {

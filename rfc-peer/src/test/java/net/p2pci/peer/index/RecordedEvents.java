@@ -28,6 +28,16 @@ final class RecordedEvents implements IndexSession.Listener {
     }
 
     @Override
+    public void movedTo(HostAndPort server, HostAndPort lost, String reason, int registered, int total) {
+        events.add("moved to " + server + " from " + lost + " (" + reason + "): " + registered + " of " + total);
+    }
+
+    @Override
+    public void noServerReachable(HostAndPort lost, String reason, int listed) {
+        events.add("lost " + lost + " (" + reason + "), none of " + listed + " reachable");
+    }
+
+    @Override
     public void registrationsRefused(List<Integer> rfcNumbers, Status status) {
         events.add("refused " + rfcNumbers + ": " + status);
     }
