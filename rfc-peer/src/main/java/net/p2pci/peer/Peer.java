@@ -2,15 +2,11 @@ package net.p2pci.peer;
 
 import java.io.IOException;
 import java.net.BindException;
-import java.net.ConnectException;
 import java.net.InetSocketAddress;
-import java.net.SocketTimeoutException;
-import java.net.UnknownHostException;
 import java.util.List;
 import java.util.Objects;
 import java.util.concurrent.atomic.AtomicBoolean;
 import net.p2pci.peer.download.Downloader;
-import net.p2pci.peer.index.IndexClient;
 import net.p2pci.peer.index.IndexSession;
 import net.p2pci.peer.library.RfcLibrary;
 import net.p2pci.peer.library.RfcLibrary.ScanReport;
@@ -46,10 +42,11 @@ public final class Peer implements AutoCloseable {
 
     /**
      * Deletes the part files an earlier run left, reads the directory, starts the upload server and connects to the
-     * index server, in that order, so that the peer can serve before anyone learns of it. Nothing is registered yet. Events of the index connection (lost,
-     * back) are only logged.
+     * first index server listed that can be reached, in that order, so that the peer can serve before anyone learns
+     * of it. Nothing is registered yet. Events of the index connection (lost, back) are only logged.
      *
-     * @throws IOException with a one-line message saying which step failed and why
+     * @throws IOException with a one-line message saying which step failed and why; when no index server could be
+     *                     reached, an {@link net.p2pci.peer.index.UnreachableIndexException} naming each
      */
     public static Peer start(PeerOptions options) throws IOException {
         return start(options, IndexSession.LOG_ONLY);
@@ -81,22 +78,13 @@ public final class Peer implements AutoCloseable {
             throw new IOException("cannot listen on upload port " + options.uploadPort() + ": " + e.getMessage(), e);
         }
         try {
-            IndexSession index = IndexSession.open(options.server(), options.host(), uploadServer.port(),
+            IndexSession index = IndexSession.open(options.servers(), options.host(), uploadServer.port(),
                     options.reconnect(), indexEvents);
             return new Peer(library, deletedPartFiles, scan, uploadServer, index);
         } catch (IOException | RuntimeException e) {
             uploadServer.close();
-            throw new IOException("cannot connect to the index server " + options.server() + ": " + reason(e), e);
+            throw e;
         }
-    }
-
-    private static String reason(Exception failure) {
-        return switch (failure) {
-            case UnknownHostException e -> "unknown host";
-            case ConnectException e -> Objects.requireNonNullElse(e.getMessage(), "connection refused");
-            case SocketTimeoutException e -> "no answer within " + IndexClient.CONNECT_TIMEOUT.toSeconds() + " s";
-            default -> Objects.requireNonNullElse(failure.getMessage(), failure.getClass().getSimpleName());
-        };
     }
 
     public RfcLibrary library() {

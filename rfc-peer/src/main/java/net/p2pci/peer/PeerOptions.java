@@ -5,10 +5,14 @@ import java.io.StringWriter;
 import java.nio.file.Files;
 import java.nio.file.InvalidPathException;
 import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.HashSet;
 import java.util.List;
+import java.util.Locale;
 import java.util.Objects;
 import java.util.Optional;
 import java.util.OptionalInt;
+import java.util.Set;
 import net.p2pci.peer.cli.CommandProcessor;
 import net.p2pci.peer.download.Downloader;
 import net.p2pci.peer.index.IndexSession;
@@ -24,9 +28,10 @@ import org.apache.commons.cli.Options;
 import org.apache.commons.cli.ParseException;
 
 /**
- * The peer's command-line options, checked: what {@code rfc-peer --server HOST[:PORT] --dir DIR ...} asked for.
+ * The peer's command-line options, checked: what {@code rfc-peer --server HOST[:PORT][,...] --dir DIR ...} asked
+ * for.
  *
- * @param server     the index server
+ * @param servers    the index servers, in the order to try them: at least one, none twice
  * @param directory  the existing directory whose RFC files are shared and into which downloads go
  * @param uploadPort the upload server's port; 0 takes any free port
  * @param host       the host name to register under, if not the local address of the index connection
@@ -37,20 +42,24 @@ import org.apache.commons.cli.ParseException;
  * @param maxUploadsPerAddress the most upload connections served at once to one address
  * @param portFile   the file the upload server's port is written to once it listens, for whoever started the peer
  */
-public record PeerOptions(HostAndPort server, Path directory, int uploadPort, Optional<String> host,
+public record PeerOptions(List<HostAndPort> servers, Path directory, int uploadPort, Optional<String> host,
                           List<String> commands, boolean reconnect, Optional<Path> logFile,
                           boolean allowOutsideLinks, int maxUploadsPerAddress, Optional<Path> portFile)
         implements Invocation {
-    public static final String USAGE = "rfc-peer --server HOST[:PORT] --dir DIR [--upload-port N] [--host NAME]"
-            + " [--no-reconnect] [--allow-outside-links] [--max-uploads-per-address COUNT] [--log-file PATH]"
-            + " [--port-file PATH] [--exec CMD]...";
+    public static final String USAGE = "rfc-peer --server HOST[:PORT][,HOST[:PORT]]... --dir DIR [--upload-port N]"
+            + " [--host NAME] [--no-reconnect] [--allow-outside-links] [--max-uploads-per-address COUNT]"
+            + " [--log-file PATH] [--port-file PATH] [--exec CMD]...";
 
     /** Columns of the --help text. */
     private static final int HELP_WIDTH = 100;
     private static final int HIGHEST_PORT = 65_535;
 
-    private static final Option SERVER = Option.builder("s").longOpt("server").hasArg().argName("HOST[:PORT]")
-            .desc("the index server to register with (port " + Protocol.DEFAULT_SERVER_PORT + " if not given)").build();
+    private static final Option SERVER = Option.builder("s").longOpt("server").hasArg().argName("HOST[:PORT][,...]")
+            .desc("the index server to register with (port " + Protocol.DEFAULT_SERVER_PORT + " if not given), or"
+                    + " several, separated by commas, for servers that share one index: the peer connects to the first"
+                    + " it can reach, in the order given, and when it loses that one it moves to the next it can"
+                    + " reach, round the list (back to the one lost if need be), and registers every RFC again")
+            .build();
     private static final Option DIR = Option.builder("d").longOpt("dir").hasArg().argName("DIR")
             .desc("the directory whose RFC files (rfcN.txt) are shared, and where downloads are saved").build();
     private static final Option UPLOAD_PORT = Option.builder("p").longOpt("upload-port").hasArg().argName("N")
@@ -67,14 +76,15 @@ public record PeerOptions(HostAndPort server, Path directory, int uploadPort, Op
                     + " whole), for a program that started this one").build();
     private static final Option NO_RECONNECT = Option.builder().longOpt("no-reconnect")
             .desc("retry nothing: when the connection to the index server is lost or refused, stay disconnected"
-                    + " (commands that need the index fail from then on), and forget an RFC whose ADD the server"
-                    + " refuses. By default the peer reconnects after a random wait of at most "
+                    + " (commands that need the index fail from then on, and no other listed server is tried), and"
+                    + " forget an RFC whose ADD the server refuses. By default the peer reconnects (to the"
+                    + " next listed server, if several) after a random wait of at most "
                     + IndexSession.RECONNECT_INITIAL_DELAY.toMillis() + " ms, doubling with each failed attempt up to "
                     + IndexSession.RECONNECT_MAX_DELAY.toSeconds() + " s, and registers every RFC again; and it sends"
                     + " a refused ADD again after a random wait of at most "
                     + IndexSession.REGISTRATION_RETRY_INITIAL_DELAY.toSeconds() + " s, doubling up to "
                     + IndexSession.REGISTRATION_RETRY_MAX_DELAY.toSeconds() + " s, until the server takes it. Either"
-                    + " way, a server that cannot be reached at all at start-up stops the peer, so that a wrong"
+                    + " way, the peer stops at start-up when no listed server can be reached at all, so that a wrong"
                     + " address shows at once").build();
     private static final Option ALLOW_OUTSIDE_LINKS = Option.builder().longOpt("allow-outside-links")
             .desc("also offer RFC files that are symbolic links to files outside DIR (by default they are skipped,"
@@ -94,7 +104,10 @@ public record PeerOptions(HostAndPort server, Path directory, int uploadPort, Op
             .addOption(PORT_FILE).addOption(EXEC).addOption(HELP).addOption(VERSION);
 
     public PeerOptions {
-        Objects.requireNonNull(server, "server");
+        servers = List.copyOf(servers);
+        if (servers.isEmpty() || Set.copyOf(servers).size() < servers.size()) {
+            throw new IllegalArgumentException("index servers must be one or more, none twice: " + servers);
+        }
         Objects.requireNonNull(directory, "directory");
         Objects.requireNonNull(host, "host");
         commands = List.copyOf(commands);
@@ -103,16 +116,16 @@ public record PeerOptions(HostAndPort server, Path directory, int uploadPort, Op
     }
 
     /** Options of a peer that logs to stderr and offers no symbolic link out of its directory. */
-    public PeerOptions(HostAndPort server, Path directory, int uploadPort, Optional<String> host,
+    public PeerOptions(List<HostAndPort> servers, Path directory, int uploadPort, Optional<String> host,
                        List<String> commands, boolean reconnect) {
-        this(server, directory, uploadPort, host, commands, reconnect, Optional.empty(), false,
+        this(servers, directory, uploadPort, host, commands, reconnect, Optional.empty(), false,
                 UploadLimits.DEFAULT_MAX_UPLOADS_PER_ADDRESS, Optional.empty());
     }
 
     /** Options of a peer that reconnects, as it does unless {@code --no-reconnect} is given. */
-    public PeerOptions(HostAndPort server, Path directory, int uploadPort, Optional<String> host,
+    public PeerOptions(List<HostAndPort> servers, Path directory, int uploadPort, Optional<String> host,
                        List<String> commands) {
-        this(server, directory, uploadPort, host, commands, true);
+        this(servers, directory, uploadPort, host, commands, true);
     }
 
     /** Options that cannot be run; the message is the one-line error. */
@@ -152,15 +165,10 @@ public record PeerOptions(HostAndPort server, Path directory, int uploadPort, Op
                 throw new BadOptionsException("--" + option.getLongOpt() + " given more than once");
             }
         }
-        String server = required(line, SERVER);
+        String serverList = required(line, SERVER);
         String dir = required(line, DIR);
 
-        HostAndPort serverAddress;
-        try {
-            serverAddress = HostAndPort.parse(server, OptionalInt.of(Protocol.DEFAULT_SERVER_PORT));
-        } catch (IllegalArgumentException e) {
-            throw new BadOptionsException("--server: " + e.getMessage());
-        }
+        List<HostAndPort> servers = servers(serverList);
         Path directory;
         try {
             directory = Path.of(dir);
@@ -183,7 +191,7 @@ public record PeerOptions(HostAndPort server, Path directory, int uploadPort, Op
         Optional<Path> portFile = line.hasOption(PORT_FILE) ? Optional.of(writableFile(line, PORT_FILE))
                 : Optional.empty();
         String[] commands = line.getOptionValues(EXEC);
-        return new PeerOptions(serverAddress, directory, uploadPort, host,
+        return new PeerOptions(servers, directory, uploadPort, host,
                 commands == null ? List.of() : List.of(commands), !line.hasOption(NO_RECONNECT), logFile,
                 line.hasOption(ALLOW_OUTSIDE_LINKS), maxUploadsPerAddress, portFile);
     }
@@ -194,6 +202,32 @@ public record PeerOptions(HostAndPort server, Path directory, int uploadPort, Op
             throw new BadOptionsException("missing --" + option.getLongOpt() + " " + option.getArgName());
         }
         return value;
+    }
+
+    /**
+     * The servers of {@code --server}: comma-separated entries, each {@code HOST[:PORT]} with the well-known port by
+     * default; none empty, and none twice, whether written alike or not ({@code h} and {@code H:7734} are one server).
+     */
+    private static List<HostAndPort> servers(String text) throws BadOptionsException {
+        List<HostAndPort> servers = new ArrayList<>();
+        Set<String> seen = new HashSet<>();
+        for (String entry : text.split(",", -1)) {
+            if (entry.isBlank()) {
+                throw new BadOptionsException("--server: an empty entry in " + WireText.forLog(text));
+            }
+            HostAndPort server;
+            try {
+                server = HostAndPort.parse(entry, OptionalInt.of(Protocol.DEFAULT_SERVER_PORT));
+            } catch (IllegalArgumentException e) {
+                throw new BadOptionsException("--server: " + e.getMessage());
+            }
+            // Host names and IPv6 literals alike are case-insensitive.
+            if (!seen.add(server.toString().toLowerCase(Locale.ROOT))) {
+                throw new BadOptionsException("--server: " + server + " is listed twice");
+            }
+            servers.add(server);
+        }
+        return servers;
     }
 
     /**

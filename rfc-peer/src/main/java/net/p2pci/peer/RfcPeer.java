@@ -14,6 +14,7 @@ import net.p2pci.peer.cli.CommandProcessor;
 import net.p2pci.peer.cli.ConnectionNotes;
 import net.p2pci.peer.cli.Shell;
 import net.p2pci.peer.cli.Transcript;
+import net.p2pci.peer.index.ConnectFailure;
 import net.p2pci.peer.index.IndexSession;
 import net.p2pci.protocol.PortFile;
 import net.p2pci.protocol.Protocol;
@@ -114,6 +115,9 @@ public final class RfcPeer {
             transcript.note("Upload server listening on %s", new HostAndPort(index.host(), peer.uploadServer().port()));
             if (options.portFile().isPresent()) {
                 writePortFile(options.portFile().get(), peer.uploadServer().port());
+            }
+            for (ConnectFailure unreachable : index.unreachableAtStart()) {
+                transcript.note("Could not reach the index server %s; trying the next", unreachable);
             }
             transcript.note("Connected to index %s as %s", index.server(), index.self());
             CommandProcessor processor = new CommandProcessor(peer.library(), index, peer.downloader(), transcript);

@@ -185,7 +185,7 @@ final class PeerCommandsTest {
         for (int number = 1; number <= count; number++) {
             Files.writeString(dir.resolve("rfc" + number + ".txt"), "Request for Comments: " + number + "\n");
         }
-        Peer peer = Peer.start(new PeerOptions(new HostAndPort("127.0.0.1", server.port()), dir, 0,
+        Peer peer = Peer.start(new PeerOptions(List.of(new HostAndPort("127.0.0.1", server.port())), dir, 0,
                 Optional.empty(), List.of()));
         peers.add(peer);
         ByteArrayOutputStream output = new ByteArrayOutputStream();
@@ -212,7 +212,7 @@ final class PeerCommandsTest {
     }
 
     private Peer startPeer(String name, List<Integer> numbers) throws IOException {
-        Peer peer = Peer.start(new PeerOptions(new HostAndPort("127.0.0.1", server.port()),
+        Peer peer = Peer.start(new PeerOptions(List.of(new HostAndPort("127.0.0.1", server.port())),
                 directoryWith(name, numbers), 0, Optional.empty(), List.of()));
         peers.add(peer);
         return peer;

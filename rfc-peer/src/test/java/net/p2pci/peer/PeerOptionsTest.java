@@ -24,8 +24,8 @@ final class PeerOptionsTest {
     void defaultsAreTheWellKnownServerPortAnyUploadPortAndTheConnectionsAddress() throws BadOptionsException {
         Invocation parsed = PeerOptions.parse("--server", "index.example", "--dir", dir.toString());
 
-        assertThat(parsed).isEqualTo(new PeerOptions(new HostAndPort("index.example", 7734), dir, 0, Optional.empty(),
-                List.of()));
+        assertThat(parsed).isEqualTo(new PeerOptions(List.of(new HostAndPort("index.example", 7734)), dir, 0,
+                Optional.empty(), List.of()));
     }
 
     @Test
@@ -33,8 +33,26 @@ final class PeerOptionsTest {
         Invocation parsed = PeerOptions.parse("-s", "127.0.0.1:40000", "-d", dir.toString(), "-p", "6789",
                 "--host", "peer-a.example", "--exec", "LIST", "-e", "GET 2616", "--exec", "LOOKUP 1");
 
-        assertThat(parsed).isEqualTo(new PeerOptions(new HostAndPort("127.0.0.1", 40000), dir, 6789,
+        assertThat(parsed).isEqualTo(new PeerOptions(List.of(new HostAndPort("127.0.0.1", 40000)), dir, 6789,
                 Optional.of("peer-a.example"), List.of("LIST", "GET 2616", "LOOKUP 1")));
+    }
+
+    @Test
+    void severalServersAreTakenInTheOrderGivenEachWithTheWellKnownPortByDefault() throws BadOptionsException {
+        Invocation parsed = PeerOptions.parse("--server", "index-b.example:7735,index-a.example, [::1]:7736,[fe80::2]",
+                "--dir", dir.toString());
+
+        assertThat(parsed).isInstanceOfSatisfying(PeerOptions.class, options -> assertThat(options.servers())
+                .containsExactly(new HostAndPort("index-b.example", 7735), new HostAndPort("index-a.example", 7734),
+                        new HostAndPort("::1", 7736), new HostAndPort("fe80::2", 7734)));
+    }
+
+    @Test
+    void theSameHostOnOtherPortsIsSeveralServers() throws BadOptionsException {
+        Invocation parsed = PeerOptions.parse("--server", "127.0.0.1:7734,127.0.0.1:7735", "--dir", dir.toString());
+
+        assertThat(parsed).isInstanceOfSatisfying(PeerOptions.class, options -> assertThat(options.servers())
+                .containsExactly(new HostAndPort("127.0.0.1", 7734), new HostAndPort("127.0.0.1", 7735)));
     }
 
     @Test
@@ -83,17 +101,20 @@ final class PeerOptionsTest {
     @Test
     void theHelpDescribesEveryOptionAndTheOutput() {
         assertThat(PeerOptions.helpText())
-                .contains("--server", "--dir", "--upload-port", "--host", "--no-reconnect", "--allow-outside-links",
+                .contains("--server <HOST[:PORT][,...]>", "rfc-peer --server HOST[:PORT][,HOST[:PORT]]... --dir DIR",
+                        "--dir", "--upload-port", "--host", "--no-reconnect", "--allow-outside-links",
                         "--max-uploads-per-address", "--log-file", "--port-file", "--exec",
                         "--help", "--version")
                 .contains("[Peer] LOOKUP RFC <n>:", "[Peer] Lost the index server: <reason>; reconnecting",
-                        "[Peer] Reconnected to index <host:port>; registered <k> RFC(s)", "Exit status");
+                        "[Peer] Reconnected to index <host:port>; registered <k> RFC(s)",
+                        "[Peer] Lost the index server <host:port> (<reason>); connected to <host:port>",
+                        "Exit status");
     }
 
     static Stream<Arguments> badOptions() {
         String existing = dir.toString();
         return Stream.of(
-                Arguments.of(List.of("--dir", existing), "missing --server HOST[:PORT]"),
+                Arguments.of(List.of("--dir", existing), "missing --server HOST[:PORT][,...]"),
                 Arguments.of(List.of("--server", "h"), "missing --dir DIR"),
                 Arguments.of(List.of("--server", "h", "--dir", existing.concat("/missing")),
                         "--dir: not a directory: " + existing + "/missing"),
@@ -113,6 +134,27 @@ final class PeerOptionsTest {
                         "--max-uploads-per-address: not a whole number from 1 up: -3"),
                 Arguments.of(List.of("--server", "h", "--server", "i", "--dir", existing),
                         "--server given more than once"),
+                Arguments.of(List.of("--server", "a,,b", "--dir", existing), "--server: an empty entry in a,,b"),
+                Arguments.of(List.of("--server", "a,", "--dir", existing), "--server: an empty entry in a,"),
+                Arguments.of(List.of("--server", ",a", "--dir", existing), "--server: an empty entry in ,a"),
+                Arguments.of(List.of("--server", "a, ,b", "--dir", existing), "--server: an empty entry in a, ,b"),
+                Arguments.of(List.of("--server", ",", "--dir", existing), "--server: an empty entry in ,"),
+                Arguments.of(List.of("--server", "a:7734,b,a:7734", "--dir", existing),
+                        "--server: a:7734 is listed twice"),
+                Arguments.of(List.of("--server", "a,b,a:7734", "--dir", existing),
+                        "--server: a:7734 is listed twice"),
+                Arguments.of(List.of("--server", "Index.Example,index.example", "--dir", existing),
+                        "--server: index.example:7734 is listed twice"),
+                Arguments.of(List.of("--server", "[::1]:7735,[::1]:7735", "--dir", existing),
+                        "--server: [::1]:7735 is listed twice"),
+                Arguments.of(List.of("--server", "a:7734,b:0", "--dir", existing),
+                        "--server: port is not a number from 1 to 65535: 0"),
+                Arguments.of(List.of("--server", "a:7734,b:x", "--dir", existing),
+                        "--server: port is not a number from 1 to 65535: x"),
+                Arguments.of(List.of("--server", "a,b:", "--dir", existing),
+                        "--server: missing port after ':' in b:"),
+                Arguments.of(List.of("--server", "a,::1", "--dir", existing),
+                        "--server: write an IPv6 address in brackets, as [::1]:7734: ::1"),
                 Arguments.of(List.of("--server", "h", "--dir", existing, "--log-file", existing),
                         "--log-file: is a directory: " + existing),
                 Arguments.of(List.of("--server", "h", "--dir", existing, "--log-file", existing + "/missing/peer.log"),

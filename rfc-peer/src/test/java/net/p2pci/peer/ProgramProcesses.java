@@ -49,7 +49,14 @@ final class ProgramProcesses implements AutoCloseable {
     /** As {@link #startPeer(String, int, Path, List)}, with options for the peer's JVM (a log level, say). */
     ChildProcess startPeer(String name, int serverPort, Path dir, List<String> jvmOptions, List<String> moreArgs)
             throws IOException {
-        List<String> args = new ArrayList<>(List.of("--server", "127.0.0.1:" + serverPort, "--dir", dir.toString()));
+        return startPeer(name, List.of(serverPort), dir, jvmOptions, moreArgs);
+    }
+
+    /** A peer given several index servers on loopback, {@code --server 127.0.0.1:P1,127.0.0.1:P2,...} in order. */
+    ChildProcess startPeer(String name, List<Integer> serverPorts, Path dir, List<String> jvmOptions,
+                           List<String> moreArgs) throws IOException {
+        String servers = String.join(",", serverPorts.stream().map(port -> "127.0.0.1:" + port).toList());
+        List<String> args = new ArrayList<>(List.of("--server", servers, "--dir", dir.toString()));
         args.addAll(moreArgs);
         return start(name, "rfc-peer", jvmOptions, args);
     }

@@ -73,6 +73,15 @@ public final class CommandProcessor {
             (unless started with --no-reconnect) and registers every RFC again:
               [Peer] Lost the index server: <reason>; reconnecting
               [Peer] Reconnected to index <host:port>; registered <k> RFC(s)
+            Given several index servers (--server A,B,...), it moves instead to the next one it
+            can reach, round the list, and tells the loss and the move in one line once it has
+            registered there (wrapped here):
+              [Peer] Lost the index server <host:port> (<reason>); connected to <host:port>
+                and registered <k> RFC(s) again
+            When an attempt on each listed server has failed, it tells the loss alone, goes on
+            trying them in turn, and says 'Reconnected' as above once one takes it:
+              [Peer] Lost the index server <host:port> (<reason>); none of the <n> listed can
+                be reached now; reconnecting
             Until then, commands that need the index fail at once with one line ending in
             '; reconnecting'; an ADD that fails so is registered with the others once back.
             """;

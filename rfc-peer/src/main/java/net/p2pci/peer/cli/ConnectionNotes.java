@@ -8,9 +8,9 @@ import net.p2pci.protocol.IndexResponse;
 import net.p2pci.protocol.Status;
 
 /**
- * Tells the person at the peer, one line each, when the index connection is lost, refused or back, and when the
- * server refuses RFCs or takes refused ones on a retry, in the form {@link CommandProcessor#HELP} and
- * {@code --help} document.
+ * Tells the person at the peer, one line each, when the index connection is lost, refused, back or moved to another
+ * listed server, and when the server refuses RFCs or takes refused ones on a retry, in the form
+ * {@link CommandProcessor#HELP} and {@code --help} document.
  *
  * <p>Thread-safe: it only prints events to the transcript, which is.
  */
@@ -29,9 +29,25 @@ public final class ConnectionNotes implements IndexSession.Listener {
 
     @Override
     public void reconnected(HostAndPort server, int registered, int total) {
-        transcript.event("Reconnected to index %s; registered %s", server,
-                registered == total ? CommandProcessor.count(total, "RFC")
-                        : registered + " of " + CommandProcessor.count(total, "RFC"));
+        transcript.event("Reconnected to index %s; registered %s", server, registeredCount(registered, total));
+    }
+
+    /** {@code 12 RFCs}, or {@code 10 of 12 RFCs} when the server refused some. */
+    private static String registeredCount(int registered, int total) {
+        return registered == total ? CommandProcessor.count(total, "RFC")
+                : registered + " of " + CommandProcessor.count(total, "RFC");
+    }
+
+    @Override
+    public void movedTo(HostAndPort server, HostAndPort lost, String reason, int registered, int total) {
+        transcript.event("Lost the index server %s (%s); connected to %s and registered %s again", lost, reason, server,
+                registeredCount(registered, total));
+    }
+
+    @Override
+    public void noServerReachable(HostAndPort lost, String reason, int listed) {
+        transcript.event("Lost the index server %s (%s); none of the %d listed can be reached now; reconnecting", lost,
+                reason, listed);
     }
 
     @Override

@@ -29,6 +29,10 @@ import org.apache.logging.log4j.Logger;
  * and registers every remembered RFC again, under the same title, so that the new server's index holds what the old
  * one held.
  *
+ * <p>Several index servers may be listed, for servers that share one index: the session connects to the first it
+ * can reach, and a lost connection is replaced by one to the next it can reach, going round the list from the server
+ * after the one lost (and so, last, to that one again), one attempt per backoff wait.
+ *
  * <p>While no connection is up, requests fail at once with a one-line reason that says a reconnect is under way,
  * rather than wait: a person at the shell or a script learns of the outage instead of hanging. An ADD that fails
  * that way is still remembered, and is registered with the others once the index is back.
@@ -40,9 +44,10 @@ import org.apache.logging.log4j.Logger;
  * backoff, until the server takes them or the session closes. Without reconnecting, neither is retried.
  *
  * <p>Thread-safe: the current connection is a volatile field that only the reconnecting thread replaces, and only
- * after it has registered everything again on the new connection. A read-write lock keeps each ADD, from its
- * bookkeeping to its answer, apart from that re-registration, so that no ADD falls between the two; the retries of
- * refused ADDs are ADDs like the others. The refused set is concurrent, and its retrier waits on a condition.
+ * after it has registered everything again on the new connection; which listed server it goes to only that thread
+ * reads and writes. A read-write lock keeps each ADD, from its bookkeeping to its answer, apart from that
+ * re-registration, so that no ADD falls between the two; the retries of refused ADDs are ADDs like the others. The
+ * refused set is concurrent, and its retrier waits on a condition.
  */
 public final class IndexSession implements AutoCloseable {
     private static final Logger LOG = LogManager.getLogger(IndexSession.class);
@@ -65,7 +70,10 @@ public final class IndexSession implements AutoCloseable {
     /** How long close() waits for the session's threads, which only have to notice that they were interrupted. */
     private static final Duration RECONNECTOR_JOIN = Duration.ofSeconds(2);
 
-    private final HostAndPort server;
+    /** The servers to connect to, in the order tried; at least one, none twice. */
+    private final List<HostAndPort> servers;
+    /** The listed servers that could not be reached at start-up, before the one connected to. */
+    private final List<ConnectFailure> unreachableAtStart;
     private final Optional<String> advertisedHost;
     private final int uploadPort;
     private final boolean reconnects;
@@ -84,6 +92,8 @@ public final class IndexSession implements AutoCloseable {
     private final Thread reconnector;
     private final Thread retrier;
     private volatile IndexClient current;
+    /** Where in {@link #servers} the current connection goes; only the reconnecting thread changes it. */
+    private int currentServer;
     private volatile boolean closing;
 
     /**
@@ -91,11 +101,30 @@ public final class IndexSession implements AutoCloseable {
      * retrying one, which may call at the same time), so an implementation must be thread-safe.
      */
     public interface Listener {
-        /** The connection was lost; {@code reconnecting} says whether the session tries to get it back. */
+        /**
+         * The connection was lost; {@code reconnecting} says whether the session tries to get it back. Told at once,
+         * unless the session reconnects with several servers listed: {@link #movedTo} or {@link #noServerReachable}
+         * tells the loss then.
+         */
         void connectionLost(String reason, boolean reconnecting);
 
         /** A new connection is up and {@code registered} of the {@code total} remembered RFCs are registered. */
         void reconnected(HostAndPort server, int registered, int total);
+
+        /**
+         * Of several servers listed: the connection to {@code lost} was lost for {@code reason}, and one to
+         * {@code server}, the next listed that could be reached (which may be {@code lost} again), is up with
+         * {@code registered} of the {@code total} remembered RFCs registered. One event for the whole move, in place
+         * of {@link #connectionLost} and {@link #reconnected}.
+         */
+        void movedTo(HostAndPort server, HostAndPort lost, String reason, int registered, int total);
+
+        /**
+         * Of several servers listed: the connection to {@code lost} was lost for {@code reason}, and an attempt on
+         * each of the {@code listed} servers failed since; the session goes on trying them in turn, and tells
+         * {@link #reconnected} once one is up.
+         */
+        void noServerReachable(HostAndPort lost, String reason, int listed);
 
         /**
          * After reconnecting, the server answered the ADDs of these remembered RFCs with an error, the first of them
@@ -123,6 +152,18 @@ public final class IndexSession implements AutoCloseable {
         }
 
         @Override
+        public void movedTo(HostAndPort server, HostAndPort lost, String reason, int registered, int total) {
+            LOG.info("Lost the index server {} ({}); moved to {} and registered {} of {} RFCs again", lost, reason,
+                    server, registered, total);
+        }
+
+        @Override
+        public void noServerReachable(HostAndPort lost, String reason, int listed) {
+            LOG.info("Lost the index server {} ({}); none of the {} listed can be reached now; reconnecting", lost,
+                    reason, listed);
+        }
+
+        @Override
         public void registrationsRefused(List<Integer> rfcNumbers, Status status) {
             LOG.warn("After reconnecting the server refused {} RFCs ({}); retrying them", rfcNumbers.size(), status);
         }
@@ -138,11 +179,14 @@ public final class IndexSession implements AutoCloseable {
         }
     };
 
-    private IndexSession(IndexClient first, HostAndPort server, Optional<String> advertisedHost, int uploadPort,
+    private IndexSession(IndexClient first, List<HostAndPort> servers, int firstServer,
+                         List<ConnectFailure> unreachableAtStart, Optional<String> advertisedHost, int uploadPort,
                          boolean reconnects, ReconnectBackoff backoff, ReconnectBackoff retryBackoff,
                          Listener listener) {
         this.current = first;
-        this.server = server;
+        this.servers = servers;
+        this.currentServer = firstServer;
+        this.unreachableAtStart = List.copyOf(unreachableAtStart);
         this.advertisedHost = advertisedHost;
         this.uploadPort = uploadPort;
         this.reconnects = reconnects;
@@ -154,42 +198,65 @@ public final class IndexSession implements AutoCloseable {
     }
 
     /**
-     * Connects to the index server, as {@link IndexClient#connect} does; a first connection that fails is an error,
-     * not something to retry, so that a mistyped address is reported at once.
+     * Connects to the first of {@code servers} that can be reached, trying them in order, each as
+     * {@link IndexClient#connect} does; when none can, that is an error, not something to retry, so that a mistyped
+     * address is reported at once.
      *
+     * @param servers    the index servers, in the order to try them; at least one, none twice
      * @param reconnects whether to reconnect when the connection is lost; if not, requests fail from then on
+     * @throws UnreachableIndexException naming each server tried and why it failed
      */
-    public static IndexSession open(HostAndPort server, Optional<String> advertisedHost, int uploadPort,
+    public static IndexSession open(List<HostAndPort> servers, Optional<String> advertisedHost, int uploadPort,
                                     boolean reconnects, Listener listener) throws IOException {
-        return open(server, advertisedHost, uploadPort, reconnects, listener,
+        return open(servers, advertisedHost, uploadPort, reconnects, listener,
                 new ReconnectBackoff(RECONNECT_INITIAL_DELAY, RECONNECT_MAX_DELAY),
                 new ReconnectBackoff(REGISTRATION_RETRY_INITIAL_DELAY, REGISTRATION_RETRY_MAX_DELAY));
     }
 
-    static IndexSession open(HostAndPort server, Optional<String> advertisedHost, int uploadPort, boolean reconnects,
-                             Listener listener, ReconnectBackoff backoff) throws IOException {
-        return open(server, advertisedHost, uploadPort, reconnects, listener, backoff,
+    static IndexSession open(List<HostAndPort> servers, Optional<String> advertisedHost, int uploadPort,
+                             boolean reconnects, Listener listener, ReconnectBackoff backoff) throws IOException {
+        return open(servers, advertisedHost, uploadPort, reconnects, listener, backoff,
                 new ReconnectBackoff(REGISTRATION_RETRY_INITIAL_DELAY, REGISTRATION_RETRY_MAX_DELAY));
     }
 
     /** With both backoffs given, so that tests of retries need not wait for the real ones. */
-    static IndexSession open(HostAndPort server, Optional<String> advertisedHost, int uploadPort, boolean reconnects,
-                             Listener listener, ReconnectBackoff backoff, ReconnectBackoff retryBackoff)
-            throws IOException {
+    static IndexSession open(List<HostAndPort> servers, Optional<String> advertisedHost, int uploadPort,
+                             boolean reconnects, Listener listener, ReconnectBackoff backoff,
+                             ReconnectBackoff retryBackoff) throws IOException {
         Objects.requireNonNull(listener, "listener");
-        IndexClient first = IndexClient.connect(server, advertisedHost, uploadPort);
-        IndexSession session = new IndexSession(first, server, advertisedHost, uploadPort, reconnects, backoff,
-                retryBackoff, listener);
-        session.reconnector.start();
-        if (reconnects) {
-            session.retrier.start();
+        List<HostAndPort> listed = List.copyOf(servers);
+        if (listed.isEmpty() || Set.copyOf(listed).size() < listed.size()) {
+            throw new IllegalArgumentException("index servers must be one or more, none twice: " + listed);
         }
-        return session;
+        List<ConnectFailure> failures = new ArrayList<>();
+        for (int index = 0; index < listed.size(); index++) {
+            IndexClient first;
+            try {
+                first = IndexClient.connect(listed.get(index), advertisedHost, uploadPort);
+            } catch (IOException | RuntimeException e) {
+                LOG.debug("Cannot connect to the index server {}: {}", listed.get(index), e.toString());
+                failures.add(new ConnectFailure(listed.get(index), e));
+                continue;
+            }
+            IndexSession session = new IndexSession(first, listed, index, failures, advertisedHost, uploadPort,
+                    reconnects, backoff, retryBackoff, listener);
+            session.reconnector.start();
+            if (reconnects) {
+                session.retrier.start();
+            }
+            return session;
+        }
+        throw new UnreachableIndexException(failures);
     }
 
     /** The index server's address, as connected. */
     public HostAndPort server() {
         return current.server();
+    }
+
+    /** The index servers listed before the one first connected to, which could not be reached then, and why. */
+    public List<ConnectFailure> unreachableAtStart() {
+        return unreachableAtStart;
     }
 
     /** The host this peer registers under, and other peers download from. */
@@ -371,7 +438,11 @@ public final class IndexSession implements AutoCloseable {
         return new IOException(failure.getMessage() + "; reconnecting" + consequence, failure);
     }
 
-    /** The reconnecting thread: waits for the connection to be lost, then gets a new one, until the session ends. */
+    /**
+     * The reconnecting thread: waits for the connection to be lost, then gets a new one, until the session ends. With
+     * one server listed the loss is told at once; with several, the move to another is told in one event, and only a
+     * round of the list that reaches none tells the loss on its own.
+     */
     private void keepConnected() {
         try {
             IndexClient client = current;
@@ -380,11 +451,14 @@ public final class IndexSession implements AutoCloseable {
                 if (closing) {
                     return;
                 }
-                listener.connectionLost(reason, reconnects);
+                boolean movesOn = reconnects && servers.size() > 1;
+                if (!movesOn) {
+                    listener.connectionLost(reason, reconnects);
+                }
                 if (!reconnects) {
                     return;
                 }
-                client = reconnect(client.wasRefused());
+                client = reconnect(new Loss(client.server(), reason, movesOn), client.wasRefused());
             }
         } catch (InterruptedException e) {
             // close() ends the session.
@@ -394,33 +468,58 @@ public final class IndexSession implements AutoCloseable {
     }
 
     /**
-     * Tries again and again, waiting longer each time, until a new connection is up with everything registered.
+     * A lost connection: to which server, why, and whether the loss is still to be told (with the move to another
+     * server, or on its own once no server can be reached).
+     */
+    private record Loss(HostAndPort server, String reason, boolean untold) {
+    }
+
+    /**
+     * Tries again and again, waiting longer each time, until a new connection is up with everything registered: each
+     * attempt goes to the next listed server, starting after the one whose connection was current.
      *
      * @param refusalTold whether the person at the peer already knows the server refuses connections
      */
-    private IndexClient reconnect(boolean refusalTold) throws InterruptedException {
+    private IndexClient reconnect(Loss loss, boolean refusalTold) throws InterruptedException {
+        boolean lossTold = !loss.untold();
         for (int attempt = 0; ; attempt++) {
+            int index = (currentServer + 1 + attempt) % servers.size();
+            HostAndPort server = servers.get(index);
             Duration delay = backoff.delayBefore(attempt, ThreadLocalRandom.current());
             Thread.sleep(delay);
             if (closing) {
                 throw new InterruptedException("the session is closing");
             }
-            IndexClient fresh;
+            IndexClient fresh = null;
             try {
                 fresh = IndexClient.connect(server, advertisedHost, uploadPort);
             } catch (IOException | RuntimeException e) {
                 LOG.debug("Reconnect attempt {} to {} failed after {} ms: {}", attempt + 1, server, delay.toMillis(),
                         e.toString());
-                continue;
             }
-            if (registerAgain(fresh)) {
-                return fresh;
+            if (fresh != null) {
+                Arrival arrival = lossTold ? listener::reconnected : (now, registered, total) ->
+                        listener.movedTo(now, loss.server(), loss.reason(), registered, total);
+                if (registerAgain(fresh, arrival)) {
+                    currentServer = index;
+                    return fresh;
+                }
+                if (fresh.wasRefused() && !refusalTold && lossTold) {
+                    listener.connectionRefused(fresh.awaitClosed());
+                    refusalTold = true;
+                }
             }
-            if (fresh.wasRefused() && !refusalTold) {
-                listener.connectionRefused(fresh.awaitClosed());
-                refusalTold = true;
+            if (!lossTold && attempt + 1 == servers.size()) {
+                listener.noServerReachable(loss.server(), loss.reason(), servers.size());
+                lossTold = true;
             }
         }
+    }
+
+    /** How a new connection with everything registered again is told: as a reconnect, or as a move. */
+    @FunctionalInterface
+    private interface Arrival {
+        void tell(HostAndPort server, int registered, int total);
     }
 
     /**
@@ -428,7 +527,7 @@ public final class IndexSession implements AutoCloseable {
      * failed or was refused meanwhile (it is closed then, and the next attempt follows). The ADDs the server refuses
      * while keeping the connection are left to the retrier.
      */
-    private boolean registerAgain(IndexClient fresh) throws InterruptedException {
+    private boolean registerAgain(IndexClient fresh, Arrival arrival) throws InterruptedException {
         registrationLock.writeLock().lockInterruptibly();
         try {
             if (closing) {
@@ -452,7 +551,7 @@ public final class IndexSession implements AutoCloseable {
                 }
             }
             current = fresh;
-            listener.reconnected(fresh.server(), registered, registrations.size());
+            arrival.tell(fresh.server(), registered, registrations.size());
             if (!refusedNow.isEmpty()) {
                 refusedNow.forEach(this::retryLater);
                 listener.registrationsRefused(refusedNow, firstRefusal);
@@ -463,7 +562,8 @@ public final class IndexSession implements AutoCloseable {
             if (Thread.currentThread().isInterrupted()) {
                 throw new InterruptedException("the session is closing");
             }
-            LOG.debug("The new connection to {} failed while registering again: {}", server, e.getMessage());
+            LOG.debug("The new connection to {} failed while registering again: {}", fresh.server(),
+                    e.getMessage());
             return false;
         } finally {
             registrationLock.writeLock().unlock();

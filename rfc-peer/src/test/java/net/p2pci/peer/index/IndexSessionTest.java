@@ -11,9 +11,6 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
-import java.util.concurrent.BlockingQueue;
-import java.util.concurrent.LinkedBlockingQueue;
-import java.util.concurrent.TimeUnit;
 import net.p2pci.peer.AddressBudgetHog;
 import net.p2pci.peer.HostAndPort;
 import net.p2pci.peer.RefusingFront;
@@ -31,8 +28,6 @@ import org.junit.jupiter.api.Test;
 
 /** A peer's registration across a restart of the real index server on the same loopback port. */
 final class IndexSessionTest {
-    /** A reconnect takes a quarter second at first; this is room for a loaded two-core machine. */
-    private static final Duration EVENT_DEADLINE = Duration.ofSeconds(30);
     private static final String PEER_HOST = "peer-a.example";
     private static final int PEER_PORT = 5678;
     /** Waits of a few milliseconds, so that tests of retries take no longer than the retries themselves. */
@@ -110,8 +105,9 @@ final class IndexSessionTest {
 
     @Test
     void closeDuringTheBackoffWaitReturnsPromptlyAndEndsTheReconnecting() throws Exception {
-        IndexSession session = IndexSession.open(new HostAndPort("127.0.0.1", port), Optional.of(PEER_HOST),
-                PEER_PORT, true, events, new ReconnectBackoff(Duration.ofMinutes(10), Duration.ofMinutes(10)));
+        IndexSession session = IndexSession.open(List.of(new HostAndPort("127.0.0.1", port)),
+                Optional.of(PEER_HOST), PEER_PORT, true, events,
+                new ReconnectBackoff(Duration.ofMinutes(10), Duration.ofMinutes(10)));
         opened.add(session);
         server.close();
         assertThat(events.next()).startsWith("lost: ");
@@ -185,7 +181,7 @@ final class IndexSessionTest {
     @Test
     void aServerRefusingConnectionsIsRetriedWithTheReconnectBackoffAndToldOnce() throws Exception {
         try (RefusingFront atItsLimit = new RefusingFront(port, 3)) {
-            IndexSession session = IndexSession.open(new HostAndPort("127.0.0.1", atItsLimit.port()),
+            IndexSession session = IndexSession.open(List.of(new HostAndPort("127.0.0.1", atItsLimit.port())),
                     Optional.of(PEER_HOST), PEER_PORT, true, events, FAST_BACKOFF, FAST_BACKOFF);
             opened.add(session);
 
@@ -222,8 +218,8 @@ final class IndexSessionTest {
     private static final long ADDRESS_BUDGET_BYTES = 1 << 20;
 
     private IndexSession open(boolean reconnects) throws IOException {
-        IndexSession session = IndexSession.open(new HostAndPort("127.0.0.1", port), Optional.of(PEER_HOST),
-                PEER_PORT, reconnects, events, FAST_BACKOFF, FAST_BACKOFF);
+        IndexSession session = IndexSession.open(List.of(new HostAndPort("127.0.0.1", port)),
+                Optional.of(PEER_HOST), PEER_PORT, reconnects, events, FAST_BACKOFF, FAST_BACKOFF);
         opened.add(session);
         return session;
     }
@@ -240,45 +236,5 @@ final class IndexSessionTest {
     private static ServerConfig config(int port) {
         return ServerConfig.defaults().withBindAddress(InetAddress.getLoopbackAddress()).withPort(port)
                 .withIndexBudget(new IndexBudget(ServerConfig.defaults().indexBudget().maxBytes(), ADDRESS_BUDGET_BYTES));
-    }
-
-    /** The session's events as short strings, in order. */
-    private static final class RecordedEvents implements IndexSession.Listener {
-        private final BlockingQueue<String> events = new LinkedBlockingQueue<>();
-
-        @Override
-        public void connectionLost(String reason, boolean reconnecting) {
-            events.add("lost: " + reason + (reconnecting ? "; reconnecting" : ""));
-        }
-
-        @Override
-        public void reconnected(HostAndPort server, int registered, int total) {
-            events.add("reconnected to " + server + ": " + registered + " of " + total);
-        }
-
-        @Override
-        public void registrationsRefused(List<Integer> rfcNumbers, Status status) {
-            events.add("refused " + rfcNumbers + ": " + status);
-        }
-
-        @Override
-        public void connectionRefused(String reason) {
-            events.add("connection refused: " + reason);
-        }
-
-        @Override
-        public void refusedRegistrationsAccepted(List<Integer> rfcNumbers, int stillRefused) {
-            events.add("accepted on retry " + rfcNumbers + ", still refused " + stillRefused);
-        }
-
-        String next() throws InterruptedException {
-            String event = events.poll(EVENT_DEADLINE.toMillis(), TimeUnit.MILLISECONDS);
-            assertThat(event).as("an event within " + EVENT_DEADLINE).isNotNull();
-            return event;
-        }
-
-        List<String> remaining() {
-            return List.copyOf(events);
-        }
     }
 }
