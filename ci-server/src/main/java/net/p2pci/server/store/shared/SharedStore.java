@@ -17,6 +17,7 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
+import java.util.function.LongConsumer;
 import java.util.function.Supplier;
 import net.p2pci.protocol.RfcRecord;
 import net.p2pci.server.store.AddOutcome;
@@ -79,6 +80,7 @@ public final class SharedStore implements IndexStore {
     private final SharedStoreSettings settings;
     private final String instanceName;
     private final Runnable leaseLost;
+    private final ProbeRelay probeRelay;
     private final LocalPeers localPeers = new LocalPeers();
     /** Numbers this instance's registrations, so that a registration retried after a lost answer is one row. */
     private final AtomicLong registrations = new AtomicLong();
@@ -108,8 +110,9 @@ public final class SharedStore implements IndexStore {
     }
 
     private SharedStore(HikariDataSource dataSource, AddPolicy policy, SharedStoreSettings settings,
-            String instanceName, Runnable leaseLost) {
+            String instanceName, Runnable leaseLost, LongConsumer probe) {
         this.dataSource = dataSource;
+        this.probeRelay = new ProbeRelay(dataSource, probe);
         this.jdbi = Jdbi.create(dataSource);
         this.policy = policy;
         this.settings = settings;
@@ -125,13 +128,15 @@ public final class SharedStore implements IndexStore {
      *                    instance can share, so that an earlier run's rows under it are surely dead
      * @param leaseLost   called, on the lease keeper's thread, when the instance has lost its lease: every peer
      *                    connection must be closed
+     * @param probe       probes the connection of a peer, if it is this instance's: another instance asks, when a
+     *                    claim made through it contests that peer's host:port
      * @throws IllegalStateException when the database cannot be reached, or another live instance has this name
      */
     public static SharedStore open(String jdbcUrl, SharedStoreSettings settings, AddPolicy policy,
-            String defaultName, Runnable leaseLost) {
+            String defaultName, Runnable leaseLost, LongConsumer probe) {
         HikariDataSource dataSource = new HikariDataSource(poolConfig(jdbcUrl, settings));
         String name = settings.instanceName().orElse(defaultName);
-        SharedStore store = new SharedStore(dataSource, policy, settings, name, leaseLost);
+        SharedStore store = new SharedStore(dataSource, policy, settings, name, leaseLost, probe);
         try {
             Schema.migrate(dataSource, Schema.POSTGRESQL);
             store.takeFirstLease(settings.instanceName().isEmpty());
@@ -140,6 +145,7 @@ public final class SharedStore implements IndexStore {
             dataSource.close();
             throw e;
         }
+        store.probeRelay.start(store.lease.instanceId());
         long tick = Math.min(KEEPER_TICK.toMillis(), settings.leaseRenewal().toMillis());
         store.keeper.scheduleWithFixedDelay(store::keep, tick, tick, TimeUnit.MILLISECONDS);
         return store;
@@ -248,6 +254,13 @@ public final class SharedStore implements IndexStore {
                                 "SELECT id FROM peer WHERE host = :host AND port = :port AND id <> :id ORDER BY id")
                         .bind("host", host).bind("port", port).bind("id", peerId)
                         .mapTo(Long.class).list();
+                if (!others.isEmpty()) {
+                    // Delivered at commit to every instance, which probes the claimants that are its own.
+                    handle.createQuery("SELECT pg_notify(:channel, :payload)::text")
+                            .bind("channel", ProbeRelay.CHANNEL)
+                            .bind("payload", ProbeRelay.payload(held.instanceId(), others))
+                            .mapTo(String.class).one();
+                }
                 return new Registration(peerId, others);
             }));
         } catch (JdbiException e) {
@@ -439,6 +452,7 @@ public final class SharedStore implements IndexStore {
         });
         nextRenewalNanos = sent + settings.leaseRenewal().toNanos();
         setLease(new Lease(instanceId, sent + settings.lease().toNanos()));
+        probeRelay.instanceIs(instanceId);
         renewalFailing = false;
         log.info("[Server] This instance holds a new lease on the shared index and serves registrations again");
     }
@@ -593,6 +607,7 @@ public final class SharedStore implements IndexStore {
             return;
         }
         keeper.shutdownNow();
+        probeRelay.close();
         try {
             keeper.awaitTermination(settings.databaseWait().toMillis(), TimeUnit.MILLISECONDS);
             Lease held = lease;

@@ -7,7 +7,10 @@ import static org.awaitility.Awaitility.await;
 import java.io.IOException;
 import java.time.Duration;
 import java.util.Optional;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.function.LongConsumer;
 import net.p2pci.protocol.RfcRecord;
 import net.p2pci.server.store.AddPolicy;
 import net.p2pci.server.store.IndexStore;
@@ -34,6 +37,7 @@ class SharedStoreTest extends IndexStoreContract {
             .withDatabaseWait(Duration.ofSeconds(1));
     private static final Duration PATIENCE = Duration.ofSeconds(10);
     private static final AtomicInteger databases = new AtomicInteger();
+    private static final LongConsumer NO_PROBE = peer -> { };
 
     private static PostgresCluster cluster;
 
@@ -66,11 +70,15 @@ class SharedStoreTest extends IndexStoreContract {
     @Override
     protected IndexStore openStore(AddPolicy policy) {
         return SharedStore.open(newDatabase(), settings(SharedStoreSettings.DEFAULT), policy, "contract", () -> {
-        });
+        }, NO_PROBE);
     }
 
     private static SharedStore instance(String url, String name, Runnable leaseLost) {
-        return SharedStore.open(url, settings(QUICK), AddPolicy.ADMIT_ALL, name, leaseLost);
+        return instance(url, name, leaseLost, NO_PROBE);
+    }
+
+    private static SharedStore instance(String url, String name, Runnable leaseLost, LongConsumer probe) {
+        return SharedStore.open(url, settings(QUICK), AddPolicy.ADMIT_ALL, name, leaseLost, probe);
     }
 
     private static Handle connect(String url) {
@@ -109,6 +117,22 @@ class SharedStoreTest extends IndexStoreContract {
             assertThat(a.lookup(1)).hasSize(2);
             b.removePeer(second.peerId());
             assertThat(a.lookup(1)).containsExactly(new RfcRecord(1, "One", "peer.example", 5001));
+        }
+    }
+
+    @Test
+    void aClaimMadeThroughAnotherInstanceHasTheInstanceHoldingTheOlderConnectionProbeIt() {
+        String url = newDatabase();
+        Set<Long> probedByA = ConcurrentHashMap.newKeySet();
+        Set<Long> probedByB = ConcurrentHashMap.newKeySet();
+        try (SharedStore a = instance(url, "a", () -> { }, probedByA::add);
+                SharedStore b = instance(url, "b", () -> { }, probedByB::add)) {
+            long older = a.registerPeer("peer.example", 5001, "127.0.0.1").peerId();
+
+            b.registerPeer("peer.example", 5001, "127.0.0.2");
+
+            await().atMost(PATIENCE).until(() -> probedByA.contains(older));
+            assertThat(probedByB).as("the instance that asked probes its own connections itself").isEmpty();
         }
     }
 
@@ -159,8 +183,8 @@ class SharedStoreTest extends IndexStoreContract {
     void aNameGivenByTheUserThatALiveInstanceHoldsIsRefused() {
         String url = newDatabase();
         SharedStoreSettings named = settings(QUICK).withInstanceName("lab-1");
-        try (SharedStore first = SharedStore.open(url, named, AddPolicy.ADMIT_ALL, "unused", () -> { })) {
-            assertThatThrownBy(() -> SharedStore.open(url, named, AddPolicy.ADMIT_ALL, "unused", () -> { }))
+        try (SharedStore first = SharedStore.open(url, named, AddPolicy.ADMIT_ALL, "unused", () -> { }, NO_PROBE)) {
+            assertThatThrownBy(() -> SharedStore.open(url, named, AddPolicy.ADMIT_ALL, "unused", () -> { }, NO_PROBE))
                     .isInstanceOf(IllegalStateException.class)
                     .hasMessageContaining("another live ci-server instance is named 'lab-1'");
             assertThat(first.instanceName()).isEqualTo("lab-1");
@@ -192,7 +216,8 @@ class SharedStoreTest extends IndexStoreContract {
         String url = newDatabase();
         // A lease that outlasts the outage: the peer's registration survives it.
         SharedStoreSettings patient = settings(QUICK).withLease(Duration.ofMillis(200), Duration.ofSeconds(60));
-        try (SharedStore store = SharedStore.open(url, patient, AddPolicy.ADMIT_ALL, "outage", () -> { })) {
+        try (SharedStore store = SharedStore.open(url, patient, AddPolicy.ADMIT_ALL, "outage", () -> { },
+                NO_PROBE)) {
             long peer = store.registerPeer("peer.example", 5001, "127.0.0.1").peerId();
             store.addRecord(peer, 1, "One");
             cluster.stop();
