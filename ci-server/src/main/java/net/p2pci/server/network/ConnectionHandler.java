@@ -137,6 +137,10 @@ public final class ConnectionHandler implements Runnable {
         } finally {
             try {
                 dispatcher.endSession(session);
+            } catch (StoreUnavailableException e) {
+                // The store tries the removal again, a few times a second, until the database answers.
+                clientLog.warning("database unavailable", session.sourceAddress(),
+                        "[Server] Could not remove the records of {} yet: {}", session.describeRemote(), e.getMessage());
             } catch (RuntimeException e) {
                 log.error("[Server] could not remove the records of {}", session.describeRemote(), e);
             } finally {
