@@ -81,8 +81,10 @@ final class DemoRun {
             Runtime.getRuntime().addShutdownHook(new Thread(() -> {
                 long running = cleanup.running();
                 if (running > 0) {
-                    transcript.end("\nInterrupted: stopping the " + running + " program(s) the demo started,"
-                            + " and deleting " + cleanup.directory());
+                    StringBuilder closing = new StringBuilder();
+                    cleanup.resources().forEach(resource -> closing.append(", closing the ").append(resource));
+                    transcript.end("\nInterrupted: stopping the " + running + " program(s) the demo started" + closing
+                            + ", and deleting " + cleanup.directory());
                 }
                 cleanup.close();
             }, "demo-cleanup"));
