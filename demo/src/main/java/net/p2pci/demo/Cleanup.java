@@ -10,8 +10,8 @@ import java.util.List;
 import java.util.stream.Stream;
 
 /**
- * Everything the demo started or created, undone on {@link #close()}: every program stopped by its PID, then the
- * temporary directory deleted.
+ * Everything the demo started or created, undone on {@link #close()}: every program stopped by its PID, then what
+ * the programs used closed (a database), then the temporary directory deleted.
  *
  * <p>Thread-safe: the main thread and the shutdown hook (Ctrl-C, SIGTERM) may both close it; the first one does the
  * work, and a program registered after that is stopped at once.
@@ -19,6 +19,7 @@ import java.util.stream.Stream;
 final class Cleanup implements AutoCloseable {
     private final Path directory;
     private final List<DemoProcess> processes = new ArrayList<>();
+    private final List<AutoCloseable> resources = new ArrayList<>();
     private boolean closed;
 
     private Cleanup(Path directory) {
@@ -46,6 +47,26 @@ final class Cleanup implements AutoCloseable {
         throw new IllegalStateException("the demo is stopping; " + process.label() + " was stopped at once");
     }
 
+    /**
+     * Takes charge of closing {@code resource} once every program has stopped, so that the programs never see it
+     * go; resources are closed in the reverse order of their registration.
+     */
+    <T extends AutoCloseable> T registerResource(T resource) {
+        synchronized (this) {
+            if (!closed) {
+                resources.add(resource);
+                return resource;
+            }
+        }
+        closeQuietly(resource);
+        throw new IllegalStateException("the demo is stopping; " + resource + " was closed at once");
+    }
+
+    /** The resources registered and not yet closed, in the order of their registration. */
+    synchronized List<AutoCloseable> resources() {
+        return closed ? List.of() : List.copyOf(resources);
+    }
+
     /** How many of the registered programs are still running. */
     synchronized long running() {
         return processes.stream().filter(process -> process.exitStatus().isEmpty()).count();
@@ -60,7 +81,16 @@ final class Cleanup implements AutoCloseable {
         // All of them are asked to leave at once; each then gets its grace time in turn.
         processes.forEach(DemoProcess::requestStop);
         processes.forEach(DemoProcess::stop);
+        resources.reversed().forEach(Cleanup::closeQuietly);
         deleteDirectory();
+    }
+
+    private static void closeQuietly(AutoCloseable resource) {
+        try {
+            resource.close();
+        } catch (Exception e) {
+            System.err.println("demo: could not close " + resource + ": " + e.getMessage());
+        }
     }
 
     private void deleteDirectory() {

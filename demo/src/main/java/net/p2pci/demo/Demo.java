@@ -1,20 +1,19 @@
 package net.p2pci.demo;
 
-import java.io.FileDescriptor;
-import java.io.FileOutputStream;
+import static net.p2pci.demo.DemoRun.ANSWER_TIMEOUT;
+import static net.p2pci.demo.DemoRun.LOG_LINE_TIMEOUT;
+import static net.p2pci.demo.DemoRun.START_TIMEOUT;
+import static net.p2pci.demo.DemoRun.abbreviate;
+import static net.p2pci.demo.DemoRun.join;
+import static net.p2pci.demo.DemoRun.literalLine;
+import static net.p2pci.demo.DemoRun.require;
+import static net.p2pci.demo.DemoRun.requirePort;
+import static net.p2pci.demo.DemoRun.sha256;
+
 import java.io.IOException;
-import java.io.InputStream;
-import java.io.PrintStream;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
-import java.security.MessageDigest;
-import java.security.NoSuchAlgorithmException;
-import java.time.Duration;
-import java.time.Instant;
-import java.util.ArrayList;
-import java.util.HexFormat;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -22,9 +21,7 @@ import java.util.Optional;
 import java.util.OptionalInt;
 import java.util.Set;
 import java.util.TreeSet;
-import java.util.regex.Matcher;
 import java.util.regex.Pattern;
-import java.util.stream.Collectors;
 import java.util.stream.Stream;
 
 /**
@@ -35,12 +32,6 @@ import java.util.stream.Stream;
 public final class Demo {
     /** The index server's well-known port; the demo takes any free one when it is in use. */
     static final int WELL_KNOWN_PORT = 7734;
-    /** A JVM starts in about a second; this is room for a busy machine, not an expected duration. */
-    private static final Duration START_TIMEOUT = Duration.ofSeconds(30);
-    /** Every answer on loopback comes in milliseconds; past this something is wrong. */
-    private static final Duration ANSWER_TIMEOUT = Duration.ofSeconds(15);
-    /** Log lines that only illustrate (an upload served or refused) are waited for this long, then left out. */
-    private static final Duration LOG_LINE_TIMEOUT = Duration.ofSeconds(3);
     private static final int STEPS = 9;
 
     /** The three peers, in the order they are shown. */
@@ -55,7 +46,7 @@ public final class Demo {
     /** What peer B is asked for though it does not hold it: one of peer A's. */
     private static final int NOT_AT_B_RFC = 2616;
 
-    private final Path root;
+    private final DemoRun run;
     private final Transcript transcript;
     private final Cleanup cleanup;
     private final Map<String, String> peerEnvironment;
@@ -68,77 +59,20 @@ public final class Demo {
     private record Peer(DemoProcess process, String host, Path directory, int uploadPort) {
     }
 
-    /** A step whose outcome the following steps need did not happen; the demo stops there. */
-    private static final class StepFailure extends Exception {
-        StepFailure(String message) {
-            super(message, null, false, false);
-        }
-    }
-
-    private Demo(Path root, Transcript transcript, Cleanup cleanup) throws IOException {
-        this.root = root;
-        this.transcript = transcript;
-        this.cleanup = cleanup;
-        // The peers' names must resolve, since each downloads from the host the index gives; a hosts file of the
-        // demo's own makes them 127.0.0.1 for the peers' JVMs only, without touching the machine's /etc/hosts.
-        Path hosts = Files.writeString(cleanup.directory().resolve("hosts"),
-                "127.0.0.1 " + PEER_NAMES.stream().map(name -> "peer" + name).collect(Collectors.joining(" "))
-                        + "\n");
-        this.peerEnvironment = Map.of(
-                "JAVA_HOME", System.getProperty("java.home"),
-                "JAVA_OPTS", "-Djdk.net.hosts.file=" + hosts + " -Dp2pci.log.level=info");
+    private Demo(DemoRun run) throws IOException {
+        this.run = run;
+        this.transcript = run.transcript();
+        this.cleanup = run.cleanup();
+        this.peerEnvironment = run.peerEnvironment(PEER_NAMES.stream().map(name -> "peer" + name).toList());
     }
 
     public static void main(String[] args) {
-        Instant started = Instant.now();
-        PrintStream out = new PrintStream(new FileOutputStream(FileDescriptor.out), true, StandardCharsets.UTF_8);
-        Path root;
-        try {
-            root = parseRoot(args);
-        } catch (IllegalArgumentException e) {
-            System.err.println("demo: " + e.getMessage());
-            System.err.println("usage: bin/demo   (or: java -jar demo/target/demo.jar --root REPOSITORY)");
-            System.exit(2);
-            return;
-        }
-        Transcript transcript = new Transcript(out);
-        int status;
-        try (Cleanup cleanup = Cleanup.withTemporaryDirectory()) {
-            Runtime.getRuntime().addShutdownHook(new Thread(() -> {
-                long running = cleanup.running();
-                if (running > 0) {
-                    transcript.end("\nInterrupted: stopping the " + running + " program(s) the demo started,"
-                            + " and deleting " + cleanup.directory());
-                }
-                cleanup.close();
-            }, "demo-cleanup"));
-            status = new Demo(root, transcript, cleanup).run(started);
-        } catch (IOException e) {
-            System.err.println("demo: " + e.getMessage());
-            status = 1;
-        }
-        out.flush();
-        System.exit(status);
-    }
-
-    private static Path parseRoot(String[] args) {
-        Path root = Path.of("");
-        for (int i = 0; i < args.length; i++) {
-            if (args[i].equals("--root") && i + 1 < args.length) {
-                root = Path.of(args[++i]);
-            } else {
-                throw new IllegalArgumentException("unknown argument: " + args[i]);
-            }
-        }
-        root = root.toAbsolutePath().normalize();
-        if (!Files.isDirectory(root.resolve("sample-rfcs")) || !Files.isExecutable(root.resolve("bin/rfc-peer"))) {
-            throw new IllegalArgumentException(root + " is not the P2P-CI repository (no sample-rfcs/ or bin/)");
-        }
-        return root;
+        DemoRun.main("demo", "bin/demo   (or: java -jar demo/target/demo.jar --root REPOSITORY)", args,
+                run -> new Demo(run).runSteps());
     }
 
     /** Runs every step in order and returns the exit status: 0 if every check held. */
-    private int run(Instant started) {
+    private int runSteps() {
         transcript.note("P2P-CI demo: an index server and peers A, B and C as real processes on 127.0.0.1.");
         transcript.note("Lines are labelled by the process that printed them; ✔ and ✘ mark what the demo checked.");
         try {
@@ -162,7 +96,7 @@ public final class Demo {
             Thread.currentThread().interrupt();
             transcript.check(false, "interrupted");
         }
-        return summarize(Duration.between(started, Instant.now()));
+        return run.summarize();
     }
 
     private void heading(String title) {
@@ -186,7 +120,7 @@ public final class Demo {
     /** Starts the server on {@code port}; empty if the port was in use (exit status 2), which the caller handles. */
     private Optional<Integer> tryStartServer(int port) throws IOException, InterruptedException, StepFailure {
         List<String> args = List.of("--port", Integer.toString(port), "--bind", "127.0.0.1");
-        server = start("server", "bin/ci-server", args, Map.of("JAVA_HOME", System.getProperty("java.home")));
+        server = run.start("server", "bin/ci-server", args, Map.of("JAVA_HOME", System.getProperty("java.home")));
         try {
             int listening = server.awaitPort(START_TIMEOUT);
             transcript.show(server);
@@ -214,11 +148,11 @@ public final class Demo {
         for (String name : PEER_NAMES) {
             Path directory = Files.createDirectory(cleanup.directory().resolve("peer" + name));
             for (int number : PEER_RFCS.get(name)) {
-                Files.copy(sampleRfc(number), directory.resolve(sampleRfc(number).getFileName()),
+                Files.copy(run.sampleRfc(number), directory.resolve(run.sampleRfc(number).getFileName()),
                         StandardCopyOption.COPY_ATTRIBUTES);
             }
             directories.put(name, directory);
-            started.put(name, start("peer " + name, "bin/rfc-peer", List.of("--server", "127.0.0.1:" + serverPort,
+            started.put(name, run.start("peer " + name, "bin/rfc-peer", List.of("--server", "127.0.0.1:" + serverPort,
                     "--dir", directory.toString(), "--host", "peer" + name), peerEnvironment));
         }
         Pattern registered = Pattern.compile("^\\[Peer\\] Registered (\\d+) RFCs? from ");
@@ -260,14 +194,14 @@ public final class Demo {
             Peer peer = peers.get(holder);
             PEER_RFCS.get(holder).forEach(number -> expected.add(holding(number, peer)));
         }
-        checkRecords(output, expected, "LIST ALL");
+        run.checkRecords(output, expected, "LIST ALL");
     }
 
     private void lookUpAtAnotherPeer() throws IOException, InterruptedException, StepFailure {
         heading("peer A looks up RFC " + SOUGHT_RFC + ", which peer B holds (LOOKUP)");
         List<String> output = runCommand("A", "LOOKUP " + SOUGHT_RFC, "LOOKUP RFC " + SOUGHT_RFC + ": .*");
         showStep("A");
-        checkRecords(output, Set.of(holding(SOUGHT_RFC, peers.get("B"))), "LOOKUP RFC " + SOUGHT_RFC);
+        run.checkRecords(output, Set.of(holding(SOUGHT_RFC, peers.get("B"))), "LOOKUP RFC " + SOUGHT_RFC);
     }
 
     private void download() throws IOException, InterruptedException, StepFailure {
@@ -287,7 +221,7 @@ public final class Demo {
         b.process().awaitLine(Pattern.compile("UploadHandler: Sent RFC " + SOUGHT_RFC), bMark, LOG_LINE_TIMEOUT);
         showStep("A", "B");
 
-        Path sample = sampleRfc(SOUGHT_RFC);
+        Path sample = run.sampleRfc(SOUGHT_RFC);
         Path copy = a.directory().resolve(sample.getFileName());
         long size = Files.size(sample);
         transcript.check(output.contains("P2P-CI/1.0 200 OK") && output.contains("Content-Length: " + size)
@@ -368,7 +302,7 @@ public final class Demo {
         PEER_RFCS.get("A").forEach(number -> expected.add(holding(number, peers.get("A"))));
         expected.add(holding(SOUGHT_RFC, peers.get("A")));
         PEER_RFCS.get("C").forEach(number -> expected.add(holding(number, peers.get("C"))));
-        checkRecords(output, expected, "LIST ALL");
+        run.checkRecords(output, expected, "LIST ALL");
         transcript.check(RecordLine.parseAll(output).stream().noneMatch(record -> record.host().equals("peerB")),
                 "no record names peerB; RFC " + SOUGHT_RFC + " is now held by peer A alone");
     }
@@ -403,75 +337,13 @@ public final class Demo {
 
     // ── helpers ──────────────────────────────────────────────────────────────────────────────────────────────────
 
-    private DemoProcess start(String label, String launcher, List<String> args, Map<String, String> environment)
-            throws IOException {
-        // Where the program tells the demo its port: its log lines are for the people watching.
-        Path portFile = cleanup.directory().resolve(label.replace(' ', '-') + ".port");
-        List<String> arguments = new ArrayList<>(args);
-        arguments.addAll(List.of("--port-file", portFile.toString()));
-        List<String> command = new ArrayList<>();
-        command.add(root.resolve(launcher).toString());
-        command.addAll(arguments);
-        transcript.command(launcher + " " + String.join(" ", arguments) + "    # " + label);
-        return cleanup.register(DemoProcess.start(label, command, root, environment, portFile));
-    }
-
     private void send(String peerName, String command) throws IOException {
-        transcript.note("→ peer " + peerName + ": " + command);
-        peers.get(peerName).process().send(command);
+        run.send(peers.get(peerName).process(), command);
     }
 
-    /**
-     * Types {@code command} into a peer and waits for its summary line ({@code [Peer] <summary>}); returns what the
-     * peer printed for the command. A {@code [Peer] Error:} line instead fails the step.
-     */
     private List<String> runCommand(String peerName, String command, String summary)
             throws IOException, InterruptedException, StepFailure {
-        DemoProcess process = peers.get(peerName).process();
-        int mark = process.mark();
-        send(peerName, command);
-        Matcher outcome = require(process, Pattern.compile("^\\[Peer\\] (?:(" + summary + ")|Error: (.*))$"), mark,
-                ANSWER_TIMEOUT);
-        if (outcome.group(2) != null) {
-            throw new StepFailure("peer " + peerName + " answered " + command + " with an error: " + outcome.group(2));
-        }
-        List<String> output = process.linesFrom(mark);
-        return output.subList(0, output.indexOf(outcome.group()) + 1);
-    }
-
-    /** Waits for a program's port file, which must come: the step cannot go on without it. */
-    private static int requirePort(DemoProcess process) throws StepFailure {
-        try {
-            return process.awaitPort(START_TIMEOUT);
-        } catch (IOException e) {
-            throw new StepFailure(e.getMessage());
-        }
-    }
-
-    /** Waits for a line that must come: the step cannot go on without it. */
-    private Matcher require(DemoProcess process, Pattern pattern, int mark, Duration timeout)
-            throws InterruptedException, StepFailure {
-        Optional<Matcher> line = process.awaitLine(pattern, mark, timeout);
-        if (line.isPresent()) {
-            return line.get();
-        }
-        OptionalInt status = process.exitStatus();
-        throw new StepFailure(process.label() + (status.isPresent()
-                ? " exited with status " + status.getAsInt() + " before printing a line like: " + pattern
-                : " did not print a line like " + pattern + " within " + timeout.toSeconds() + " s"));
-    }
-
-    private void checkRecords(List<String> output, Set<String> expected, String request) {
-        Set<String> actual = RecordLine.parseAll(output).stream().map(RecordLine::holding)
-                .collect(Collectors.toCollection(TreeSet::new));
-        boolean ok = output.contains("P2P-CI/1.0 200 OK") && actual.equals(expected)
-                && RecordLine.parseAll(output).size() == expected.size();
-        String description = request + ": 200 OK with " + expected.size() + " record" + (expected.size() == 1
-                ? "" : "s") + ", each RFC at the peer holding it";
-        if (!ok) {
-            description += "; expected " + expected + " but got " + actual;
-        }
-        transcript.check(ok, description);
+        return run.runCommand(peers.get(peerName).process(), command, summary);
     }
 
     /** Shows the output of the named peers, then the server's, since the last time each was shown. */
@@ -487,52 +359,11 @@ public final class Demo {
         }
     }
 
-    private int summarize(Duration took) {
-        String time = String.format("%.1f s", took.toMillis() / 1000.0);
-        transcript.heading("result");
-        if (transcript.failed() == 0) {
-            transcript.note("All " + transcript.passed() + " checks passed in " + time + ".");
-            return 0;
-        }
-        transcript.note(transcript.failed() + " check(s) failed, " + transcript.passed() + " passed, in " + time
-                + ".");
-        return 1;
-    }
-
-    private Path sampleRfc(int number) {
-        return root.resolve("sample-rfcs").resolve("rfc" + number + ".txt");
-    }
-
     private static String nameOf(Peer peer) {
         return peer.host().substring("peer".length());
     }
 
     private static String holding(int number, Peer peer) {
         return number + " at " + peer.host() + ":" + peer.uploadPort();
-    }
-
-    private static Pattern literalLine(String line) {
-        return Pattern.compile("^" + Pattern.quote(line) + "$");
-    }
-
-    private static String join(List<Integer> numbers) {
-        return numbers.stream().map(String::valueOf).collect(Collectors.joining(", "));
-    }
-
-    private static String sha256(Path file) throws IOException {
-        try (InputStream in = Files.newInputStream(file)) {
-            MessageDigest digest = MessageDigest.getInstance("SHA-256");
-            byte[] buffer = new byte[64 * 1024];
-            for (int read = in.read(buffer); read >= 0; read = in.read(buffer)) {
-                digest.update(buffer, 0, read);
-            }
-            return HexFormat.of().formatHex(digest.digest());
-        } catch (NoSuchAlgorithmException e) {
-            throw new IllegalStateException("every JDK has SHA-256", e);
-        }
-    }
-
-    private static String abbreviate(String hex) {
-        return hex.substring(0, 16) + "…";
     }
 }

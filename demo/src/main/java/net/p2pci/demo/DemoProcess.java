@@ -20,7 +20,8 @@ import net.p2pci.testsupport.PortFiles;
 
 /**
  * A program the demo started: its stdout and stderr collected line by line as they come, its stdin open for
- * commands, and {@link #stop()} to end it by its PID.
+ * commands, {@link #stop()} to end it by its PID, and signals for what the demo shows: {@link #kill()} as a crash
+ * would end it, {@link #freeze()} and {@link #thaw()} to hold it still.
  *
  * <p>Thread-safe: one reader thread appends lines under the object's monitor and wakes whoever waits for one.
  */
@@ -35,6 +36,7 @@ final class DemoProcess {
     private final List<String> lines = new ArrayList<>();
     private boolean outputEnded;
     private boolean stopRequested;
+    private boolean frozen;
     private int shown;
 
     private DemoProcess(String label, Process process, Path portFile) {
@@ -163,15 +165,67 @@ final class DemoProcess {
     /**
      * SIGTERM without waiting, so that several programs can leave at the same time. Sent through the process's
      * handle: {@link Process#destroy()} would also close the pipes and lose what the program prints as it leaves.
+     * A frozen program is thawed too, since it would only take the signal once it runs again.
      */
     void requestStop() {
+        boolean thaw;
         synchronized (this) {
             if (stopRequested) {
                 return;
             }
             stopRequested = true;
+            thaw = frozen;
         }
         process.toHandle().destroy();
+        if (thaw) {
+            try {
+                thaw();
+            } catch (IOException e) {
+                // The stop's grace time runs out, and SIGKILL ends it frozen or not.
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+        }
+    }
+
+    /**
+     * SIGKILL, as a crash or the kernel's out-of-memory killer ends a program: it cleans nothing up. Sent through
+     * the process's handle, for the reason {@link #requestStop()} gives; waits for it to exit and answers its
+     * status (137, 128 + 9, when the signal ended it).
+     */
+    OptionalInt kill() throws InterruptedException {
+        synchronized (this) {
+            stopRequested = true;
+        }
+        process.toHandle().destroyForcibly();
+        return awaitExit(STOP_GRACE);
+    }
+
+    /** SIGSTOP: the program stands still, its sockets open, as a process the machine stopped scheduling would. */
+    void freeze() throws IOException, InterruptedException {
+        signal("STOP");
+        synchronized (this) {
+            frozen = true;
+        }
+    }
+
+    /** SIGCONT: a frozen program runs again from where it stood. */
+    void thaw() throws IOException, InterruptedException {
+        signal("CONT");
+        synchronized (this) {
+            frozen = false;
+        }
+    }
+
+    /** Sends the signal {@code name} with the shell's kill, as the JDK has no way to send any but TERM and KILL. */
+    private void signal(String name) throws IOException, InterruptedException {
+        Process kill = new ProcessBuilder("sh", "-c", "kill -s \"$1\" \"$2\"", "sh", name, Long.toString(pid()))
+                .redirectErrorStream(true).start();
+        kill.getOutputStream().close();
+        String output = new String(kill.getInputStream().readAllBytes(), StandardCharsets.UTF_8).strip();
+        if (kill.waitFor() != 0) {
+            throw new IOException("kill -s " + name + " " + pid() + " failed: " + output);
+        }
     }
 
     /** Ends the program however it must, and waits for it: the cleanup that always runs. */

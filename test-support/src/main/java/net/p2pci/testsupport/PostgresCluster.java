@@ -460,6 +460,17 @@ public final class PostgresCluster implements AutoCloseable {
         }
     }
 
+    /**
+     * Leaves closing this cluster at exit to its owner, instead of to the shutdown hook that closes every cluster
+     * left open: for an owner whose own hook stops the cluster's clients first, as the demo's does. Shutdown hooks
+     * run at the same time, so the database would otherwise go while its clients leave, and an index server that
+     * leaves waits for the database (up to its --db-wait) to delete its own rows. The owner must then close the
+     * cluster on every exit; one whose JVM died without doing so is swept by a later {@link #start()}.
+     */
+    public void leaveExitToOwner() {
+        OPEN.remove(this);
+    }
+
     private static void closeQuietly(PostgresCluster cluster) {
         try {
             cluster.close();
