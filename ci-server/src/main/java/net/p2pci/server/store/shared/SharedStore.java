@@ -2,6 +2,7 @@ package net.p2pci.server.store.shared;
 
 import com.zaxxer.hikari.HikariConfig;
 import com.zaxxer.hikari.HikariDataSource;
+import java.math.BigDecimal;
 import java.sql.SQLException;
 import java.sql.SQLRecoverableException;
 import java.sql.SQLTransientConnectionException;
@@ -193,7 +194,7 @@ public final class SharedStore implements IndexStore {
             if (earlier.contains(true) && !nameIsWhereItListens) {
                 throw new IllegalStateException("another live ci-server instance is named '" + instanceName
                         + "' on this database (its lease has not expired); give each instance its own"
-                        + " --instance-name, or wait " + settings.lease().toSeconds() + " s if it has stopped");
+                        + " --instance-name, or wait " + seconds(settings.lease()) + " s if it has stopped");
             }
             if (!earlier.isEmpty()) {
                 Counts left = countOf(handle, "name", instanceName);
@@ -206,7 +207,7 @@ public final class SharedStore implements IndexStore {
         setLease(new Lease(instanceId, sent + settings.lease().toNanos()));
         nextRenewalNanos = sent + settings.leaseRenewal().toNanos();
         log.info("[Server] Sharing the index in PostgreSQL as instance {} (lease {} s, renewed every {} s)",
-                instanceName, settings.lease().toSeconds(), settings.leaseRenewal().toSeconds());
+                instanceName, seconds(settings.lease()), seconds(settings.leaseRenewal()));
     }
 
     private long insertInstance(Handle handle) {
@@ -389,7 +390,7 @@ public final class SharedStore implements IndexStore {
             if (held == null) {
                 takeLeaseAgain();
             } else if (!held.isValidAt(now)) {
-                loseLease(held, "it could not be renewed for " + settings.lease().toSeconds() + " s");
+                loseLease(held, "it could not be renewed for " + seconds(settings.lease()) + " s");
             } else if (now - nextRenewalNanos >= 0) {
                 renew(held);
             }
@@ -398,7 +399,7 @@ public final class SharedStore implements IndexStore {
             if (!renewalFailing) {
                 log.warn("[Server] Cannot reach the shared index's database ({}); this instance's lease lasts {} s"
                         + " unrenewed, and requests wait up to {} s for the database", rootMessage(e),
-                        settings.lease().toSeconds(), settings.databaseWait().toSeconds());
+                        seconds(settings.lease()), seconds(settings.databaseWait()));
                 renewalFailing = true;
             }
         } catch (Error e) {
@@ -540,12 +541,17 @@ public final class SharedStore implements IndexStore {
                 long left = deadline - System.nanoTime();
                 if (left <= 0) {
                     throw new StoreUnavailableException("the index database did not answer within "
-                            + settings.databaseWait().toSeconds() + " s (" + rootMessage(e) + ")", e);
+                            + seconds(settings.databaseWait()) + " s (" + rootMessage(e) + ")", e);
                 }
                 sleep(Math.min(TimeUnit.NANOSECONDS.toMillis(left) + 1, pauseMillis));
                 pauseMillis = Math.min(MAX_RETRY_PAUSE_MILLIS, pauseMillis * 2);
             }
         }
+    }
+
+    /** {@code duration} in seconds for a log line: "15", or "2.5" for a fraction. */
+    static String seconds(Duration duration) {
+        return BigDecimal.valueOf(duration.toMillis(), 3).stripTrailingZeros().toPlainString();
     }
 
     private static void sleep(long millis) {
