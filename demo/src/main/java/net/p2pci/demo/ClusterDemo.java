@@ -102,9 +102,9 @@ public final class ClusterDemo {
                 + " each is given");
         transcript.note("both. Lines are labelled by the process that printed them; ✔ and ✘ mark what the demo"
                 + " checked.");
-        try {
+        return run.runSteps(() -> {
             if (!startDatabase()) {
-                return run.summarize();
+                return; // said why, and what is needed
             }
             startInstances();
             startPeers();
@@ -114,18 +114,7 @@ public final class ClusterDemo {
             killInstanceOne();
             peerAMovesToInstanceTwo();
             stopEverything();
-        } catch (StepFailure e) {
-            showEverything();
-            transcript.check(false, e.getMessage());
-            transcript.note("The demo stops here: the next steps depend on this one.");
-        } catch (IOException e) {
-            showEverything();
-            transcript.check(false, "the demo could not go on: " + e);
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            transcript.check(false, "interrupted");
-        }
-        return run.summarize();
+        }, this::showEverything);
     }
 
     private void heading(String title) {

@@ -75,7 +75,7 @@ public final class Demo {
     private int runSteps() {
         transcript.note("P2P-CI demo: an index server and peers A, B and C as real processes on 127.0.0.1.");
         transcript.note("Lines are labelled by the process that printed them; ✔ and ✘ mark what the demo checked.");
-        try {
+        return run.runSteps(() -> {
             startServer();
             startPeers();
             listAll("A", PEER_NAMES);
@@ -85,18 +85,7 @@ public final class Demo {
             quitPeer("B");
             listAllAfterBLeft();
             stopEverything();
-        } catch (StepFailure e) {
-            showEverything();
-            transcript.check(false, e.getMessage());
-            transcript.note("The demo stops here: the next steps depend on this one.");
-        } catch (IOException e) {
-            showEverything();
-            transcript.check(false, "the demo could not go on: " + e);
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            transcript.check(false, "interrupted");
-        }
-        return run.summarize();
+        }, this::showEverything);
     }
 
     private void heading(String title) {

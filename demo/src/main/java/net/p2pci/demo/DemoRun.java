@@ -213,6 +213,32 @@ final class DemoRun {
         transcript.check(ok, description);
     }
 
+    /** A demo's steps, in order; a step that fails its check throws {@link StepFailure}. */
+    interface Steps {
+        void run() throws StepFailure, IOException, InterruptedException;
+    }
+
+    /**
+     * Runs {@code steps}; on a failure shows {@code everything} (what each process printed), and records why the
+     * demo stopped. Returns the exit status: 0 if every check held.
+     */
+    int runSteps(Steps steps, Runnable showEverything) {
+        try {
+            steps.run();
+        } catch (StepFailure e) {
+            showEverything.run();
+            transcript.check(false, e.getMessage());
+            transcript.note("The demo stops here: the next steps depend on this one.");
+        } catch (IOException e) {
+            showEverything.run();
+            transcript.check(false, "the demo could not go on: " + e);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            transcript.check(false, "interrupted");
+        }
+        return summarize();
+    }
+
     /** Prints the result and answers the exit status: 0 if every check held. */
     int summarize() {
         String time = String.format("%.1f s", Duration.between(started, Instant.now()).toMillis() / 1000.0);

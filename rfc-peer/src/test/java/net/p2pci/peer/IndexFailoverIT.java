@@ -7,20 +7,14 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
 import java.io.IOException;
-import java.io.OutputStream;
 import java.net.InetAddress;
 import java.net.ServerSocket;
-import java.net.Socket;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
 import java.util.regex.Pattern;
-import net.p2pci.protocol.IndexResponse;
-import net.p2pci.protocol.MessageReader;
 import net.p2pci.protocol.RfcRecord;
-import net.p2pci.protocol.Status;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -64,7 +58,7 @@ final class IndexFailoverIT {
                 .pollInterval(Duration.ofMillis(100))
                 .untilAsserted(() -> assertThat(numbersHeldAt(secondPort, uploadPort))
                         .containsExactlyInAnyOrderElementsOf(HELD));
-        assertThat(rawLookup(secondPort, 2324)).singleElement().satisfies(record -> {
+        assertThat(ProgramProcesses.lookup(secondPort, 2324)).singleElement().satisfies(record -> {
             assertThat(record.number()).isEqualTo(2324);
             assertThat(record.host()).isEqualTo("127.0.0.1");
             assertThat(record.port()).isEqualTo(uploadPort);
@@ -115,19 +109,6 @@ final class IndexFailoverIT {
     private static List<Integer> numbersHeldAt(int serverPort, int uploadPort) throws IOException {
         return listAll(serverPort).stream().filter(record -> record.port() == uploadPort).map(RfcRecord::number)
                 .toList();
-    }
-
-    /** A LOOKUP written by hand on a connection of its own, its answer read with the protocol's reader. */
-    private static List<RfcRecord> rawLookup(int serverPort, int number) throws IOException {
-        try (Socket client = new Socket(InetAddress.getLoopbackAddress(), serverPort)) {
-            OutputStream out = client.getOutputStream();
-            out.write(("LOOKUP RFC " + number + " P2P-CI/1.0\r\nHost: observer.example\r\nPort: 1\r\n\r\n")
-                    .getBytes(StandardCharsets.US_ASCII));
-            out.flush();
-            IndexResponse response = new MessageReader(client.getInputStream()).readIndexResponse();
-            assertThat(response.status()).isEqualTo(Status.OK_200);
-            return response.records();
-        }
     }
 
     /** A loopback port nothing listens on: one the system gave out and that was closed again at once. */

@@ -1,6 +1,12 @@
 package net.p2pci.peer;
 
+import static org.assertj.core.api.Assertions.assertThat;
+
 import java.io.IOException;
+import java.io.OutputStream;
+import java.net.InetAddress;
+import java.net.Socket;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -8,7 +14,10 @@ import java.util.List;
 import java.util.Optional;
 import java.util.regex.Pattern;
 import net.p2pci.peer.index.IndexClient;
+import net.p2pci.protocol.IndexResponse;
+import net.p2pci.protocol.MessageReader;
 import net.p2pci.protocol.RfcRecord;
+import net.p2pci.protocol.Status;
 
 /**
  * The ci-server and rfc-peer programs as processes on loopback, for tests where the process boundary matters: it
@@ -96,6 +105,19 @@ final class ProgramProcesses implements AutoCloseable {
         try (IndexClient observer = IndexClient.connect(new HostAndPort("127.0.0.1", serverPort),
                 Optional.of("observer"), 1)) {
             return observer.list().response().records();
+        }
+    }
+
+    /** A LOOKUP written by hand on a connection of its own, its answer read with the protocol's reader. */
+    static List<RfcRecord> lookup(int serverPort, int number) throws IOException {
+        try (Socket client = new Socket(InetAddress.getLoopbackAddress(), serverPort)) {
+            OutputStream out = client.getOutputStream();
+            out.write(("LOOKUP RFC " + number + " P2P-CI/1.0\r\nHost: observer.example\r\nPort: 1\r\n\r\n")
+                    .getBytes(StandardCharsets.US_ASCII));
+            out.flush();
+            IndexResponse response = new MessageReader(client.getInputStream()).readIndexResponse();
+            assertThat(response.status()).isEqualTo(Status.OK_200);
+            return response.records();
         }
     }
 

@@ -25,10 +25,8 @@ import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
-import net.p2pci.protocol.IndexResponse;
 import net.p2pci.protocol.MessageReader;
 import net.p2pci.protocol.RfcRecord;
-import net.p2pci.protocol.Status;
 import net.p2pci.testsupport.PostgresCluster;
 import net.p2pci.testsupport.RequiresPostgres;
 import org.junit.jupiter.api.AfterAll;
@@ -95,8 +93,8 @@ final class SharedIndexIT {
         Set<String> everyone = Set.of(held(1149, stayer), held(2324, mover), held(7540, mover), held(1149, settled));
         assertThat(heldAt(firstPort)).isEqualTo(everyone);
         assertThat(heldAt(secondPort)).isEqualTo(everyone);
-        assertThat(rawLookup(secondPort, 2324)).extracting(RfcRecord::port).containsExactly(mover);
-        assertThat(rawLookup(firstPort, 1149)).extracting(RfcRecord::port).containsExactly(stayer, settled);
+        assertThat(ProgramProcesses.lookup(secondPort, 2324)).extracting(RfcRecord::port).containsExactly(mover);
+        assertThat(ProgramProcesses.lookup(firstPort, 1149)).extracting(RfcRecord::port).containsExactly(stayer, settled);
 
         long killed = System.nanoTime();
         first.kill();
@@ -249,18 +247,6 @@ final class SharedIndexIT {
             held.add(held(record.number(), record.port()));
         }
         return held;
-    }
-
-    private static List<RfcRecord> rawLookup(int serverPort, int number) throws IOException {
-        try (Socket client = new Socket(InetAddress.getLoopbackAddress(), serverPort)) {
-            OutputStream out = client.getOutputStream();
-            out.write(("LOOKUP RFC " + number + " P2P-CI/1.0\r\nHost: observer.example\r\nPort: 1\r\n\r\n")
-                    .getBytes(StandardCharsets.US_ASCII));
-            out.flush();
-            IndexResponse response = new MessageReader(client.getInputStream()).readIndexResponse();
-            assertThat(response.status()).isEqualTo(Status.OK_200);
-            return response.records();
-        }
     }
 
     /** Sends {@code SIG<name>} to the process: STOP stands it still as a long pause would, CONT lets it go on. */

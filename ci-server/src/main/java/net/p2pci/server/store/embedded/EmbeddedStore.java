@@ -15,12 +15,12 @@ import net.p2pci.server.store.AddOutcome;
 import net.p2pci.server.store.AddPolicy;
 import net.p2pci.server.store.IndexStore;
 import net.p2pci.server.store.RecordPage;
+import net.p2pci.server.store.RecordQueries;
 import net.p2pci.server.store.Schema;
 import org.h2.jdbcx.JdbcConnectionPool;
 import org.jdbi.v3.core.Handle;
 import org.jdbi.v3.core.HandleCallback;
 import org.jdbi.v3.core.Jdbi;
-import org.jdbi.v3.core.mapper.RowMapper;
 
 /**
  * The embedded store, the default: peers and the RFC records they hold, kept in H2 in this process through Jdbi,
@@ -49,13 +49,7 @@ public final class EmbeddedStore implements IndexStore {
      */
     private static final int MAX_BATCHES_AFTER_OWN = 4;
 
-    private static final String SELECT_RECORDS = """
-            SELECT r.rfc_number, r.title, p.host, p.port
-            FROM rfc_record r JOIN peer p ON p.id = r.peer_id
-            """;
-
-    private static final RowMapper<RfcRecord> RECORD_MAPPER = (row, context) ->
-            new RfcRecord(row.getInt(1), row.getString(2), row.getString(3), row.getInt(4));
+    private static final RecordQueries RECORDS = new RecordQueries("seq");
 
     private final JdbcConnectionPool pool;
     private final Jdbi jdbi;
@@ -131,30 +125,12 @@ public final class EmbeddedStore implements IndexStore {
 
     /** What {@link #lookup} answers, asked of the database itself: for tests that hold the mirror to it. */
     List<RfcRecord> lookupInDatabase(int number) {
-        return read(handle -> handle.createQuery(SELECT_RECORDS + "WHERE r.rfc_number = :number ORDER BY r.seq")
-                .bind("number", number)
-                .map(RECORD_MAPPER)
-                .list());
-    }
-
-    @Override
-    public List<RfcRecord> listAll() {
-        return read(handle -> handle.createQuery(SELECT_RECORDS + "ORDER BY r.seq")
-                .map(RECORD_MAPPER)
-                .list());
+        return read(handle -> RECORDS.lookup(handle, number));
     }
 
     @Override
     public RecordPage listPage(RecordPage.Cursor after, int limit) {
-        List<RecordPage.Row> rows = read(handle -> handle.createQuery(
-                        "SELECT r.seq, r.rfc_number, r.title, p.host, p.port FROM rfc_record r JOIN peer p ON p.id = r.peer_id"
-                                + " WHERE r.seq > :after ORDER BY r.seq LIMIT :limit")
-                .bind("after", after.seq())
-                .bind("limit", limit + 1)
-                .map((row, context) -> new RecordPage.Row(row.getLong(1),
-                        new RfcRecord(row.getInt(2), row.getString(3), row.getString(4), row.getInt(5))))
-                .list());
-        return RecordPage.of(rows, limit);
+        return read(handle -> RECORDS.page(handle, after, limit));
     }
 
     /**

@@ -26,6 +26,7 @@ import net.p2pci.server.store.AddPolicy;
 import net.p2pci.server.store.IndexStore;
 import net.p2pci.server.store.PeerGoneException;
 import net.p2pci.server.store.RecordPage;
+import net.p2pci.server.store.RecordQueries;
 import net.p2pci.server.store.Schema;
 import net.p2pci.server.store.StoreUnavailableException;
 import org.apache.logging.log4j.LogManager;
@@ -33,7 +34,6 @@ import org.apache.logging.log4j.Logger;
 import org.jdbi.v3.core.Handle;
 import org.jdbi.v3.core.Jdbi;
 import org.jdbi.v3.core.JdbiException;
-import org.jdbi.v3.core.mapper.RowMapper;
 
 /**
  * The shared store: the index in PostgreSQL, which several server instances use at once, through Jdbi over a
@@ -68,12 +68,7 @@ public final class SharedStore implements IndexStore {
     /** The longest pause between two tries of a statement while the database is unreachable. */
     private static final long MAX_RETRY_PAUSE_MILLIS = 250;
 
-    private static final String SELECT_RECORDS = """
-            SELECT r.rfc_number, r.title, p.host, p.port
-            FROM rfc_record r JOIN peer p ON p.id = r.peer_id
-            """;
-    private static final RowMapper<RfcRecord> RECORD_MAPPER = (row, context) ->
-            new RfcRecord(row.getInt(1), row.getString(2), row.getString(3), row.getInt(4));
+    private static final RecordQueries RECORDS = new RecordQueries("id");
 
     private final HikariDataSource dataSource;
     private final Jdbi jdbi;
@@ -308,22 +303,12 @@ public final class SharedStore implements IndexStore {
 
     @Override
     public List<RfcRecord> lookup(int number) {
-        return withDatabase(deadlineFromNow(), () -> jdbi.withHandle(handle -> handle.createQuery(
-                        SELECT_RECORDS + "WHERE r.rfc_number = :number ORDER BY r.id")
-                .bind("number", number).map(RECORD_MAPPER).list()));
+        return withDatabase(deadlineFromNow(), () -> jdbi.withHandle(handle -> RECORDS.lookup(handle, number)));
     }
 
     @Override
     public RecordPage listPage(RecordPage.Cursor after, int limit) {
-        List<RecordPage.Row> rows = withDatabase(deadlineFromNow(), () -> jdbi.withHandle(handle -> handle
-                .createQuery("SELECT r.id, r.rfc_number, r.title, p.host, p.port FROM rfc_record r"
-                        + " JOIN peer p ON p.id = r.peer_id WHERE r.id > :after ORDER BY r.id LIMIT :limit")
-                .bind("after", after.seq())
-                .bind("limit", limit + 1)
-                .map((row, context) -> new RecordPage.Row(row.getLong(1),
-                        new RfcRecord(row.getInt(2), row.getString(3), row.getString(4), row.getInt(5))))
-                .list()));
-        return RecordPage.of(rows, limit);
+        return withDatabase(deadlineFromNow(), () -> jdbi.withHandle(handle -> RECORDS.page(handle, after, limit)));
     }
 
     /**
