@@ -75,8 +75,8 @@ public final class IndexServer implements AutoCloseable {
 
     /**
      * The store {@code config} names: the shared store for a PostgreSQL URL, under a default instance name taken
-     * from where {@code serverSocket} listens (which no other live instance can hold), whose lost lease closes
-     * every connection, and which relays other instances' probes of contested claims; the embedded store otherwise.
+     * from where {@code serverSocket} listens, whose lost lease closes every connection, and which relays other
+     * instances' probes of contested claims; the embedded store otherwise.
      */
     private static IndexStore openStore(ServerConfig config, IndexRules rules, ServerSocket serverSocket,
             Connections connections) {

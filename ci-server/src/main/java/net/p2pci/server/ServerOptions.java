@@ -61,7 +61,8 @@ record ServerOptions(ServerConfig config, Level logLevel, Optional<Path> logFile
                             + SharedStoreSettings.DEFAULT_DATABASE_WAIT.toSeconds() + ")").build())
             .addOption(Option.builder().longOpt("instance-name").hasArg().argName("NAME")
                     .desc("PostgreSQL only: this instance's name in the database (default: host/address:port where"
-                            + " it listens); at start the rows an earlier run under this name left are removed")
+                            + " it listens); at start the rows an earlier run under this name left are removed, once"
+                            + " its lease has expired; a name whose lease is renewed meanwhile is refused")
                     .build())
             .addOption(Option.builder().longOpt("lease-renewal").hasArg().argName("SECONDS")
                     .desc("PostgreSQL only: how often this instance renews its lease (default "

@@ -32,10 +32,6 @@ final class LocalPeers {
         peers.put(peerId, new Peer(sourceAddress));
     }
 
-    synchronized boolean contains(long peerId) {
-        return peers.containsKey(peerId);
-    }
-
     /**
      * Decides an ADD by {@code policy} and, when it is let in, counts it at once, so that concurrent ADDs from one
      * address cannot pass the budget together; {@link #undo} takes it back should the database refuse it.

@@ -3,8 +3,10 @@ package net.p2pci.server.store.shared;
 import java.sql.Connection;
 import java.sql.SQLException;
 import java.sql.Statement;
+import java.util.List;
 import java.util.concurrent.TimeUnit;
 import java.util.function.LongConsumer;
+import java.util.function.LongSupplier;
 import javax.sql.DataSource;
 import org.apache.logging.log4j.LogManager;
 import org.apache.logging.log4j.Logger;
@@ -17,7 +19,7 @@ import org.postgresql.PGNotification;
  * every instance listens and probes those of them that are its own. So a claim is settled the same way whichever
  * instances the two connections reached: the older connection is probed, and goes only if it is dead.
  *
- * <p>One thread of its own holds one connection of the pool for LISTEN; should the database go away it connects
+ * <p>One thread of its own holds one connection of the upkeep pool for LISTEN, and uses it every few seconds; should the database go away it connects
  * again, and a notification sent meanwhile is lost, as the claimants' keepalive still finds a dead one.
  */
 final class ProbeRelay implements AutoCloseable {
@@ -26,34 +28,41 @@ final class ProbeRelay implements AutoCloseable {
     /** The notification channel; its payload is the sending instance's id, then the peer ids, comma-separated. */
     static final String CHANNEL = "p2pci_probe";
     private static final int POLL_MILLIS = 500;
+    /** How often an idle listening connection is used, so that one the network dropped silently is found. */
+    private static final long CHECK_EVERY_MILLIS = 5_000;
+    /** At most this many claimants are named in one notification: a few hundred bytes. */
+    static final int MAX_PEERS_NAMED = 64;
     private static final long RECONNECT_PAUSE_MILLIS = 1_000;
 
     private final DataSource dataSource;
     private final LongConsumer probe;
+    private final LongSupplier ownInstance;
     private final Thread listener;
     private volatile boolean closed;
-    private volatile long ownInstanceId = -1;
 
-    ProbeRelay(DataSource dataSource, LongConsumer probe) {
+    /**
+     * @param dataSource  where to listen, on a connection held for good
+     * @param probe       probes the connection of a peer, if it is this instance's
+     * @param ownInstance this instance's row, whose own notifications need no relay (it probed its own already)
+     */
+    ProbeRelay(DataSource dataSource, LongConsumer probe, LongSupplier ownInstance) {
         this.dataSource = dataSource;
         this.probe = probe;
+        this.ownInstance = ownInstance;
         this.listener = Thread.ofPlatform().name("probe-relay").daemon(true).unstarted(this::listen);
     }
 
-    void start(long instanceId) {
-        ownInstanceId = instanceId;
+    void start() {
         listener.start();
     }
 
-    /** The instance's id changed with a new lease: its own notifications are still recognised as its own. */
-    void instanceIs(long instanceId) {
-        ownInstanceId = instanceId;
-    }
-
-    /** The payload that asks the instances holding {@code peerIds} to probe them. */
-    static String payload(long fromInstance, Iterable<Long> peerIds) {
+    /**
+     * The payload that asks the instances holding {@code peerIds} to probe them: the first {@link #MAX_PEERS_NAMED}
+     * of them, oldest first, which keeps it well inside PostgreSQL's 8000-byte limit on a notification.
+     */
+    static String payload(long fromInstance, List<Long> peerIds) {
         StringBuilder text = new StringBuilder().append(fromInstance);
-        for (long peerId : peerIds) {
+        for (long peerId : peerIds.subList(0, Math.min(peerIds.size(), MAX_PEERS_NAMED))) {
             text.append(',').append(peerId);
         }
         return text.toString();
@@ -69,12 +78,17 @@ final class ProbeRelay implements AutoCloseable {
                     failing = false;
                 }
                 PGConnection notifications = connection.unwrap(PGConnection.class);
+                long lastCheck = System.nanoTime();
                 while (!closed) {
                     PGNotification[] received = notifications.getNotifications(POLL_MILLIS);
                     if (received != null) {
                         for (PGNotification notification : received) {
                             relay(notification.getParameter());
                         }
+                    }
+                    if (System.nanoTime() - lastCheck > TimeUnit.MILLISECONDS.toNanos(CHECK_EVERY_MILLIS)) {
+                        statement.execute("SELECT 1"); // fails on a connection the network dropped
+                        lastCheck = System.nanoTime();
                     }
                 }
             } catch (SQLException | RuntimeException e) {
@@ -94,7 +108,7 @@ final class ProbeRelay implements AutoCloseable {
     private void relay(String payload) {
         String[] fields = payload.split(",");
         try {
-            if (Long.parseLong(fields[0]) == ownInstanceId) {
+            if (Long.parseLong(fields[0]) == ownInstance.getAsLong()) {
                 return; // this instance probed its own connections already
             }
             for (int i = 1; i < fields.length; i++) {

@@ -2,18 +2,16 @@ package net.p2pci.server.store.shared;
 
 import com.zaxxer.hikari.HikariConfig;
 import com.zaxxer.hikari.HikariDataSource;
-import java.math.BigDecimal;
 import java.sql.SQLException;
 import java.sql.SQLRecoverableException;
 import java.sql.SQLTransientConnectionException;
-import java.time.Duration;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
-import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
@@ -29,9 +27,6 @@ import net.p2pci.server.store.RecordPage;
 import net.p2pci.server.store.RecordQueries;
 import net.p2pci.server.store.Schema;
 import net.p2pci.server.store.StoreUnavailableException;
-import org.apache.logging.log4j.LogManager;
-import org.apache.logging.log4j.Logger;
-import org.jdbi.v3.core.Handle;
 import org.jdbi.v3.core.Jdbi;
 import org.jdbi.v3.core.JdbiException;
 
@@ -40,131 +35,147 @@ import org.jdbi.v3.core.JdbiException;
  * HikariCP pool. Every request reads or writes the database itself, so any instance may serve any request and
  * sees what every other has committed; ids are the database's.
  *
- * <p>Each instance holds a lease, a row of {@code server_instance} with an expiry in the database's clock, which
- * it renews every {@link SharedStoreSettings#leaseRenewal}. Its peers hang from that row ({@code ON DELETE
- * CASCADE}), so that a surviving instance deletes a dead one's peers and their records in one transaction once its
- * lease has expired. An instance that finds it has lost its lease (it could not renew in time: the database was
- * unreachable, or the process stood still) serves no registration under it again: it closes every peer connection
- * (peers reconnect and register again), deletes what is left of its old row, and takes a new lease.
+ * <p>The instance's peers hang from its lease ({@link InstanceLease}): a survivor deletes them once the instance has
+ * died, and an instance that has lost its lease registers nothing under it again and closes every peer connection.
+ * A request waits for an unreachable database up to {@link SharedStoreSettings#databaseWait}, retrying as the
+ * connection comes back, and then fails with {@link StoreUnavailableException}; each change is one transaction,
+ * and each statement may run twice without harm, so nothing is left half-written.
  *
- * <p>A request waits for an unreachable database up to {@link SharedStoreSettings#databaseWait}, retrying as the
- * connection comes back, and then fails with {@link StoreUnavailableException}; each change is one transaction (and
- * each retried statement is idempotent), so nothing is left half-written.
- *
- * <p>Thread-safe: the pool hands each request a connection of its own; the lease is kept by one thread of its
- * own and published through a volatile field.
+ * <p>Thread-safe: the pool hands each request a connection of its own. The lease, the removals to try again and
+ * the relay of probes each have a thread of their own, on a second, small pool, so that neither waits for requests
+ * nor requests for them.
  */
 public final class SharedStore implements IndexStore {
-    private static final Logger log = LogManager.getLogger(SharedStore.class);
-
-    /** How often the lease keeper looks: for dead instances to purge, and whether its own lease is due. */
-    static final Duration KEEPER_TICK = Duration.ofMillis(500);
     /**
-     * Connections to the database: a request holds one for a statement or two, so a few dozen serve thousands of
-     * peers, and two instances stay well inside PostgreSQL's default of 100.
+     * Connections for requests: a request holds one for a statement or two, so a few dozen serve thousands of peers;
+     * two instances stay well inside PostgreSQL's default of 100 connections (with four, raise max_connections).
      */
-    private static final int POOL_SIZE = 24;
-    private static final int MIN_IDLE_CONNECTIONS = 4;
+    private static final int REQUEST_CONNECTIONS = 24;
+    /** A few kept open; the rest are opened under load, and need not all be opened again after an outage. */
+    private static final int MIN_IDLE_REQUEST_CONNECTIONS = 4;
+    /** For the lease keeper, the removals tried again, and the probe relay's LISTEN. */
+    private static final int UPKEEP_CONNECTIONS = 3;
     /** The longest pause between two tries of a statement while the database is unreachable. */
     private static final long MAX_RETRY_PAUSE_MILLIS = 250;
+    /** SQLSTATEs of a transaction PostgreSQL rolled back to settle a conflict: it may simply run again. */
+    private static final Set<String> RETRYABLE_STATES = Set.of("40001", "40P01");
 
     private static final RecordQueries RECORDS = new RecordQueries("id");
 
-    private final HikariDataSource dataSource;
+    private final HikariDataSource requestPool;
+    private final HikariDataSource upkeepPool;
     private final Jdbi jdbi;
+    private final Jdbi upkeep;
     private final AddPolicy policy;
     private final SharedStoreSettings settings;
-    private final String instanceName;
-    private final Runnable leaseLost;
+    private final InstanceLease lease;
     private final ProbeRelay probeRelay;
     private final LocalPeers localPeers = new LocalPeers();
     /** Numbers this instance's registrations, so that a registration retried after a lost answer is one row. */
     private final AtomicLong registrations = new AtomicLong();
+    /** Peers whose removal the database failed, by id, for the cleaner. */
     private final Set<Long> failedRemovals = ConcurrentHashMap.newKeySet();
-    private final AtomicInteger removalsRetried = new AtomicInteger();
-    private final AtomicBoolean removalRetryQueued = new AtomicBoolean();
-    private final ScheduledExecutorService keeper = Executors.newSingleThreadScheduledExecutor(
-            Thread.ofPlatform().name("lease-keeper").daemon(true).factory());
-    /** Guards changes of {@link #lease}; writers waiting for a lease wait on it. */
-    private final Object leaseMonitor = new Object();
-    /** The lease this instance holds, or null while it holds none (lost, and not yet taken again). */
-    private volatile Lease lease;
-    /** The instance row of a lease that was lost, to delete before the next is taken; -1 when none. */
-    private long lostInstanceId = -1;
-    private long nextRenewalNanos;
-    private boolean renewalFailing;
-    private volatile boolean closing;
-
     /**
-     * A lease: the instance's row, and until when, on this machine's monotonic clock, the instance may count on it.
-     * The database's expiry is later than that, since the database set it after this clock was read.
+     * Registrations that failed after their row may have been committed (the answer was lost), by instance row and
+     * registration number, for the cleaner: no such row may outlive the connection that asked.
      */
-    private record Lease(long instanceId, long validUntilNanos) {
-        boolean isValidAt(long nanos) {
-            return nanos - validUntilNanos < 0;
-        }
+    private final Set<FailedRegistration> failedRegistrations = ConcurrentHashMap.newKeySet();
+    private final AtomicInteger removalsRetried = new AtomicInteger();
+    private final AtomicBoolean cleanupQueued = new AtomicBoolean();
+    private final ExecutorService cleaner = Executors.newSingleThreadExecutor(
+            Thread.ofPlatform().name("removal-retry").daemon(true).factory());
+    private final AtomicBoolean closing = new AtomicBoolean();
+
+    private record FailedRegistration(long instanceId, long registration) {
     }
 
-    private SharedStore(HikariDataSource dataSource, AddPolicy policy, SharedStoreSettings settings,
-            String instanceName, Runnable leaseLost, LongConsumer probe) {
-        this.dataSource = dataSource;
-        this.probeRelay = new ProbeRelay(dataSource, probe);
-        this.jdbi = Jdbi.create(dataSource);
+    private SharedStore(HikariDataSource requestPool, HikariDataSource upkeepPool, AddPolicy policy,
+            SharedStoreSettings settings, String name, Runnable leaseLost, LongConsumer probe) {
+        this.requestPool = requestPool;
+        this.upkeepPool = upkeepPool;
+        this.jdbi = Jdbi.create(requestPool);
+        this.upkeep = Jdbi.create(upkeepPool);
         this.policy = policy;
         this.settings = settings;
-        this.instanceName = instanceName;
-        this.leaseLost = leaseLost;
+        this.lease = new InstanceLease(upkeep, settings, name, () -> {
+            localPeers.clear();
+            leaseLost.run();
+        });
+        this.probeRelay = new ProbeRelay(upkeepPool, probe, lease::instanceId);
     }
 
     /**
      * Connects to the PostgreSQL database at {@code jdbcUrl}, brings its schema up to date, removes what an earlier
      * run of this instance left, and takes a lease.
      *
-     * @param defaultName the instance's name when the settings give none: where it listens, which no other live
-     *                    instance can share, so that an earlier run's rows under it are surely dead
-     * @param leaseLost   called, on the lease keeper's thread, when the instance has lost its lease: every peer
-     *                    connection must be closed
+     * @param defaultName the instance's name when the settings give none
+     * @param leaseLost   called when the instance has lost its lease: every peer connection must be closed
      * @param probe       probes the connection of a peer, if it is this instance's: another instance asks, when a
      *                    claim made through it contests that peer's host:port
      * @throws IllegalStateException when the database cannot be reached, or another live instance has this name
      */
     public static SharedStore open(String jdbcUrl, SharedStoreSettings settings, AddPolicy policy,
             String defaultName, Runnable leaseLost, LongConsumer probe) {
-        HikariDataSource dataSource = new HikariDataSource(poolConfig(jdbcUrl, settings));
-        String name = settings.instanceName().orElse(defaultName);
-        SharedStore store = new SharedStore(dataSource, policy, settings, name, leaseLost, probe);
+        HikariDataSource requestPool = new HikariDataSource(requestPoolConfig(jdbcUrl, settings));
+        HikariDataSource upkeepPool;
         try {
-            Schema.migrate(dataSource, Schema.POSTGRESQL);
-            store.takeFirstLease(settings.instanceName().isEmpty());
+            upkeepPool = new HikariDataSource(upkeepPoolConfig(jdbcUrl, settings));
         } catch (RuntimeException e) {
-            store.keeper.shutdownNow();
-            dataSource.close();
+            requestPool.close();
             throw e;
         }
-        store.probeRelay.start(store.lease.instanceId());
-        long tick = Math.min(KEEPER_TICK.toMillis(), settings.leaseRenewal().toMillis());
-        store.keeper.scheduleWithFixedDelay(store::keep, tick, tick, TimeUnit.MILLISECONDS);
+        String name = settings.instanceName().orElse(defaultName);
+        SharedStore store = new SharedStore(requestPool, upkeepPool, policy, settings, name, leaseLost, probe);
+        try {
+            Schema.migrate(upkeepPool, Schema.POSTGRESQL);
+            store.lease.takeFirst();
+        } catch (RuntimeException e) {
+            store.cleaner.shutdownNow();
+            upkeepPool.close();
+            requestPool.close();
+            throw e;
+        }
+        store.lease.start();
+        store.probeRelay.start();
         return store;
     }
 
-    private static HikariConfig poolConfig(String jdbcUrl, SharedStoreSettings settings) {
+    private static HikariConfig requestPoolConfig(String jdbcUrl, SharedStoreSettings settings) {
+        long waitMillis = settings.databaseWait().toMillis();
+        HikariConfig config = poolConfig("index-requests", jdbcUrl, settings, waitMillis);
+        config.setMaximumPoolSize(REQUEST_CONNECTIONS);
+        config.setMinimumIdle(MIN_IDLE_REQUEST_CONNECTIONS);
+        return config;
+    }
+
+    /**
+     * The upkeep's connections wait longer than a request: a purge of a dead instance with a large index is one long
+     * transaction, and a keeper stuck on a silent database delays nothing but itself ({@link InstanceLease}).
+     */
+    private static HikariConfig upkeepPoolConfig(String jdbcUrl, SharedStoreSettings settings) {
+        long waitMillis = Math.max(60_000, settings.lease().multipliedBy(4).toMillis());
+        HikariConfig config = poolConfig("index-upkeep", jdbcUrl, settings, waitMillis);
+        config.setConnectionTimeout(Math.max(250, settings.databaseWait().toMillis()));
+        config.setMaximumPoolSize(UPKEEP_CONNECTIONS);
+        config.setMinimumIdle(1);
+        return config;
+    }
+
+    private static HikariConfig poolConfig(String name, String jdbcUrl, SharedStoreSettings settings,
+            long waitMillis) {
         HikariConfig config = new HikariConfig();
-        config.setPoolName("index-database");
+        config.setPoolName(name);
         config.setJdbcUrl(jdbcUrl);
         settings.user().ifPresent(config::setUsername);
         settings.password().ifPresent(config::setPassword);
-        config.setMaximumPoolSize(POOL_SIZE);
-        // A few kept open; the rest are opened under load, and need not all be opened again after an outage.
-        config.setMinimumIdle(MIN_IDLE_CONNECTIONS);
-        long waitMillis = settings.databaseWait().toMillis();
-        config.setConnectionTimeout(Math.max(250, waitMillis));
-        config.setValidationTimeout(Math.max(250, Math.min(1000, waitMillis)));
+        long requestWaitMillis = settings.databaseWait().toMillis();
+        config.setConnectionTimeout(Math.max(250, requestWaitMillis));
+        config.setValidationTimeout(Math.max(250, Math.min(1000, requestWaitMillis)));
         // Start-up fails, with the driver's reason, when the database cannot be reached within the wait.
-        config.setInitializationFailTimeout(Math.max(1, waitMillis));
-        // The driver's own bounds, so that no statement or connection attempt outlives a request's wait.
-        long waitSeconds = Math.max(1, (waitMillis + 999) / 1000);
-        config.addDataSourceProperty("connectTimeout", waitSeconds);
-        config.addDataSourceProperty("socketTimeout", waitSeconds);
+        config.setInitializationFailTimeout(Math.max(1, requestWaitMillis));
+        // The driver's own bounds, so that no statement or connection attempt hangs on a silent database.
+        config.addDataSourceProperty("connectTimeout", Math.max(1, (requestWaitMillis + 999) / 1000));
+        config.addDataSourceProperty("socketTimeout", Math.max(1, (waitMillis + 999) / 1000));
         config.addDataSourceProperty("tcpKeepAlive", true);
         config.addDataSourceProperty("ApplicationName", "ci-server");
         return config;
@@ -172,70 +183,14 @@ public final class SharedStore implements IndexStore {
 
     /** The name this instance holds its lease under. */
     public String instanceName() {
-        return instanceName;
-    }
-
-    /**
-     * Removes the rows of an earlier run under this instance's name and takes a lease, in one transaction. An
-     * earlier run whose lease still runs is taken over only when the name is the default one (where this instance
-     * listens, which that run cannot hold any more); otherwise it may be another live instance given the same name.
-     */
-    private void takeFirstLease(boolean nameIsWhereItListens) {
-        long sent = System.nanoTime();
-        long instanceId = withDatabase(deadlineFromNow(), () -> jdbi.inTransaction(handle -> {
-            List<Boolean> earlier = handle.createQuery(
-                            "SELECT lease_until > now() FROM server_instance WHERE name = :name FOR UPDATE")
-                    .bind("name", instanceName).mapTo(Boolean.class).list();
-            if (earlier.contains(true) && !nameIsWhereItListens) {
-                throw new IllegalStateException("another live ci-server instance is named '" + instanceName
-                        + "' on this database (its lease has not expired); give each instance its own"
-                        + " --instance-name, or wait " + seconds(settings.lease()) + " s if it has stopped");
-            }
-            if (!earlier.isEmpty()) {
-                Counts left = countOf(handle, "name", instanceName);
-                handle.createUpdate("DELETE FROM server_instance WHERE name = :name").bind("name", instanceName)
-                        .execute();
-                log.info("[Server] Removed what an earlier run of instance {} left: {}", instanceName, left);
-            }
-            return insertInstance(handle);
-        }));
-        setLease(new Lease(instanceId, sent + settings.lease().toNanos()));
-        nextRenewalNanos = sent + settings.leaseRenewal().toNanos();
-        log.info("[Server] Sharing the index in PostgreSQL as instance {} (lease {} s, renewed every {} s)",
-                instanceName, seconds(settings.lease()), seconds(settings.leaseRenewal()));
-    }
-
-    private long insertInstance(Handle handle) {
-        return handle.createQuery("INSERT INTO server_instance (name, lease_until)"
-                        + " VALUES (:name, now() + :lease * INTERVAL '1 millisecond') RETURNING id")
-                .bind("name", instanceName)
-                .bind("lease", settings.lease().toMillis())
-                .mapTo(Long.class).one();
-    }
-
-    /** How many peers and records hang from the instances whose {@code column} is {@code value}. */
-    private static Counts countOf(Handle handle, String column, Object value) {
-        return handle.createQuery("SELECT COUNT(DISTINCT p.id), COUNT(r.id) FROM server_instance i"
-                        + " JOIN peer p ON p.instance_id = i.id LEFT JOIN rfc_record r ON r.peer_id = p.id"
-                        + " WHERE i." + column + " = :value")
-                .bind("value", value)
-                .map((row, context) -> new Counts(row.getLong(1), row.getLong(2))).one();
-    }
-
-    /** Peers and records, for log lines. */
-    private record Counts(long peers, long records) {
-        @Override
-        public String toString() {
-            return peers + (peers == 1 ? " peer" : " peers") + " and " + records
-                    + (records == 1 ? " record" : " records");
-        }
+        return lease.name();
     }
 
     @Override
     public Registration registerPeer(String host, int port, String sourceAddress) {
         long deadline = deadlineFromNow();
         long registration = registrations.incrementAndGet();
-        Lease held = awaitLease(deadline);
+        InstanceLease.Lease held = lease.awaitValid(deadline);
         Registration answer;
         try {
             answer = withDatabase(deadline, () -> jdbi.inTransaction(handle -> {
@@ -262,13 +217,23 @@ public final class SharedStore implements IndexStore {
         } catch (JdbiException e) {
             if (isForeignKeyViolation(e)) {
                 // The instance row is gone: another instance purged it after this one's lease expired.
-                loseLease(held, "another instance removed it after it expired");
+                lease.lose(held, "another instance removed it after it expired");
                 throw new StoreUnavailableException("this instance's lease on the shared index was lost", e);
             }
+            forgetRegistration(held, registration);
+            throw e;
+        } catch (RuntimeException e) {
+            forgetRegistration(held, registration);
             throw e;
         }
         localPeers.add(answer.peerId(), sourceAddress);
         return answer;
+    }
+
+    /** A registration failed, perhaps after its row was committed: the cleaner makes sure no such row stays. */
+    private void forgetRegistration(InstanceLease.Lease held, long registration) {
+        failedRegistrations.add(new FailedRegistration(held.instanceId(), registration));
+        retryFailedRemovals();
     }
 
     @Override
@@ -282,21 +247,18 @@ public final class SharedStore implements IndexStore {
         }
         long deadline = deadlineFromNow();
         try {
-            awaitLease(deadline);
+            lease.awaitValid(deadline);
             withDatabase(deadline, () -> jdbi.withHandle(handle -> handle.createUpdate(
                             "INSERT INTO rfc_record (peer_id, rfc_number, title) VALUES (:peer, :number, :title)"
                                     + " ON CONFLICT (peer_id, rfc_number) DO UPDATE SET title = EXCLUDED.title")
                     .bind("peer", peerId).bind("number", number).bind("title", title)
                     .execute()));
             return AddOutcome.ADDED;
-        } catch (JdbiException e) {
+        } catch (RuntimeException e) {
             localPeers.undo(peerId, number, title, decision.previousTitle());
             if (isForeignKeyViolation(e)) {
                 throw new PeerGoneException(peerId); // purged with its instance's lease
             }
-            throw e;
-        } catch (RuntimeException e) {
-            localPeers.undo(peerId, number, title, decision.previousTitle());
             throw e;
         }
     }
@@ -313,50 +275,72 @@ public final class SharedStore implements IndexStore {
 
     /**
      * {@inheritDoc} Should the database fail it, the peer is already out of this instance's budget, and its rows
-     * are deleted by a later {@link #retryFailedRemovals}, or with its instance's row.
+     * are deleted by the cleaner once the database answers, or with its instance's row.
      */
     @Override
     public Optional<Integer> removePeer(long peerId) {
         localPeers.remove(peerId);
         try {
-            return withDatabase(deadlineFromNow(), () -> deletePeer(peerId));
+            return withDatabase(deadlineFromNow(), () -> deletePeer(jdbi, peerId));
         } catch (RuntimeException e) {
             failedRemovals.add(peerId);
             throw e;
         }
     }
 
-    private Optional<Integer> deletePeer(long peerId) {
-        return jdbi.inTransaction(handle -> {
+    /**
+     * Deletes a peer and its records. The peer's row is locked first, as a cascade from its instance row does, so
+     * that a removal and a purge of the same peer wait for each other instead of deadlocking.
+     */
+    private static Optional<Integer> deletePeer(Jdbi database, long peerId) {
+        return database.inTransaction(handle -> {
+            if (handle.createQuery("SELECT id FROM peer WHERE id = :id FOR UPDATE").bind("id", peerId)
+                    .mapTo(Long.class).findOne().isEmpty()) {
+                return Optional.<Integer>empty();
+            }
             int records = handle.createUpdate("DELETE FROM rfc_record WHERE peer_id = :id").bind("id", peerId)
                     .execute();
-            int peers = handle.createUpdate("DELETE FROM peer WHERE id = :id").bind("id", peerId).execute();
-            return peers == 0 ? Optional.<Integer>empty() : Optional.of(records);
+            handle.createUpdate("DELETE FROM peer WHERE id = :id").bind("id", peerId).execute();
+            return Optional.of(records);
         });
     }
 
     /**
-     * {@inheritDoc} The removals are tried again on the lease keeper's thread, so that the caller (the watchdog,
+     * {@inheritDoc} The removals are tried again on a thread of the store's own, so that the caller (the watchdog,
      * a few times a second) never waits for a database that is down; this answers how many were completed since
      * the last call.
      */
     @Override
     public int retryFailedRemovals() {
-        if (!failedRemovals.isEmpty() && removalRetryQueued.compareAndSet(false, true)) {
-            keeper.execute(() -> {
-                removalRetryQueued.set(false);
-                for (Long peerId : failedRemovals) {
-                    try {
-                        deletePeer(peerId);
-                        failedRemovals.remove(peerId);
-                        removalsRetried.incrementAndGet();
-                    } catch (RuntimeException e) {
-                        return; // the database is still failing: the next call tries again
-                    }
-                }
-            });
+        boolean pending = !failedRemovals.isEmpty() || !failedRegistrations.isEmpty();
+        if (pending && !closing.get() && cleanupQueued.compareAndSet(false, true)) {
+            try {
+                cleaner.execute(this::cleanUp);
+            } catch (RejectedExecutionException e) {
+                cleanupQueued.set(false); // closing
+            }
         }
         return removalsRetried.getAndSet(0);
+    }
+
+    private void cleanUp() {
+        cleanupQueued.set(false);
+        try {
+            for (Long peerId : failedRemovals) {
+                deletePeer(upkeep, peerId);
+                failedRemovals.remove(peerId);
+                removalsRetried.incrementAndGet();
+            }
+            for (FailedRegistration failed : failedRegistrations) {
+                upkeep.useHandle(handle -> handle.createUpdate(
+                                "DELETE FROM peer WHERE instance_id = :instance AND registration = :registration")
+                        .bind("instance", failed.instanceId()).bind("registration", failed.registration())
+                        .execute());
+                failedRegistrations.remove(failed);
+            }
+        } catch (RuntimeException e) {
+            // the database is still failing: the next call tries again
+        }
     }
 
     @Override
@@ -365,178 +349,37 @@ public final class SharedStore implements IndexStore {
                 handle.createQuery("SELECT COUNT(*) FROM peer").mapTo(Integer.class).one()));
     }
 
-    // ---- The lease ----
-
-    /** The lease keeper's round: takes a lease if it has none, notices one that ran out, renews, purges. */
-    private void keep() {
-        try {
-            Lease held = lease;
-            long now = System.nanoTime();
-            if (held == null) {
-                takeLeaseAgain();
-            } else if (!held.isValidAt(now)) {
-                loseLease(held, "it could not be renewed for " + seconds(settings.lease()) + " s");
-            } else if (now - nextRenewalNanos >= 0) {
-                renew(held);
-            }
-            purgeDeadInstances();
-        } catch (RuntimeException e) {
-            if (!renewalFailing) {
-                log.warn("[Server] Cannot reach the shared index's database ({}); this instance's lease lasts {} s"
-                        + " unrenewed, and requests wait up to {} s for the database", rootMessage(e),
-                        seconds(settings.lease()), seconds(settings.databaseWait()));
-                renewalFailing = true;
-            }
-        } catch (Error e) {
-            log.error("[Server] lease keeper failed; it tries again at its next round", e);
-        }
-    }
-
-    private void renew(Lease held) {
-        long sent = System.nanoTime();
-        int renewed = jdbi.withHandle(handle -> handle.createUpdate("UPDATE server_instance"
-                        + " SET lease_until = now() + :lease * INTERVAL '1 millisecond'"
-                        + " WHERE id = :id AND lease_until > now()")
-                .bind("lease", settings.lease().toMillis()).bind("id", held.instanceId()).execute());
-        if (renewed == 0) {
-            loseLease(held, "it had expired when the database answered");
-            return;
-        }
-        setLease(new Lease(held.instanceId(), sent + settings.lease().toNanos()));
-        nextRenewalNanos = sent + settings.leaseRenewal().toNanos();
-        if (renewalFailing) {
-            log.info("[Server] The shared index's database answers again; this instance's lease is renewed");
-            renewalFailing = false;
-        }
-    }
-
-    /**
-     * Gives the lease up: from now on no registration is served under it, every peer connection is closed (their
-     * peers register again, under the next lease), and the keeper takes a new lease at its next round.
-     */
-    private void loseLease(Lease held, String why) {
-        synchronized (leaseMonitor) {
-            if (lease != held) {
-                return; // lost already
-            }
-            lease = null;
-            lostInstanceId = held.instanceId();
-        }
-        log.warn("[Server] This instance lost its lease on the shared index ({}): other instances may have removed"
-                + " its peers, so it closes every peer connection; peers reconnect and register again", why);
-        localPeers.clear();
-        leaseLost.run();
-    }
-
-    /** After a lost lease: deletes what is left of the old instance row (its peers too) and takes a new lease. */
-    private void takeLeaseAgain() {
-        long sent = System.nanoTime();
-        long old = lostInstanceId;
-        long instanceId = jdbi.inTransaction(handle -> {
-            handle.createUpdate("DELETE FROM server_instance WHERE id = :id").bind("id", old).execute();
-            return insertInstance(handle);
-        });
-        nextRenewalNanos = sent + settings.leaseRenewal().toNanos();
-        setLease(new Lease(instanceId, sent + settings.lease().toNanos()));
-        probeRelay.instanceIs(instanceId);
-        renewalFailing = false;
-        log.info("[Server] This instance holds a new lease on the shared index and serves registrations again");
-    }
-
-    private void setLease(Lease value) {
-        synchronized (leaseMonitor) {
-            lease = value;
-            leaseMonitor.notifyAll();
-        }
-    }
-
-    /** The lease to register under, waiting for one until {@code deadline} when the instance holds none. */
-    private Lease awaitLease(long deadline) {
-        synchronized (leaseMonitor) {
-            while (true) {
-                requireOpen();
-                Lease held = lease;
-                long now = System.nanoTime();
-                if (held != null && held.isValidAt(now)) {
-                    return held;
-                }
-                long left = deadline - now;
-                if (left <= 0) {
-                    throw new StoreUnavailableException("this instance holds no lease on the shared index (its"
-                            + " database is or was unreachable), so it cannot take registrations", null);
-                }
-                try {
-                    // A lease that merely runs out wakes no one: look again at least every 50 ms.
-                    TimeUnit.NANOSECONDS.timedWait(leaseMonitor, Math.min(left, TimeUnit.MILLISECONDS.toNanos(50)));
-                } catch (InterruptedException e) {
-                    Thread.currentThread().interrupt();
-                    throw new StoreUnavailableException("interrupted while waiting for a lease", e);
-                }
-            }
-        }
-    }
-
-    /**
-     * Deletes every instance whose lease has expired, and with it its peers and their records, in one transaction;
-     * instances locked by another survivor doing the same are left to it.
-     */
-    private void purgeDeadInstances() {
-        List<String> purged = jdbi.inTransaction(handle -> {
-            List<Long> dead = handle.createQuery("SELECT id FROM server_instance WHERE lease_until < now()"
-                            + " FOR UPDATE SKIP LOCKED")
-                    .mapTo(Long.class).list();
-            List<String> lines = new ArrayList<>();
-            for (long id : dead) {
-                String name = handle.createQuery("SELECT name || ' (lease expired '"
-                                + " || round(extract(epoch FROM now() - lease_until) * 1000) || ' ms ago)'"
-                                + " FROM server_instance WHERE id = :id")
-                        .bind("id", id).mapTo(String.class).one();
-                Counts counts = countOf(handle, "id", id);
-                handle.createUpdate("DELETE FROM server_instance WHERE id = :id").bind("id", id).execute();
-                lines.add(name + ": removed its " + counts);
-            }
-            return lines;
-        });
-        for (String line : purged) {
-            log.warn("[Server] Instance {}", line);
-        }
-    }
-
-    // ---- The database ----
-
     private long deadlineFromNow() {
         return System.nanoTime() + settings.databaseWait().toNanos();
     }
 
     /**
-     * Runs {@code work}, trying again while the database cannot be reached, until {@code deadline}. Every statement
-     * this store runs may be run twice without harm: an insert whose answer was lost finds its own row the second
-     * time (a conflict on a key the store chose), and a deletion deletes nothing more.
+     * Runs {@code work}, trying again while the database cannot be reached or rolled it back over a conflict, until
+     * {@code deadline}. Every statement this store runs may be run twice without harm: an insert whose answer was
+     * lost finds its own row the second time (a conflict on a key the store chose), and a deletion deletes nothing
+     * more.
      */
     private <T> T withDatabase(long deadline, Supplier<T> work) {
         long pauseMillis = 10;
         while (true) {
-            requireOpen();
+            if (closing.get()) {
+                throw new IllegalStateException("the index store is closed");
+            }
             try {
                 return work.get();
             } catch (JdbiException e) {
-                if (!isConnectionFailure(e)) {
+                if (!isConnectionFailure(e) && !isRetryable(e)) {
                     throw e;
                 }
                 long left = deadline - System.nanoTime();
                 if (left <= 0) {
                     throw new StoreUnavailableException("the index database did not answer within "
-                            + seconds(settings.databaseWait()) + " s (" + rootMessage(e) + ")", e);
+                            + InstanceLease.seconds(settings.databaseWait()) + " s (" + rootMessage(e) + ")", e);
                 }
                 sleep(Math.min(TimeUnit.NANOSECONDS.toMillis(left) + 1, pauseMillis));
                 pauseMillis = Math.min(MAX_RETRY_PAUSE_MILLIS, pauseMillis * 2);
             }
         }
-    }
-
-    /** {@code duration} in seconds for a log line: "15", or "2.5" for a fraction. */
-    static String seconds(Duration duration) {
-        return BigDecimal.valueOf(duration.toMillis(), 3).stripTrailingZeros().toPlainString();
     }
 
     private static void sleep(long millis) {
@@ -565,16 +408,24 @@ public final class SharedStore implements IndexStore {
         return false;
     }
 
+    private static boolean isRetryable(Throwable error) {
+        return hasState(error, RETRYABLE_STATES);
+    }
+
     private static boolean isForeignKeyViolation(Throwable error) {
+        return hasState(error, Set.of("23503"));
+    }
+
+    private static boolean hasState(Throwable error, Set<String> states) {
         for (Throwable cause = error; cause != null; cause = cause.getCause()) {
-            if (cause instanceof SQLException sql && "23503".equals(sql.getSQLState())) {
+            if (cause instanceof SQLException sql && states.contains(sql.getSQLState())) {
                 return true;
             }
         }
         return false;
     }
 
-    private static String rootMessage(Throwable error) {
+    static String rootMessage(Throwable error) {
         Throwable root = error;
         while (root.getCause() != null && root.getCause() != root) {
             root = root.getCause();
@@ -582,43 +433,22 @@ public final class SharedStore implements IndexStore {
         return String.valueOf(root.getMessage());
     }
 
-    private void requireOpen() {
-        if (closing) {
-            throw new IllegalStateException("the index store is closed");
-        }
-    }
-
     /**
-     * Stops renewing the lease and deletes this instance's row, and with it whatever peers are left, so that the
-     * other instances need not wait for the lease to expire; then closes the pool.
+     * Gives the lease up and deletes this instance's row, and with it whatever peers are left, so that the other
+     * instances need not wait for the lease to expire; then closes the pools.
      */
     @Override
     public void close() {
-        if (closing) {
+        if (!closing.compareAndSet(false, true)) {
             return;
         }
-        keeper.shutdownNow();
-        probeRelay.close();
         try {
-            keeper.awaitTermination(settings.databaseWait().toMillis(), TimeUnit.MILLISECONDS);
-            Lease held = lease;
-            if (held != null) {
-                withDatabase(deadlineFromNow(), () -> jdbi.withHandle(handle -> handle
-                        .createUpdate("DELETE FROM server_instance WHERE id = :id").bind("id", held.instanceId())
-                        .execute()));
-            }
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-        } catch (RuntimeException e) {
-            log.warn("[Server] Could not remove this instance from the shared index ({}); the others will once its"
-                    + " lease expires", rootMessage(e));
+            probeRelay.close();
+            cleaner.shutdownNow();
+            lease.close();
         } finally {
-            closing = true;
-            synchronized (leaseMonitor) {
-                lease = null;
-                leaseMonitor.notifyAll();
-            }
-            dataSource.close();
+            upkeepPool.close();
+            requestPool.close();
         }
     }
 }

@@ -12,6 +12,7 @@ import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.LongConsumer;
 import net.p2pci.protocol.RfcRecord;
+import net.p2pci.server.store.AddOutcome;
 import net.p2pci.server.store.AddPolicy;
 import net.p2pci.server.store.IndexStore;
 import net.p2pci.server.store.IndexStoreContract;
@@ -163,31 +164,39 @@ class SharedStoreTest extends IndexStoreContract {
     @Test
     void aStartingInstanceRemovesWhatItsOwnEarlierRunLeftAndNothingOfAnotherLiveInstance() {
         String url = newDatabase();
-        try (SharedStore other = instance(url, "other", () -> { })) {
+        try (SharedStore other = instance(url, "other", () -> { }); Handle database = connect(url)) {
             long theirs = other.registerPeer("theirs.example", 5001, "127.0.0.1").peerId();
             other.addRecord(theirs, 1, "One");
-            SharedStore earlierRun = instance(url, "host/*:7734", () -> { });
-            long left = earlierRun.registerPeer("left.example", 5002, "127.0.0.1").peerId();
-            earlierRun.addRecord(left, 1, "One");
-            // The earlier run dies without a word: its lease is still live when the next run starts.
+            // An earlier run under the name, killed: its lease runs out one second from now.
+            long earlierRun = database.createQuery("INSERT INTO server_instance (name, lease_until)"
+                    + " VALUES ('host/*:7734', now() + INTERVAL '1 second') RETURNING id").mapTo(Long.class).one();
+            long left = database.createQuery("INSERT INTO peer (instance_id, registration, host, port,"
+                    + " source_address) VALUES (:run, 1, 'left.example', 5002, '127.0.0.1') RETURNING id")
+                    .bind("run", earlierRun).mapTo(Long.class).one();
+            database.createUpdate("INSERT INTO rfc_record (peer_id, rfc_number, title) VALUES (:peer, 1, 'One')")
+                    .bind("peer", left).execute();
 
+            // The next run waits for that lease to expire, then takes the name over.
             try (SharedStore nextRun = instance(url, "host/*:7734", () -> { })) {
                 assertThat(nextRun.lookup(1)).containsExactly(new RfcRecord(1, "One", "theirs.example", 5001));
-            } finally {
-                earlierRun.close();
+                assertThat(count(database, "SELECT COUNT(*) FROM server_instance WHERE name = 'host/*:7734'"))
+                        .isOne();
             }
         }
     }
 
     @Test
-    void aNameGivenByTheUserThatALiveInstanceHoldsIsRefused() {
+    void aNameThatALiveInstanceHoldsIsRefusedOnceItsLeaseIsSeenRenewed() {
         String url = newDatabase();
         SharedStoreSettings named = settings(QUICK).withInstanceName("lab-1");
         try (SharedStore first = SharedStore.open(url, named, AddPolicy.ADMIT_ALL, "unused", () -> { }, NO_PROBE)) {
-            assertThatThrownBy(() -> SharedStore.open(url, named, AddPolicy.ADMIT_ALL, "unused", () -> { }, NO_PROBE))
+            assertThatThrownBy(() -> SharedStore.open(url, named, AddPolicy.ADMIT_ALL, "unused", () -> { },
+                    NO_PROBE))
                     .isInstanceOf(IllegalStateException.class)
                     .hasMessageContaining("another live ci-server instance is named 'lab-1'");
             assertThat(first.instanceName()).isEqualTo("lab-1");
+            long peer = first.registerPeer("peer.example", 5001, "127.0.0.1").peerId();
+            assertThat(first.addRecord(peer, 1, "One")).isEqualTo(AddOutcome.ADDED);
         }
     }
 
@@ -234,7 +243,7 @@ class SharedStoreTest extends IndexStoreContract {
             // A refused ADD left nothing behind, and the next requests are served without any restart.
             await().atMost(PATIENCE).ignoreExceptions().until(() -> store.lookup(1).size() == 1);
             assertThat(store.lookup(2)).isEmpty();
-            assertThat(store.addRecord(peer, 2, "Two")).isNotNull();
+            assertThat(store.addRecord(peer, 2, "Two")).isEqualTo(AddOutcome.ADDED);
             assertThat(store.lookup(2)).hasSize(1);
         }
     }
