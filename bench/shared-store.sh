@@ -5,6 +5,8 @@
 #   LOOKUP c=64, 1 and 2 instances   beside pgbench -S (select-only: one indexed SELECT per transaction)
 #   ADD c=64, 1 and 2 instances      beside pgbench -f insert.sql (the very upsert an ADD runs, into a table made by
 #                                    the server's own schema: one row per transaction, autocommit)
+# and, as a row without a target, LOOKUP beside pgbench -f lookup.sql, LOOKUP's own SELECT (a join of rfc_record and
+# peer) on the same schema: what PostgreSQL alone can do of the work a LOOKUP asks of it.
 # Every run of every scenario is repeated (3 times by default, interleaved) and the medians are reported.
 #
 #   bench/shared-store.sh [--runs N] [--seconds S] [--warmup S] [--clients C] [--quick] [--out DIR]
@@ -41,7 +43,7 @@ while [[ $# -gt 0 ]]; do
         --clients) clients=$2; shift 2 ;;
         --out) out=$2; shift 2 ;;
         --quick) runs=1; seconds=2; warmup=1; shift ;;
-        -h|--help) sed -n '2,17p' "${BASH_SOURCE[0]}" | sed 's/^# \{0,1\}//'; exit 0 ;;
+        -h|--help) sed -n '2,19p' "${BASH_SOURCE[0]}" | sed 's/^# \{0,1\}//'; exit 0 ;;
         *) echo "shared-store: unknown argument: $1" >&2; exit 2 ;;
     esac
 done
@@ -139,6 +141,7 @@ INSERT INTO rfc_record (peer_id, rfc_number, title)
     FROM peer AS p, generate_series(1, :records) AS k ORDER BY p.id, k;
 SELECT (:clients * :records + 1) AS first_new \gset
 CREATE SEQUENCE bench_rfc_number START WITH :first_new;
+ANALYZE;
 SQL
 }
 
@@ -150,6 +153,15 @@ cat >"$scratch/insert.sql" <<'SQL'
 INSERT INTO rfc_record (peer_id, rfc_number, title)
     VALUES (:peer, nextval('bench_rfc_number'), 'Benchmark RFC 1000000 -- a title of ordinary length')
     ON CONFLICT (peer_id, rfc_number) DO UPDATE SET title = EXCLUDED.title;
+SQL
+
+# LOOKUP's own SELECT (SharedStore.lookup), of one of the records every peer ADDed first. It runs on the insert
+# anchor's database before the inserts, with the tables analyzed, as autovacuum has them a few seconds into one of
+# our runs: PostgreSQL then joins by hashing the peer table rather than by its primary key.
+cat >"$scratch/lookup.sql" <<'SQL'
+\set number random(1, :records_total)
+SELECT r.rfc_number, r.title, p.host, p.port FROM rfc_record r JOIN peer p ON p.id = r.peer_id
+    WHERE r.rfc_number = :number ORDER BY r.id;
 SQL
 
 # pgbench_anchor NAME RUN DATABASE ARGS...: transactions/s and average latency into $out/pgbench-NAME-RUN.txt.
@@ -232,6 +244,8 @@ for ((run = 1; run <= runs; run++)); do
     ours lookup-1 "$run" 1 lookup
     ours lookup-2 "$run" 2 lookup
     prepare_insert_database
+    pgbench_anchor lookup-select "$run" pgbench_insert -n -f "$scratch/lookup.sql" \
+        -D records_total=$((clients * records_each))
     pgbench_anchor insert "$run" pgbench_insert -n -f "$scratch/insert.sql"
     ours add-1 "$run" 1 add
     ours add-2 "$run" 2 add
@@ -240,7 +254,7 @@ echo "load after: $(cut -d' ' -f1-3 /proc/loadavg)" >>"$out/machine.txt"
 
 # --------------------------------------------------------------------------------------------------- the table
 
-row() { printf '| %-37s | %15s | %-28s | %9s | %5s | %-7s | %-6s |\n' "$@"; }
+row() { printf '| %-38s | %15s | %-28s | %9s | %5s | %-7s | %-6s |\n' "$@"; }
 verdict() { awk -v v="$1" -v op="$2" -v t="$3" 'BEGIN { if (v == "-") print "?";
     else if ((op == ">=" && v + 0 >= t + 0) || (op == "<=" && v + 0 <= t + 0)) print "met"; else print "missed" }'; }
 
@@ -262,6 +276,12 @@ report() {
         row "LOOKUP c=$clients, $label, req/s" "$o" "pgbench -S c=$clients tps" "$a" "$r" ">= 0.5x" \
             "$(verdict "$r" '>=' 0.5)"
     done
+    a=$(median "$out/pgbench-lookup-select" tps)
+    for n in 1 2; do
+        o=$(median "$out/ours-lookup-$n" throughput)
+        row "LOOKUP c=$clients, $(instances_label "$n"), req/s" "$o" "pgbench LOOKUP's SELECT tps" "$a" \
+            "$(ratio "$o" "$a")" "" ""
+    done
     a=$(median "$out/pgbench-insert" tps)
     for n in 1 2; do
         label=$(instances_label "$n")
@@ -278,6 +298,7 @@ report() {
             "$(median "$out/ours-add-$n" p50_ms) / $(median "$out/ours-add-$n" p99_ms)" "" "" "" "" ""
     done
     row "pgbench -S latency average ms" "" "" "$(median "$out/pgbench-select" latency_ms)" "" "" ""
+    row "pgbench LOOKUP's SELECT latency avg ms" "" "" "$(median "$out/pgbench-lookup-select" latency_ms)" "" "" ""
     row "pgbench insert latency average ms" "" "" "$(median "$out/pgbench-insert" latency_ms)" "" "" ""
     echo
     echo "failed checks (a figure from a run that failed its checks is not to be trusted):"
