@@ -74,6 +74,20 @@ public final class Bench {
                     .build())
             .addOption(Option.builder().longOpt("server").hasArg().argName("HOST:PORT")
                     .desc("use an index server already running on a loopback address (no heap figures)").build())
+            .addOption(Option.builder().longOpt("store").hasArg().argName("STORE")
+                    .desc("embedded (default): the index in the server's own H2; shared: in PostgreSQL, shared by"
+                            + " --instances servers, with the peers spread evenly over them (lookup, add, list,"
+                            + " mixed); the bench starts a throwaway PostgreSQL cluster for the run unless --db is"
+                            + " given").build())
+            .addOption(Option.builder().longOpt("instances").hasArg().argName("N")
+                    .desc("--store shared: ci-server processes sharing the index (default 1, at most "
+                            + StoreSetup.MAX_INSTANCES + ")").build())
+            .addOption(Option.builder().longOpt("db").hasArg().argName("JDBC_URL")
+                    .desc("--store shared: use this PostgreSQL database, empty and used by nothing else, instead"
+                            + " of starting a cluster (password from " + StoreSetup.Database.PASSWORD_VARIABLE
+                            + ", as ci-server reads it)").build())
+            .addOption(Option.builder().longOpt("db-user").hasArg().argName("USER")
+                    .desc("--store shared with --db: the PostgreSQL user").build())
             .addOption(Option.builder().longOpt("work-dir").hasArg().argName("DIR")
                     .desc("where generated files and process output go (default: a new temporary directory)")
                     .build())
@@ -131,6 +145,12 @@ public final class Bench {
 
     /** Runs one scenario against a server started for it (or the external one), and stops what it started. */
     static Result runScenario(Settings settings) throws IOException {
+        if (settings.store().shared()) {
+            try (SharedStoreServers servers = SharedStoreServers.start(settings)) {
+                return LoadScenario.run(settings, servers.addresses(),
+                        RequestLoad.Mix.valueOf(settings.scenario().toUpperCase(Locale.ROOT)));
+            }
+        }
         if (settings.externalServer().isPresent()) {
             return runAgainst(settings, settings.externalServer().get(), Optional.empty());
         }
@@ -173,6 +193,7 @@ public final class Bench {
         if (line.hasOption("server")) {
             external = Optional.of(loopbackEndpoint(line.getOptionValue("server")));
         }
+        StoreSetup store = storeSetup(line, scenario);
         Path work = line.hasOption("work-dir") ? Path.of(line.getOptionValue("work-dir"))
                 : Files.createTempDirectory("p2pci-bench-");
         Files.createDirectories(work);
@@ -194,7 +215,26 @@ public final class Bench {
                 programLauncher(line, "peer", home, "rfc-peer"),
                 line.hasOption("server-jvm") ? List.of(line.getOptionValues("server-jvm")) : List.of(),
                 line.hasOption("peer-jvm") ? List.of(line.getOptionValues("peer-jvm")) : List.of(),
-                external, work);
+                external, store, work);
+    }
+
+    /** The store the command line asks for: embedded unless {@code --store shared}. */
+    private static StoreSetup storeSetup(CommandLine line, String scenario) {
+        String store = line.getOptionValue("store", "embedded");
+        if (!store.equals("embedded") && !store.equals("shared")) {
+            throw new IllegalArgumentException("--store takes embedded or shared, not: " + store);
+        }
+        if (store.equals("shared") && (line.hasOption("server") || !StoreSetup.SCENARIOS.contains(scenario))) {
+            throw new IllegalArgumentException("--store shared runs " + String.join(", ", StoreSetup.SCENARIOS)
+                    + ", on servers the bench starts (not with --server)");
+        }
+        if (line.hasOption("db-user") && !line.hasOption("db")) {
+            throw new IllegalArgumentException("--db-user goes with --db");
+        }
+        Optional<StoreSetup.Database> database = Optional.ofNullable(line.getOptionValue("db"))
+                .map(url -> new StoreSetup.Database(url, Optional.ofNullable(line.getOptionValue("db-user")),
+                        Optional.empty()));
+        return new StoreSetup(store.equals("shared"), intOption(line, "instances", 1), database);
     }
 
     /**

@@ -65,4 +65,18 @@ final class IndexProbe {
     static Settled awaitEmpty(InetSocketAddress server, Duration deadline) throws IOException {
         return awaitNone(server, record -> true, deadline);
     }
+
+    /**
+     * As {@link #awaitEmpty(InetSocketAddress, Duration)} for instances sharing one index, each asked in turn
+     * within the one deadline: the most records any of them still showed, and the time until all showed none.
+     */
+    static Settled awaitEmpty(List<InetSocketAddress> servers, Duration deadline) throws IOException {
+        long start = System.nanoTime();
+        int mostLeft = 0;
+        for (InetSocketAddress server : servers) {
+            Duration left = deadline.minusNanos(System.nanoTime() - start);
+            mostLeft = Math.max(mostLeft, awaitEmpty(server, left.isNegative() ? Duration.ZERO : left).records());
+        }
+        return new Settled(mostLeft, (System.nanoTime() - start) / 1_000_000);
+    }
 }

@@ -3,6 +3,7 @@ package net.p2pci.bench;
 import java.io.IOException;
 import java.net.InetSocketAddress;
 import java.time.Duration;
+import java.util.List;
 
 /** The {@code lookup}, {@code add}, {@code list} and {@code mixed} scenarios: C peers with K records each, back to back. */
 final class LoadScenario {
@@ -13,19 +14,42 @@ final class LoadScenario {
     }
 
     static Result run(Settings settings, InetSocketAddress server, RequestLoad.Mix mix) throws IOException {
+        return run(settings, List.of(server), mix);
+    }
+
+    /**
+     * Runs {@code mix} with the peers spread evenly over {@code servers}, instances sharing one index. With more
+     * than one, each instance's share of the throughput is reported too, and LOOKUPs must have been answered with
+     * records ADDed through other instances; every instance must show the index empty at the end.
+     */
+    static Result run(Settings settings, List<InetSocketAddress> servers, RequestLoad.Mix mix) throws IOException {
         Result result = new Result(settings.scenario(), settings.describe());
         Errors errors = new Errors();
         RequestLoad.Measured measured;
-        try (RequestLoad.Population population = RequestLoad.register(server, settings.connections(),
+        try (RequestLoad.Population population = RequestLoad.register(servers, settings.connections(),
                 settings.records(), "bench-peer-", errors)) {
             measured = RequestLoad.measure(population, mix, settings.warmup(), settings.duration(), errors);
         }
         RequestLoad.report(result, "", measured);
-        IndexProbe.Settled settled = IndexProbe.awaitEmpty(server, SETTLE_DEADLINE);
+        boolean looksUp = mix == RequestLoad.Mix.LOOKUP || mix == RequestLoad.Mix.MIXED;
+        if (servers.size() > 1) {
+            for (int instance = 0; instance < servers.size(); instance++) {
+                result.figure("instance" + (instance + 1) + "_throughput",
+                        measured.requestsByInstance().get(instance) / measured.seconds(), "req/s");
+            }
+            if (looksUp) {
+                result.figure("lookups_across_instances", measured.lookupsAcrossInstances(),
+                        "LOOKUPs answered with a record ADDed through another instance");
+            }
+        }
+        IndexProbe.Settled settled = IndexProbe.awaitEmpty(servers, SETTLE_DEADLINE);
         result.figure("stale_records", settled.records(), "records left after every peer closed");
         result.figure("settle_ms", settled.millis(), "ms until the index was empty");
         result.figure("errors", errors.total(), errors.describe());
         check(result, errors, measured.peersLost(), settled);
+        if (servers.size() > 1 && looksUp && measured.requests() > 0 && measured.lookupsAcrossInstances() == 0) {
+            result.fail("no LOOKUP was answered with a record ADDed through another instance");
+        }
         return result;
     }
 

@@ -4,6 +4,7 @@ import java.io.IOException;
 import java.net.InetSocketAddress;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorService;
@@ -42,8 +43,17 @@ final class RequestLoad {
     /** Upload ports of simulated peers start here; they are only numbers, nothing listens on them. */
     static final int FIRST_PEER_PORT = 10_000;
 
-    /** What a measured phase saw: requests started inside it, their latencies in nanoseconds, peers lost to I/O errors. */
-    record Measured(long requests, Histogram latencies, double seconds, int peersLost) {
+    /**
+     * What a measured phase saw: requests started inside it, their latencies in nanoseconds, peers lost to I/O
+     * errors; and, by server instance, the requests sent to each, with the LOOKUPs answered right with a record
+     * ADDed through another instance than the one asked.
+     */
+    record Measured(long requests, Histogram latencies, double seconds, int peersLost, List<Long> requestsByInstance,
+                    long lookupsAcrossInstances) {
+        Measured {
+            requestsByInstance = List.copyOf(requestsByInstance);
+        }
+
         double perSecond() {
             return requests / seconds;
         }
@@ -51,15 +61,24 @@ final class RequestLoad {
 
     /**
      * Peers that each registered and ADDed {@code recordsEach} RFCs: peer {@code i} holds RFCs
-     * {@code i*K+1 .. i*K+K}, so the one right answer to every LOOKUP is known.
+     * {@code i*K+1 .. i*K+K}, so the one right answer to every LOOKUP is known. Peer {@code i} is connected to
+     * server instance {@code i % instances}, the instance it registered and ADDs through.
      */
-    record Population(List<SimulatedPeer> peers, int recordsEach) implements AutoCloseable {
+    record Population(List<SimulatedPeer> peers, int recordsEach, int instances) implements AutoCloseable {
         int recordCount() {
             return peers.size() * recordsEach;
         }
 
+        int holderIndexOf(int number) {
+            return (number - 1) / recordsEach;
+        }
+
         RfcRecord holderOf(int number) {
-            return peers.get((number - 1) / recordsEach).recordOf(number);
+            return peers.get(holderIndexOf(number)).recordOf(number);
+        }
+
+        int instanceOf(int peerIndex) {
+            return peerIndex % instances;
         }
 
         @Override
@@ -80,14 +99,23 @@ final class RequestLoad {
     /** Connects {@code count} peers at once, each ADDing its {@code recordsEach} RFCs before this returns. */
     static Population register(InetSocketAddress server, int count, int recordsEach, String hostPrefix, Errors errors)
             throws IOException {
+        return register(List.of(server), count, recordsEach, hostPrefix, errors);
+    }
+
+    /**
+     * As {@link #register(InetSocketAddress, int, int, String, Errors)}, with the peers spread evenly over
+     * {@code servers}, instances sharing one index: peer {@code i} connects to {@code servers[i % servers.size()]}.
+     */
+    static Population register(List<InetSocketAddress> servers, int count, int recordsEach, String hostPrefix,
+            Errors errors) throws IOException {
         List<SimulatedPeer> peers = new ArrayList<>();
         try (ExecutorService threads = Executors.newVirtualThreadPerTaskExecutor()) {
             List<Future<SimulatedPeer>> connecting = new ArrayList<>();
             for (int i = 0; i < count; i++) {
                 int index = i;
                 connecting.add(threads.submit(() -> {
-                    SimulatedPeer peer = SimulatedPeer.connect(server, null, hostPrefix + index,
-                            FIRST_PEER_PORT + index);
+                    SimulatedPeer peer = SimulatedPeer.connect(servers.get(index % servers.size()), null,
+                            hostPrefix + index, FIRST_PEER_PORT + index);
                     if (!peer.addAll(index * recordsEach + 1, recordsEach)) {
                         errors.count("wrong-answer");
                     }
@@ -106,11 +134,11 @@ final class RequestLoad {
                 }
             }
             if (failure != null) {
-                new Population(peers, recordsEach).close();
+                new Population(peers, recordsEach, servers.size()).close();
                 throw new IOException("could not register " + count + " peers: " + failure, failure);
             }
         }
-        return new Population(peers, recordsEach);
+        return new Population(peers, recordsEach, servers.size());
     }
 
     /** Runs {@code mix} on every peer for {@code warmup} unmeasured, then {@code duration} measured. */
@@ -118,8 +146,10 @@ final class RequestLoad {
         long start = System.nanoTime();
         long measureFrom = start + warmup.toNanos();
         long end = measureFrom + duration.toNanos();
-        List<Future<Histogram>> running = new ArrayList<>();
+        List<Future<PeerTally>> running = new ArrayList<>();
         Histogram latencies = newHistogram();
+        long[] requestsByInstance = new long[population.instances()];
+        long lookupsAcross = 0;
         int lost = 0;
         // New RFC numbers for the ADD mix, shared by every peer, above every preloaded number: dense and rising, as
         // real RFC numbers are. (Ranges far apart, one per peer, made the server's hash map of RFC numbers collide
@@ -132,14 +162,16 @@ final class RequestLoad {
                         () -> drive(population, index, mix, newNumbers, measureFrom, end, errors)));
             }
             long joinDeadline = end + IndexConnection.READ_TIMEOUT.toNanos() * 2;
-            for (Future<Histogram> peer : running) {
+            for (int i = 0; i < running.size(); i++) {
                 try {
-                    Histogram peerLatencies = peer.get(Math.max(1, joinDeadline - System.nanoTime()),
+                    PeerTally tally = running.get(i).get(Math.max(1, joinDeadline - System.nanoTime()),
                             TimeUnit.NANOSECONDS);
-                    if (peerLatencies == null) {
+                    if (tally == null) {
                         lost++;
                     } else {
-                        latencies.add(peerLatencies);
+                        latencies.add(tally.latencies());
+                        requestsByInstance[population.instanceOf(i)] += tally.latencies().getTotalCount();
+                        lookupsAcross += tally.lookupsAcrossInstances();
                     }
                 } catch (ExecutionException | TimeoutException e) {
                     errors.count("worker:" + e.getClass().getSimpleName());
@@ -150,28 +182,36 @@ final class RequestLoad {
                 }
             }
         }
-        return new Measured(latencies.getTotalCount(), latencies, duration.toNanos() / 1e9, lost);
+        return new Measured(latencies.getTotalCount(), latencies, duration.toNanos() / 1e9, lost,
+                Arrays.stream(requestsByInstance).boxed().toList(), lookupsAcross);
+    }
+
+    /** One peer's measured requests: their latencies, and how many were LOOKUPs answered through another instance. */
+    private record PeerTally(Histogram latencies, long lookupsAcrossInstances) {
     }
 
     static Histogram newHistogram() {
         return new Histogram(1, HIGHEST_TRACKED_NANOS, SIGNIFICANT_DIGITS);
     }
 
-    /** One peer's loop; its latencies, or null when its connection failed (the error is counted). */
-    private static Histogram drive(Population population, int index, Mix mix, AtomicInteger newNumbers,
+    /** One peer's loop; its tally, or null when its connection failed (the error is counted). */
+    private static PeerTally drive(Population population, int index, Mix mix, AtomicInteger newNumbers,
                                    long measureFrom, long end, Errors errors) {
         SimulatedPeer peer = population.peers().get(index);
         int recordsEach = population.recordsEach();
         int ownFirst = index * recordsEach + 1;
+        int instance = population.instanceOf(index);
         Histogram latencies = newHistogram();
+        long lookupsAcross = 0;
         ThreadLocalRandom random = ThreadLocalRandom.current();
         try {
             while (true) {
                 long begin = System.nanoTime();
                 if (begin >= end) {
-                    return latencies;
+                    return new PeerTally(latencies, lookupsAcross);
                 }
                 boolean right;
+                boolean acrossInstances = false;
                 Mix step = mix == Mix.MIXED ? pickMixed(random) : mix;
                 switch (step) {
                     case LOOKUP -> {
@@ -179,6 +219,7 @@ final class RequestLoad {
                         IndexResponse answer = peer.lookup(number);
                         right = answer.status() == Status.OK_200
                                 && answer.records().equals(List.of(population.holderOf(number)));
+                        acrossInstances = population.instanceOf(population.holderIndexOf(number)) != instance;
                     }
                     case ADD -> {
                         if (mix == Mix.MIXED) {
@@ -200,6 +241,9 @@ final class RequestLoad {
                 }
                 if (begin >= measureFrom) {
                     latencies.recordValue(Math.min(done - begin, HIGHEST_TRACKED_NANOS));
+                    if (right && acrossInstances) {
+                        lookupsAcross++;
+                    }
                 }
             }
         } catch (IOException e) {

@@ -55,9 +55,22 @@ final class ServerProcess implements AutoCloseable {
      */
     static ServerProcess start(Optional<Path> launcher, Path jar, List<String> jvmOptions, Path output)
             throws IOException {
+        return start(launcher, jar, jvmOptions, Optional.empty(), output);
+    }
+
+    /**
+     * As {@link #start(Optional, Path, List, Path)}, keeping the index in {@code database} when one is given (a
+     * shared store, which other instances may share) instead of the server's own H2.
+     */
+    static ServerProcess start(Optional<Path> launcher, Path jar, List<String> jvmOptions,
+            Optional<StoreSetup.Database> database, Path output) throws IOException {
         ProcessBuilder builder = Jvm.program(launcher, jar, jvmOptions);
         builder.command().addAll(List.of("--port", "0", "--bind", "127.0.0.1",
                 "--max-records-per-peer", Integer.toString(MAX_RECORDS_PER_PEER)));
+        if (database.isPresent()) {
+            builder.command().addAll(database.get().serverArguments());
+            builder.environment().putAll(database.get().serverEnvironment());
+        }
         ProgramProcess program = ProgramProcess.start("the server", builder.redirectErrorStream(true), output);
         try {
             int port = program.awaitPort(START_DEADLINE);

@@ -30,13 +30,14 @@ import java.util.Optional;
  * @param serverJvmOptions JVM options for the server process
  * @param peerJvmOptions   JVM options for the rfc-peer process
  * @param externalServer   an index server already running on loopback, instead of starting one
+ * @param store            where the servers started for the run keep the index, and how many share it
  * @param workDirectory    where generated files and process output go; emptied afterwards unless kept
  */
 record Settings(String scenario, int connections, int records, Duration duration, Duration warmup, int heldPeers,
                 int sourceAddresses, Duration holdTime, long largeFileBytes, Optional<Path> largeFile, Path rfcFile,
                 int files, Path serverJar, Optional<Path> serverLauncher, Path peerJar, Optional<Path> peerLauncher, List<String> serverJvmOptions,
                 List<String> peerJvmOptions,
-                Optional<InetSocketAddress> externalServer, Path workDirectory) {
+                Optional<InetSocketAddress> externalServer, StoreSetup store, Path workDirectory) {
     Settings {
         if (connections < 1 || records < 1 || heldPeers < 0 || sourceAddresses < 1 || sourceAddresses > 250
                 || files < 1 || largeFileBytes < 1) {
@@ -47,10 +48,15 @@ record Settings(String scenario, int connections, int records, Duration duration
         Objects.requireNonNull(largeFile, "largeFile");
         Objects.requireNonNull(peerLauncher, "peerLauncher");
         Objects.requireNonNull(serverLauncher, "serverLauncher");
+        Objects.requireNonNull(store, "store");
     }
 
     /** One line saying how the scenario was run, for the report's header. */
     String describe() {
+        return describeScenario() + store.describe();
+    }
+
+    private String describeScenario() {
         return switch (scenario) {
             case "hold" -> "N=%d K=%d lookup C=%d S=%ds warmup=%ds".formatted(heldPeers, records, connections,
                     duration.toSeconds(), warmup.toSeconds());
