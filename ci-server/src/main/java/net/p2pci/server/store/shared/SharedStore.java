@@ -2,6 +2,8 @@ package net.p2pci.server.store.shared;
 
 import com.zaxxer.hikari.HikariConfig;
 import com.zaxxer.hikari.HikariDataSource;
+import java.sql.Connection;
+import java.sql.PreparedStatement;
 import java.sql.SQLException;
 import java.sql.SQLRecoverableException;
 import java.sql.SQLTransientConnectionException;
@@ -61,6 +63,9 @@ public final class SharedStore implements IndexStore {
     private static final Set<String> RETRYABLE_STATES = Set.of("40001", "40P01");
 
     private static final RecordQueries RECORDS = new RecordQueries("id");
+    /** An ADD: a new record, or a new title for the peer's record of that RFC, which keeps its place. */
+    private static final String UPSERT_RECORD = "INSERT INTO rfc_record (peer_id, rfc_number, title) VALUES (?, ?, ?)"
+            + " ON CONFLICT (peer_id, rfc_number) DO UPDATE SET title = EXCLUDED.title";
 
     private final HikariDataSource requestPool;
     private final HikariDataSource upkeepPool;
@@ -248,11 +253,14 @@ public final class SharedStore implements IndexStore {
         long deadline = deadlineFromNow();
         try {
             lease.awaitValid(deadline);
-            withDatabase(deadline, () -> jdbi.withHandle(handle -> handle.createUpdate(
-                            "INSERT INTO rfc_record (peer_id, rfc_number, title) VALUES (:peer, :number, :title)"
-                                    + " ON CONFLICT (peer_id, rfc_number) DO UPDATE SET title = EXCLUDED.title")
-                    .bind("peer", peerId).bind("number", number).bind("title", title)
-                    .execute()));
+            withDatabase(deadline, () -> withConnection(connection -> {
+                try (PreparedStatement statement = connection.prepareStatement(UPSERT_RECORD)) {
+                    statement.setLong(1, peerId);
+                    statement.setInt(2, number);
+                    statement.setString(3, title);
+                    return statement.executeUpdate();
+                }
+            }));
             return AddOutcome.ADDED;
         } catch (RuntimeException e) {
             localPeers.undo(peerId, number, title, decision.previousTitle());
@@ -265,7 +273,7 @@ public final class SharedStore implements IndexStore {
 
     @Override
     public List<RfcRecord> lookup(int number) {
-        return withDatabase(deadlineFromNow(), () -> jdbi.withHandle(handle -> RECORDS.lookup(handle, number)));
+        return withDatabase(deadlineFromNow(), () -> withConnection(connection -> RECORDS.lookup(connection, number)));
     }
 
     @Override
@@ -349,6 +357,31 @@ public final class SharedStore implements IndexStore {
                 handle.createQuery("SELECT COUNT(*) FROM peer").mapTo(Integer.class).one()));
     }
 
+    /** A statement on a pooled connection, in plain JDBC. */
+    @FunctionalInterface
+    private interface ConnectionWork<T> {
+        T run(Connection connection) throws SQLException;
+    }
+
+    /**
+     * Runs {@code work} on a pooled connection, in autocommit, without Jdbi: LOOKUP and ADD, the requests peers make
+     * most, spend their time in the database rather than in building statement contexts.
+     */
+    private <T> T withConnection(ConnectionWork<T> work) {
+        try (Connection connection = requestPool.getConnection()) {
+            return work.run(connection);
+        } catch (SQLException e) {
+            throw new DatabaseException(e);
+        }
+    }
+
+    /** A plain JDBC statement failed; {@link #withDatabase} sorts it like Jdbi's own exceptions. */
+    private static final class DatabaseException extends RuntimeException {
+        DatabaseException(SQLException cause) {
+            super(cause.getMessage(), cause);
+        }
+    }
+
     private long deadlineFromNow() {
         return System.nanoTime() + settings.databaseWait().toNanos();
     }
@@ -367,7 +400,7 @@ public final class SharedStore implements IndexStore {
             }
             try {
                 return work.get();
-            } catch (JdbiException e) {
+            } catch (JdbiException | DatabaseException e) {
                 if (!isConnectionFailure(e) && !isRetryable(e)) {
                     throw e;
                 }
