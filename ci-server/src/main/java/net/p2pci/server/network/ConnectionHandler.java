@@ -112,8 +112,23 @@ public final class ConnectionHandler implements Runnable {
         return remote.getAddress();
     }
 
+    /**
+     * Serves the connection until it ends, then cleans up. The two are methods of their own, and this one only
+     * calls them: a connection's thread spends its life parked under this frame, and a virtual thread's parked
+     * stack is kept on the heap, so a lean frame here (javac copies a {@code finally} block onto every way out of
+     * its {@code try}) is memory saved per peer: about 1.3 KiB each with the cleanup written inline (bench hold).
+     */
     @Override
     public void run() {
+        try {
+            serveUntilClosed();
+        } finally {
+            endConnection();
+        }
+    }
+
+    /** Serves requests until the connection ends, and sorts out how it ended. */
+    private void serveUntilClosed() {
         try (socket) {
             socket.setTcpNoDelay(true);
             RequestDeadline input = new RequestDeadline(socket, config.requestTimeout(), config.firstRequestTimeout());
@@ -134,20 +149,23 @@ public final class ConnectionHandler implements Runnable {
                 FatalErrors.halt(e);
             }
             log.error("[Server] error serving {}; closing its connection", session.describeRemote(), e);
+        }
+    }
+
+    /** However the connection ended: removes its peer and records, and frees its slot. */
+    private void endConnection() {
+        try {
+            dispatcher.endSession(session);
+        } catch (StoreUnavailableException e) {
+            // The store tries the removal again, a few times a second, until the database answers.
+            clientLog.warning("database unavailable", session.sourceAddress(),
+                    "[Server] Could not remove the records of {} yet: {}", session.describeRemote(), e.getMessage());
+        } catch (RuntimeException e) {
+            log.error("[Server] could not remove the records of {}", session.describeRemote(), e);
         } finally {
-            try {
-                dispatcher.endSession(session);
-            } catch (StoreUnavailableException e) {
-                // The store tries the removal again, a few times a second, until the database answers.
-                clientLog.warning("database unavailable", session.sourceAddress(),
-                        "[Server] Could not remove the records of {} yet: {}", session.describeRemote(), e.getMessage());
-            } catch (RuntimeException e) {
-                log.error("[Server] could not remove the records of {}", session.describeRemote(), e);
-            } finally {
-                connections.remove(this);
-                limiter.release(this);
-                finished.countDown();
-            }
+            connections.remove(this);
+            limiter.release(this);
+            finished.countDown();
         }
     }
 
