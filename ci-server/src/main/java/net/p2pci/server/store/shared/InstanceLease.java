@@ -98,8 +98,9 @@ final class InstanceLease implements AutoCloseable {
                 // Instances starting together under one name take turns, so that one of them is refused.
                 handle.createQuery("SELECT pg_advisory_xact_lock(hashtext(:name))::text").bind("name", name)
                         .mapTo(String.class).one();
+                // The latest expiry under the name, so that a renewal of it is told from one of another row.
                 List<String> live = handle.createQuery("SELECT lease_until::text FROM server_instance"
-                                + " WHERE name = :name AND lease_until > now()")
+                                + " WHERE name = :name AND lease_until > now() ORDER BY lease_until DESC LIMIT 1")
                         .bind("name", name).mapTo(String.class).list();
                 if (!live.isEmpty()) {
                     return new Takeover(-1, live.get(0));
