@@ -188,13 +188,18 @@ public final class ConnectionHandler implements Runnable {
             if (request.isEmpty()) {
                 return;
             }
-            if (!session.isRegistered() && request.get() instanceof IndexRequest) {
+            boolean registering = !session.isRegistered() && request.get() instanceof IndexRequest;
+            if (registering) {
                 // A valid index request registers the peer, always: from now on the connection is no longer one
                 // that a newcomer may displace, even while its registration is being written.
                 limiter.registered(this);
                 input.registered(reader.bufferedBytes() > 0);
             }
-            switch (dispatcher.dispatch(session, request.get())) {
+            Answer answer = dispatcher.dispatch(session, request.get());
+            if (registering) {
+                connections.registered(this); // findable by its peer id, for a probe
+            }
+            switch (answer) {
                 case Answer.Whole whole -> writeInPieces(out, whole.response().status(), whole.response().records(),
                         true, true);
                 case Answer.Pages pages -> writePages(out, pages.store());

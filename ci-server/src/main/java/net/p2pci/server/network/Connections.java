@@ -11,13 +11,21 @@ import net.p2pci.server.index.LivenessProbe;
  */
 public final class Connections implements LivenessProbe {
     private final Map<Long, ConnectionHandler> byId = new ConcurrentHashMap<>();
+    /** The registered connections by their peer's id, so that a probe of a contested claim costs one look-up. */
+    private final Map<Long, ConnectionHandler> byPeerId = new ConcurrentHashMap<>();
 
     void add(ConnectionHandler handler) {
         byId.put(handler.id(), handler);
     }
 
+    /** The connection's peer has registered: a probe of it can find the connection from now on. */
+    void registered(ConnectionHandler handler) {
+        byPeerId.put(handler.peerId(), handler);
+    }
+
     void remove(ConnectionHandler handler) {
         byId.remove(handler.id(), handler);
+        byPeerId.remove(handler.peerId(), handler);
     }
 
     /** Closes the connection with this id, if it is still open; its handler then cleans up as on any close. */
@@ -33,17 +41,12 @@ public final class Connections implements LivenessProbe {
         byId.values().forEach(action);
     }
 
-    /**
-     * Probes the connection of peer {@code peerId}, if it is one of this server's. A contested claim is rare, so the
-     * connections are searched rather than indexed by peer as well.
-     */
+    /** Probes the connection of peer {@code peerId}, if it is one of this server's. */
     @Override
     public void probe(long peerId) {
-        for (ConnectionHandler handler : byId.values()) {
-            if (handler.peerId() == peerId) {
-                handler.probeLiveness();
-                return;
-            }
+        ConnectionHandler handler = byPeerId.get(peerId);
+        if (handler != null) {
+            handler.probeLiveness();
         }
     }
 
