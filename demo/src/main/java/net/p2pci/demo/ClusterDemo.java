@@ -3,17 +3,14 @@ package net.p2pci.demo;
 import static net.p2pci.demo.DemoRun.ANSWER_TIMEOUT;
 import static net.p2pci.demo.DemoRun.LOG_LINE_TIMEOUT;
 import static net.p2pci.demo.DemoRun.START_TIMEOUT;
-import static net.p2pci.demo.DemoRun.abbreviate;
 import static net.p2pci.demo.DemoRun.join;
 import static net.p2pci.demo.DemoRun.literalLine;
 import static net.p2pci.demo.DemoRun.require;
 import static net.p2pci.demo.DemoRun.requirePort;
-import static net.p2pci.demo.DemoRun.sha256;
 
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -202,11 +199,7 @@ public final class ClusterDemo {
         Map<String, Path> directories = new LinkedHashMap<>();
         // Started together, since each JVM takes a while to start, then waited for in turn.
         for (String name : PEER_NAMES) {
-            Path directory = Files.createDirectory(cleanup.directory().resolve("peer" + name));
-            for (int number : PEER_RFCS.get(name)) {
-                Files.copy(run.sampleRfc(number), directory.resolve(run.sampleRfc(number).getFileName()),
-                        StandardCopyOption.COPY_ATTRIBUTES);
-            }
+            Path directory = run.peerDirectory("peer" + name, PEER_RFCS.get(name));
             directories.put(name, directory);
             Instance own = home(name);
             Instance other = instances.get(3 - own.number());
@@ -280,22 +273,8 @@ public final class ClusterDemo {
         show("B", "A");
         instances.values().forEach(instance -> transcript.show(instance.process()));
 
-        Path sample = run.sampleRfc(SOUGHT_RFC);
-        Path copy = b.directory().resolve(sample.getFileName());
-        long size = Files.size(sample);
-        transcript.check(output.contains("P2P-CI/1.0 200 OK") && output.contains("Content-Length: " + size)
-                        && output.getLast().matches("\\[Peer\\] GET RFC " + SOUGHT_RFC + ": " + size
-                        + " bytes .*, saved as " + sample.getFileName()),
-                "GET from peerA:" + a.uploadPort() + ": 200 OK with Content-Length " + size + ", all of it received");
-        if (Files.exists(copy)) {
+        if (run.checkDownload(output, SOUGHT_RFC, b.directory(), "peerA:" + a.uploadPort(), "B")) {
             held.get("B").add(SOUGHT_RFC);
-            String expected = sha256(sample);
-            String actual = sha256(copy);
-            transcript.check(expected.equals(actual), "peer B's " + copy.getFileName() + " is byte for byte"
-                    + " sample-rfcs/" + sample.getFileName() + " (sha256 " + abbreviate(actual)
-                    + (expected.equals(actual) ? "" : ", expected " + abbreviate(expected)) + ")");
-        } else {
-            transcript.check(false, "peer B's directory has no " + copy.getFileName());
         }
         transcript.check(registered, "peer B registered its copy through instance 2: it logged Added RFC "
                 + SOUGHT_RFC + " from peerB");

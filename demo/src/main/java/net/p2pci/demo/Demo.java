@@ -3,17 +3,13 @@ package net.p2pci.demo;
 import static net.p2pci.demo.DemoRun.ANSWER_TIMEOUT;
 import static net.p2pci.demo.DemoRun.LOG_LINE_TIMEOUT;
 import static net.p2pci.demo.DemoRun.START_TIMEOUT;
-import static net.p2pci.demo.DemoRun.abbreviate;
 import static net.p2pci.demo.DemoRun.join;
 import static net.p2pci.demo.DemoRun.literalLine;
 import static net.p2pci.demo.DemoRun.require;
 import static net.p2pci.demo.DemoRun.requirePort;
-import static net.p2pci.demo.DemoRun.sha256;
 
 import java.io.IOException;
-import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -135,11 +131,7 @@ public final class Demo {
         Map<String, Path> directories = new LinkedHashMap<>();
         // Started together, since each JVM takes a while to start, then waited for in turn.
         for (String name : PEER_NAMES) {
-            Path directory = Files.createDirectory(cleanup.directory().resolve("peer" + name));
-            for (int number : PEER_RFCS.get(name)) {
-                Files.copy(run.sampleRfc(number), directory.resolve(run.sampleRfc(number).getFileName()),
-                        StandardCopyOption.COPY_ATTRIBUTES);
-            }
+            Path directory = run.peerDirectory("peer" + name, PEER_RFCS.get(name));
             directories.put(name, directory);
             started.put(name, run.start("peer " + name, "bin/rfc-peer", List.of("--server", "127.0.0.1:" + serverPort,
                     "--dir", directory.toString(), "--host", "peer" + name), peerEnvironment));
@@ -210,22 +202,7 @@ public final class Demo {
         b.process().awaitLine(Pattern.compile("UploadHandler: Sent RFC " + SOUGHT_RFC), bMark, LOG_LINE_TIMEOUT);
         showStep("A", "B");
 
-        Path sample = run.sampleRfc(SOUGHT_RFC);
-        Path copy = a.directory().resolve(sample.getFileName());
-        long size = Files.size(sample);
-        transcript.check(output.contains("P2P-CI/1.0 200 OK") && output.contains("Content-Length: " + size)
-                        && output.getLast().matches("\\[Peer\\] GET RFC " + SOUGHT_RFC + ": " + size
-                        + " bytes .*, saved as " + sample.getFileName()),
-                "GET from peerB:" + b.uploadPort() + ": 200 OK with Content-Length " + size + ", all of it received");
-        if (Files.exists(copy)) {
-            String expected = sha256(sample);
-            String actual = sha256(copy);
-            transcript.check(expected.equals(actual), "peer A's " + copy.getFileName() + " is byte for byte"
-                    + " sample-rfcs/" + sample.getFileName() + " (sha256 " + abbreviate(actual)
-                    + (expected.equals(actual) ? "" : ", expected " + abbreviate(expected)) + ")");
-        } else {
-            transcript.check(false, "peer A's directory has no " + copy.getFileName());
-        }
+        run.checkDownload(output, SOUGHT_RFC, a.directory(), "peerB:" + b.uploadPort(), "A");
         transcript.check(registered, "peer A registered its copy: the server logged Added RFC " + SOUGHT_RFC
                 + " from peerA");
     }

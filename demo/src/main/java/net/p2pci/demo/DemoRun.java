@@ -8,6 +8,7 @@ import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
 import java.time.Duration;
@@ -250,6 +251,43 @@ final class DemoRun {
         transcript.note(transcript.failed() + " check(s) failed, " + transcript.passed() + " passed, in " + time
                 + ".");
         return 1;
+    }
+
+    /** A new directory {@code name} in the demo's scratch directory, with copies of these sample RFCs. */
+    Path peerDirectory(String name, List<Integer> numbers) throws IOException {
+        Path directory = Files.createDirectory(cleanup.directory().resolve(name));
+        for (int number : numbers) {
+            Files.copy(sampleRfc(number), directory.resolve(sampleRfc(number).getFileName()),
+                    StandardCopyOption.COPY_ATTRIBUTES);
+        }
+        return directory;
+    }
+
+    /**
+     * Checks a peer's GET of sample RFC {@code number} from {@code from}: the answer in its {@code output}, and the
+     * copy in its {@code directory}, byte for byte.
+     *
+     * @return whether the copy is there
+     */
+    boolean checkDownload(List<String> output, int number, Path directory, String from, String peer)
+            throws IOException {
+        Path sample = sampleRfc(number);
+        Path copy = directory.resolve(sample.getFileName());
+        long size = Files.size(sample);
+        transcript.check(output.contains("P2P-CI/1.0 200 OK") && output.contains("Content-Length: " + size)
+                        && output.getLast().matches("\\[Peer\\] GET RFC " + number + ": " + size
+                        + " bytes .*, saved as " + sample.getFileName()),
+                "GET from " + from + ": 200 OK with Content-Length " + size + ", all of it received");
+        if (!Files.exists(copy)) {
+            transcript.check(false, "peer " + peer + "'s directory has no " + copy.getFileName());
+            return false;
+        }
+        String expected = sha256(sample);
+        String actual = sha256(copy);
+        transcript.check(expected.equals(actual), "peer " + peer + "'s " + copy.getFileName() + " is byte for byte"
+                + " sample-rfcs/" + sample.getFileName() + " (sha256 " + abbreviate(actual)
+                + (expected.equals(actual) ? "" : ", expected " + abbreviate(expected)) + ")");
+        return true;
     }
 
     /** {@code sample-rfcs/rfcN.txt}. */

@@ -144,13 +144,7 @@ class SharedStoreTest extends IndexStoreContract {
             long mine = survivor.registerPeer("mine.example", 5001, "127.0.0.1").peerId();
             survivor.addRecord(mine, 1, "One");
             // An instance that renews no more: its lease runs out one second from now.
-            long dead = database.createQuery("INSERT INTO server_instance (name, lease_until)"
-                    + " VALUES ('dead', now() + INTERVAL '1 second') RETURNING id").mapTo(Long.class).one();
-            long peer = database.createQuery("INSERT INTO peer (instance_id, registration, host, port, source_address)"
-                    + " VALUES (:dead, 1, 'gone.example', 5002, '127.0.0.2') RETURNING id")
-                    .bind("dead", dead).mapTo(Long.class).one();
-            database.createUpdate("INSERT INTO rfc_record (peer_id, rfc_number, title) VALUES (:peer, 1, 'One')")
-                    .bind("peer", peer).execute();
+            long dead = insertDyingInstance(database, "dead", "gone.example");
             assertThat(survivor.lookup(1)).hasSize(2);
 
             await().atMost(PATIENCE).until(() -> survivor.lookup(1).size() == 1);
@@ -168,13 +162,7 @@ class SharedStoreTest extends IndexStoreContract {
             long theirs = other.registerPeer("theirs.example", 5001, "127.0.0.1").peerId();
             other.addRecord(theirs, 1, "One");
             // An earlier run under the name, killed: its lease runs out one second from now.
-            long earlierRun = database.createQuery("INSERT INTO server_instance (name, lease_until)"
-                    + " VALUES ('host/*:7734', now() + INTERVAL '1 second') RETURNING id").mapTo(Long.class).one();
-            long left = database.createQuery("INSERT INTO peer (instance_id, registration, host, port,"
-                    + " source_address) VALUES (:run, 1, 'left.example', 5002, '127.0.0.1') RETURNING id")
-                    .bind("run", earlierRun).mapTo(Long.class).one();
-            database.createUpdate("INSERT INTO rfc_record (peer_id, rfc_number, title) VALUES (:peer, 1, 'One')")
-                    .bind("peer", left).execute();
+            insertDyingInstance(database, "host/*:7734", "left.example");
 
             // The next run waits for that lease to expire, then takes the name over.
             try (SharedStore nextRun = instance(url, "host/*:7734", () -> { })) {
@@ -271,6 +259,24 @@ class SharedStoreTest extends IndexStoreContract {
             assertThat(store.lookup(1)).isEmpty();
             assertThatThrownBy(() -> store.addRecord(peer, 2, "Two")).isInstanceOf(PeerGoneException.class);
         }
+    }
+
+    /**
+     * An instance row whose lease runs out one second from now and that nobody renews (one that was killed), with
+     * a peer at {@code host}:5002 holding RFC 1 "One".
+     *
+     * @return the instance row's id
+     */
+    private static long insertDyingInstance(Handle database, String name, String host) {
+        long instance = database.createQuery("INSERT INTO server_instance (name, lease_until)"
+                        + " VALUES (:name, now() + INTERVAL '1 second') RETURNING id")
+                .bind("name", name).mapTo(Long.class).one();
+        long peer = database.createQuery("INSERT INTO peer (instance_id, registration, host, port, source_address)"
+                        + " VALUES (:instance, 1, :host, 5002, '127.0.0.2') RETURNING id")
+                .bind("instance", instance).bind("host", host).mapTo(Long.class).one();
+        database.createUpdate("INSERT INTO rfc_record (peer_id, rfc_number, title) VALUES (:peer, 1, 'One')")
+                .bind("peer", peer).execute();
+        return instance;
     }
 
     private static int count(Handle database, String query) {
