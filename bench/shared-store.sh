@@ -23,6 +23,8 @@ root=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
 readonly root
 # shellcheck source=find-java.sh
 source "$root/bench/find-java.sh"
+# shellcheck source=results.sh
+source "$root/bench/results.sh"
 runs=3
 seconds=10
 warmup=15
@@ -64,7 +66,6 @@ cleanup() {
 }
 trap cleanup EXIT
 
-log() { printf '%s %s\n' "$(date +%H:%M:%S)" "$*" >&2; }
 
 # ------------------------------------------------------------------------------------------------ prerequisites
 
@@ -186,37 +187,15 @@ pgbench_anchor() {
 
 # ------------------------------------------------------------------------------------------------------- ours
 
-# ours NAME RUN INSTANCES SCENARIO: bench SCENARIO on a fresh database of the cluster, its RESULT line's figures
+# shared NAME RUN INSTANCES SCENARIO: bench SCENARIO on a fresh database of the cluster, its RESULT line's figures
 # in $out/ours-NAME-RUN.txt
-ours() {
+shared() {
     local name=$1 run=$2 instances=$3 scenario=$4
     fresh_database ours
-    log "bench $scenario -c $clients --store shared --instances $instances (load: $(cut -d' ' -f1-3 /proc/loadavg))"
-    if ! "$root/bench/bench" "$scenario" -c "$clients" -k "$records_each" -s "$seconds" -w "$warmup" \
-        --store shared --instances "$instances" \
-        --db "jdbc:postgresql://127.0.0.1:$pg_port/ours" --db-user p2pci >"$out/ours-$name-$run.log" 2>&1; then
-        log "bench $name failed its checks: see $out/ours-$name-$run.log"
-    fi
-    grep '^RESULT ' "$out/ours-$name-$run.log" | cut -d' ' -f3- | tr ' ' '\n' >"$out/ours-$name-$run.txt" || true
+    log "load: $(cut -d' ' -f1-3 /proc/loadavg)"
+    ours "$name" "$run" "$scenario" -c "$clients" -k "$records_each" -s "$seconds" -w "$warmup" \
+        --store shared --instances "$instances" --db "jdbc:postgresql://127.0.0.1:$pg_port/ours" --db-user p2pci
 }
-
-# figure FILE KEY: the value of KEY=... in FILE (one per line, or space-separated)
-figure() { tr ' ' '\n' <"$1" 2>/dev/null | awk -F= -v k="$2" '$1 == k { print $2; exit }'; }
-
-# median PREFIX KEY: the median of KEY over the runs' files PREFIX-1.txt, PREFIX-2.txt, ...
-median() {
-    local prefix=$1 key=$2 run values=()
-    for ((run = 1; run <= runs; run++)); do
-        local value
-        value=$(figure "$prefix-$run.txt" "$key")
-        [[ -n $value ]] && values+=("$value")
-    done
-    [[ ${#values[@]} -gt 0 ]] || { echo "-"; return; }
-    printf '%s\n' "${values[@]}" | sort -g | awk '{ v[NR] = $1 } END {
-        if (NR % 2) print v[(NR + 1) / 2]; else printf "%.3f\n", (v[NR / 2] + v[NR / 2 + 1]) / 2 }'
-}
-
-ratio() { awk -v a="$1" -v b="$2" 'BEGIN { if (a == "-" || b == "-" || b == 0) print "-"; else printf "%.2f", a / b }'; }
 
 # ---------------------------------------------------------------------------------------------------- the run
 
@@ -241,22 +220,20 @@ for ((run = 1; run <= runs; run++)); do
     log "=== run $run of $runs"
     echo "run $run: $(cut -d' ' -f1-3 /proc/loadavg)" >>"$out/load.txt"
     pgbench_anchor select "$run" pgbench_select -S
-    ours lookup-1 "$run" 1 lookup
-    ours lookup-2 "$run" 2 lookup
+    shared lookup-1 "$run" 1 lookup
+    shared lookup-2 "$run" 2 lookup
     prepare_insert_database
     pgbench_anchor lookup-select "$run" pgbench_insert -n -f "$scratch/lookup.sql" \
         -D records_total=$((clients * records_each))
     pgbench_anchor insert "$run" pgbench_insert -n -f "$scratch/insert.sql"
-    ours add-1 "$run" 1 add
-    ours add-2 "$run" 2 add
+    shared add-1 "$run" 1 add
+    shared add-2 "$run" 2 add
 done
 echo "load after: $(cut -d' ' -f1-3 /proc/loadavg)" >>"$out/machine.txt"
 
 # --------------------------------------------------------------------------------------------------- the table
 
 row() { printf '| %-38s | %15s | %-28s | %9s | %5s | %-7s | %-6s |\n' "$@"; }
-verdict() { awk -v v="$1" -v op="$2" -v t="$3" 'BEGIN { if (v == "-") print "?";
-    else if ((op == ">=" && v + 0 >= t + 0) || (op == "<=" && v + 0 <= t + 0)) print "met"; else print "missed" }'; }
 
 instances_label() { if [[ $1 == 1 ]]; then echo "1 instance"; else echo "$1 instances"; fi; }
 

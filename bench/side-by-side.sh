@@ -19,6 +19,8 @@ root=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
 readonly root
 # shellcheck source=find-java.sh
 source "$root/bench/find-java.sh"
+# shellcheck source=results.sh
+source "$root/bench/results.sh"
 runs=3
 seconds=10
 warmup=15
@@ -56,7 +58,6 @@ cleanup() {
 }
 trap cleanup EXIT
 
-log() { printf '%s %s\n' "$(date +%H:%M:%S)" "$*" >&2; }
 
 # ------------------------------------------------------------------------------------------------ prerequisites
 
@@ -176,34 +177,6 @@ wrk_anchor() {
 
 # ------------------------------------------------------------------------------------------------------- ours
 
-# ours NAME RUN ARGS...: runs bench/bench and keeps its RESULT line's figures in $out/ours-NAME-RUN.txt
-ours() {
-    local name=$1 run=$2
-    shift 2
-    log "bench $*"
-    if ! "$root/bench/bench" "$@" >"$out/ours-$name-$run.log" 2>&1; then
-        log "bench $name failed its checks: see $out/ours-$name-$run.log"
-    fi
-    grep '^RESULT ' "$out/ours-$name-$run.log" | cut -d' ' -f3- | tr ' ' '\n' >"$out/ours-$name-$run.txt" || true
-}
-
-# figure FILE KEY: the value of KEY=... in FILE (one per line, or space-separated)
-figure() { tr ' ' '\n' <"$1" 2>/dev/null | awk -F= -v k="$2" '$1 == k { print $2; exit }'; }
-
-# median PREFIX KEY: the median of KEY over the runs' files PREFIX-1.txt, PREFIX-2.txt, ...
-median() {
-    local prefix=$1 key=$2 run values=()
-    for ((run = 1; run <= runs; run++)); do
-        local value
-        value=$(figure "$prefix-$run.txt" "$key")
-        [[ -n $value ]] && values+=("$value")
-    done
-    [[ ${#values[@]} -gt 0 ]] || { echo "-"; return; }
-    printf '%s\n' "${values[@]}" | sort -g | awk '{ v[NR] = $1 } END {
-        if (NR % 2) print v[(NR + 1) / 2]; else printf "%.3f\n", (v[NR / 2] + v[NR / 2 + 1]) / 2 }'
-}
-
-ratio() { awk -v a="$1" -v b="$2" 'BEGIN { if (a == "-" || b == "-" || b == 0) print "-"; else printf "%.2f", a / b }'; }
 
 # ---------------------------------------------------------------------------------------------------- the run
 
@@ -262,8 +235,6 @@ echo "load after: $(cut -d' ' -f1-3 /proc/loadavg)" >>"$out/machine.txt"
 # --------------------------------------------------------------------------------------------------- the table
 
 row() { printf '| %-34s | %12s | %-28s | %12s | %6s | %-22s | %-6s |\n' "$@"; }
-verdict() { awk -v v="$1" -v op="$2" -v t="$3" 'BEGIN { if (v == "-") print "?";
-    else if ((op == ">=" && v + 0 >= t + 0) || (op == "<=" && v + 0 <= t + 0)) print "met"; else print "missed" }'; }
 
 report() {
     local o a r
