@@ -39,6 +39,8 @@ public final class MessageReader {
     private static final int LINE_TOO_LONG = 1;
     private static final int END_OF_STREAM = 2;
     private static final int DISCARD_LIMIT_REACHED = 3;
+    /** The stream ended after some bytes of a line: only {@link #readRawLine()} takes these as a line. */
+    private static final int UNFINISHED_AT_END = 4;
 
     private final InputStream in;
     private final Limits limits;
@@ -233,6 +235,107 @@ public final class MessageReader {
         };
     }
 
+
+    /** How a line read by {@link #readRawLine()} ended. */
+    public enum LineEnd {
+        CRLF,
+        LF,
+        /** It had no line end: the stream ended after it, or {@link #takeUnfinishedLine()} took it. */
+        NONE
+    }
+
+    /**
+     * A line as it arrived, for readers that must judge another implementation's bytes: its bytes without the line
+     * end, and how it ended.
+     */
+    public record RawLine(byte[] bytes, LineEnd end) {
+        public RawLine {
+            Objects.requireNonNull(bytes, "bytes");
+            Objects.requireNonNull(end, "end");
+        }
+
+        /** The line as UTF-8 text; bytes that are not UTF-8 become U+FFFD. */
+        public String text() {
+            return new String(bytes, StandardCharsets.UTF_8);
+        }
+
+        public boolean isEmpty() {
+            return bytes.length == 0;
+        }
+
+        /** The bytes as they came, line end included, quoted for a message: see {@link WireText#quoteBytes}. */
+        public String quoted() {
+            byte[] whole = switch (end) {
+                case CRLF -> concat(bytes, new byte[] {'\r', '\n'});
+                case LF -> concat(bytes, new byte[] {'\n'});
+                case NONE -> bytes;
+            };
+            return WireText.quoteBytes(whole, 0, whole.length, WireText.MAX_QUOTED_BYTES);
+        }
+
+        private static byte[] concat(byte[] first, byte[] second) {
+            byte[] both = new byte[first.length + second.length];
+            System.arraycopy(first, 0, both, 0, first.length);
+            System.arraycopy(second, 0, both, first.length, second.length);
+            return both;
+        }
+    }
+
+    /**
+     * Reads the next line as it arrived, whatever its bytes; for the liberal readers of other implementations'
+     * answers ({@link IndexAnswerReader}). A {@link java.net.SocketTimeoutException} from the stream leaves this
+     * reader as it was, so the caller may read on, or take the bytes of a line that stopped short with
+     * {@link #takeUnfinishedLine()}.
+     *
+     * @return the line, or null when the stream ends before another byte
+     * @throws ResponseFormatException for a line longer than the limit
+     */
+    public RawLine readRawLine() throws IOException {
+        int kind = nextLine(true);
+        return switch (kind) {
+            case END_OF_STREAM -> null;
+            case LINE_TOO_LONG, DISCARD_LIMIT_REACHED -> throw new ResponseFormatException(
+                    "a line longer than " + limits.maxLineBytes() + " bytes");
+            case UNFINISHED_AT_END -> currentRawLine(LineEnd.NONE);
+            default -> currentRawLine(start - lineStart - lineLength == 2 ? LineEnd.CRLF : LineEnd.LF);
+        };
+    }
+
+    /**
+     * Waits until at least one byte is buffered, reading if none is: so that a caller can wait without limit for a
+     * message to begin, and then with a limit for the rest of it.
+     *
+     * @return false when the stream ends first
+     */
+    public boolean awaitBytes() throws IOException {
+        return start < end || fill();
+    }
+
+    /** The bytes buffered after the last line, which hold no line end, taken as a line; null when there are none. */
+    public RawLine takeUnfinishedLine() {
+        if (start == end) {
+            return null;
+        }
+        takeBufferedAsLine();
+        return currentRawLine(LineEnd.NONE);
+    }
+
+    /**
+     * Puts the line last returned by {@link #readRawLine()} back, so that the next read returns it again: for a
+     * reader that finds the next message's first line where it expected more of this one. Only valid right after
+     * that read.
+     */
+    public void unreadLine() {
+        messageBytes -= start - lineStart;
+        start = lineStart;
+    }
+
+    private RawLine currentRawLine(LineEnd lineEnd) {
+        byte[] bytes = new byte[lineLength];
+        System.arraycopy(buffer, lineStart, bytes, 0, lineLength);
+        return new RawLine(bytes, lineEnd);
+    }
+
     // ---------------------------------------------------------------------------------------------------- lines
 
     /**
@@ -240,6 +343,11 @@ public final class MessageReader {
      * is consumed through its LF (bounded by the discard budget) and reported as {@link #LINE_TOO_LONG}.
      */
     private int nextLine() throws IOException {
+        return nextLine(false);
+    }
+
+    /** As {@link #nextLine()}; with {@code unfinishedIsLine}, bytes after the last LF at the end of the stream are a line. */
+    private int nextLine(boolean unfinishedIsLine) throws IOException {
         int scanned = 0; // bytes after start known to hold no LF; relative, because fill() may move start
         while (true) {
             for (int i = start + scanned; i < end; i++) {
@@ -260,9 +368,21 @@ public final class MessageReader {
                 if (end == start) {
                     return END_OF_STREAM;
                 }
+                if (unfinishedIsLine) {
+                    takeBufferedAsLine();
+                    return UNFINISHED_AT_END;
+                }
                 throw new EOFException("stream ended inside a line");
             }
         }
+    }
+
+    /** Makes the buffered bytes, which hold no LF, the current line. */
+    private void takeBufferedAsLine() {
+        lineStart = start;
+        lineLength = end - start;
+        messageBytes += lineLength;
+        start = end;
     }
 
     /**

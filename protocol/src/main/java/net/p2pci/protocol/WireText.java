@@ -2,6 +2,7 @@ package net.p2pci.protocol;
 
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Objects;
 
 /**
  * Rules for the text that may stand in a protocol field, and the one way to render untrusted text for logs.
@@ -20,6 +21,8 @@ public final class WireText {
 
     /** How much of an untrusted value goes into a log line; enough to recognise it, too little to flood a log. */
     public static final int MAX_LOGGED_CHARS = 120;
+    /** Enough of another implementation's bytes to see what it sent, short enough for one line of a message. */
+    public static final int MAX_QUOTED_BYTES = 200;
 
     private WireText() {
     }
@@ -142,6 +145,39 @@ public final class WireText {
             safe.append("...(").append(untrusted.length()).append(" chars)");
         }
         return safe.toString();
+    }
+
+    /**
+     * Bytes as they came, made readable for a message that shows another implementation's bytes: in double quotes,
+     * printable ASCII as it is (a backslash and a quote escaped), CR, LF and tab as {@code \r \n \t}, other bytes
+     * as {@code \xNN}, at most {@code maxBytes} of them, then how many there were in all.
+     */
+    public static String quoteBytes(byte[] bytes, int offset, int length, int maxBytes) {
+        Objects.checkFromIndexSize(offset, length, bytes.length);
+        int shown = Math.min(length, maxBytes);
+        StringBuilder quoted = new StringBuilder(shown + 16).append('"');
+        for (int i = offset; i < offset + shown; i++) {
+            int b = bytes[i] & 0xff;
+            switch (b) {
+                case '\r' -> quoted.append("\\r");
+                case '\n' -> quoted.append("\\n");
+                case '\t' -> quoted.append("\\t");
+                case '\\' -> quoted.append("\\\\");
+                case '"' -> quoted.append("\\\"");
+                default -> {
+                    if (b >= 0x20 && b < 0x7f) {
+                        quoted.append((char) b);
+                    } else {
+                        quoted.append(String.format("\\x%02x", b));
+                    }
+                }
+            }
+        }
+        quoted.append('"');
+        if (length > shown) {
+            quoted.append("...(").append(length).append(" bytes)");
+        }
+        return quoted.toString();
     }
 
     /**

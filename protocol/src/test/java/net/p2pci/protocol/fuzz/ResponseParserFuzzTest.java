@@ -13,6 +13,7 @@ import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
 import net.p2pci.protocol.FileResponse;
+import net.p2pci.protocol.IndexAnswerReader;
 import net.p2pci.protocol.IndexResponse;
 import net.p2pci.protocol.Limits;
 import net.p2pci.protocol.MessageReader;
@@ -42,6 +43,15 @@ final class ResponseParserFuzzTest {
         for (Limits limits : List.of(Limits.DEFAULT, TIGHT)) {
             List<Object> whole = readIndexResponses(input, limits, Delivery.WHOLE);
             assertThat(readIndexResponses(input, limits, Delivery.SEGMENTED))
+                    .as("outcomes when the bytes arrive in segments").isEqualTo(whole);
+        }
+    }
+
+    @FuzzTest
+    void readIndexAnswersLiberally(byte[] input) throws IOException {
+        for (Limits limits : List.of(Limits.DEFAULT, TIGHT)) {
+            List<Object> whole = readIndexAnswers(input, limits, Delivery.WHOLE);
+            assertThat(readIndexAnswers(input, limits, Delivery.SEGMENTED))
                     .as("outcomes when the bytes arrive in segments").isEqualTo(whole);
         }
     }
@@ -87,6 +97,44 @@ final class ResponseParserFuzzTest {
         throw new AssertionError("the reader made no progress: " + outcomes.size() + " responses from "
                 + bytes.length + " bytes");
     }
+
+    /**
+     * Reads answers with the liberal reader until one fails: whatever it accepts must be an answer the writer can
+     * send in the standard form, and its failures quote what they saw without a control character.
+     */
+    private static List<Object> readIndexAnswers(byte[] bytes, Limits limits, Delivery delivery) throws IOException {
+        SegmentedInputStream stream = new SegmentedInputStream(bytes, delivery);
+        IndexAnswerReader reader = new IndexAnswerReader(new MessageReader(stream, limits), NO_QUIET, limits);
+        List<Object> outcomes = new ArrayList<>();
+        // An answer takes at least one line, so more answers than bytes means the reader made no progress.
+        while (outcomes.size() <= bytes.length) {
+            try {
+                IndexAnswerReader.Answer answer = reader.read();
+                assertThat(parseIndexResponse(MessageWriter.encode(answer.response())))
+                        .as("the answer written back and read again").isEqualTo(answer.response());
+                outcomes.add(answer);
+            } catch (ResponseFormatException | EOFException failure) {
+                assertLoggable(failure.getMessage());
+                outcomes.add(new Failed(failure.getClass(), failure.getMessage()));
+                return outcomes;
+            } finally {
+                assertBufferBounded(stream, limits);
+            }
+        }
+        throw new AssertionError("the reader made no progress: " + outcomes.size() + " answers from "
+                + bytes.length + " bytes");
+    }
+
+    /** A stream of bytes has no silence; its end is what ends an answer without a final empty line. */
+    private static final IndexAnswerReader.QuietPeriod NO_QUIET = new IndexAnswerReader.QuietPeriod() {
+        @Override
+        public void begin() {
+        }
+
+        @Override
+        public void end() {
+        }
+    };
 
     private static Object readFileResponseHead(byte[] bytes, Limits limits, Delivery delivery) throws IOException {
         SegmentedInputStream stream = new SegmentedInputStream(bytes, delivery);

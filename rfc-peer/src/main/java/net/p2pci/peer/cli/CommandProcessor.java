@@ -264,7 +264,11 @@ public final class CommandProcessor {
                 yield Outcome.SUCCEEDED;
             }
             default -> {
-                transcript.error("LOOKUP RFC " + lookup.rfcNumber() + ": the server answered " + response.status());
+                // Some servers refuse a LOOKUP without Title (docs/INTEROP.md, row 18); the person can give one.
+                String hint = response.status() == Status.BAD_REQUEST_400 && lookup.title().isEmpty()
+                        ? " (some index servers need the title too: LOOKUP " + lookup.rfcNumber() + " <title>)" : "";
+                transcript.error("LOOKUP RFC " + lookup.rfcNumber() + ": the server answered " + response.status()
+                        + hint);
                 yield Outcome.FAILED;
             }
         };

@@ -4,6 +4,7 @@ import java.util.List;
 import java.util.Objects;
 import net.p2pci.peer.HostAndPort;
 import net.p2pci.peer.index.IndexSession;
+import net.p2pci.protocol.AnswerDeviation;
 import net.p2pci.protocol.IndexResponse;
 import net.p2pci.protocol.Status;
 
@@ -66,5 +67,10 @@ public final class ConnectionNotes implements IndexSession.Listener {
     public void refusedRegistrationsAccepted(List<Integer> rfcNumbers, int stillRefused) {
         transcript.event("Registered %s on retry; %s", CommandProcessor.numbers(rfcNumbers),
                 stillRefused == 0 ? "none is refused now" : stillRefused + " still refused, retrying");
+    }
+
+    @Override
+    public void serverDeviates(HostAndPort server, AnswerDeviation deviation) {
+        transcript.event("Note: index server %s %s", server, deviation.describe());
     }
 }

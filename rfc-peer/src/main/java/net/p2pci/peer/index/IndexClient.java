@@ -7,20 +7,28 @@ import java.io.OutputStream;
 import java.net.InetSocketAddress;
 import java.net.Socket;
 import java.time.Duration;
+import java.util.EnumSet;
+import java.util.List;
 import java.util.Objects;
 import java.util.Optional;
 import java.util.Queue;
+import java.util.Set;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 import java.util.concurrent.locks.ReentrantLock;
+import java.util.function.Consumer;
 import jdk.net.ExtendedSocketOptions;
 import net.p2pci.peer.HostAndPort;
 import net.p2pci.protocol.AddRequest;
+import net.p2pci.protocol.AnswerDeviation;
+import net.p2pci.protocol.IndexAnswerReader;
 import net.p2pci.protocol.IndexRequest;
 import net.p2pci.protocol.IndexResponse;
+import net.p2pci.protocol.Limits;
 import net.p2pci.protocol.ListRequest;
 import net.p2pci.protocol.LookupRequest;
 import net.p2pci.protocol.MessageReader;
@@ -47,8 +55,23 @@ public final class IndexClient implements AutoCloseable {
 
     /** An index server accepts at once; a wrong address or a dead server must fail fast with a clear error. */
     public static final Duration CONNECT_TIMEOUT = Duration.ofSeconds(5);
-    /** The server answers in milliseconds; this long without its answer means it is hung or the network is. */
-    public static final Duration RESPONSE_TIMEOUT = Duration.ofSeconds(30);
+    /**
+     * The server answers in milliseconds; this long without its whole answer means it is hung or the network is, and
+     * the request fails with a line saying so (--help states it).
+     */
+    public static final Duration RESPONSE_TIMEOUT = Duration.ofSeconds(10);
+    /**
+     * Some servers end answers without the final empty line (docs/INTEROP.md), so only their silence ends an answer:
+     * this long without a byte, once an answer has begun, and it is taken as complete. A standard server's answer
+     * arrives whole with its final empty line, so it never waits for this.
+     */
+    public static final Duration ANSWER_QUIET = Duration.ofMillis(300);
+    /**
+     * The same silence, once this connection's server has shown that it ends its answers with the final empty line:
+     * long enough that a pause inside an answer (a lost segment retransmitted on a slow network) never cuts it, short
+     * of {@link #RESPONSE_TIMEOUT} so that a server that changes its ways is still understood.
+     */
+    static final Duration ANSWER_QUIET_OF_STANDARD_SERVER = Duration.ofSeconds(3);
     /**
      * TCP keepalive timing, as the server's default: an idle connection to a server that vanished without a FIN or
      * RST (power loss, a cable pulled) is found dead within 30 s + 4 x 5 s, not after the system's two hours.
@@ -77,9 +100,16 @@ public final class IndexClient implements AutoCloseable {
     private long requestsSent;
     /** Set when the server closed the connection as a refusal of it (see {@link #REFUSAL_CLOSE_GRACE}). */
     private volatile boolean refused;
+    /** Told each way the server's answers deviate, once per connection. */
+    private final Consumer<AnswerDeviation> deviationListener;
+    private final Set<AnswerDeviation.Kind> deviationsTold = ConcurrentHashMap.newKeySet();
+    /** Whether every answer so far ended with its final empty line; only the receiver thread uses it. */
+    private boolean endsAnswersAsStandard;
 
-    private IndexClient(Socket socket, HostAndPort server, String host, int uploadPort) throws IOException {
+    private IndexClient(Socket socket, HostAndPort server, String host, int uploadPort,
+                        Consumer<AnswerDeviation> deviationListener) throws IOException {
         this.socket = socket;
+        this.deviationListener = deviationListener;
         this.out = socket.getOutputStream();
         this.server = server;
         this.host = host;
@@ -95,7 +125,18 @@ public final class IndexClient implements AutoCloseable {
      */
     public static IndexClient connect(HostAndPort server, Optional<String> advertisedHost, int uploadPort)
             throws IOException {
+        return connect(server, advertisedHost, uploadPort, deviation -> { });
+    }
+
+    /**
+     * As {@link #connect(HostAndPort, Optional, int)}; {@code deviationListener} is told, once per kind, each way in
+     * which the server's answers differ from docs/PROTOCOL.md while they can still be understood. It is called on the
+     * connection's receiving thread or a requesting one, and must be quick and thread-safe.
+     */
+    public static IndexClient connect(HostAndPort server, Optional<String> advertisedHost, int uploadPort,
+                                      Consumer<AnswerDeviation> deviationListener) throws IOException {
         Objects.requireNonNull(server, "server");
+        Objects.requireNonNull(deviationListener, "deviationListener");
         advertisedHost.ifPresent(name -> {
             if (!WireText.isHost(name)) {
                 throw new IllegalArgumentException("host name must be one word of at most " + WireText.MAX_HOST_CHARS
@@ -114,7 +155,7 @@ public final class IndexClient implements AutoCloseable {
             HostAndPort connected = new HostAndPort(remote.getAddress().getHostAddress(), remote.getPort());
             String host = advertisedHost.orElseGet(() -> socket.getLocalAddress().getHostAddress());
             LOG.debug("Connected to the index server {} as {}:{}", connected, host, uploadPort);
-            IndexClient client = new IndexClient(socket, connected, host, uploadPort);
+            IndexClient client = new IndexClient(socket, connected, host, uploadPort, deviationListener);
             MessageReader reader = new MessageReader(socket.getInputStream());
             Thread.ofVirtual().name("index-receiver-" + connected).start(() -> client.receiveAnswers(reader));
             return client;
@@ -186,7 +227,35 @@ public final class IndexClient implements AutoCloseable {
             if (first && isRefusal(response.status()) && closesWithin(REFUSAL_CLOSE_GRACE) && refused) {
                 throw failure(null);
             }
-            return new IndexExchange(request, response);
+            return new IndexExchange(request, understood(request, response));
+        }
+    }
+
+    /**
+     * The answer as the standard would have put it, where a server says the same thing its own way
+     * (docs/INTEROP.md rows 8, 12 and 13), each way told once.
+     */
+    private IndexResponse understood(IndexRequest request, IndexResponse response) {
+        boolean noRecords = response.records().isEmpty();
+        if (request instanceof ListRequest && response.status() == Status.NOT_FOUND_404 && noRecords) {
+            tell(AnswerDeviation.of(AnswerDeviation.Kind.EMPTY_LIST_AS_404));
+            return IndexResponse.ok(List.of());
+        }
+        if (request instanceof LookupRequest && response.status() == Status.OK_200 && noRecords) {
+            tell(AnswerDeviation.of(AnswerDeviation.Kind.LOOKUP_MISS_AS_200));
+            return IndexResponse.of(Status.NOT_FOUND_404);
+        }
+        if (request instanceof AddRequest && response.status() == Status.OK_200 && noRecords) {
+            tell(AnswerDeviation.of(AnswerDeviation.Kind.ADD_WITHOUT_ECHO));
+        }
+        return response;
+    }
+
+    /** Tells the listener of a deviation, the first time its kind is seen on this connection. */
+    private void tell(AnswerDeviation deviation) {
+        if (deviationsTold.add(deviation.kind())) {
+            LOG.debug("Index server {} {}", server, deviation.describe());
+            deviationListener.accept(deviation);
         }
     }
 
@@ -275,9 +344,14 @@ public final class IndexClient implements AutoCloseable {
         long answers = 0;
         Status firstStatus = null;
         long firstAnsweredNanos = 0;
+        IndexAnswerReader answerReader = new IndexAnswerReader(reader, new AnswerQuiet(), Limits.DEFAULT);
         try {
             while (true) {
-                IndexResponse response = reader.readIndexResponse();
+                IndexAnswerReader.Answer read = answerReader.read();
+                read.deviations().forEach(this::tell);
+                endsAnswersAsStandard = (answers == 0 || endsAnswersAsStandard)
+                        && read.deviations().stream().noneMatch(deviation -> ENDLESS.contains(deviation.kind()));
+                IndexResponse response = read.response();
                 if (answers++ == 0) {
                     firstStatus = response.status();
                     firstAnsweredNanos = System.nanoTime();
@@ -301,6 +375,24 @@ public final class IndexClient implements AutoCloseable {
         } catch (RuntimeException e) {
             LOG.error("Reading the index server's answers failed", e);
             closeBecause("internal error: " + e);
+        }
+    }
+
+    /** Deviations after which only the server's silence told where its answer ended. */
+    private static final Set<AnswerDeviation.Kind> ENDLESS = EnumSet.of(AnswerDeviation.Kind.NO_FINAL_EMPTY_LINE,
+            AnswerDeviation.Kind.NO_FINAL_LINE_END, AnswerDeviation.Kind.END_LINE);
+
+    /** The read timeout inside an answer: see {@link #ANSWER_QUIET}; confined to the receiver thread. */
+    private final class AnswerQuiet implements IndexAnswerReader.QuietPeriod {
+        @Override
+        public void begin() throws IOException {
+            Duration quiet = endsAnswersAsStandard ? ANSWER_QUIET_OF_STANDARD_SERVER : ANSWER_QUIET;
+            socket.setSoTimeout((int) quiet.toMillis());
+        }
+
+        @Override
+        public void end() throws IOException {
+            socket.setSoTimeout(0);
         }
     }
 

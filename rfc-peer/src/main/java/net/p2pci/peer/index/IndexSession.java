@@ -16,7 +16,9 @@ import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.locks.Condition;
 import java.util.concurrent.locks.ReentrantLock;
 import java.util.concurrent.locks.ReentrantReadWriteLock;
+import java.util.function.Consumer;
 import net.p2pci.peer.HostAndPort;
+import net.p2pci.protocol.AnswerDeviation;
 import net.p2pci.protocol.Protocol;
 import net.p2pci.protocol.Status;
 import org.apache.logging.log4j.LogManager;
@@ -137,6 +139,12 @@ public final class IndexSession implements AutoCloseable {
 
         /** The server took these refused RFCs on a retry; {@code stillRefused} are left to retry. */
         void refusedRegistrationsAccepted(List<Integer> rfcNumbers, int stillRefused);
+
+        /**
+         * The server at {@code server} answers in a way of its own that can still be understood; told once per kind
+         * and connection, on the connection's threads.
+         */
+        void serverDeviates(HostAndPort server, AnswerDeviation deviation);
     }
 
     /** A listener that only logs, for peers without a transcript (tests, embedding). */
@@ -177,7 +185,17 @@ public final class IndexSession implements AutoCloseable {
         public void refusedRegistrationsAccepted(List<Integer> rfcNumbers, int stillRefused) {
             LOG.info("Registered {} refused RFCs on retry; {} still refused", rfcNumbers.size(), stillRefused);
         }
+
+        @Override
+        public void serverDeviates(HostAndPort server, AnswerDeviation deviation) {
+            LOG.info("Note: index server {} {}", server, deviation.describe());
+        }
     };
+
+    /** What a connection to {@code server} tells of its deviations: the listener, naming the server as listed. */
+    private static Consumer<AnswerDeviation> noteDeviations(Listener listener, HostAndPort server) {
+        return deviation -> listener.serverDeviates(server, deviation);
+    }
 
     private IndexSession(IndexClient first, List<HostAndPort> servers, int firstServer,
                          List<ConnectFailure> unreachableAtStart, Optional<String> advertisedHost, int uploadPort,
@@ -232,7 +250,7 @@ public final class IndexSession implements AutoCloseable {
         for (int index = 0; index < listed.size(); index++) {
             IndexClient first;
             try {
-                first = IndexClient.connect(listed.get(index), advertisedHost, uploadPort);
+                first = IndexClient.connect(listed.get(index), advertisedHost, uploadPort, noteDeviations(listener, listed.get(index)));
             } catch (IOException | RuntimeException e) {
                 LOG.debug("Cannot connect to the index server {}: {}", listed.get(index), e.toString());
                 failures.add(new ConnectFailure(listed.get(index), e));
@@ -492,7 +510,7 @@ public final class IndexSession implements AutoCloseable {
             }
             IndexClient fresh = null;
             try {
-                fresh = IndexClient.connect(server, advertisedHost, uploadPort);
+                fresh = IndexClient.connect(server, advertisedHost, uploadPort, noteDeviations(listener, server));
             } catch (IOException | RuntimeException e) {
                 LOG.debug("Reconnect attempt {} to {} failed after {} ms: {}", attempt + 1, server, delay.toMillis(),
                         e.toString());

@@ -8,6 +8,7 @@ import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.TimeUnit;
 import net.p2pci.peer.HostAndPort;
+import net.p2pci.protocol.AnswerDeviation;
 import net.p2pci.protocol.Status;
 
 /** A session's events as short strings, in order, for tests to take one at a time. */
@@ -50,6 +51,11 @@ final class RecordedEvents implements IndexSession.Listener {
     @Override
     public void refusedRegistrationsAccepted(List<Integer> rfcNumbers, int stillRefused) {
         events.add("accepted on retry " + rfcNumbers + ", still refused " + stillRefused);
+    }
+
+    @Override
+    public void serverDeviates(HostAndPort server, AnswerDeviation deviation) {
+        events.add("deviates " + deviation.describe());
     }
 
     /** The next event, waiting for it up to {@link #EVENT_DEADLINE}. */
