@@ -15,6 +15,7 @@ import java.util.OptionalInt;
 import java.util.Set;
 import net.p2pci.peer.cli.CommandProcessor;
 import net.p2pci.peer.download.Downloader;
+import net.p2pci.peer.index.IndexClient;
 import net.p2pci.peer.index.IndexSession;
 import net.p2pci.peer.upload.UploadLimits;
 import net.p2pci.protocol.Protocol;
@@ -296,6 +297,18 @@ public record PeerOptions(List<HostAndPort> servers, Path directory, int uploadP
         out.println("  [Peer] Lost the index server: the index server refused the connection: <status>; reconnecting");
         out.println("A download that receives less than " + Downloader.MIN_BYTES_PER_WINDOW + " bytes in any "
                 + Downloader.RATE_WINDOW.toSeconds() + " s is given up on and the next holder tried.");
+        out.println("A command (and the start-up registration) waits at most "
+                + IndexClient.RESPONSE_TIMEOUT.toSeconds() + " s for the index server's answer;");
+        out.println("then it fails with");
+        out.println("  [Peer] Error: index server <host:port>: no answer within "
+                + IndexClient.RESPONSE_TIMEOUT.toSeconds() + " s; reconnecting");
+        out.println("QUIT, the end of input (Ctrl-D) and SIGTERM end the peer within a second, whatever the");
+        out.println("server does.");
+        out.println("Index servers of other implementations that answer in a way of their own, but one that can be");
+        out.println("understood (LF line ends, no empty lines, other status phrases: docs/INTEROP.md), work; the");
+        out.println("peer notes each such way once a connection:");
+        out.println("  [Peer] Note: index server <host:port> ends answers without the final empty line");
+        out.println("An answer that cannot be understood fails the command with the bytes received, quoted.");
         out.println();
         out.println("Exit status: 0 when done; 1 when the peer could not start, or a command of --exec or of");
         out.println("a script failed; 2 for bad options. Diagnostics go to stderr or the --log-file; run with");

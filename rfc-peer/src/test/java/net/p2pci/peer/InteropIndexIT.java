@@ -1,7 +1,6 @@
 package net.p2pci.peer;
 
 import static org.assertj.core.api.Assertions.assertThat;
-import static org.awaitility.Awaitility.await;
 
 import java.io.ByteArrayOutputStream;
 import java.nio.charset.StandardCharsets;
@@ -14,14 +13,14 @@ import java.util.List;
 import java.util.stream.Stream;
 import net.p2pci.peer.DeviantIndex.Answer;
 import net.p2pci.peer.DeviantIndex.Dialect;
-import net.p2pci.peer.index.IndexClient;
 import net.p2pci.protocol.AddRequest;
 import net.p2pci.protocol.GetRequest;
 import net.p2pci.protocol.ListRequest;
 import net.p2pci.protocol.LookupRequest;
 import net.p2pci.protocol.Request;
-import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.api.parallel.Execution;
+import org.junit.jupiter.api.parallel.ExecutionMode;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.Arguments;
 import org.junit.jupiter.params.provider.MethodSource;
@@ -29,9 +28,10 @@ import org.junit.jupiter.params.provider.MethodSource;
 /**
  * The real peer process against index servers that answer the way other implementations do (docs/INTEROP.md, one
  * case per row that concerns an index server's answers): where a liberal reader can tell what was meant, the peer
- * does the job and notes the deviation once; where it cannot, it says what it received. And whatever the server
- * does or fails to send, nothing hangs.
+ * does the job and notes the deviation once; where it cannot, it says what it received. {@link PeerDeadlinesIT}
+ * shows that nothing hangs whatever the server does or fails to send.
  */
+@Execution(ExecutionMode.CONCURRENT) // each case is a peer process of its own, mostly waiting on its start
 class InteropIndexIT {
     private static final Duration EXIT_DEADLINE = Duration.ofSeconds(30);
     /** The peer's own RFC, registered at start-up. */
@@ -134,7 +134,7 @@ class InteropIndexIT {
     @MethodSource("deviations")
     void peerCopesOrSaysWhatItReceived(Case deviation) throws Exception {
         try (DeviantIndex index = new DeviantIndex(deviation.dialect());
-                ChildProcess peer = startPeer(index, deviation.commands())) {
+                ChildProcess peer = startPeer(work, index, deviation.commands())) {
             assertThat(peer.awaitExit(EXIT_DEADLINE)).as(peer.output() + peer.errors()).isEqualTo(deviation.exitStatus());
             String server = "127.0.0.1:" + index.port();
             List<String> expected = deviation.lines().stream().map(line -> line.replace("%s", server)).toList();
@@ -152,64 +152,6 @@ class InteropIndexIT {
                 assertThat(notes).as("a server that deviates in nothing a reader notices gets no note")
                         .isEmpty();
             }
-        }
-    }
-
-    /** A server that registers the peer and then never answers again, nor closes: the case every wait must bound. */
-    private static final Dialect SILENT_AFTER_REGISTERING = request -> request instanceof AddRequest
-            ? Answer.of(standard(request, "\r\n")) : Answer.none();
-    /** What the issue and --help promise for QUIT, end of input and SIGTERM, whatever the server does. */
-    private static final Duration LEAVE_DEADLINE = Duration.ofSeconds(1);
-
-    @Test
-    void commandAgainstAServerThatNeverAnswersFailsWithinTheStatedTime() throws Exception {
-        try (DeviantIndex index = new DeviantIndex(SILENT_AFTER_REGISTERING);
-                ChildProcess peer = startPeer(index, List.of("LOOKUP 2616"))) {
-            long started = System.nanoTime();
-            assertThat(peer.awaitExit(EXIT_DEADLINE)).as(peer.output()).isEqualTo(RfcPeer.EXIT_FAILURE);
-            String failure = "[Peer] Error: index server 127.0.0.1:" + index.port() + ": no answer within "
-                    + IndexClient.RESPONSE_TIMEOUT.toSeconds() + " s";
-            assertThat(peer.lines()).as(peer.output()).anyMatch(line -> line.startsWith(failure));
-            assertThat(Duration.ofNanos(System.nanoTime() - started))
-                    .isLessThan(IndexClient.RESPONSE_TIMEOUT.plus(ChildProcess.STARTUP_DEADLINE));
-        }
-    }
-
-    @Test
-    void sigtermEndsThePeerWithinASecondWhileItWaitsForAnAnswer() throws Exception {
-        try (DeviantIndex index = new DeviantIndex(SILENT_AFTER_REGISTERING);
-                ChildProcess peer = startPeer(index, List.of())) {
-            ProgramProcesses.awaitRegistered(peer);
-            peer.send("LOOKUP 2616");
-            await().atMost(EXIT_DEADLINE).until(() -> index.received().stream()
-                    .anyMatch(request -> request instanceof LookupRequest));
-            long signalled = System.nanoTime();
-            peer.terminate(EXIT_DEADLINE);
-            assertThat(Duration.ofNanos(System.nanoTime() - signalled)).as(peer.output()).isLessThan(LEAVE_DEADLINE);
-        }
-    }
-
-    @Test
-    void quitEndsThePeerWithinASecondWhenTheServerIsSilent() throws Exception {
-        try (DeviantIndex index = new DeviantIndex(SILENT_AFTER_REGISTERING);
-                ChildProcess peer = startPeer(index, List.of())) {
-            ProgramProcesses.awaitRegistered(peer);
-            long quit = System.nanoTime();
-            peer.send("QUIT");
-            assertThat(peer.awaitExit(EXIT_DEADLINE)).as(peer.output()).isEqualTo(RfcPeer.EXIT_OK);
-            assertThat(Duration.ofNanos(System.nanoTime() - quit)).as(peer.output()).isLessThan(LEAVE_DEADLINE);
-        }
-    }
-
-    @Test
-    void endOfInputEndsThePeerWithinASecondWhenTheServerIsSilent() throws Exception {
-        try (DeviantIndex index = new DeviantIndex(SILENT_AFTER_REGISTERING);
-                ChildProcess peer = startPeer(index, List.of())) {
-            ProgramProcesses.awaitRegistered(peer);
-            long ended = System.nanoTime();
-            peer.closeInput();
-            assertThat(peer.awaitExit(EXIT_DEADLINE)).as(peer.output()).isEqualTo(RfcPeer.EXIT_OK);
-            assertThat(Duration.ofNanos(System.nanoTime() - ended)).as(peer.output()).isLessThan(LEAVE_DEADLINE);
         }
     }
 
@@ -285,7 +227,7 @@ class InteropIndexIT {
         return framed.toByteArray();
     }
 
-    private ChildProcess startPeer(DeviantIndex index, List<String> commands) throws Exception {
+    static ChildProcess startPeer(Path work, DeviantIndex index, List<String> commands) throws Exception {
         Path dir = Files.createTempDirectory(work, "peer");
         SampleRfcs.copy(dir, List.of(OWN_RFC));
         List<String> args = new ArrayList<>(List.of("--server", "127.0.0.1:" + index.port(), "--dir", dir.toString()));
