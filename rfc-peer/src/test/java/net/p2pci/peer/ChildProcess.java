@@ -13,6 +13,8 @@ import java.util.Optional;
 import java.util.concurrent.TimeUnit;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
+import java.util.stream.Stream;
+import net.p2pci.testsupport.ClassArchive;
 import net.p2pci.testsupport.ProgramProcess;
 import net.p2pci.testsupport.Programs;
 
@@ -41,9 +43,24 @@ public final class ChildProcess implements AutoCloseable {
     public static ChildProcess startJar(String name, String module, List<String> jvmOptions, List<String> args)
             throws IOException {
         Path jar = Programs.jar(SampleRfcs.repositoryRoot(), module);
+        return start(name, jar, ClassArchive.forJar(jar), jvmOptions, args);
+    }
+
+    /** As {@link #startJar}, for a process whose exit the test times (see {@link ClassArchive#forTimedExit}). */
+    public static ChildProcess startTimedJar(String name, String module, List<String> jvmOptions, List<String> args)
+            throws IOException {
+        Path jar = Programs.jar(SampleRfcs.repositoryRoot(), module);
+        return start(name, jar, ClassArchive.forTimedExit(jar), jvmOptions, args);
+    }
+
+    private static ChildProcess start(String name, Path jar, ClassArchive.Use archive, List<String> jvmOptions,
+                                      List<String> args) throws IOException {
         Path outputDirectory = Files.createTempDirectory("child-process-");
-        return new ChildProcess(name, ProgramProcess.start(name, Programs.javaJar(jar, jvmOptions, args),
-                outputDirectory.resolve("stdout")), outputDirectory);
+        List<String> options = Stream.concat(archive.jvmOptions().stream(), jvmOptions.stream()).toList();
+        ProgramProcess program = ProgramProcess.start(name, Programs.javaJar(jar, options, args),
+                outputDirectory.resolve("stdout"));
+        program.process().onExit().thenAccept(exited -> archive.afterExit().accept(exited.exitValue()));
+        return new ChildProcess(name, program, outputDirectory);
     }
 
     /** Waits until the program has written its port file and returns the port it listens on. */

@@ -228,10 +228,17 @@ class InteropIndexIT {
     }
 
     static ChildProcess startPeer(Path work, DeviantIndex index, List<String> commands) throws Exception {
+        return startPeer(work, index, commands, false);
+    }
+
+    /** A peer of the samples' RFC 1149 with {@code index} as its server; {@code timed} when the test times its exit. */
+    static ChildProcess startPeer(Path work, DeviantIndex index, List<String> commands, boolean timed)
+            throws Exception {
         Path dir = Files.createTempDirectory(work, "peer");
         SampleRfcs.copy(dir, List.of(OWN_RFC));
         List<String> args = new ArrayList<>(List.of("--server", "127.0.0.1:" + index.port(), "--dir", dir.toString()));
         commands.forEach(command -> args.addAll(List.of("--exec", command)));
-        return ChildProcess.startJar("peer", "rfc-peer", List.of(), args);
+        return timed ? ChildProcess.startTimedJar("peer", "rfc-peer", List.of(), args)
+                : ChildProcess.startJar("peer", "rfc-peer", List.of(), args);
     }
 }

@@ -48,7 +48,7 @@ class PeerDeadlinesIT {
     @Test
     void sigtermEndsThePeerWithinASecondWhileItWaitsForAnAnswer() throws Exception {
         try (DeviantIndex index = new DeviantIndex(SILENT_AFTER_REGISTERING);
-                ChildProcess peer = InteropIndexIT.startPeer(work, index, List.of())) {
+                ChildProcess peer = InteropIndexIT.startPeer(work, index, List.of(), true)) {
             ProgramProcesses.awaitRegistered(peer);
             peer.send("LOOKUP 2616");
             await().atMost(EXIT_DEADLINE).until(() -> index.received().stream()
@@ -62,7 +62,7 @@ class PeerDeadlinesIT {
     @Test
     void quitEndsThePeerWithinASecondWhenTheServerIsSilent() throws Exception {
         try (DeviantIndex index = new DeviantIndex(SILENT_AFTER_REGISTERING);
-                ChildProcess peer = InteropIndexIT.startPeer(work, index, List.of())) {
+                ChildProcess peer = InteropIndexIT.startPeer(work, index, List.of(), true)) {
             ProgramProcesses.awaitRegistered(peer);
             long quit = System.nanoTime();
             peer.send("QUIT");
@@ -74,7 +74,7 @@ class PeerDeadlinesIT {
     @Test
     void endOfInputEndsThePeerWithinASecondWhenTheServerIsSilent() throws Exception {
         try (DeviantIndex index = new DeviantIndex(SILENT_AFTER_REGISTERING);
-                ChildProcess peer = InteropIndexIT.startPeer(work, index, List.of())) {
+                ChildProcess peer = InteropIndexIT.startPeer(work, index, List.of(), true)) {
             ProgramProcesses.awaitRegistered(peer);
             long ended = System.nanoTime();
             peer.closeInput();
