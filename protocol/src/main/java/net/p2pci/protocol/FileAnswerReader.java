@@ -320,6 +320,9 @@ public final class FileAnswerReader {
         if (canonical != null && !canonical.equals(name)) {
             deviations.add(new AnswerDeviation(Kind.HEADER_NAME_CASE, "'" + WireText.forLog(name) + "'"));
         }
+        if (headers.size() == maxHeaderCount) { // two headers on a line count as two
+            throw new ResponseFormatException("more than " + maxHeaderCount + " header lines");
+        }
         String shownName = canonical != null ? canonical : name;
         if (FileResponse.CONTENT_LENGTH.equals(canonical)) {
             if (value.isEmpty()) {
