@@ -563,19 +563,9 @@ public final class FileAnswerReader {
         /** Copies up to {@code count} bytes; false when the stream ended or the holder went quiet first. */
         boolean copy(InputStream in, long count) throws IOException {
             quietEnded = false;
-            long left = count;
-            while (left > 0) {
-                int read;
-                try {
-                    read = in.read(buffer, 0, (int) Math.min(buffer.length, left));
-                } catch (SocketTimeoutException e) {
-                    if (!silenceEnds) {
-                        throw e;
-                    }
-                    quietEnded = true;
-                    return false;
-                }
-                if (read < 0) {
+            for (long left = count; left > 0; ) {
+                int read = readOrQuiet(in, buffer, 0, (int) Math.min(buffer.length, left));
+                if (read <= 0) {
                     return false;
                 }
                 write(buffer, 0, read);
@@ -589,22 +579,29 @@ public final class FileAnswerReader {
             quietEnded = false;
             int got = 0;
             while (got < into.length) {
-                int read;
-                try {
-                    read = in.read(into, got, into.length - got);
-                } catch (SocketTimeoutException e) {
-                    if (!silenceEnds) {
-                        throw e;
-                    }
-                    quietEnded = true;
-                    return got;
-                }
-                if (read < 0) {
+                int read = readOrQuiet(in, into, got, into.length - got);
+                if (read <= 0) {
                     return got;
                 }
                 got += read;
             }
             return got;
+        }
+
+        /**
+         * One read of at least one byte: the count, -1 at the end of the stream, or 0 when the holder went quiet
+         * while its silence ends the file ({@link #quietEnded} is then set); a timeout at other times is a stall.
+         */
+        private int readOrQuiet(InputStream in, byte[] into, int offset, int length) throws IOException {
+            try {
+                return in.read(into, offset, length);
+            } catch (SocketTimeoutException e) {
+                if (!silenceEnds) {
+                    throw e;
+                }
+                quietEnded = true;
+                return 0;
+            }
         }
 
         private void keepEnd(byte[] source, int offset, int length) {

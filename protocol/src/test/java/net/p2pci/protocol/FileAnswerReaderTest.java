@@ -6,9 +6,6 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import java.io.ByteArrayInputStream;
 import java.io.EOFException;
 import java.io.IOException;
-import java.io.OutputStream;
-import java.net.InetAddress;
-import java.net.ServerSocket;
 import java.net.Socket;
 import java.net.SocketTimeoutException;
 import java.nio.charset.StandardCharsets;
@@ -255,15 +252,11 @@ class FileAnswerReaderTest {
      */
     private static final class Connection implements AutoCloseable {
         private static final int PATIENT_MILLIS = 1000;
-        final Socket server;
-        final Socket client;
+        final LoopbackConnection sockets = new LoopbackConnection();
         final FileAnswerReader reader;
 
         Connection() throws IOException {
-            try (ServerSocket listener = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
-                client = new Socket(InetAddress.getLoopbackAddress(), listener.getLocalPort());
-                server = listener.accept();
-            }
+            Socket client = sockets.client;
             reader = new FileAnswerReader(new MessageReader(client.getInputStream()), new FileAnswerReader.Waits() {
                 @Override
                 public void quiet(Duration silence) throws IOException {
@@ -283,15 +276,12 @@ class FileAnswerReaderTest {
         }
 
         void send(String text) throws IOException {
-            OutputStream out = server.getOutputStream();
-            out.write(text.getBytes(StandardCharsets.ISO_8859_1));
-            out.flush();
+            sockets.send(text);
         }
 
         @Override
         public void close() throws IOException {
-            client.close();
-            server.close();
+            sockets.close();
         }
     }
 
@@ -301,23 +291,9 @@ class FileAnswerReaderTest {
     }
 
     static FileAnswerReader reader(byte[] answer, Limits limits) {
-        return new FileAnswerReader(new MessageReader(new ByteArrayInputStream(answer), limits), NO_WAITS, QUIET,
+        return new FileAnswerReader(new MessageReader(new ByteArrayInputStream(answer), limits), NoSilence.WAITS, QUIET,
                 BODY_QUIET, limits);
     }
-
-    static final FileAnswerReader.Waits NO_WAITS = new FileAnswerReader.Waits() {
-        @Override
-        public void quiet(Duration silence) {
-        }
-
-        @Override
-        public void lastBytes(Duration silence) {
-        }
-
-        @Override
-        public void patient() {
-        }
-    };
 
     /** Our own upload server's answer with this file. */
     private static String standard(String file) {
@@ -342,9 +318,5 @@ class FileAnswerReaderTest {
 
     private static long length(String text) {
         return text.getBytes(StandardCharsets.ISO_8859_1).length;
-    }
-
-    static List<String> kindsOf(FileAnswerReader reader) {
-        return reader.deviations().stream().map(deviation -> deviation.kind().name()).toList();
     }
 }

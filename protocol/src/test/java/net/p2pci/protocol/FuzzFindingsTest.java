@@ -48,7 +48,7 @@ final class FuzzFindingsTest {
         byte[] answer = ("P2P-CI/1.0 200 OK\r\n" + "Date: d OS: o\r\n".repeat(3) + "\r\n")
                 .getBytes(StandardCharsets.US_ASCII);
         FileAnswerReader reader = new FileAnswerReader(new MessageReader(new ByteArrayInputStream(answer), TIGHT),
-                FileAnswerReaderTest.NO_WAITS, Duration.ZERO, Duration.ZERO, TIGHT);
+                NoSilence.WAITS, Duration.ZERO, Duration.ZERO, TIGHT);
 
         assertThat(catchThrowableOfType(ResponseFormatException.class, reader::readHead))
                 .hasMessage("more than 4 header lines");

@@ -22,6 +22,7 @@ import net.p2pci.protocol.Limits;
 import net.p2pci.protocol.MessageReader;
 import net.p2pci.protocol.MemorySink;
 import net.p2pci.protocol.MessageWriter;
+import net.p2pci.protocol.NoSilence;
 import net.p2pci.protocol.ResponseFormatException;
 import net.p2pci.protocol.Status;
 import net.p2pci.protocol.fuzz.SegmentedInputStream.Delivery;
@@ -46,37 +47,35 @@ final class ResponseParserFuzzTest {
 
     @FuzzTest
     void readIndexResponses(byte[] input) throws IOException {
-        for (Limits limits : List.of(Limits.DEFAULT, TIGHT)) {
-            List<Object> whole = readIndexResponses(input, limits, Delivery.WHOLE);
-            assertThat(readIndexResponses(input, limits, Delivery.SEGMENTED))
-                    .as("outcomes when the bytes arrive in segments").isEqualTo(whole);
-        }
+        assertSameOutcomesInSegments((limits, delivery) -> readIndexResponses(input, limits, delivery));
     }
 
     @FuzzTest
     void readIndexAnswersLiberally(byte[] input) throws IOException {
-        for (Limits limits : List.of(Limits.DEFAULT, TIGHT)) {
-            List<Object> whole = readIndexAnswers(input, limits, Delivery.WHOLE);
-            assertThat(readIndexAnswers(input, limits, Delivery.SEGMENTED))
-                    .as("outcomes when the bytes arrive in segments").isEqualTo(whole);
-        }
+        assertSameOutcomesInSegments((limits, delivery) -> readIndexAnswers(input, limits, delivery));
     }
 
     @FuzzTest
     void readGetAnswersLiberally(byte[] input) throws IOException {
-        for (Limits limits : List.of(Limits.DEFAULT, TIGHT)) {
-            Object whole = readGetAnswer(input, limits, Delivery.WHOLE);
-            assertThat(readGetAnswer(input, limits, Delivery.SEGMENTED))
-                    .as("outcome when the bytes arrive in segments").isEqualTo(whole);
-        }
+        assertSameOutcomesInSegments((limits, delivery) -> readGetAnswer(input, limits, delivery));
     }
 
     @FuzzTest
     void readFileResponseHead(byte[] input) throws IOException {
+        assertSameOutcomesInSegments((limits, delivery) -> readFileResponseHead(input, limits, delivery));
+    }
+
+    /** One way of reading the input: its outcome, or outcomes, with these limits and this delivery. */
+    private interface Reading {
+        Object read(Limits limits, Delivery delivery) throws IOException;
+    }
+
+    /** Reads with the default and the tight limits, and checks that segments come to what the whole bytes do. */
+    private static void assertSameOutcomesInSegments(Reading reading) throws IOException {
         for (Limits limits : List.of(Limits.DEFAULT, TIGHT)) {
-            Object whole = readFileResponseHead(input, limits, Delivery.WHOLE);
-            assertThat(readFileResponseHead(input, limits, Delivery.SEGMENTED))
-                    .as("outcome when the bytes arrive in segments").isEqualTo(whole);
+            Object whole = reading.read(limits, Delivery.WHOLE);
+            assertThat(reading.read(limits, Delivery.SEGMENTED))
+                    .as("outcomes when the bytes arrive in segments").isEqualTo(whole);
         }
     }
 
@@ -165,7 +164,7 @@ final class ResponseParserFuzzTest {
      */
     private static Object readGetAnswer(byte[] bytes, Limits limits, Delivery delivery) throws IOException {
         SegmentedInputStream stream = new SegmentedInputStream(bytes, delivery);
-        FileAnswerReader reader = new FileAnswerReader(new MessageReader(stream, limits), NO_WAITS,
+        FileAnswerReader reader = new FileAnswerReader(new MessageReader(stream, limits), NoSilence.WAITS,
                 Duration.ofMillis(1), Duration.ofMillis(1), limits);
         try {
             FileResponse head;
@@ -188,21 +187,6 @@ final class ResponseParserFuzzTest {
             return new Failed(failure.getClass(), failure.getMessage());
         }
     }
-
-    /** A stream has no silence: its end is what ends an answer, so the waits need do nothing. */
-    private static final FileAnswerReader.Waits NO_WAITS = new FileAnswerReader.Waits() {
-        @Override
-        public void quiet(Duration silence) {
-        }
-
-        @Override
-        public void lastBytes(Duration silence) {
-        }
-
-        @Override
-        public void patient() {
-        }
-    };
 
     private static Object readFileResponseHead(byte[] bytes, Limits limits, Delivery delivery) throws IOException {
         SegmentedInputStream stream = new SegmentedInputStream(bytes, delivery);
