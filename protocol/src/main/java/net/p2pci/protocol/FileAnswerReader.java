@@ -154,7 +154,8 @@ public final class FileAnswerReader {
                         + reader.quoteBuffered());
             }
             if (line == null) {
-                throw new EOFException("closed the connection before its status line");
+                throw new EOFException("sent empty lines and no status line before it closed the connection or"
+                        + " went quiet");
             }
             if (!line.isEmpty()) {
                 noteLineEnd(line);

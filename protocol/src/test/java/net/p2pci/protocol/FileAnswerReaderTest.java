@@ -151,7 +151,9 @@ class FileAnswerReaderTest {
                 Arguments.of("a Content-Length that is not a number", "P2P-CI/1.0 200 OK\r\nContent-Length: 12 bytes"
                         + "\r\n\r\n", ResponseFormatException.class, "received \"Content-Length: 12 bytes\\r\\n\""),
                 Arguments.of("row 37: closed without a byte", "", EOFException.class,
-                        "closed the connection without an answer (not a byte)"));
+                        "closed the connection without an answer (not a byte)"),
+                Arguments.of("empty lines alone", "\r\n\n", EOFException.class,
+                        "sent empty lines and no status line before it closed the connection or went quiet"));
     }
 
     @ParameterizedTest(name = "{0}")

@@ -45,9 +45,10 @@ import org.apache.logging.log4j.LogManager;
 import org.apache.logging.log4j.Logger;
 
 /**
- * Fetches an RFC from another peer's upload server into the library, all or nothing: the body streams into a hidden
- * part file, is checked against Content-Length, forced to disk and renamed into place in one step; on any failure the
- * part file is deleted.
+ * Fetches an RFC from another peer's upload server into the library, all or nothing: the answer is read liberally
+ * ({@link FileAnswerReader}), as other implementations send it; the body streams into a hidden part file, is checked
+ * against Content-Length (a difference is taken only where re-encoded line ends explain it), forced to disk and
+ * renamed into place in one step; on any failure the part file is deleted.
  *
  * <p>Thread-safe: each download has its own socket and part file; the set of those under way is concurrent, so that
  * {@link #close()}, from any thread, can end them and delete their part files.
@@ -266,7 +267,7 @@ public final class Downloader implements AutoCloseable {
                 buffer.clear().limit((int) (end - start));
                 while (buffer.hasRemaining()) {
                     if (file.read(buffer, start + buffer.position()) < 0) {
-                        throw new EOFException("the part file shrank while it was written");
+                        throw new IOException("the part file shrank while it was written");
                     }
                 }
                 buffer.flip();
