@@ -359,7 +359,7 @@ public final class FileAnswerReader {
      * Reads the file after {@link #readHead()} into {@code sink}: with Content-Length, exactly that many bytes
      * without waiting for the holder to close (a moment's wait shows whether more comes); without it, everything up to
      * the close, or up to a silence of the body quiet period after a line end. A length that differs from the
-     * announced one is taken when the difference could come from re-encoded line ends (row 39).
+     * announced one is taken when re-encoded line ends account for the difference exactly, a byte a line (row 39).
      *
      * @return the file's length
      * @throws UnbelievableBodyException when what came cannot be the whole file
@@ -418,7 +418,7 @@ public final class FileAnswerReader {
         if (!ended || copy.bytes > copy.maxBytes) {
             throw new UnbelievableBodyException("sent more than the limit of " + copy.maxBytes + " bytes");
         }
-        if (copy.bytes - length > copy.lineEnds) {
+        if (copy.bytes - length != copy.lineEnds) {
             throw new UnbelievableBodyException("sent more than the " + length + " bytes it announced");
         }
         noteAfterFile(0);
@@ -427,13 +427,14 @@ public final class FileAnswerReader {
     }
 
     /**
-     * The stream ended before the announced bytes: taken when the file ends with a line end and is short by no more
-     * than a byte a line (CRLF sent as LF), else refused.
+     * The stream ended before the announced bytes: taken when the file ends with a line end and is short by exactly
+     * a byte a line (a file of CRLF lines sent with LF), else refused. A transfer cut short at a line end is short by
+     * whatever was left, which is a byte a line only by chance.
      */
     private long shortBody(BodyCopy copy, long length) throws IOException {
-        long withEmptyLine = copy.bytes + (endedAtBareEmptyLine ? 1 : 0);
+        int emptyLine = endedAtBareEmptyLine ? 1 : 0;
         boolean believable = copy.bytes > 0 && copy.lastByte == '\n'
-                && length - withEmptyLine <= copy.lineEnds + (endedAtBareEmptyLine ? 1 : 0);
+                && length - (copy.bytes + emptyLine) == copy.lineEnds + emptyLine;
         if (!believable) {
             throw new UnbelievableBodyException("closed the connection after " + copy.bytes + " of " + length
                     + " bytes");
