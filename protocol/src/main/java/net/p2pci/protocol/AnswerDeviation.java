@@ -64,6 +64,8 @@ public record AnswerDeviation(Kind kind, String detail) {
         CONTENT_LENGTH_MISMATCH("sends a file whose length differs from its Content-Length"),
         /** [38] */
         NO_CLOSE_AFTER_FILE("keeps the connection open after the file"),
+        /** [38] */
+        STATUS_LINE_AFTER_FILE("sends another status line after the file"),
         /** [37] */
         CLOSE_WITHOUT_ANSWER("closes the connection without an answer");
 

@@ -311,6 +311,36 @@ public final class MessageReader {
         return start < end || fill();
     }
 
+    /**
+     * Whether the next line, up to its LF or to the end of the stream, is within the line limit. It reads until it
+     * can tell and consumes nothing, so that a reader of a GET answer can leave a long line (the file's first, when
+     * no empty line ends the head) to be read as body. A {@link java.net.SocketTimeoutException} leaves this reader
+     * as it was.
+     */
+    public boolean nextLineFits() throws IOException {
+        int scanned = 0;
+        while (true) {
+            for (int i = start + scanned; i < end; i++) {
+                if (buffer[i] == '\n') {
+                    int length = (i > start && buffer[i - 1] == '\r') ? i - 1 - start : i - start;
+                    return length <= limits.maxLineBytes();
+                }
+            }
+            scanned = end - start;
+            if (scanned >= limits.maxLineBytes() + 2) {
+                return false;
+            }
+            if (!fill()) {
+                return end - start <= limits.maxLineBytes();
+            }
+        }
+    }
+
+    /** The bytes buffered and not yet consumed, quoted for a message: what a reader could not make sense of. */
+    public String quoteBuffered() {
+        return WireText.quoteBytes(buffer, start, end - start, WireText.MAX_QUOTED_BYTES);
+    }
+
     /** The bytes buffered after the last line, which hold no line end, taken as a line; null when there are none. */
     public RawLine takeUnfinishedLine() {
         if (start == end) {

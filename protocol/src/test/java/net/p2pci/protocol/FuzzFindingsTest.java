@@ -6,6 +6,7 @@ import static org.assertj.core.api.Assertions.catchThrowableOfType;
 import java.io.ByteArrayInputStream;
 import java.io.InputStream;
 import java.nio.charset.StandardCharsets;
+import java.time.Duration;
 import java.util.List;
 import org.junit.jupiter.api.Test;
 
@@ -36,6 +37,21 @@ final class FuzzFindingsTest {
             assertThat(refused.connectionUsable()).isFalse();
             assertThat(refused).hasMessage("request line has no end within 3072 bytes");
         }
+    }
+
+    /**
+     * Header lines that each hold two headers (docs/INTEROP.md row 34) used to give a head of more headers than the
+     * limit, which the writer's bytes then could not pass back through a reader: the limit counts headers, not lines.
+     */
+    @Test
+    void twoHeadersALineCountAsTwoAgainstTheHeaderLimit() {
+        byte[] answer = ("P2P-CI/1.0 200 OK\r\n" + "Date: d OS: o\r\n".repeat(3) + "\r\n")
+                .getBytes(StandardCharsets.US_ASCII);
+        FileAnswerReader reader = new FileAnswerReader(new MessageReader(new ByteArrayInputStream(answer), TIGHT),
+                NoSilence.WAITS, Duration.ZERO, Duration.ZERO, TIGHT);
+
+        assertThat(catchThrowableOfType(ResponseFormatException.class, reader::readHead))
+                .hasMessage("more than 4 header lines");
     }
 
     /** A stream that hands out one byte per read, as a slow sender's segments arrive. */

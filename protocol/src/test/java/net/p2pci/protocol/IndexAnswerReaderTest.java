@@ -5,9 +5,6 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import java.io.EOFException;
 import java.io.IOException;
-import java.io.OutputStream;
-import java.net.InetAddress;
-import java.net.ServerSocket;
 import java.net.Socket;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
@@ -149,8 +146,8 @@ class IndexAnswerReaderTest {
     /** A loopback connection whose client end reads with the quiet period, recording each read timeout set. */
     private static final class Connection implements AutoCloseable {
         final List<Integer> timeouts = new ArrayList<>();
-        final Socket server;
-        final Socket client;
+        final LoopbackConnection sockets = new LoopbackConnection();
+        final Socket client = sockets.client;
         final IndexAnswerReader reader;
 
         Connection() throws IOException {
@@ -158,10 +155,6 @@ class IndexAnswerReaderTest {
         }
 
         Connection(Duration quiet) throws IOException {
-            try (ServerSocket listener = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
-                client = new Socket(InetAddress.getLoopbackAddress(), listener.getLocalPort());
-                server = listener.accept();
-            }
             reader = new IndexAnswerReader(new MessageReader(client.getInputStream()),
                     new IndexAnswerReader.QuietPeriod() {
                         @Override
@@ -182,15 +175,12 @@ class IndexAnswerReaderTest {
         }
 
         void send(String text) throws IOException {
-            OutputStream out = server.getOutputStream();
-            out.write(text.getBytes(StandardCharsets.ISO_8859_1));
-            out.flush();
+            sockets.send(text);
         }
 
         @Override
         public void close() throws IOException {
-            client.close();
-            server.close();
+            sockets.close();
         }
     }
 

@@ -309,6 +309,12 @@ public record PeerOptions(List<HostAndPort> servers, Path directory, int uploadP
         out.println("peer notes each such way once a connection:");
         out.println("  [Peer] Note: index server <host:port> ends answers without the final empty line");
         out.println("An answer that cannot be understood fails the command with the bytes received, quoted.");
+        out.println("Upload servers of other implementations are read as liberally on GET, with a note per way:");
+        out.println("  [Peer] Note: peer <host:port> sends no empty line between the headers and the file");
+        out.println("A download never waits for the holder to close: after the announced bytes, "
+                + Downloader.ANSWER_QUIET.toMillis() + " ms without a");
+        out.println("byte ends it; a file without Content-Length ends at the close or after "
+                + Downloader.BODY_QUIET.toSeconds() + " s without a byte.");
         out.println();
         out.println("Exit status: 0 when done; 1 when the peer could not start, or a command of --exec or of");
         out.println("a script failed; 2 for bad options. Diagnostics go to stderr or the --log-file; run with");

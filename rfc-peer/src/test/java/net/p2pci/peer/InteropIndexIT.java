@@ -11,8 +11,8 @@ import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
 import java.util.stream.Stream;
-import net.p2pci.peer.DeviantIndex.Answer;
-import net.p2pci.peer.DeviantIndex.Dialect;
+import net.p2pci.peer.DeviantServer.Answer;
+import net.p2pci.peer.DeviantServer.Dialect;
 import net.p2pci.protocol.AddRequest;
 import net.p2pci.protocol.GetRequest;
 import net.p2pci.protocol.ListRequest;
@@ -133,7 +133,7 @@ class InteropIndexIT {
     @ParameterizedTest(name = "{0}")
     @MethodSource("deviations")
     void peerCopesOrSaysWhatItReceived(Case deviation) throws Exception {
-        try (DeviantIndex index = new DeviantIndex(deviation.dialect());
+        try (DeviantServer index = new DeviantServer(deviation.dialect());
                 ChildProcess peer = startPeer(work, index, deviation.commands())) {
             assertThat(peer.awaitExit(EXIT_DEADLINE)).as(peer.output() + peer.errors()).isEqualTo(deviation.exitStatus());
             String server = "127.0.0.1:" + index.port();
@@ -227,14 +227,20 @@ class InteropIndexIT {
         return framed.toByteArray();
     }
 
-    static ChildProcess startPeer(Path work, DeviantIndex index, List<String> commands) throws Exception {
+    static ChildProcess startPeer(Path work, DeviantServer index, List<String> commands) throws Exception {
         return startPeer(work, index, commands, false);
     }
 
     /** A peer of the samples' RFC 1149 with {@code index} as its server; {@code timed} when the test times its exit. */
-    static ChildProcess startPeer(Path work, DeviantIndex index, List<String> commands, boolean timed)
+    static ChildProcess startPeer(Path work, DeviantServer index, List<String> commands, boolean timed)
             throws Exception {
-        Path dir = Files.createTempDirectory(work, "peer");
+        return startPeerIn(Files.createTempDirectory(work, "peer"), index, commands, timed);
+    }
+
+    /** As {@link #startPeer(Path, DeviantServer, List, boolean)}, with the folder {@code dir}, created if need be. */
+    static ChildProcess startPeerIn(Path dir, DeviantServer index, List<String> commands, boolean timed)
+            throws Exception {
+        Files.createDirectories(dir);
         SampleRfcs.copy(dir, List.of(OWN_RFC));
         List<String> args = new ArrayList<>(List.of("--server", "127.0.0.1:" + index.port(), "--dir", dir.toString()));
         commands.forEach(command -> args.addAll(List.of("--exec", command)));

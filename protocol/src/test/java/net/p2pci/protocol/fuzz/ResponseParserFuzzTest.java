@@ -11,14 +11,20 @@ import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.util.ArrayList;
 import java.util.Arrays;
+import java.time.Duration;
 import java.util.List;
+import net.p2pci.protocol.AnswerDeviation;
+import net.p2pci.protocol.FileAnswerReader;
 import net.p2pci.protocol.FileResponse;
 import net.p2pci.protocol.IndexAnswerReader;
 import net.p2pci.protocol.IndexResponse;
 import net.p2pci.protocol.Limits;
 import net.p2pci.protocol.MessageReader;
+import net.p2pci.protocol.MemorySink;
 import net.p2pci.protocol.MessageWriter;
+import net.p2pci.protocol.NoSilence;
 import net.p2pci.protocol.ResponseFormatException;
+import net.p2pci.protocol.Status;
 import net.p2pci.protocol.fuzz.SegmentedInputStream.Delivery;
 
 /**
@@ -31,6 +37,7 @@ import net.p2pci.protocol.fuzz.SegmentedInputStream.Delivery;
  *   <li>every response it returns is written back by {@link MessageWriter} into bytes that parse to an equal
  *       response;</li>
  *   <li>after a GET response head, exactly the bytes after the head's empty line are left as the body;</li>
+ *   <li>the liberal reader of GET answers gives a head the writer can send and a file within its limit;</li>
  *   <li>it comes to the same outcomes whether the bytes arrive at once or in odd-sized segments.</li>
  * </ul>
  * Plain {@code mvn verify} runs this over the seed corpus in {@code ResponseParserFuzzTestInputs}; FUZZING.md tells
@@ -40,33 +47,44 @@ final class ResponseParserFuzzTest {
 
     @FuzzTest
     void readIndexResponses(byte[] input) throws IOException {
-        for (Limits limits : List.of(Limits.DEFAULT, TIGHT)) {
-            List<Object> whole = readIndexResponses(input, limits, Delivery.WHOLE);
-            assertThat(readIndexResponses(input, limits, Delivery.SEGMENTED))
-                    .as("outcomes when the bytes arrive in segments").isEqualTo(whole);
-        }
+        assertSameOutcomesInSegments((limits, delivery) -> readIndexResponses(input, limits, delivery));
     }
 
     @FuzzTest
     void readIndexAnswersLiberally(byte[] input) throws IOException {
-        for (Limits limits : List.of(Limits.DEFAULT, TIGHT)) {
-            List<Object> whole = readIndexAnswers(input, limits, Delivery.WHOLE);
-            assertThat(readIndexAnswers(input, limits, Delivery.SEGMENTED))
-                    .as("outcomes when the bytes arrive in segments").isEqualTo(whole);
-        }
+        assertSameOutcomesInSegments((limits, delivery) -> readIndexAnswers(input, limits, delivery));
+    }
+
+    @FuzzTest
+    void readGetAnswersLiberally(byte[] input) throws IOException {
+        assertSameOutcomesInSegments((limits, delivery) -> readGetAnswer(input, limits, delivery));
     }
 
     @FuzzTest
     void readFileResponseHead(byte[] input) throws IOException {
+        assertSameOutcomesInSegments((limits, delivery) -> readFileResponseHead(input, limits, delivery));
+    }
+
+    /** One way of reading the input: its outcome, or outcomes, with these limits and this delivery. */
+    private interface Reading {
+        Object read(Limits limits, Delivery delivery) throws IOException;
+    }
+
+    /** Reads with the default and the tight limits, and checks that segments come to what the whole bytes do. */
+    private static void assertSameOutcomesInSegments(Reading reading) throws IOException {
         for (Limits limits : List.of(Limits.DEFAULT, TIGHT)) {
-            Object whole = readFileResponseHead(input, limits, Delivery.WHOLE);
-            assertThat(readFileResponseHead(input, limits, Delivery.SEGMENTED))
-                    .as("outcome when the bytes arrive in segments").isEqualTo(whole);
+            Object whole = reading.read(limits, Delivery.WHOLE);
+            assertThat(reading.read(limits, Delivery.SEGMENTED))
+                    .as("outcomes when the bytes arrive in segments").isEqualTo(whole);
         }
     }
 
     /** A response head and the bytes the reader left after it. */
     record HeadAndBody(FileResponse head, ByteBuffer body) {
+    }
+
+    /** A GET answer read liberally: its head, the file, and the deviations named. */
+    record GetAnswer(FileResponse head, ByteBuffer file, List<AnswerDeviation> deviations) {
     }
 
     /** A response the reader refused or could not finish; the messages are compared too. */
@@ -135,6 +153,40 @@ final class ResponseParserFuzzTest {
         public void end() {
         }
     };
+
+    /** The most a fuzzed file may be: small, so that an input cannot make the test hold much. */
+    private static final long MAX_FILE_BYTES = 64 * 1024;
+
+    /**
+     * Reads one GET answer with the liberal reader, and its file when the status is 200: the head must be one the
+     * writer can send in the standard form, the file no larger than the limit, and failures must quote without a
+     * control character.
+     */
+    private static Object readGetAnswer(byte[] bytes, Limits limits, Delivery delivery) throws IOException {
+        SegmentedInputStream stream = new SegmentedInputStream(bytes, delivery);
+        FileAnswerReader reader = new FileAnswerReader(new MessageReader(stream, limits), NoSilence.WAITS,
+                Duration.ofMillis(1), Duration.ofMillis(1), limits);
+        try {
+            FileResponse head;
+            try {
+                head = reader.readHead();
+            } finally {
+                assertBufferBounded(stream, limits); // the head is read a line at a time; the body in large reads
+            }
+            assertThat(parseFileResponseHead(MessageWriter.encode(head)))
+                    .as("the head written back and read again").isEqualTo(head);
+            MemorySink file = new MemorySink();
+            if (head.status() == Status.OK_200) {
+                reader.readBody(file, MAX_FILE_BYTES);
+            }
+            assertThat((long) file.toByteArray().length).isLessThanOrEqualTo(MAX_FILE_BYTES);
+            reader.deviations().forEach(deviation -> assertLoggable(deviation.describe()));
+            return new GetAnswer(head, ByteBuffer.wrap(file.toByteArray()), reader.deviations());
+        } catch (ResponseFormatException | EOFException | FileAnswerReader.UnbelievableBodyException failure) {
+            assertLoggable(failure.getMessage());
+            return new Failed(failure.getClass(), failure.getMessage());
+        }
+    }
 
     private static Object readFileResponseHead(byte[] bytes, Limits limits, Delivery delivery) throws IOException {
         SegmentedInputStream stream = new SegmentedInputStream(bytes, delivery);

@@ -24,6 +24,7 @@ import net.p2pci.peer.library.RfcLibrary.RfcFile;
 import net.p2pci.peer.library.RfcLibrary.ScanReport;
 import net.p2pci.peer.library.RfcLibrary.SkippedFile;
 import net.p2pci.peer.library.RfcTitleReader;
+import net.p2pci.protocol.AnswerDeviation;
 import net.p2pci.protocol.GetRequest;
 import net.p2pci.protocol.IndexResponse;
 import net.p2pci.protocol.Protocol;
@@ -66,6 +67,9 @@ public final class CommandProcessor {
               [Peer] Downloading RFC <n> from <host:port>          (before each GET request)
               [Peer] GET RFC <n>: <bytes> bytes in <ms> ms (<rate> MB/s or kB/s), saved as rfc<n>.txt
               [Peer] GET RFC <n> from <host:port> failed: <reason>  (the next holder is tried)
+            A holder of another implementation that answers GET in a way of its own, but one
+            that can be understood, gets one line per way before the GET's summary:
+              [Peer] Note: peer <host:port> <how its answer differs>
             A GET then registers the RFC as at start-up: [Peer] Registering RFC <n>: <title>,
             followed by the server's response. A command that fails prints one line,
             [Peer] Error: <reason>, and the peer goes on.
@@ -324,10 +328,12 @@ public final class CommandProcessor {
                 download = downloader.download(holder, request);
             } catch (DownloadException e) {
                 e.head().ifPresent(transcript::message);
+                noteDeviations(holder, e.deviations());
                 transcript.note("GET RFC %d from %s failed: %s", number, holder, e.getMessage());
                 continue;
             }
             transcript.message(download.head());
+            noteDeviations(holder, download.deviations());
             transcript.note("GET RFC %d: %d bytes in %s, saved as %s", number, download.bytes(),
                     timeAndRate(download.bytes(), download.elapsed()), download.file().getFileName());
             String title = Optional.ofNullable(holders.get(holder))
@@ -337,6 +343,13 @@ public final class CommandProcessor {
         transcript.error("GET RFC " + number + ": no holder could send it (tried " + count(candidates.size(), "holder")
                 + ")");
         return Outcome.FAILED;
+    }
+
+    /** One note per way in which a holder's answer differed from docs/PROTOCOL.md (one of each kind, as given). */
+    private void noteDeviations(HostAndPort holder, List<AnswerDeviation> deviations) {
+        for (AnswerDeviation deviation : deviations) {
+            transcript.note("Note: peer %s %s", holder, deviation.describe());
+        }
     }
 
     /** ADDs one RFC as at start-up: a line naming it, then the server's response. */

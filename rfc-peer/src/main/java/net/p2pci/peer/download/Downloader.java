@@ -19,6 +19,8 @@ import java.nio.file.StandardOpenOption;
 import java.nio.file.attribute.FileTime;
 import java.time.DateTimeException;
 import java.time.Duration;
+import java.util.EnumSet;
+import java.util.List;
 import java.util.Objects;
 import java.util.Optional;
 import java.util.OptionalLong;
@@ -28,8 +30,11 @@ import java.util.concurrent.TimeUnit;
 import net.p2pci.peer.HostAndPort;
 import net.p2pci.peer.library.RfcFileName;
 import net.p2pci.peer.library.RfcLibrary;
+import net.p2pci.protocol.AnswerDeviation;
+import net.p2pci.protocol.FileAnswerReader;
 import net.p2pci.protocol.FileResponse;
 import net.p2pci.protocol.GetRequest;
+import net.p2pci.protocol.Limits;
 import net.p2pci.protocol.MessageReader;
 import net.p2pci.protocol.MessageWriter;
 import net.p2pci.protocol.ResponseFormatException;
@@ -40,9 +45,10 @@ import org.apache.logging.log4j.LogManager;
 import org.apache.logging.log4j.Logger;
 
 /**
- * Fetches an RFC from another peer's upload server into the library, all or nothing: the body streams into a hidden
- * part file, is checked against Content-Length, forced to disk and renamed into place in one step; on any failure the
- * part file is deleted.
+ * Fetches an RFC from another peer's upload server into the library, all or nothing: the answer is read liberally
+ * ({@link FileAnswerReader}), as other implementations send it; the body streams into a hidden part file, is checked
+ * against Content-Length (a difference is taken only where re-encoded line ends explain it), forced to disk and
+ * renamed into place in one step; on any failure the part file is deleted.
  *
  * <p>Thread-safe: each download has its own socket and part file; the set of those under way is concurrent, so that
  * {@link #close()}, from any thread, can end them and delete their part files.
@@ -55,10 +61,18 @@ public final class Downloader implements AutoCloseable {
     /** The longest silence from a holder, before its answer or inside the body, before giving up on it. */
     public static final Duration READ_TIMEOUT = Duration.ofSeconds(15);
     /**
-     * After the announced bytes the holder should close; this long is waited for the close, to tell an oversized body
-     * from a holder that is merely slow to hang up (which is accepted: all announced bytes are there).
+     * How long a holder's silence ends what has no other end: a head without its empty line, and the moment after the
+     * announced bytes that shows whether more comes (a body longer than announced, another status line) or nothing
+     * does. The download never waits for the holder to close (some never do: docs/INTEROP.md row 38); a standard
+     * holder's answer arrives whole, so it only costs this long when the holder does not close at once.
      */
-    public static final Duration END_OF_BODY_WAIT = Duration.ofSeconds(1);
+    public static final Duration ANSWER_QUIET = Duration.ofMillis(500);
+    /**
+     * How long a holder's silence ends a file sent without Content-Length on a connection it keeps open: long enough
+     * that a pause between the pieces of a file written in several writes does not cut it, and the file must end
+     * with a line end to be taken.
+     */
+    public static final Duration BODY_QUIET = Duration.ofSeconds(2);
     /**
      * The largest RFC text is a few megabytes; a larger announced or unannounced body is refused, so that a broken or
      * hostile holder cannot fill the disk.
@@ -120,7 +134,9 @@ public final class Downloader implements AutoCloseable {
     }
 
     /**
-     * Sends {@code request} to {@code holder} and stores the body as {@code rfcN.txt} in the library's directory.
+     * Sends {@code request} to {@code holder} and stores the body as {@code rfcN.txt} in the library's directory. The
+     * answer is read liberally ({@link FileAnswerReader}): the download and its failure carry each way in which it
+     * differed from docs/PROTOCOL.md, one of each kind.
      *
      * @throws DownloadException with a one-line reason when no complete file could be had; no file is left behind
      */
@@ -128,6 +144,7 @@ public final class Downloader implements AutoCloseable {
         int number = request.rfcNumber();
         long started = System.nanoTime();
         FileResponse head = null;
+        FileAnswerReader answer = null;
         Path partFile = null;
         InProgress progress = null;
         try (Socket socket = new Socket()) {
@@ -142,23 +159,23 @@ public final class Downloader implements AutoCloseable {
 
             PacedInputStream paced = new PacedInputStream(socket, holder, started + maxTime.toNanos(),
                     holder + " was still sending after " + maxTime.toMillis() + " ms");
-            MessageReader reader = new MessageReader(paced);
-            head = reader.readFileResponseHead();
+            answer = new FileAnswerReader(new MessageReader(paced), paced, ANSWER_QUIET, BODY_QUIET, Limits.DEFAULT);
+            head = answer.readHead();
             if (head.status() != Status.OK_200) {
-                throw new DownloadException(holder + " answered " + head.status(), head, null);
+                throw new DownloadException(holder + " answered " + head.status(), head, oneOfEachKind(answer), null);
             }
             OptionalLong announced = head.contentLength();
             if (announced.isPresent() && announced.getAsLong() > maxBytes) {
                 throw new DownloadException(holder + " announced " + announced.getAsLong()
-                        + " bytes, over the limit of " + maxBytes, head, null);
+                        + " bytes, over the limit of " + maxBytes, head, oneOfEachKind(answer), null);
             }
 
             partFile = library.createPartFile(number);
             progress.partFile = partFile;
             stopIfClosed(); // after the part file is known: either this sees the close, or close() sees the file
             long received;
-            try (FileChannel file = FileChannel.open(partFile, StandardOpenOption.WRITE)) {
-                received = copyBody(reader.remaining(), paced, file, announced, holder);
+            try (FileChannel file = FileChannel.open(partFile, StandardOpenOption.READ, StandardOpenOption.WRITE)) {
+                received = answer.readBody(new PartFileSink(file), maxBytes);
                 keepLastModified(partFile, head);
                 file.force(true);
             }
@@ -166,11 +183,12 @@ public final class Downloader implements AutoCloseable {
             partFile = null;
             Duration elapsed = Duration.ofNanos(System.nanoTime() - started);
             LOG.debug("RFC {}: {} bytes from {} in {}", number, received, holder, elapsed);
-            return new Download(number, holder, head, received, elapsed, target);
+            return new Download(number, holder, head, received, elapsed, target, oneOfEachKind(answer));
         } catch (DownloadException e) {
             throw e;
         } catch (IOException e) {
-            throw new DownloadException(closed ? STOPPED : reasonFor(e, holder, number), head, e);
+            throw new DownloadException(closed ? STOPPED : reasonFor(e, holder, number), head, oneOfEachKind(answer),
+                    e);
         } finally {
             if (progress != null) {
                 inProgress.remove(progress);
@@ -212,43 +230,58 @@ public final class Downloader implements AutoCloseable {
         }
     }
 
+    /** The deviations the answer showed, the first of each kind: a note per kind is what the person needs. */
+    private static List<AnswerDeviation> oneOfEachKind(FileAnswerReader answer) {
+        if (answer == null) {
+            return List.of();
+        }
+        Set<AnswerDeviation.Kind> kinds = EnumSet.noneOf(AnswerDeviation.Kind.class);
+        return answer.deviations().stream().filter(deviation -> kinds.add(deviation.kind())).toList();
+    }
+
     /**
-     * Copies the body into {@code file}: exactly the announced bytes, followed by the holder's close; or, without an
-     * announced length, everything up to the close, within the byte limit.
+     * The part file as the reader's sink: bytes are appended; an empty line that turns out to have been the file's
+     * first (docs/INTEROP.md row 32) is put in front by moving what was written, from the end backwards.
      */
-    private long copyBody(InputStream body, PacedInputStream paced, FileChannel file, OptionalLong announced,
-                          HostAndPort holder) throws IOException {
-        long limit = announced.orElse(maxBytes);
-        byte[] buffer = new byte[COPY_BUFFER_BYTES];
-        long received = 0;
-        while (received < limit) {
-            int read = body.read(buffer, 0, (int) Math.min(buffer.length, limit - received));
-            if (read < 0) {
-                break;
-            }
-            ByteBuffer chunk = ByteBuffer.wrap(buffer, 0, read);
+    private static final class PartFileSink implements FileAnswerReader.BodySink {
+        private final FileChannel file;
+
+        PartFileSink(FileChannel file) {
+            this.file = file;
+        }
+
+        @Override
+        public void write(byte[] bytes, int offset, int length) throws IOException {
+            ByteBuffer chunk = ByteBuffer.wrap(bytes, offset, length);
             while (chunk.hasRemaining()) {
                 file.write(chunk);
             }
-            received += read;
         }
-        if (announced.isPresent()) {
-            if (received < limit) {
-                throw new BadBodyException(holder + " closed the connection after " + received + " of "
-                        + limit + " bytes");
-            }
-            paced.awaitOnlyTheClose(END_OF_BODY_WAIT);
-            try {
-                if (body.read() >= 0) {
-                    throw new BadBodyException(holder + " sent more than the " + limit + " bytes it announced");
+
+        @Override
+        public void prepend(byte[] prefix) throws IOException {
+            long size = file.size();
+            ByteBuffer buffer = ByteBuffer.allocate(COPY_BUFFER_BYTES);
+            for (long end = size; end > 0; ) {
+                long start = Math.max(0, end - buffer.capacity());
+                buffer.clear().limit((int) (end - start));
+                while (buffer.hasRemaining()) {
+                    if (file.read(buffer, start + buffer.position()) < 0) {
+                        throw new IOException("the part file shrank while it was written");
+                    }
                 }
-            } catch (SocketTimeoutException e) {
-                LOG.debug("{} kept the connection open after the body; all announced bytes are here", holder);
+                buffer.flip();
+                while (buffer.hasRemaining()) {
+                    file.write(buffer, start + prefix.length + buffer.position());
+                }
+                end = start;
             }
-        } else if (received == limit && body.read() >= 0) {
-            throw new BadBodyException(holder + " sent more than the limit of " + maxBytes + " bytes");
+            ByteBuffer front = ByteBuffer.wrap(prefix);
+            while (front.hasRemaining()) {
+                file.write(front, front.position());
+            }
+            file.position(size + prefix.length);
         }
-        return received;
     }
 
     /** Gives the copy the holder's date, as a download tool does, so that the file's age is the document's. */
@@ -267,14 +300,14 @@ public final class Downloader implements AutoCloseable {
 
     private static String reasonFor(IOException failure, HostAndPort holder, int number) {
         return switch (failure) {
-            case BadBodyException e -> e.getMessage();
             case TooSlowException e -> e.getMessage();
+            case FileAnswerReader.UnbelievableBodyException e -> holder + " " + e.getMessage();
             case UnknownHostException e -> "unknown host " + holder.host();
             case ConnectException e -> "cannot connect to " + holder + ": " + e.getMessage();
             case NoRouteToHostException e -> "no route to " + holder;
             case SocketTimeoutException e -> holder + " did not answer in time";
             case ResponseFormatException e -> holder + " sent a malformed response: " + e.getMessage();
-            case EOFException e -> holder + " closed the connection before its answer was complete";
+            case EOFException e -> holder + " " + e.getMessage();
             case FileAlreadyExistsException e -> RfcFileName.canonical(number)
                     + " appeared in the directory during the download; it was kept and the download discarded";
             default -> "transfer from " + holder + " failed: "
@@ -309,12 +342,14 @@ public final class Downloader implements AutoCloseable {
      * A blocked read wakes at the end of its window (the socket's timeout is set to what is left of it), so that a
      * holder sending nothing or next to nothing is given up within one window, not at the next byte it trickles.
      */
-    private final class PacedInputStream extends FilterInputStream {
+    private final class PacedInputStream extends FilterInputStream implements FileAnswerReader.Waits {
         private final Socket socket;
         private final HostAndPort holder;
         private final long deadlineNanos;
         private final String deadlineReason;
-        private long readTimeoutNanos = readTimeout.toNanos();
+        private final long readTimeoutNanos = readTimeout.toNanos();
+        /** The silence that ends a read where the answer has no other end; 0 while there is none. */
+        private long quietNanos;
         private boolean paced = true;
         private long windowStartNanos = System.nanoTime();
         private long windowBytes;
@@ -328,10 +363,22 @@ public final class Downloader implements AutoCloseable {
             this.deadlineReason = deadlineReason;
         }
 
-        /** Every announced byte is here: the holder has only to close, and {@code wait} is all it gets for that. */
-        void awaitOnlyTheClose(Duration wait) {
+        @Override
+        public void quiet(Duration silence) {
+            paced = true;
+            quietNanos = silence.toNanos();
+        }
+
+        @Override
+        public void lastBytes(Duration silence) {
             paced = false;
-            readTimeoutNanos = wait.toNanos();
+            quietNanos = silence.toNanos();
+        }
+
+        @Override
+        public void patient() {
+            paced = true;
+            quietNanos = 0;
         }
 
         @Override
@@ -347,7 +394,7 @@ public final class Downloader implements AutoCloseable {
                 if (now - deadlineNanos > 0) {
                     throw new TooSlowException(deadlineReason);
                 }
-                long wait = readTimeoutNanos;
+                long wait = quietNanos > 0 ? Math.min(readTimeoutNanos, quietNanos) : readTimeoutNanos;
                 if (paced) {
                     checkWindow(now);
                     wait = Math.min(wait, windowStartNanos + rateWindow.toNanos() - now);
@@ -382,13 +429,6 @@ public final class Downloader implements AutoCloseable {
             }
             windowStartNanos = now;
             windowBytes = 0;
-        }
-    }
-
-    /** A body that does not match its announced length: the transfer is refused, whatever was received. */
-    private static final class BadBodyException extends IOException {
-        BadBodyException(String reason) {
-            super(reason);
         }
     }
 }

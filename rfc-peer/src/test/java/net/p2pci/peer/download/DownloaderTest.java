@@ -27,6 +27,7 @@ import net.p2pci.peer.SampleRfcs;
 import net.p2pci.peer.download.ScriptedHolder.AfterAnswer;
 import net.p2pci.peer.library.RfcLibrary;
 import net.p2pci.peer.upload.UploadServer;
+import net.p2pci.protocol.AnswerDeviation;
 import net.p2pci.protocol.FileResponse;
 import net.p2pci.protocol.MessageWriter;
 import net.p2pci.protocol.Status;
@@ -108,6 +109,21 @@ final class DownloaderTest {
             Download download = download(holder);
 
             assertThat(download.file()).hasBinaryContent(TEXT);
+        }
+    }
+
+    @Test
+    void aFileThatStartsWithAnEmptyLineAfterAHeadWithoutOneIsSavedWhole() throws Exception {
+        // Larger than the copy buffer, so that the empty line put in front moves the file in several pieces.
+        byte[] file = ("\n\n" + "Network Working Group\n".repeat(10_000)).getBytes(StandardCharsets.UTF_8);
+        byte[] head = ("P2P-CI/1.0 200 OK\nContent-Length: " + file.length + "\nContent-Type: text/text\n")
+                .getBytes(StandardCharsets.UTF_8);
+        try (ScriptedHolder holder = ScriptedHolder.answering(concat(head, file))) {
+            Download download = download(holder);
+
+            assertThat(download.file()).hasBinaryContent(file);
+            assertThat(download.deviations()).extracting(AnswerDeviation::kind).containsExactly(
+                    AnswerDeviation.Kind.LF_LINE_ENDS, AnswerDeviation.Kind.NO_EMPTY_LINE_BEFORE_BODY);
         }
     }
 

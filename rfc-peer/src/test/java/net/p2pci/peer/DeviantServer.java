@@ -14,11 +14,13 @@ import net.p2pci.protocol.MessageReader;
 import net.p2pci.protocol.Request;
 
 /**
- * An index server of another implementation, played by a test on loopback: it reads our peer's requests (which are
- * standard, so the protocol's reader reads them) and answers each with the bytes a {@link Dialect} chooses, in the
- * pieces it chooses, on every connection the peer opens. The dialects reproduce the rows of docs/INTEROP.md.
+ * An index server or an upload server of another implementation, played by a test on loopback: it reads our peer's
+ * requests (which are standard, so the protocol's reader reads them: P2S requests, or GET) and answers each with the
+ * bytes a {@link Dialect} chooses, in the pieces it chooses, on every connection the peer opens; after an answer
+ * that does not close, it waits for the next request, holding the connection open until the peer closes it. The
+ * dialects reproduce the rows of docs/INTEROP.md.
  */
-final class DeviantIndex implements AutoCloseable {
+final class DeviantServer implements AutoCloseable {
     /** A pause between the pieces of an answer written in several writes: what a line-by-line writer produces. */
     static final Duration PAUSE_BETWEEN_PIECES = Duration.ofMillis(30);
 
@@ -45,6 +47,11 @@ final class DeviantIndex implements AutoCloseable {
             return new Answer(List.of(bytes), false);
         }
 
+        /** One write per piece of bytes. */
+        static Answer bytesInPieces(byte[]... pieces) {
+            return new Answer(List.of(pieces), false);
+        }
+
         static Answer none() {
             return new Answer(List.of(), false);
         }
@@ -59,10 +66,10 @@ final class DeviantIndex implements AutoCloseable {
     private final List<Request> received = new CopyOnWriteArrayList<>();
     private final List<Socket> connections = new CopyOnWriteArrayList<>();
 
-    DeviantIndex(Dialect dialect) throws IOException {
+    DeviantServer(Dialect dialect) throws IOException {
         this.dialect = dialect;
         this.listener = new ServerSocket(0, 50, InetAddress.getLoopbackAddress());
-        Thread.ofVirtual().name("deviant-index").start(this::acceptConnections);
+        Thread.ofVirtual().name("deviant-server").start(this::acceptConnections);
     }
 
     int port() {
@@ -79,7 +86,7 @@ final class DeviantIndex implements AutoCloseable {
             try {
                 Socket connection = listener.accept();
                 connections.add(connection);
-                Thread.ofVirtual().name("deviant-index-connection").start(() -> serve(connection));
+                Thread.ofVirtual().name("deviant-server-connection").start(() -> serve(connection));
             } catch (IOException e) {
                 return; // closed
             }
