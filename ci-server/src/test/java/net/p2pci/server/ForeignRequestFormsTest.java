@@ -128,6 +128,8 @@ class ForeignRequestFormsTest {
                                 "tle: " + HTTP + "\r\n", "\r", "\n"), false, ADDED_2616)),
                 rows("22", "not understood: a 2-byte length prefix (writeUTF) is refused, the connection kept",
                         step("\0\u0034ADD RFC 2616 P2P-CI/1.0\nHost: a.example\nPort: 5678\nTitle: t", BAD_REQUEST)),
+                rows("23", "not understood: a pickled Python list is refused, the connection kept",
+                        step("(lp0\nS'LIST ALL P2P-CI/1.0\\nHost: a.example\\nPort: 5678'\np1\na.", BAD_REQUEST)),
                 rows("24", "not understood: a binary option code before a request is refused, the connection kept",
                         step("\0\0\0\u0001\0\u001fLIST ALL P2P-CI/1.0\nHost: a.example\nPort: 5678", BAD_REQUEST)));
     }
