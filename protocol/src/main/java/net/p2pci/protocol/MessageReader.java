@@ -128,8 +128,7 @@ public final class MessageReader {
                 return Optional.empty();
             }
             if (kind == STOPPED) {
-                takeBufferedAsLine(); // the stream ended inside the request line: it is all there is
-                kind = LINE;
+                kind = takeUnfinishedRequestLine();
             } else if (kind == LINE && isEndLine()) {
                 deviations |= RequestDeviation.END_LINE.bit();
                 lineLength = 0;
@@ -234,6 +233,9 @@ public final class MessageReader {
             deviations |= deviationsHere | headers.deviations;
             throw failure;
         }
+        if (tailLength > limits.maxLineBytes()) {
+            return null; // over the limit without its line end: only its LF, or the deadline, can end it
+        }
         RequestHeaders complete = headers;
         if (tailLength > 0) {
             if (headerCount == limits.maxHeaderCount()) {
@@ -257,6 +259,18 @@ public final class MessageReader {
         takeBufferedAsLine();
         deviations |= deviationsHere | complete.deviations;
         return request;
+    }
+
+    /**
+     * Takes the bytes the stream ended inside of as the request line, all there is of the request, without a CR
+     * whose LF never came: {@link #LINE}, or {@link #LINE_TOO_LONG} when they are over the limit.
+     */
+    private int takeUnfinishedRequestLine() {
+        takeBufferedAsLine();
+        if (lineLength > 0 && buffer[lineStart + lineLength - 1] == '\r') {
+            lineLength--;
+        }
+        return lineLength > limits.maxLineBytes() ? LINE_TOO_LONG : LINE;
     }
 
     /** Whether the current line is {@code END}, which one client ends its requests with (docs/INTEROP.md row 25). */

@@ -102,6 +102,16 @@ class LiberalRequestReadingTest {
     }
 
     @Test
+    void aRequestLineThatTheStreamEndsInsideIsRefusedForWhatItLacks() throws Exception {
+        MessageReader reader = Wire.reader("LIST ALL P2P-CI/1.0\r");
+
+        assertThat(catchThrowableOfType(EOFException.class, reader::readRequest)).as("no Host, no Port").isNotNull();
+        RequestException refused = catchThrowableOfType(RequestException.class, Wire.reader("EXIT")::readRequest);
+        assertThat(refused.status()).isEqualTo(Status.BAD_REQUEST_400);
+        assertThat(refused.getMessage()).contains("request line is not METHOD RFC number version");
+    }
+
+    @Test
     void aRefusedRequestWithoutItsEmptyLineIsAnsweredAtTheStreamsEnd() throws Exception {
         MessageReader reader = Wire.reader("DEL PEER P2P-CI/1.0\nHOST: a\nPort: 1");
 
