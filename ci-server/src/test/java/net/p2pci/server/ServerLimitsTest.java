@@ -140,6 +140,8 @@ class ServerLimitsTest {
             }
 
             assertThat(connect().exchange(list("refused.example", 1))).isEqualTo(BAD);
+            // So does a request without its empty line (docs/INTEROP.md row 3), once its sender falls silent.
+            assertThat(connect().exchange("LIST ALL P2P-CI/1.0\nHost: refused.example\nPort: 1")).isEqualTo(BAD);
             // The answer waits for the request, as every answer does; one that never comes gets a close.
             RawClient silentRefused = connect();
             assertThat(silentRefused.isClosedByServer()).isTrue();

@@ -9,8 +9,12 @@ import java.nio.charset.CharacterCodingException;
 import java.nio.charset.CharsetDecoder;
 import java.nio.charset.CodingErrorAction;
 import java.nio.charset.StandardCharsets;
+import java.time.Duration;
 import java.util.ArrayList;
+import java.util.Collections;
+import java.util.EnumSet;
 import java.util.List;
+import java.util.Set;
 import java.util.Objects;
 import java.util.Optional;
 import java.util.regex.Pattern;
@@ -35,14 +39,44 @@ public final class MessageReader {
     /** A well-formed version string other than ours, answered with 505 rather than 400. */
     private static final Pattern OTHER_VERSION = Pattern.compile("P2P-CI/[0-9]{1,3}\\.[0-9]{1,3}");
 
+    /**
+     * How long a sender must be silent, after a request line and headers that make an answerable request, before
+     * the request is taken as ended without its empty line (docs/INTEROP.md row 3). The clients that leave the line
+     * out write a request in one send, or line by line back to back, and then wait for the answer; a gap inside a
+     * request is network delay. 250 ms is longer than the 200 ms for which a delayed ACK can hold back the second
+     * piece of a request written in two (Nagle's algorithm on the sender waits for that ACK; 200 ms is the most
+     * Linux, Windows and BSD delay one), so such a request is not cut in two; and it is short enough that a person
+     * at such a client sees no wait. It is far inside every request deadline, which it never extends.
+     */
+    public static final Duration QUIET_PERIOD = Duration.ofMillis(250);
+    private static final int QUIET_PERIOD_MILLIS = (int) QUIET_PERIOD.toMillis();
+    /**
+     * The size one client pads every message to with '!' (docs/INTEROP.md row 21). Only a request that stops at
+     * exactly this size with a run of '!' is taken as padded, so a title that merely ends in '!' keeps it.
+     */
+    public static final int PADDED_MESSAGE_BYTES = 1024;
+
     private static final int LINE = 0;
     private static final int LINE_TOO_LONG = 1;
     private static final int END_OF_STREAM = 2;
     private static final int DISCARD_LIMIT_REACHED = 3;
     /** The stream ended after some bytes of a line: only {@link #readRawLine()} takes these as a line. */
     private static final int UNFINISHED_AT_END = 4;
+    /**
+     * The sender stopped inside a request, silent for the quiet period or closing (then {@link #stoppedByClose}):
+     * the bytes of a line without its end, if any, are left unread in {@link #buffer}.
+     */
+    private static final int STOPPED = 5;
+
+    /** What {@link #nextLine(int, boolean)} does with the bytes of a line that the stream ends inside. */
+    private static final int UNFINISHED_FAILS = 0;
+    private static final int UNFINISHED_TAKEN = 1;
+    private static final int UNFINISHED_LEFT = 2;
+    private static final int LF_LINE_END_BIT = RequestDeviation.LF_LINE_ENDS.bit();
 
     private final InputStream in;
+    /** The same stream when it can wait briefly ({@link RequestInput}); null when it cannot. */
+    private final RequestInput requestInput;
     private final Limits limits;
     private final int bufferCapacity;
     private byte[] buffer;
@@ -56,6 +90,13 @@ public final class MessageReader {
     /** Bytes consumed by the message being read, to bound how far a malformed one is followed. */
     private long messageBytes;
     private CharsetDecoder utf8;
+    /** Whether a read inside a request's headers may end after the quiet period: not again until bytes come. */
+    private boolean quietArmed;
+    /** Whether the last {@link #STOPPED} was the stream's end rather than silence. */
+    private boolean stoppedByClose;
+    /** The {@link RequestDeviation}s seen on this stream, by {@link RequestDeviation#bit()}, and those told. */
+    private int deviations;
+    private int reportedDeviations;
 
     public MessageReader(InputStream in) {
         this(in, Limits.DEFAULT);
@@ -63,6 +104,7 @@ public final class MessageReader {
 
     public MessageReader(InputStream in, Limits limits) {
         this.in = Objects.requireNonNull(in, "in");
+        this.requestInput = in instanceof RequestInput input ? input : null;
         this.limits = Objects.requireNonNull(limits, "limits");
         this.bufferCapacity = Math.max(INITIAL_BUFFER_BYTES, limits.maxLineBytes() + 2);
         this.buffer = new byte[INITIAL_BUFFER_BYTES];
@@ -73,16 +115,26 @@ public final class MessageReader {
      *
      * @return the request, or empty when the stream ends cleanly before a request begins
      * @throws RequestException for a request that cannot be served; it says whether the connection can go on
-     * @throws EOFException     when the stream ends inside a request
+     * @throws EOFException     when the stream ends inside a request that cannot be answered
      */
     public Optional<Request> readRequest() throws IOException, RequestException {
         int kind;
         do {
-            // Empty lines before a request are skipped, as HTTP does, so a stray CRLF after a request is harmless.
+            // Empty lines before a request are skipped, as HTTP does, so a stray CRLF after a request is harmless;
+            // so are END lines, which one client sends after a request's empty line.
             messageBytes = 0;
-            kind = nextLine();
+            kind = nextLine(UNFINISHED_LEFT, false);
             if (kind == END_OF_STREAM) {
                 return Optional.empty();
+            }
+            if (kind == STOPPED) {
+                kind = takeUnfinishedRequestLine();
+            } else if (kind == LINE && isEndLine()) {
+                deviations |= RequestDeviation.END_LINE.bit();
+                lineLength = 0;
+                if (start == end && requestInput != null) {
+                    requestInput.requestNotBegun();
+                }
             }
         } while (kind == LINE && lineLength == 0);
 
@@ -96,6 +148,7 @@ public final class MessageReader {
         } else {
             try {
                 requestLine = parseRequestLine(decodeRequestLine());
+                deviations |= requestLine.deviations();
             } catch (RequestException e) {
                 failure = e;
             }
@@ -103,10 +156,20 @@ public final class MessageReader {
 
         RequestHeaders headers = new RequestHeaders(limits.maxLineBytes());
         int headerCount = 0;
+        quietArmed = true;
         while (true) {
-            kind = nextLine();
-            if (kind == END_OF_STREAM) {
-                throw new EOFException("stream ended inside a request");
+            kind = nextLine(UNFINISHED_LEFT, true);
+            if (kind == STOPPED || kind == END_OF_STREAM) {
+                boolean closed = kind == END_OF_STREAM || stoppedByClose;
+                Request ended = endWithoutEmptyLine(requestLine, headers, headerCount, failure, closed);
+                if (ended != null) {
+                    return Optional.of(ended);
+                }
+                if (closed) {
+                    throw new EOFException("stream ended inside a request");
+                }
+                quietArmed = false; // not a whole request yet: wait for more, as long as the deadline allows
+                continue;
             }
             if (kind == DISCARD_LIMIT_REACHED || messageBytes > limits.maxDiscardBytes()) {
                 throw new RequestException(Status.BAD_REQUEST_400, "request has no end within "
@@ -119,6 +182,10 @@ public final class MessageReader {
                 continue;
             }
             if (lineLength == 0) {
+                break;
+            }
+            if (isEndLine()) {
+                deviations |= RequestDeviation.END_LINE.bit();
                 break;
             }
             if (failure != null) {
@@ -135,10 +202,100 @@ public final class MessageReader {
                 failure = e;
             }
         }
+        deviations |= headers.deviations;
         if (failure != null) {
             throw failure;
         }
         return Optional.of(buildRequest(requestLine, headers));
+    }
+
+    /**
+     * Ends a request whose sender stopped without the empty line, silent or closing, if it can be answered: a
+     * refusal already found is thrown; otherwise the unfinished last line, if any, is taken as a header (after
+     * cutting off '!' padding) and the request built. Nothing is consumed, and null returned, when that does not
+     * make a whole request: the sender may still be on its way.
+     */
+    private Request endWithoutEmptyLine(RequestLine requestLine, RequestHeaders headers, int headerCount,
+            RequestException failure, boolean closed) throws RequestException {
+        int tailLength = end - start;
+        int deviationsHere = closed ? RequestDeviation.ENDED_BY_CLOSE.bit() : RequestDeviation.ENDED_BY_SILENCE.bit();
+        if (tailLength > 0 && buffer[end - 1] == '!' && messageBytes + tailLength == PADDED_MESSAGE_BYTES) {
+            while (tailLength > 0 && buffer[start + tailLength - 1] == '!') {
+                tailLength--;
+            }
+            deviationsHere |= RequestDeviation.PADDED.bit();
+        }
+        if (tailLength > 0 && buffer[start + tailLength - 1] == '\r') {
+            tailLength--; // the CR of a CRLF whose LF has not come (or never will)
+        }
+        if (failure != null) {
+            takeBufferedAsLine();
+            deviations |= deviationsHere | headers.deviations;
+            throw failure;
+        }
+        if (tailLength > limits.maxLineBytes()) {
+            return null; // over the limit without its line end: only its LF, or the deadline, can end it
+        }
+        RequestHeaders complete = headers;
+        if (tailLength > 0) {
+            if (headerCount == limits.maxHeaderCount()) {
+                return null;
+            }
+            complete = headers.copy();
+            lineStart = start;
+            lineLength = tailLength;
+            try {
+                complete.accept(decodeRequestLine());
+            } catch (RequestException e) {
+                return null;
+            }
+        }
+        Request request;
+        try {
+            request = buildRequest(requestLine, complete);
+        } catch (RequestException e) {
+            return null;
+        }
+        takeBufferedAsLine();
+        deviations |= deviationsHere | complete.deviations;
+        return request;
+    }
+
+    /**
+     * Takes the bytes the stream ended inside of as the request line, all there is of the request, without a CR
+     * whose LF never came: {@link #LINE}, or {@link #LINE_TOO_LONG} when they are over the limit.
+     */
+    private int takeUnfinishedRequestLine() {
+        takeBufferedAsLine();
+        if (lineLength > 0 && buffer[lineStart + lineLength - 1] == '\r') {
+            lineLength--;
+        }
+        return lineLength > limits.maxLineBytes() ? LINE_TOO_LONG : LINE;
+    }
+
+    /** Whether the current line is {@code END}, which one client ends its requests with (docs/INTEROP.md row 25). */
+    private boolean isEndLine() {
+        return lineLength == 3 && buffer[lineStart] == 'E' && buffer[lineStart + 1] == 'N'
+                && buffer[lineStart + 2] == 'D';
+    }
+
+    /**
+     * The ways the requests read so far differed from docs/PROTOCOL.md that this method has not returned before:
+     * so that a server notes each once per connection. Empty, and free, when there is none.
+     */
+    public Set<RequestDeviation> takeNewDeviations() {
+        int fresh = deviations & ~reportedDeviations;
+        if (fresh == 0) {
+            return Set.of();
+        }
+        reportedDeviations |= fresh;
+        EnumSet<RequestDeviation> taken = EnumSet.noneOf(RequestDeviation.class);
+        for (RequestDeviation deviation : RequestDeviation.values()) {
+            if ((fresh & deviation.bit()) != 0) {
+                taken.add(deviation);
+            }
+        }
+        return Collections.unmodifiableSet(taken);
     }
 
     /** Reads the index server's answer to one P2S request: status line, empty line, records, empty line. */
@@ -291,7 +448,7 @@ public final class MessageReader {
      * @throws ResponseFormatException for a line longer than the limit
      */
     public RawLine readRawLine() throws IOException {
-        int kind = nextLine(true);
+        int kind = nextLine(UNFINISHED_TAKEN, false);
         return switch (kind) {
             case END_OF_STREAM -> null;
             case LINE_TOO_LONG, DISCARD_LIMIT_REACHED -> throw new ResponseFormatException(
@@ -308,7 +465,7 @@ public final class MessageReader {
      * @return false when the stream ends first
      */
     public boolean awaitBytes() throws IOException {
-        return start < end || fill();
+        return start < end || fill(false) > 0;
     }
 
     /**
@@ -373,16 +530,25 @@ public final class MessageReader {
      * is consumed through its LF (bounded by the discard budget) and reported as {@link #LINE_TOO_LONG}.
      */
     private int nextLine() throws IOException {
-        return nextLine(false);
+        return nextLine(UNFINISHED_FAILS, false);
     }
 
-    /** As {@link #nextLine()}; with {@code unfinishedIsLine}, bytes after the last LF at the end of the stream are a line. */
-    private int nextLine(boolean unfinishedIsLine) throws IOException {
+    /**
+     * As {@link #nextLine()}; {@code unfinished} says what becomes of bytes after the last LF when the stream ends
+     * ({@link #UNFINISHED_FAILS}, {@link #UNFINISHED_TAKEN} as a line, {@link #UNFINISHED_LEFT} for the caller:
+     * {@link #STOPPED}); with {@code quietEnds}, a {@link RequestInput} silent for the quiet period also stops it.
+     */
+    private int nextLine(int unfinished, boolean quietEnds) throws IOException {
         int scanned = 0; // bytes after start known to hold no LF; relative, because fill() may move start
         while (true) {
             for (int i = start + scanned; i < end; i++) {
                 if (buffer[i] == '\n') {
-                    int contentEnd = (i > start && buffer[i - 1] == '\r') ? i - 1 : i;
+                    int contentEnd = i;
+                    if (i > start && buffer[i - 1] == '\r') {
+                        contentEnd = i - 1;
+                    } else {
+                        deviations |= LF_LINE_END_BIT;
+                    }
                     lineStart = start;
                     lineLength = contentEnd - start;
                     messageBytes += i + 1 - start;
@@ -394,15 +560,26 @@ public final class MessageReader {
             if (scanned >= limits.maxLineBytes() + 2) {
                 return discardRestOfLine();
             }
-            if (!fill()) {
+            int read = fill(quietEnds);
+            if (read == 0 && quietEnds) {
+                stoppedByClose = false;
+                return STOPPED;
+            }
+            if (read < 0) {
                 if (end == start) {
                     return END_OF_STREAM;
                 }
-                if (unfinishedIsLine) {
-                    takeBufferedAsLine();
-                    return UNFINISHED_AT_END;
+                switch (unfinished) {
+                    case UNFINISHED_TAKEN -> {
+                        takeBufferedAsLine();
+                        return UNFINISHED_AT_END;
+                    }
+                    case UNFINISHED_LEFT -> {
+                        stoppedByClose = true;
+                        return STOPPED;
+                    }
+                    default -> throw new EOFException("stream ended inside a line");
                 }
-                throw new EOFException("stream ended inside a line");
             }
         }
     }
@@ -426,7 +603,7 @@ public final class MessageReader {
             if (messageBytes > limits.maxDiscardBytes()) {
                 return DISCARD_LIMIT_REACHED;
             }
-            if (!fill()) {
+            if (fill(false) < 0) {
                 throw new EOFException("stream ended inside a line");
             }
             for (int i = start; i < end; i++) {
@@ -439,8 +616,12 @@ public final class MessageReader {
         }
     }
 
-    /** Reads more bytes after the unread ones, growing the buffer up to its capacity; false at end of stream. */
-    private boolean fill() throws IOException {
+    /**
+     * Reads more bytes after the unread ones, growing the buffer up to its capacity: how many, -1 at the end of the
+     * stream, or 0 when {@code quiet} is allowed and armed and the {@link RequestInput} stayed silent for the quiet
+     * period.
+     */
+    private int fill(boolean quiet) throws IOException {
         if (start == end) {
             start = 0;
             end = 0;
@@ -456,12 +637,14 @@ public final class MessageReader {
             start = 0;
             buffer = larger;
         }
-        int read = in.read(buffer, end, buffer.length - end);
-        if (read < 0) {
-            return false;
+        int read = quiet && quietArmed && requestInput != null
+                ? requestInput.readWithin(buffer, end, buffer.length - end, QUIET_PERIOD_MILLIS)
+                : in.read(buffer, end, buffer.length - end);
+        if (read > 0) {
+            end += read;
+            quietArmed = true;
         }
-        end += read;
-        return true;
+        return read < 0 ? -1 : read;
     }
 
     /** The current line as text; control bytes (other than tab) and invalid UTF-8 are refused. */
@@ -536,8 +719,11 @@ public final class MessageReader {
 
     // ------------------------------------------------------------------------------------------------ requests
 
-    /** The parts of a request line; {@code rfcNumber} is -1 for LIST ALL. */
-    private record RequestLine(String method, int rfcNumber) {
+    /**
+     * The parts of a request line; {@code rfcNumber} is -1 for LIST ALL. {@code deviations} holds the
+     * {@link RequestDeviation#bit()}s of how it was spelled, if not as docs/PROTOCOL.md has it.
+     */
+    private record RequestLine(String method, int rfcNumber, int deviations) {
     }
 
     private static RequestLine parseRequestLine(String line) throws RequestException {
@@ -547,13 +733,23 @@ public final class MessageReader {
                 throw badRequest("LIST must be followed by ALL");
             }
             checkVersion(tokens[2]);
-            return new RequestLine("LIST", -1);
+            return new RequestLine("LIST", -1, 0);
+        }
+        if (tokens.length == 2 && (tokens[0].equals("LIST") || tokens[0].equals("LISTALL"))) {
+            checkVersion(tokens[1]); // docs/INTEROP.md row 16: there is only one thing to list
+            return new RequestLine("LIST", -1, RequestDeviation.LIST_WITHOUT_ALL.bit());
+        }
+        if (tokens.length == 3 && isMethodOfAnRfc(tokens[0]) && !tokens[1].equals("RFC")) {
+            // docs/INTEROP.md row 16: METHOD number version, the number where the keyword RFC belongs
+            int number = parseRfcNumber(tokens[1]);
+            checkVersion(tokens[2]);
+            return new RequestLine(tokens[0], number, RequestDeviation.NO_RFC_KEYWORD.bit());
         }
         if (tokens.length != 4) {
             throw badRequest("request line is not METHOD RFC number version");
         }
         String method = tokens[0];
-        if (!method.equals("ADD") && !method.equals("LOOKUP") && !method.equals("GET")) {
+        if (!isMethodOfAnRfc(method)) {
             throw badRequest("unknown method " + WireText.forLog(method));
         }
         if (!tokens[1].equals("RFC")) {
@@ -561,7 +757,11 @@ public final class MessageReader {
         }
         int number = parseRfcNumber(tokens[2]);
         checkVersion(tokens[3]);
-        return new RequestLine(method, number);
+        return new RequestLine(method, number, 0);
+    }
+
+    private static boolean isMethodOfAnRfc(String method) {
+        return method.equals("ADD") || method.equals("LOOKUP") || method.equals("GET");
     }
 
     private static void checkVersion(String version) throws RequestException {
@@ -589,16 +789,32 @@ public final class MessageReader {
     }
 
 
-    /** The headers a request may carry; unknown ones are accepted and ignored, repeated known ones refused. */
+    /**
+     * The headers a request may carry; unknown ones are accepted and ignored, repeated known ones refused. Names are
+     * matched in any case, and the space after the colon is optional; {@code deviations} holds the
+     * {@link RequestDeviation#bit()}s of such spellings.
+     */
     private static final class RequestHeaders {
         private final int maxLineBytes;
         String host;
         String port;
         String title;
         String os;
+        int deviations;
 
         RequestHeaders(int maxLineBytes) {
             this.maxLineBytes = maxLineBytes;
+        }
+
+        /** A copy to try a line on that may not belong to the request after all. */
+        RequestHeaders copy() {
+            RequestHeaders copy = new RequestHeaders(maxLineBytes);
+            copy.host = host;
+            copy.port = port;
+            copy.title = title;
+            copy.os = os;
+            copy.deviations = deviations;
+            return copy;
         }
 
         void accept(String line) throws RequestException {
@@ -611,15 +827,30 @@ public final class MessageReader {
                 throw badRequest("bad header name: " + WireText.forLog(name));
             }
             String value = line.substring(colon + 1).strip();
+            if (!value.isEmpty() && line.charAt(colon + 1) != ' ' && line.charAt(colon + 1) != '\t') {
+                deviations |= RequestDeviation.NO_SPACE_AFTER_COLON.bit();
+            }
+            // The spelling of docs/PROTOCOL.md first: it needs no lower-case copy of the name.
+            switch (name) {
+                case "Host" -> host = once(host, value, name);
+                case "Port" -> port = once(port, value, name);
+                case "Title" -> title = once(title, value, name);
+                case "OS" -> os = once(os, value, name);
+                default -> acceptInAnotherCase(name, value);
+            }
+        }
+
+        private void acceptInAnotherCase(String name, String value) throws RequestException {
             switch (name.toLowerCase(java.util.Locale.ROOT)) {
                 case "host" -> host = once(host, value, name);
                 case "port" -> port = once(port, value, name);
                 case "title" -> title = once(title, value, name);
                 case "os" -> os = once(os, value, name);
                 default -> {
-                    // Extensions and other implementations' extra headers are not our concern.
+                    return; // extensions and other implementations' extra headers are not our concern
                 }
             }
+            deviations |= RequestDeviation.HEADER_NAME_CASE.bit();
         }
 
         /** A known header's value: refused when given twice, or when the writer could not send it on in a line. */

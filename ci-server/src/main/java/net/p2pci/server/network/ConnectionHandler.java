@@ -14,6 +14,7 @@ import net.p2pci.protocol.IndexResponse;
 import net.p2pci.protocol.MessageReader;
 import net.p2pci.protocol.MessageWriter;
 import net.p2pci.protocol.Request;
+import net.p2pci.protocol.RequestDeviation;
 import net.p2pci.protocol.RequestException;
 import net.p2pci.protocol.RfcRecord;
 import net.p2pci.protocol.Status;
@@ -178,6 +179,7 @@ public final class ConnectionHandler implements Runnable {
             } catch (RequestException e) {
                 clientLog.error("bad request", session.sourceAddress(), "[Server] {} to {}: {}", e.status(),
                         session.describeRemote(), WireText.forLog(e.getMessage(), MAX_LOGGED_REASON_CHARS));
+                noteDeviations(session, reader);
                 write(out, MessageWriter.encode(IndexResponse.of(e.status())));
                 if (!e.connectionUsable()) {
                     return;
@@ -188,6 +190,7 @@ public final class ConnectionHandler implements Runnable {
             if (request.isEmpty()) {
                 return;
             }
+            noteDeviations(session, reader);
             boolean registering = !session.isRegistered() && request.get() instanceof IndexRequest;
             if (registering) {
                 // A valid index request registers the peer, always: from now on the connection is no longer one
@@ -206,6 +209,22 @@ public final class ConnectionHandler implements Runnable {
             }
             // The next request's clock starts once this answer is out: a LIST may take many writes.
             input.requestComplete(reader.bufferedBytes() > 0);
+        }
+    }
+
+    /**
+     * Notes each way this client's requests differ from docs/PROTOCOL.md once per connection, e.g. {@code client
+     * 10.0.0.5:40000 ends requests without the empty line; answering after 250 ms of silence}; free when there is
+     * none new, as for every standard request.
+     */
+    private void noteDeviations(PeerSession session, MessageReader reader) {
+        java.util.Set<RequestDeviation> fresh = reader.takeNewDeviations();
+        if (fresh.isEmpty()) {
+            return;
+        }
+        for (RequestDeviation deviation : fresh) {
+            clientLog.error("request form", session.sourceAddress(), "[Server] Note: client {} {}",
+                    session.describeRemote(), deviation.description());
         }
     }
 

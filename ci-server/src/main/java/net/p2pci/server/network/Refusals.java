@@ -7,6 +7,7 @@ import java.net.SocketTimeoutException;
 import java.time.Duration;
 import java.util.concurrent.Semaphore;
 import net.p2pci.protocol.IndexResponse;
+import net.p2pci.protocol.MessageReader;
 import net.p2pci.protocol.MessageWriter;
 import net.p2pci.protocol.Status;
 
@@ -17,7 +18,8 @@ import net.p2pci.protocol.Status;
  *
  * <p>The answer waits for the request: a client that reads answers on a thread of its own would take an answer that
  * came before its request for a server speaking out of turn. So the request is read, briefly and only as far as its
- * empty line, on a virtual thread; a bounded number of refusals wait so; past that bound, under a flood, and for a
+ * empty line (or, from a client that sends none, until it falls silent after its request line for the reader's
+ * {@link MessageReader#QUIET_PERIOD}, or closes its side), on a virtual thread; a bounded number of refusals wait so; past that bound, under a flood, and for a
  * client that sends nothing in time, the connection is closed without an answer.
  *
  * <p>Thread-safe: a semaphore counts the refusals under way.
@@ -54,27 +56,33 @@ final class Refusals {
         });
     }
 
-    /** Reads until the empty line that ends a request; false if none came in time, or the client closed. */
+    /**
+     * Reads until the empty line that ends a request, or until the client, having sent a request line, is silent
+     * for the quiet period or closes its side; false if no request came in time, or the client closed first.
+     */
     private static boolean awaitRequestEnd(Socket socket) throws IOException {
         long deadline = System.nanoTime() + REQUEST_WAIT.toNanos();
         InputStream in = socket.getInputStream();
         byte[] buffer = new byte[1024];
         int read = 0;
         int lineLength = -1; // bytes on the current line, CR not counted; -1 before the first byte
+        boolean requestLineSeen = false;
         while (read < MAX_READ_BYTES) {
             long left = deadline - System.nanoTime();
             if (left <= 0) {
                 return false;
             }
-            socket.setSoTimeout((int) Math.max(1, Duration.ofNanos(left).toMillis()));
+            long wait = Duration.ofNanos(left).toMillis();
+            boolean quietEnds = requestLineSeen && wait > MessageReader.QUIET_PERIOD.toMillis();
+            socket.setSoTimeout((int) Math.max(1, quietEnds ? MessageReader.QUIET_PERIOD.toMillis() : wait));
             int count;
             try {
                 count = in.read(buffer);
             } catch (SocketTimeoutException e) {
-                return false;
+                return quietEnds;
             }
             if (count < 0) {
-                return false;
+                return requestLineSeen;
             }
             for (int i = 0; i < count; i++) {
                 byte b = buffer[i];
@@ -84,6 +92,7 @@ final class Refusals {
                     }
                     if (lineLength > 0) {
                         lineLength = 0;
+                        requestLineSeen = true;
                     } // line ends before the request line are skipped, as the reader skips them
                 } else if (b != '\r') {
                     lineLength = lineLength < 0 ? 1 : lineLength + 1;

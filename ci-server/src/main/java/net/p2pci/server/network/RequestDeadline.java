@@ -5,6 +5,7 @@ import java.io.InputStream;
 import java.net.Socket;
 import java.net.SocketTimeoutException;
 import java.time.Duration;
+import net.p2pci.protocol.RequestInput;
 
 /**
  * The socket's input with the request timeouts applied. Until the connection has registered, it must do so within
@@ -12,11 +13,12 @@ import java.time.Duration;
  * fail), so a connection that never registers cannot hold a slot for long. After that, while the connection is idle
  * between requests a read may wait indefinitely (an idle connection is a live registration), but once a request's
  * first byte has arrived the rest must arrive before the deadline, so a client dripping bytes cannot hold a thread
- * and its buffer forever.
+ * and its buffer forever. A read within the reader's quiet period ({@link RequestInput}) waits no longer than that
+ * deadline either: silence never buys a request more time.
  *
  * <p>Confined to the connection's thread.
  */
-final class RequestDeadline extends InputStream {
+final class RequestDeadline extends InputStream implements RequestInput {
     /** Thrown when a started request, or the first one, did not complete in time. */
     static final class RequestTimeoutException extends SocketTimeoutException {
         RequestTimeoutException(String what, Duration timeout) {
@@ -67,6 +69,29 @@ final class RequestDeadline extends InputStream {
         } catch (SocketTimeoutException e) {
             throw timedOut();
         }
+    }
+
+    @Override
+    public int readWithin(byte[] buffer, int offset, int length, int waitMillis) throws IOException {
+        if (deadline == 0) {
+            return read(buffer, offset, length); // idle: a request's first bytes have yet to come
+        }
+        long left = deadline - System.nanoTime();
+        if (left <= Duration.ofMillis(waitMillis).toNanos()) {
+            return read(buffer, offset, length); // the deadline comes first, and ends the read as it always does
+        }
+        socket.setSoTimeout(waitMillis);
+        try {
+            return in.read(buffer, offset, length);
+        } catch (SocketTimeoutException e) {
+            return 0; // the socket stays usable after a timed-out read: the sender is only silent
+        }
+    }
+
+    /** What was read held no request after all (an END line after the last one): the connection is idle again. */
+    @Override
+    public void requestNotBegun() {
+        requestComplete(false);
     }
 
     /**

@@ -4,7 +4,9 @@ import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.nio.channels.FileChannel;
 import java.nio.channels.SocketChannel;
+import java.time.Duration;
 import java.time.Instant;
+import java.util.Set;
 import java.util.Objects;
 import java.util.Optional;
 import net.p2pci.peer.library.RfcLibrary;
@@ -17,7 +19,9 @@ import net.p2pci.protocol.Limits;
 import net.p2pci.protocol.MessageReader;
 import net.p2pci.protocol.MessageWriter;
 import net.p2pci.protocol.Request;
+import net.p2pci.protocol.RequestDeviation;
 import net.p2pci.protocol.RequestException;
+import net.p2pci.protocol.SocketRequestInput;
 import net.p2pci.protocol.Status;
 import net.p2pci.protocol.WireText;
 import org.apache.logging.log4j.Level;
@@ -52,6 +56,12 @@ final class UploadHandler {
     static final int TRANSFER_CHUNK_BYTES = 64 * 1024;
     /** What is read and dropped of a refused connection's request, once: a GET and then some. */
     private static final int REFUSAL_DRAIN_BYTES = 4096;
+    /**
+     * How long, after answering a request that was not standard, the server waits for the requester to send what
+     * else it sends (an END line after the empty line) and to close: the close is then a FIN after the answer, not a
+     * reset that drops the answer's unsent tail. The requester usually closes within a round trip of the answer.
+     */
+    static final Duration FOREIGN_CLOSE_WAIT = Duration.ofSeconds(2);
 
     private final RfcLibrary library;
     private final String os;
@@ -86,7 +96,7 @@ final class UploadHandler {
 
     private void serve(UploadConnection connection, SocketChannel channel, String requester, String source)
             throws IOException {
-        MessageReader reader = new MessageReader(channel.socket().getInputStream(), REQUEST_LIMITS);
+        MessageReader reader = new MessageReader(new SocketRequestInput(channel.socket()), REQUEST_LIMITS);
         Request request;
         try {
             Optional<Request> read = reader.readRequest();
@@ -95,12 +105,17 @@ final class UploadHandler {
             }
             request = read.get();
         } catch (RequestException e) {
+            boolean foreign = noteDeviations(reader, requester, source);
             clientLog.log(LOG, Level.INFO, "refused request", source, "Refused a request from {}: {} ({})", requester,
                     e.status(), WireText.forLog(e.getMessage()));
             expectReading(connection);
             sendHead(channel, FileResponse.error(e.status(), Instant.now(), os));
+            if (foreign) {
+                awaitRequesterClose(channel, reader);
+            }
             return;
         }
+        boolean foreign = noteDeviations(reader, requester, source);
         expectReading(connection);
         switch (request) {
             case GetRequest get -> sendFile(connection, channel, get, requester, source);
@@ -109,6 +124,38 @@ final class UploadHandler {
                         "Refused an index request from {}: an upload server answers GET only", requester);
                 sendHead(channel, FileResponse.error(Status.BAD_REQUEST_400, Instant.now(), os));
             }
+        }
+        if (foreign) {
+            awaitRequesterClose(channel, reader);
+        }
+    }
+
+    /**
+     * Notes each way the request differs from docs/PROTOCOL.md, e.g. {@code requester 10.0.0.5:40000 ends requests
+     * without the empty line; answering after 250 ms of silence}; true when there was any. A connection carries one
+     * request, so this is once per connection.
+     */
+    private boolean noteDeviations(MessageReader reader, String requester, String source) {
+        Set<RequestDeviation> deviations = reader.takeNewDeviations();
+        for (RequestDeviation deviation : deviations) {
+            clientLog.log(LOG, Level.INFO, "request form", source, "Note: requester {} {}", requester,
+                    deviation.description());
+        }
+        return !deviations.isEmpty();
+    }
+
+    /**
+     * After answering a requester whose request was not standard: ends the answer with a FIN, and reads and drops
+     * what the requester still sends until it closes, for at most {@link #FOREIGN_CLOSE_WAIT} and a request's
+     * worth of bytes. Closing with its bytes unread would send a reset, which can drop the end of the answer.
+     */
+    private static void awaitRequesterClose(SocketChannel channel, MessageReader reader) throws IOException {
+        channel.shutdownOutput();
+        channel.socket().setSoTimeout((int) FOREIGN_CLOSE_WAIT.toMillis());
+        try {
+            reader.remaining().skipNBytes(REFUSAL_DRAIN_BYTES);
+        } catch (java.io.EOFException | java.net.SocketTimeoutException e) {
+            // closed, or silent: either way the answer has gone out before the close
         }
     }
 
