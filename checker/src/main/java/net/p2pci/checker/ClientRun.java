@@ -1,0 +1,5 @@
+package net.p2pci.checker;
+
+/** What a client case needs. */
+public record ClientRun(Timing timing) {
+}
