@@ -49,7 +49,7 @@ public record CheckOptions(Role role, Optional<Target> target, int rfc, boolean 
             .desc("client: the port of the checker's upload server, named in its records (default 0: any)").build();
     private static final Option SCRIPT = Option.builder().longOpt("script").hasArg().argName("COMMAND")
             .desc("client: start COMMAND (split at spaces; {server} becomes 127.0.0.1:P) and drive it through its"
-                    + " stdin with rfc-peer's commands (LOOKUP n, LIST, GET n host:port), instead of asking you to")
+                    + " stdin with rfc-peer's commands (LOOKUP n, LIST, GET n; one a line), instead of asking you to")
             .build();
     private static final Option LIST = Option.builder("l").longOpt("list")
             .desc("list the role's cases and exit").build();
