@@ -37,7 +37,7 @@ public record CheckOptions(Role role, Optional<Target> target, int rfc, boolean 
     private static final Option FORMAT = Option.builder().longOpt("format").hasArg().argName("text|json|junit")
             .desc("report format (default text)").build();
     private static final Option OUTPUT = Option.builder("o").longOpt("output").hasArg().argName("FILE")
-            .desc("write the report to FILE; the cases' progress still goes to the terminal").build();
+            .desc("write the report to FILE; the cases' progress and the summary still go to stdout").build();
     private static final Option CASE = Option.builder("c").longOpt("case").hasArg().argName("PATTERN")
             .desc("run only the cases whose id matches PATTERN: an id, a glob with * (e.g. '5-*'), or part of an id")
             .build();

@@ -42,7 +42,9 @@ public final class P2pciCheck {
         }
         Timing timing = Timing.of(options.timeout());
         boolean liveToOut = options.format() == Report.Format.TEXT && options.output().isEmpty();
-        PrintStream progressStream = liveToOut ? out : err;
+        // Progress goes to stdout unless stdout carries a JSON or XML report, which must stay parseable.
+        boolean reportToOut = options.format() != Report.Format.TEXT && options.output().isEmpty();
+        PrintStream progressStream = reportToOut ? err : out;
         Consumer<CaseResult> progress = result -> {
             progressStream.println(Report.line(result));
             progressStream.flush();
