@@ -46,6 +46,9 @@ public final class ClientRole {
                 return new Report("client", server, options.strict(), List.of());
             }
             driver.start(server);
+            if (driver instanceof ScriptedPeer scripted) {
+                out.println("p2pci-check client: the peer's output goes to " + scripted.output());
+            }
             collectRegistration(runHolder[0], registration);
             List<CaseResult> results = CaseRunner.run(cases, runHolder[0], progress);
             return new Report("client", server, options.strict(), results);

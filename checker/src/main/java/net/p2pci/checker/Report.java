@@ -25,7 +25,7 @@ public record Report(String role, String target, boolean strict, List<CaseResult
     /** One line per case, as the text report and the live progress print it. */
     public static String line(CaseResult result) {
         String detail = result.outcome().detail();
-        return String.format(Locale.ROOT, "%-10s %-46s %s%s", result.verdict().label(), result.id(), result.title(),
+        return String.format(Locale.ROOT, "%-10s %-30s %s%s", result.verdict().label(), result.id(), result.title(),
                 detail.isEmpty() ? "" : "\n           " + detail);
     }
 
