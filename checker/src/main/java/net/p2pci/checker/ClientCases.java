@@ -63,6 +63,16 @@ public final class ClientCases {
                 copesGet("4.2-client-copes-get-loose-headers", "downloads a file with Content-Type text/text and"
                         + " dates not in RFC 1123 form (INTEROP rows 35, 36)", 32, true, number -> PlayedAnswer.of(
                         fileAnswer(number, true, "text/text", "Sat Nov 21 15:12:05 2026"))),
+                copesGet("4.2-client-copes-get-no-empty-line", "downloads a file whose answer has LF line ends and no"
+                        + " empty line before the body (INTEROP row 32)", 34, true, number -> PlayedAnswer.of(
+                        fileAnswer(number, true, "text/text", HTTP_DATE.format(Instant.now())).replace("\r\n", "\n")
+                                .replaceFirst("\n\n", "\n"))),
+                copesGet("4.2-client-copes-get-capital-headers", "downloads a file whose header names are in capitals"
+                        + " (INTEROP row 14)", 35, true, number -> PlayedAnswer.of(capitalHeaders(fileAnswer(number,
+                        true, "text/plain", HTTP_DATE.format(Instant.now()))))),
+                copesGet("4.2-client-copes-get-left-open", "downloads a file whose holder leaves the connection open"
+                        + " after the body (INTEROP row 38)", 36, true, number -> PlayedAnswer.of(fileAnswer(number,
+                        true, "text/plain", HTTP_DATE.format(Instant.now()))).leftOpen()),
                 copesGet("4.3-client-copes-error-without-content-length", "takes a 404 without Content-Length as"
                         + " 'not held' and goes on (INTEROP row 37)", 33, false, number -> PlayedAnswer.of(
                         "P2P-CI/1.0 404 Not Found\r\nDate: " + HTTP_DATE.format(Instant.now())
@@ -113,6 +123,18 @@ public final class ClientCases {
         return "P2P-CI/1.0 200 OK\r\nDate: " + date + "\r\nOS: p2pci-check\r\nLast-Modified: " + date + "\r\n"
                 + (withLength ? "Content-Length: " + Bytes.utf8(body).length + "\r\n" : "")
                 + "Content-Type: " + contentType + "\r\n\r\n" + body;
+    }
+
+    /** The answer with every header name in capitals, as one implementation writes them (values unchanged). */
+    private static String capitalHeaders(String answer) {
+        int headEnd = answer.indexOf("\r\n\r\n");
+        StringBuilder head = new StringBuilder();
+        for (String line : answer.substring(0, headEnd).split("\r\n")) {
+            int colon = line.indexOf(": ");
+            head.append(head.isEmpty() || colon < 0 ? line
+                    : line.substring(0, colon).toUpperCase(Locale.ROOT) + line.substring(colon)).append("\r\n");
+        }
+        return head + answer.substring(headEnd + 2);
     }
 
     private static Outcome addRequest(ClientRun run) {

@@ -20,6 +20,9 @@ import java.util.function.Function;
  * queue and the map of variations are concurrent, and each connection has a thread of its own.
  */
 public final class PlayedServer implements AutoCloseable {
+    /** How long a connection left open after a GET answer stays so, at most. */
+    private static final java.time.Duration LEFT_OPEN = java.time.Duration.ofMinutes(2);
+
     private final ServerSocket listener;
     private final boolean uploads;
     private final Timing timing;
@@ -97,7 +100,7 @@ public final class PlayedServer implements AutoCloseable {
                 seen.add(request);
                 answer.writeTo(socket.getOutputStream());
                 if (uploads) {
-                    request.closedAfterAnswer().complete(awaitClose(socket));
+                    request.closedAfterAnswer().complete(awaitClose(socket, answer.keepOpen()));
                     return;
                 }
                 if (answer.closeAfter()) {
@@ -112,10 +115,14 @@ public final class PlayedServer implements AutoCloseable {
     }
 
     /** Whether the peer closes the connection after the answer (a FIN, not a reset) within the timeout. */
-    private boolean awaitClose(Socket socket) {
+    private boolean awaitClose(Socket socket, boolean keepOpen) {
         try {
-            socket.shutdownOutput(); // the upload server closes after the body: PROTOCOL.md 4.2
-            socket.setSoTimeout((int) timing.timeout().toMillis());
+            if (!keepOpen) {
+                socket.shutdownOutput(); // the upload server closes after the body: PROTOCOL.md 4.2
+            }
+            // Left open, the connection outlasts any case's wait, as a holder that never closes does; the end of
+            // the run closes it.
+            socket.setSoTimeout((int) (keepOpen ? LEFT_OPEN.toMillis() : timing.timeout().toMillis()));
             byte[] drain = new byte[4096];
             while (socket.getInputStream().read(drain) >= 0) {
                 // a peer may send more; its close is what counts

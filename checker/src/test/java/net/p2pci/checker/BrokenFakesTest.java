@@ -88,6 +88,9 @@ class BrokenFakesTest {
                 fails("4.2-client-copes-get-lf-headers", FakePeer.Fault.GET_NEEDS_CRLF),
                 fails("4.2-client-copes-get-no-content-length", FakePeer.Fault.GET_NEEDS_CONTENT_LENGTH),
                 fails("4.2-client-copes-get-loose-headers", FakePeer.Fault.GET_NEEDS_TEXT_PLAIN),
+                fails("4.2-client-copes-get-no-empty-line", FakePeer.Fault.GET_NEEDS_EMPTY_LINE),
+                fails("4.2-client-copes-get-capital-headers", FakePeer.Fault.GET_NAMES_CASE_SENSITIVE),
+                fails("4.2-client-copes-get-left-open", FakePeer.Fault.GET_WAITS_FOR_CLOSE),
                 fails("4.3-client-copes-error-without-content-length", FakePeer.Fault.ERROR_NEEDS_CONTENT_LENGTH));
     }
 

@@ -33,6 +33,9 @@ final class FakePeer implements PeerDriver {
         GET_NEEDS_CRLF,
         GET_NEEDS_CONTENT_LENGTH,
         GET_NEEDS_TEXT_PLAIN,
+        GET_NEEDS_EMPTY_LINE,
+        GET_NAMES_CASE_SENSITIVE,
+        GET_WAITS_FOR_CLOSE,
         ERROR_NEEDS_CONTENT_LENGTH
     }
 
@@ -94,13 +97,40 @@ final class FakePeer implements PeerDriver {
                         + fields[fields.length - 2] + "\r\n" + (fault == Fault.GET_WITHOUT_OS ? "" : "OS: Fake 1.0\r\n")
                         + "\r\n").getBytes(StandardCharsets.UTF_8));
                 holder.setSoTimeout(5000);
-                byte[] file = holder.getInputStream().readAllBytes();
-                if (keepsFile(new String(file, StandardCharsets.UTF_8))) {
+                String file = fault == Fault.GET_WAITS_FOR_CLOSE
+                        ? new String(holder.getInputStream().readAllBytes(), StandardCharsets.UTF_8)
+                        : readFileAnswer(holder.getInputStream());
+                if (keepsFile(file)) {
                     send("ADD RFC " + number + " P2P-CI/1.0\r\nHost: fake.example\r\nPort: 7000\r\nTitle: Got\r\n\r\n");
                     readIndexAnswer("ADD");
                 }
             }
         });
+    }
+
+    /** Reads a GET answer up to its Content-Length, or to the close when it has none. */
+    private static String readFileAnswer(InputStream in) throws IOException {
+        ByteArrayOutputStream answer = new ByteArrayOutputStream();
+        while (true) {
+            int b = in.read();
+            if (b < 0) {
+                return answer.toString(StandardCharsets.UTF_8);
+            }
+            answer.write(b);
+            String text = answer.toString(StandardCharsets.UTF_8);
+            int headEnd = text.indexOf("\r\n\r\n") >= 0 ? text.indexOf("\r\n\r\n") + 4
+                    : text.indexOf("\n\n") >= 0 ? text.indexOf("\n\n") + 2 : -1;
+            if (headEnd >= 0) {
+                java.util.regex.Matcher length = java.util.regex.Pattern.compile("(?i)content-length: *([0-9]+)")
+                        .matcher(text.substring(0, headEnd));
+                if (length.find()) {
+                    answer.write(in.readNBytes(Integer.parseInt(length.group(1))));
+                    return answer.toString(StandardCharsets.UTF_8);
+                }
+                answer.write(in.readAllBytes());
+                return answer.toString(StandardCharsets.UTF_8);
+            }
+        }
     }
 
     /** Whether this peer takes the GET answer as a file; its faults are the strict readings of the head. */
@@ -117,6 +147,10 @@ final class FakePeer implements PeerDriver {
             case GET_NEEDS_CRLF -> head.contains("\r\n");
             case GET_NEEDS_CONTENT_LENGTH -> head.contains("Content-Length:");
             case GET_NEEDS_TEXT_PLAIN -> head.contains("Content-Type: text/plain");
+            // Its head must end in a header line: without the empty line it cuts at one inside the file.
+            case GET_NEEDS_EMPTY_LINE -> head.lines().reduce((first, second) -> second).orElse("")
+                    .matches("[A-Za-z-]+: .*");
+            case GET_NAMES_CASE_SENSITIVE -> head.contains("\nDate: ");
             default -> true;
         };
     }
