@@ -79,13 +79,16 @@ public final class ClientCases {
                                 + "\r\nOS: p2pci-check\r\n\r\n")));
     }
 
-    /** The standard answers of the played index: ADD echoed, LOOKUP and LIST naming the played upload server. */
-    static Function<SeenRequest, PlayedAnswer> standardIndex(ClientRun run) {
+    /**
+     * The standard answers of the played index: ADD echoed, LOOKUP and LIST naming the played upload server at
+     * {@code holderHost}:{@code uploadPort} as the holder.
+     */
+    static Function<SeenRequest, PlayedAnswer> standardIndex(RunNames names, String holderHost, int uploadPort) {
         return request -> switch (request.method()) {
             case "ADD" -> PlayedAnswer.of(ok(record(request.number(), request.title().isEmpty() ? TITLE
                     : request.title(), request.host().isEmpty() ? "-" : request.host(), port(request))));
-            case "LOOKUP" -> PlayedAnswer.of(standardLookup(run, request));
-            case "LIST" -> PlayedAnswer.of(ok(record(run.names().rfc(1), TITLE, run.holderHost(), run.upload().port())));
+            case "LOOKUP" -> PlayedAnswer.of(standardLookup(holderHost, uploadPort, request));
+            case "LIST" -> PlayedAnswer.of(ok(record(names.rfc(1), TITLE, holderHost, uploadPort)));
             default -> PlayedAnswer.of(IndexAnswers.badRequest());
         };
     }
@@ -95,8 +98,12 @@ public final class ClientCases {
     }
 
     /** LOOKUP of any RFC: the played upload server holds it. */
+    static String standardLookup(String holderHost, int uploadPort, SeenRequest request) {
+        return ok(record(request.number(), TITLE, holderHost, uploadPort));
+    }
+
     static String standardLookup(ClientRun run, SeenRequest request) {
-        return ok(record(request.number(), TITLE, run.holderHost(), run.upload().port()));
+        return standardLookup(run.holderHost(), run.upload().port(), request);
     }
 
     /** The standard answer of the played upload server: the RFC's test document, or 400 for anything but GET. */

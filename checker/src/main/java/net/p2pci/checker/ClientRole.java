@@ -5,7 +5,6 @@ import java.io.PrintStream;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.function.Consumer;
-import java.util.function.Function;
 import net.p2pci.protocol.WireText;
 
 /**
@@ -29,15 +28,13 @@ public final class ClientRole {
         RunNames names = RunNames.fresh();
         String holderHost = "127.0.0.1";
         List<CheckCase<ClientRun>> cases = CaseRunner.select(ClientCases.all(), options.casePattern());
-        ClientRun[] runHolder = new ClientRun[1];
-        Function<SeenRequest, PlayedAnswer> indexAnswers = request -> ClientCases.standardIndex(runHolder[0])
-                .apply(request);
-        try (PlayedServer index = PlayedServer.start(options.port(), false, timing, indexAnswers);
-                PlayedServer upload = PlayedServer.start(options.uploadPort(), true, timing,
+        try (PlayedServer upload = PlayedServer.start(options.uploadPort(), true, timing,
                         ClientCases::standardUpload);
+                PlayedServer index = PlayedServer.start(options.port(), false, timing,
+                        ClientCases.standardIndex(names, holderHost, upload.port()));
                 driver) {
             List<SeenRequest> registration = new ArrayList<>();
-            runHolder[0] = new ClientRun(index, upload, driver, timing, names, holderHost, registration);
+            ClientRun run = new ClientRun(index, upload, driver, timing, names, holderHost, registration);
             String server = "127.0.0.1:" + index.port();
             out.println("p2pci-check client: index server on " + server + ", upload server on " + holderHost + ":"
                     + upload.port());
@@ -49,8 +46,8 @@ public final class ClientRole {
             if (driver instanceof ScriptedPeer scripted) {
                 out.println("p2pci-check client: the peer's output goes to " + scripted.output());
             }
-            collectRegistration(runHolder[0], registration);
-            List<CaseResult> results = CaseRunner.run(cases, runHolder[0], progress);
+            collectRegistration(run, registration);
+            List<CaseResult> results = CaseRunner.run(cases, run, progress);
             return new Report("client", server, options.strict(), results);
         } catch (IOException e) {
             throw new P2pciCheck.UnreachableException("cannot play the servers or start the peer: "
