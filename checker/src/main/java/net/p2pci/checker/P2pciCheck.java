@@ -7,6 +7,7 @@ import java.nio.file.Files;
 import java.util.List;
 import java.util.Optional;
 import java.util.function.Consumer;
+import java.util.function.Function;
 import net.p2pci.protocol.WireText;
 
 /** The p2pci-check command: parses the options, runs the role's cases against the target, reports, and exits. */
@@ -52,8 +53,10 @@ public final class P2pciCheck {
         Report report;
         try {
             report = switch (options.role()) {
-                case SERVER -> runServer(options, timing, progress);
-                case UPLOAD -> runUpload(options, timing, progress);
+                case SERVER -> runAgainstTarget(options, timing, progress, ServerCases.all(),
+                        target -> new ServerRun(target, timing, RunNames.fresh()));
+                case UPLOAD -> runAgainstTarget(options, timing, progress, UploadCases.all(),
+                        target -> new UploadRun(target, timing, options.rfc()));
                 case CLIENT -> ClientRole.run(options, timing, progress, out);
             };
         } catch (UnreachableException e) {
@@ -86,31 +89,23 @@ public final class P2pciCheck {
     }
 
     private static List<String> caseTitles(CheckOptions.Role role) {
-        return switch (role) {
-            case SERVER -> ServerCases.all().stream().map(c -> c.id() + "  " + c.title()).toList();
-            case UPLOAD -> UploadCases.all().stream().map(c -> c.id() + "  " + c.title()).toList();
-            case CLIENT -> ClientCases.all().stream().map(c -> c.id() + "  " + c.title()).toList();
+        List<? extends CheckCase<?>> cases = switch (role) {
+            case SERVER -> ServerCases.all();
+            case UPLOAD -> UploadCases.all();
+            case CLIENT -> ClientCases.all();
         };
+        return cases.stream().map(c -> c.id() + "  " + c.title()).toList();
     }
 
-    private static Report runServer(CheckOptions options, Timing timing, Consumer<CaseResult> progress)
+    /** Runs a role whose target the checker connects to: reachable first, then the selected cases. */
+    private static <C> Report runAgainstTarget(CheckOptions options, Timing timing, Consumer<CaseResult> progress,
+                                               List<CheckCase<C>> cases, Function<Target, C> context)
             throws UnreachableException {
         Target target = options.target().orElseThrow();
         requireReachable(target, timing);
-        ServerRun run = new ServerRun(target, timing, RunNames.fresh());
-        List<CaseResult> results = CaseRunner.run(CaseRunner.select(ServerCases.all(), options.casePattern()), run,
-                progress);
-        return new Report("server", target.toString(), options.strict(), results);
-    }
-
-    private static Report runUpload(CheckOptions options, Timing timing, Consumer<CaseResult> progress)
-            throws UnreachableException {
-        Target target = options.target().orElseThrow();
-        requireReachable(target, timing);
-        UploadRun run = new UploadRun(target, timing, options.rfc());
-        List<CaseResult> results = CaseRunner.run(CaseRunner.select(UploadCases.all(), options.casePattern()), run,
-                progress);
-        return new Report("upload", target.toString(), options.strict(), results);
+        List<CaseResult> results = CaseRunner.run(CaseRunner.select(cases, options.casePattern()),
+                context.apply(target), progress);
+        return new Report(options.role().word(), target.toString(), options.strict(), results);
     }
 
     /** Connects once and closes at once, so that an unreachable target is a usage error, not a run of failures. */

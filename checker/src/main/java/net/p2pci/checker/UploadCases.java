@@ -23,12 +23,13 @@ public final class UploadCases {
                 new CheckCase<>("4.2-get-status-and-headers", "GET of a held RFC: status line, then Date, OS,"
                         + " Last-Modified, Content-Length, Content-Type, the empty line", UploadCases::statusAndHeaders),
                 new CheckCase<>("4.2-get-date-format", "Date and Last-Modified are RFC 1123 dates in GMT",
-                        UploadCases::dateFormat),
+                        run -> checkHeld(run, UploadCases::dateFormat)),
                 new CheckCase<>("4.2-get-content-length", "Content-Length equals the length of the body",
-                        UploadCases::contentLength),
-                new CheckCase<>("4.2-get-content-type", "Content-Type is text/plain", UploadCases::contentType),
+                        run -> checkHeld(run, UploadCases::contentLength)),
+                new CheckCase<>("4.2-get-content-type", "Content-Type is text/plain",
+                        run -> checkHeld(run, UploadCases::contentType)),
                 new CheckCase<>("4.2-get-close-after-body", "the connection is closed after the body",
-                        UploadCases::closeAfterBody),
+                        run -> checkHeld(run, UploadCases::closeAfterBody)),
                 new CheckCase<>("2.1-get-lf-request", "a GET with LF line ends is served the same file",
                         run -> sameFile(run, Requests.withLf(held(run)), "GET with LF line ends")),
                 new CheckCase<>("4.3-get-not-held-404", "GET of an RFC not held: 404 with Date, OS, Content-Length: 0,"
@@ -64,18 +65,23 @@ public final class UploadCases {
         return getHeld(run).judgeHead(200, "OK", FileAnswer.OK_HEADERS);
     }
 
-    /** The head must be readable as a 200 answer for the other checks of a file answer to mean anything. */
-    private static Optional<Outcome> unreadable(FileAnswer answer) {
-        Outcome head = answer.judgeHead(200, "OK", FileAnswer.OK_HEADERS);
-        return head.verdict() == Verdict.FAIL ? Optional.of(head) : Optional.empty();
+    /** One check of the answer to the standard GET. */
+    @FunctionalInterface
+    private interface FileCheck {
+        Outcome judge(UploadRun run, FileAnswer answer);
     }
 
-    private static Outcome dateFormat(UploadRun run) throws IOException {
+    /**
+     * Runs {@code check} on the answer to the standard GET; only when its head reads as a 200 answer, since the
+     * checks of a file answer mean nothing otherwise (the head's own failure is the verdict then).
+     */
+    private static Outcome checkHeld(UploadRun run, FileCheck check) throws IOException {
         FileAnswer answer = getHeld(run);
-        Optional<Outcome> unreadable = unreadable(answer);
-        if (unreadable.isPresent()) {
-            return unreadable.get();
-        }
+        Outcome head = answer.judgeHead(200, "OK", FileAnswer.OK_HEADERS);
+        return head.verdict() == Verdict.FAIL ? head : check.judge(run, answer);
+    }
+
+    private static Outcome dateFormat(UploadRun run, FileAnswer answer) {
         List<String> deviations = new ArrayList<>();
         for (String name : List.of("Date", "Last-Modified")) {
             Optional<String> value = answer.header(name);
@@ -89,12 +95,7 @@ public final class UploadCases {
         return deviations.isEmpty() ? Outcome.pass() : Outcome.nonStrict(deviations);
     }
 
-    private static Outcome contentLength(UploadRun run) throws IOException {
-        FileAnswer answer = getHeld(run);
-        Optional<Outcome> unreadable = unreadable(answer);
-        if (unreadable.isPresent()) {
-            return unreadable.get();
-        }
+    private static Outcome contentLength(UploadRun run, FileAnswer answer) {
         Optional<String> length = answer.header("Content-Length");
         int body = answer.body().length;
         if (length.isEmpty()) {
@@ -111,12 +112,7 @@ public final class UploadCases {
         return Outcome.pass();
     }
 
-    private static Outcome contentType(UploadRun run) throws IOException {
-        FileAnswer answer = getHeld(run);
-        Optional<Outcome> unreadable = unreadable(answer);
-        if (unreadable.isPresent()) {
-            return unreadable.get();
-        }
+    private static Outcome contentType(UploadRun run, FileAnswer answer) {
         Optional<String> type = answer.header("Content-Type");
         if (type.isEmpty()) {
             return Outcome.nonStrict("sends no Content-Type");
@@ -125,12 +121,7 @@ public final class UploadCases {
                 : Outcome.nonStrict("Content-Type " + Bytes.quote(type.get()) + ", not text/plain");
     }
 
-    private static Outcome closeAfterBody(UploadRun run) throws IOException {
-        FileAnswer answer = getHeld(run);
-        Optional<Outcome> unreadable = unreadable(answer);
-        if (unreadable.isPresent()) {
-            return unreadable.get();
-        }
+    private static Outcome closeAfterBody(UploadRun run, FileAnswer answer) {
         if (answer.closed()) {
             return Outcome.pass();
         }
@@ -142,9 +133,9 @@ public final class UploadCases {
     /** The answer to {@code request} must be 200 with the same body as the standard GET's. */
     private static Outcome sameFile(UploadRun run, String request, String what) throws IOException {
         FileAnswer standard = getHeld(run);
-        Optional<Outcome> unreadable = unreadable(standard);
-        if (unreadable.isPresent()) {
-            return Outcome.fail("the standard GET already fails: " + unreadable.get().detail());
+        Outcome head = standard.judgeHead(200, "OK", FileAnswer.OK_HEADERS);
+        if (head.verdict() == Verdict.FAIL) {
+            return Outcome.fail("the standard GET already fails: " + head.detail());
         }
         FileAnswer answer = run.get(request);
         if (answer.statusCode() != 200) {
