@@ -17,7 +17,7 @@ import org.apache.commons.cli.ParseException;
 /** The command line of p2pci-check, parsed and checked: which role, which target, and how to report. */
 public record CheckOptions(Role role, Optional<Target> target, int rfc, boolean strict, Report.Format format,
                            Optional<Path> output, String casePattern, Duration timeout, int port, int uploadPort,
-                           Optional<String> script, boolean listCases) {
+                           Optional<String> script, String holderHost, boolean listCases) {
     /** What is checked: an index server, a peer's upload server, or a peer's client side. */
     public enum Role {
         SERVER, UPLOAD, CLIENT;
@@ -51,12 +51,15 @@ public record CheckOptions(Role role, Optional<Target> target, int rfc, boolean 
             .desc("client: start COMMAND (split at spaces; {server} becomes 127.0.0.1:P) and drive it through its"
                     + " stdin with rfc-peer's commands (LOOKUP n, LIST, GET n; one a line), instead of asking you to")
             .build();
+    private static final Option HOLDER_HOST = Option.builder().longOpt("holder-host").hasArg().argName("NAME")
+            .desc("client: the host the checker's records name for its upload server (default 127.0.0.1; give this"
+                    + " machine's address when the peer runs on another)").build();
     private static final Option LIST = Option.builder("l").longOpt("list")
             .desc("list the role's cases and exit").build();
     private static final Option HELP = Option.builder("h").longOpt("help").desc("show this help and exit").build();
     private static final Options OPTIONS = new Options().addOption(RFC).addOption(STRICT).addOption(FORMAT)
             .addOption(OUTPUT).addOption(CASE).addOption(TIMEOUT).addOption(PORT).addOption(UPLOAD_PORT)
-            .addOption(SCRIPT).addOption(LIST).addOption(HELP);
+            .addOption(SCRIPT).addOption(HOLDER_HOST).addOption(LIST).addOption(HELP);
 
     /** A command line that cannot be run; the message is the one-line error. */
     public static final class UsageException extends Exception {
@@ -133,7 +136,17 @@ public record CheckOptions(Role role, Optional<Target> target, int rfc, boolean 
                 Optional.ofNullable(line.getOptionValue(OUTPUT)).map(Path::of), line.getOptionValue(CASE, ""),
                 timeout, number(line.getOptionValue(PORT, "7734"), "--port", 0, 65_535),
                 number(line.getOptionValue(UPLOAD_PORT, "0"), "--upload-port", 0, 65_535),
-                Optional.ofNullable(line.getOptionValue(SCRIPT)), listCases));
+                Optional.ofNullable(line.getOptionValue(SCRIPT)), holderHost(line.getOptionValue(HOLDER_HOST,
+                "127.0.0.1")), listCases));
+    }
+
+    /** One word without spaces, as a record's host field must be. */
+    private static String holderHost(String text) throws UsageException {
+        if (text.isEmpty() || !text.matches("[\\x21-\\x7e]{1,255}")) {
+            throw new UsageException("--holder-host: one word of printable ASCII, not "
+                    + net.p2pci.protocol.WireText.forLog(text));
+        }
+        return text;
     }
 
     private static int number(String text, String option, int min, int max) throws UsageException {

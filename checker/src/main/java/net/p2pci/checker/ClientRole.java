@@ -26,7 +26,7 @@ public final class ClientRole {
     public static Report run(CheckOptions options, Timing timing, Consumer<CaseResult> progress, PrintStream out,
                              PeerDriver driver) throws P2pciCheck.UnreachableException {
         RunNames names = RunNames.fresh();
-        String holderHost = "127.0.0.1";
+        String holderHost = options.holderHost();
         List<CheckCase<ClientRun>> cases = CaseRunner.select(ClientCases.all(), options.casePattern());
         try (PlayedServer upload = PlayedServer.start(options.uploadPort(), true, timing,
                         ClientCases::standardUpload);

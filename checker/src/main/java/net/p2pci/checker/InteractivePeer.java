@@ -20,7 +20,8 @@ final class InteractivePeer implements PeerDriver {
 
     @Override
     public void start(String server) {
-        ask("start your peer now, with " + server + " as its index server and at least one RFC to share");
+        ask("start your peer now, with " + server + " as its index server and at least one RFC to share"
+                + " (ours: bin/rfc-peer --server " + server + " --dir DIR)");
     }
 
     @Override
