@@ -72,6 +72,31 @@ public final class IndexAnswers {
         return Outcome.nonStrict(new ArrayList<>(deviations));
     }
 
+    /**
+     * Judges answers sent back to back (to pipelined requests): exact bytes pass; otherwise the bytes are cut at
+     * each status line, as a liberal reader must when answers lack their empty lines, and each piece is judged
+     * against its answer, the worst verdict standing. Another number of answers fails.
+     */
+    public static Outcome judgeSequence(String what, List<String> expected, byte[] seen) {
+        String text = Bytes.text(seen);
+        List<String> pieces = new ArrayList<>();
+        int start = 0;
+        int next;
+        while ((next = text.indexOf("\n" + VERSION + " ", start)) >= 0) {
+            pieces.add(text.substring(start, next + 1));
+            start = next + 1;
+        }
+        pieces.add(text.substring(start));
+        if (pieces.size() != expected.size()) {
+            return Outcome.fail(what, Bytes.utf8(String.join("", expected)), seen);
+        }
+        Outcome outcome = Outcome.pass();
+        for (int i = 0; i < pieces.size(); i++) {
+            outcome = outcome.and(judge(what + ", answer " + (i + 1), expected.get(i), Bytes.utf8(pieces.get(i))));
+        }
+        return outcome;
+    }
+
     /** The status code of an answer as a liberal reader finds it, or -1. */
     public static int statusCode(byte[] seen) {
         String status = read(Bytes.text(seen)).status;

@@ -1,6 +1,8 @@
 package net.p2pci.checker;
 
+import java.util.LinkedHashSet;
 import java.util.List;
+import java.util.Set;
 import java.util.Objects;
 
 /**
@@ -39,15 +41,25 @@ public record Outcome(Verdict verdict, String detail) {
         return new Outcome(Verdict.FAIL, what + ": expected " + Bytes.quote(expected) + ", saw " + Bytes.quote(seen));
     }
 
-    /** The worse of two outcomes, so that a case checking several things reports its worst finding. */
+    /**
+     * The worse of two outcomes, so that a case checking several things reports its worst finding; two of the same
+     * verdict keep each distinct part of their details once.
+     */
     public Outcome and(Outcome other) {
         if (other.verdict.ordinal() > verdict.ordinal()) {
             return other;
         }
-        if (other.verdict == verdict && verdict != Verdict.PASS && !other.detail.isEmpty()
-                && !detail.contains(other.detail)) {
-            return new Outcome(verdict, detail.isEmpty() ? other.detail : detail + "; " + other.detail);
+        if (other.verdict != verdict || verdict == Verdict.PASS) {
+            return this;
         }
-        return this;
+        Set<String> parts = new LinkedHashSet<>();
+        for (String detail : List.of(detail, other.detail)) {
+            for (String part : detail.split("; ")) {
+                if (!part.isEmpty()) {
+                    parts.add(part);
+                }
+            }
+        }
+        return new Outcome(verdict, String.join("; ", parts));
     }
 }

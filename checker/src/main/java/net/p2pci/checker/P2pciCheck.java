@@ -57,7 +57,8 @@ public final class P2pciCheck {
                         target -> new ServerRun(target, timing, RunNames.fresh()));
                 case UPLOAD -> runAgainstTarget(options, timing, progress, UploadCases.all(),
                         target -> new UploadRun(target, timing, options.rfc()));
-                case CLIENT -> ClientRole.run(options, timing, progress, out);
+                // The client role's prompts go with the progress, so that a JSON or XML report on stdout stays clean.
+                case CLIENT -> ClientRole.run(options, timing, progress, progressStream);
             };
         } catch (UnreachableException e) {
             err.println("p2pci-check: " + e.getMessage());

@@ -2,7 +2,9 @@ package net.p2pci.checker;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import java.util.List;
 import java.util.stream.Stream;
+import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.Arguments;
 import org.junit.jupiter.params.provider.MethodSource;
@@ -35,5 +37,20 @@ class IndexAnswersTest {
 
         assertThat(outcome.verdict()).as(outcome.detail()).isEqualTo(verdict);
         assertThat(outcome.detail()).contains(detail);
+    }
+
+    @Test
+    void answersToPipelinedRequestsAreCutAtEachStatusLineAndJudgedOneByOne() {
+        List<String> expected = List.of(EXPECTED, "P2P-CI/1.0 404 Not Found\r\n\r\n\r\n");
+        String bare = "P2P-CI/1.0 200 OK\n" + RECORD + "\nP2P-CI/1.0 404 Not Found\n";
+
+        assertThat(IndexAnswers.judgeSequence("answers", expected, Bytes.utf8(String.join("", expected))).verdict())
+                .isEqualTo(Verdict.PASS);
+        Outcome deviant = IndexAnswers.judgeSequence("answers", expected, Bytes.utf8(bare));
+        assertThat(deviant.verdict()).isEqualTo(Verdict.NON_STRICT);
+        assertThat(deviant.detail()).isEqualTo("ends lines with LF alone, not CRLF; sends no empty line after the"
+                + " status line; ends answers without the final empty line");
+        assertThat(IndexAnswers.judgeSequence("answers", expected, Bytes.utf8(EXPECTED)).verdict())
+                .isEqualTo(Verdict.FAIL);
     }
 }
