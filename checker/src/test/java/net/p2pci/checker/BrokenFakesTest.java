@@ -24,7 +24,8 @@ import org.junit.jupiter.params.provider.MethodSource;
  */
 @Execution(ExecutionMode.CONCURRENT)
 class BrokenFakesTest {
-    private static final Timing TIMING = Timing.of(Duration.ofSeconds(1));
+    /** Short, as the faults make cases wait for it; room enough for a busy machine to answer in time when right. */
+    private static final Timing TIMING = Timing.of(Duration.ofSeconds(2));
 
     /** One case and the fault that must break it; {@code fault} is a fake's enum constant. */
     record Broken(String caseId, Enum<?> fault, Verdict expected) {

@@ -233,7 +233,7 @@ final class FakePeer implements PeerDriver {
 
     @Override
     public long commandMillis() {
-        return 1500;
+        return 3000;
     }
 
     @Override

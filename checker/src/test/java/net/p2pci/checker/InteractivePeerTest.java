@@ -54,7 +54,7 @@ class InteractivePeerTest {
         PrintStream out = new PrintStream(person, true, StandardCharsets.UTF_8);
         CheckOptions options = CheckOptions.parse("client", "--port", "0").orElseThrow();
         try {
-            assertEveryCasePasses(ClientRole.run(options, Timing.of(Duration.ofSeconds(1)), result -> { }, out,
+            assertEveryCasePasses(ClientRole.run(options, Timing.of(Duration.ofSeconds(2)), result -> { }, out,
                     new InteractivePeer(out)).results());
         } finally {
             person.peer.close();
