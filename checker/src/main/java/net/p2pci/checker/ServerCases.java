@@ -331,8 +331,9 @@ public final class ServerCases {
         int first = run.names().rfc(120);
         int second = run.names().rfc(121);
         try (WireConnection observer = run.connect()) {
+            Outcome outcome;
             try (WireConnection older = run.connect(); WireConnection newer = run.connect()) {
-                Outcome outcome = requireAdded(older, first, host, 5120);
+                outcome = requireAdded(older, first, host, 5120);
                 newer.send(Requests.add(second, host, 5120, TITLE));
                 byte[] answer = newer.readAnswer(Bytes.utf8(ok(record(second, TITLE, host, 5120))));
                 if (IndexAnswers.statusCode(answer) != 200) {
@@ -350,12 +351,12 @@ public final class ServerCases {
                 outcome = outcome.and(understood(IndexAnswers.judge("LOOKUP of the older claim's RFC",
                         ok(record(first, TITLE, host, 5120)), older1)));
             }
-            return outcome(run, observer, first, second, host);
+            return outcome.and(bothGone(run, observer, first, second));
         }
     }
 
     /** After both claimants left: both records gone, each with its own connection. */
-    private static Outcome outcome(ServerRun run, WireConnection observer, int first, int second, String host)
+    private static Outcome bothGone(ServerRun run, WireConnection observer, int first, int second)
             throws IOException {
         return awaitGone(run, observer, first, "after the older claimant closed")
                 .and(awaitGone(run, observer, second, "after the newer claimant closed"));
