@@ -487,7 +487,7 @@ public final class MessageReader {
             if (scanned >= limits.maxLineBytes() + 2) {
                 return false;
             }
-            if (!fill()) {
+            if (fill(false) < 0) {
                 return end - start <= limits.maxLineBytes();
             }
         }
