@@ -5,6 +5,7 @@ import java.io.InputStream;
 import java.net.Socket;
 import java.net.SocketTimeoutException;
 import java.time.Duration;
+import java.util.concurrent.TimeUnit;
 import net.p2pci.protocol.RequestInput;
 
 /**
@@ -77,7 +78,7 @@ final class RequestDeadline extends InputStream implements RequestInput {
             return read(buffer, offset, length); // idle: a request's first bytes have yet to come
         }
         long left = deadline - System.nanoTime();
-        if (left <= Duration.ofMillis(waitMillis).toNanos()) {
+        if (left <= TimeUnit.MILLISECONDS.toNanos(waitMillis)) {
             return read(buffer, offset, length); // the deadline comes first, and ends the read as it always does
         }
         socket.setSoTimeout(waitMillis);
