@@ -65,9 +65,7 @@ public record AnswerDeviation(Kind kind, String detail) {
         /** [38] */
         NO_CLOSE_AFTER_FILE("keeps the connection open after the file"),
         /** [38] */
-        STATUS_LINE_AFTER_FILE("sends another status line after the file"),
-        /** [37] */
-        CLOSE_WITHOUT_ANSWER("closes the connection without an answer");
+        STATUS_LINE_AFTER_FILE("sends another status line after the file");
 
         private final String description;
 
