@@ -56,9 +56,9 @@ public final class WebServer implements AutoCloseable {
     /** Bytes of headers in one request. */
     static final int MAX_REQUEST_HEADER_BYTES = 16 * 1024;
     /** The longest query string read; a dashboard's filters are a few words. */
-    static final int MAX_QUERY_CHARS = 1024;
+    public static final int MAX_QUERY_CHARS = 1024;
     /** The longest title filter, in characters. */
-    static final int MAX_FILTER_CHARS = 200;
+    public static final int MAX_FILTER_CHARS = 200;
     /** Peers one answer lists: more than a dashboard can show. */
     static final int MAX_PEERS = 1000;
     /** Records one answer lists, by default and at most. */
@@ -150,20 +150,10 @@ public final class WebServer implements AutoCloseable {
         server.stop(0);
     }
 
-    private void handle(HttpExchange exchange) throws IOException {
-        try (exchange) {
-            String path = exchange.getRequestURI().getRawPath();
-            if (!"GET".equals(exchange.getRequestMethod())) {
-                exchange.getResponseHeaders().set("Allow", "GET");
-                sendText(exchange, 405, "only GET is served here\n");
-                return;
-            }
-            String query = exchange.getRequestURI().getRawQuery();
-            if (query != null && query.length() > MAX_QUERY_CHARS) {
-                sendText(exchange, 414, "query too long\n");
-                return;
-            }
-            route(exchange, path, query);
+    /** Serves one exchange; the one place its failures are sorted, and the exchange always closed. */
+    private void handle(HttpExchange exchange) {
+        try {
+            serve(exchange);
         } catch (BadQueryException e) {
             sendJsonError(exchange, 400, e.getMessage());
         } catch (StoreUnavailableException e) {
@@ -173,7 +163,24 @@ public final class WebServer implements AutoCloseable {
         } catch (RuntimeException e) {
             log.warn("[Web] error answering a request", e);
             sendJsonError(exchange, 500, "internal error");
+        } finally {
+            exchange.close();
         }
+    }
+
+    private void serve(HttpExchange exchange) throws IOException {
+        String path = exchange.getRequestURI().getRawPath();
+        if (!"GET".equals(exchange.getRequestMethod())) {
+            exchange.getResponseHeaders().set("Allow", "GET");
+            sendText(exchange, 405, "only GET is served here\n");
+            return;
+        }
+        String query = exchange.getRequestURI().getRawQuery();
+        if (query != null && query.length() > MAX_QUERY_CHARS) {
+            sendText(exchange, 414, "query too long\n");
+            return;
+        }
+        route(exchange, path, query);
     }
 
     private void route(HttpExchange exchange, String path, String query) throws IOException {
