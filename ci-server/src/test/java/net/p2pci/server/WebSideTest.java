@@ -155,6 +155,7 @@ class WebSideTest {
                     .isEqualTo("histogram");
             assertThat(metrics.family("jvm_memory_used_bytes")).isPresent();
             assertThat(metrics.family("jvm_threads_current")).isPresent();
+            assertThat(metrics.family("process_cpu_seconds")).isPresent();
 
             for (PrometheusText.Family family : metrics.families()) {
                 assertThat(family.help()).as(family.name()).isNotBlank();
