@@ -199,11 +199,7 @@ class WebSideTest {
     @Test
     void theFeedStreamsEachIndexEventAsItHappens() throws Exception {
         try (Socket socket = new Socket(LOOPBACK, server.httpPort().orElseThrow())) {
-            socket.setSoTimeout((int) PATIENCE.toMillis());
-            socket.getOutputStream().write("GET /events HTTP/1.1\r\nHost: localhost\r\n\r\n"
-                    .getBytes(StandardCharsets.US_ASCII));
-            BufferedReader feed = new BufferedReader(new InputStreamReader(socket.getInputStream(),
-                    StandardCharsets.UTF_8));
+            BufferedReader feed = sendRaw(socket, "/events");
             assertThat(feed.readLine()).isEqualTo("HTTP/1.1 200 OK");
             readUntil(feed, "retry: 2000");
 
@@ -217,6 +213,17 @@ class WebSideTest {
             }
             assertThat(readUntil(feed, "data: ")).contains("\"kind\":\"removed\"").contains("\"reason\":\"closed\"");
         }
+    }
+
+    /**
+     * Sends a GET of {@code target} exactly as written (an HTTP client would refuse a malformed one) and returns the
+     * answer's lines; the socket's timeout bounds every read.
+     */
+    private static BufferedReader sendRaw(Socket socket, String target) throws IOException {
+        socket.setSoTimeout((int) PATIENCE.toMillis());
+        socket.getOutputStream().write(("GET " + target + " HTTP/1.1\r\nHost: localhost\r\n\r\n")
+                .getBytes(StandardCharsets.US_ASCII));
+        return new BufferedReader(new InputStreamReader(socket.getInputStream(), StandardCharsets.UTF_8));
     }
 
     /** Reads lines until one starts with {@code prefix}, and returns it; the socket's timeout bounds the wait. */
@@ -258,12 +265,7 @@ class WebSideTest {
     @Test
     void aQueryThatIsNotUrlEncodedIsABadRequest() throws Exception {
         try (Socket socket = new Socket(LOOPBACK, server.httpPort().orElseThrow())) {
-            socket.setSoTimeout((int) PATIENCE.toMillis());
-            socket.getOutputStream().write("GET /api/records?q=%zz HTTP/1.1\r\nHost: localhost\r\n\r\n"
-                    .getBytes(StandardCharsets.US_ASCII));
-            String status = new BufferedReader(new InputStreamReader(socket.getInputStream(),
-                    StandardCharsets.US_ASCII)).readLine();
-            assertThat(status).startsWith("HTTP/1.1 400 ");
+            assertThat(sendRaw(socket, "/api/records?q=%zz").readLine()).startsWith("HTTP/1.1 400 ");
         }
     }
 
