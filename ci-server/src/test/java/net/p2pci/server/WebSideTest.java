@@ -263,6 +263,28 @@ class WebSideTest {
     }
 
     @Test
+    void dashboardsFollowTheFeedUpToTheLimitAndOneMoreIsTurnedAway() throws Exception {
+        List<Socket> followers = new java.util.ArrayList<>();
+        try {
+            for (int i = 0; i < WebServer.MAX_SUBSCRIBERS; i++) {
+                Socket socket = new Socket(LOOPBACK, server.httpPort().orElseThrow());
+                followers.add(socket);
+                BufferedReader feed = sendRaw(socket, "/events");
+                assertThat(feed.readLine()).isEqualTo("HTTP/1.1 200 OK");
+                readUntil(feed, "retry: 2000"); // written once it follows the feed
+            }
+            try (Socket oneMore = new Socket(LOOPBACK, server.httpPort().orElseThrow())) {
+                assertThat(sendRaw(oneMore, "/events").readLine()).startsWith("HTTP/1.1 503 ");
+            }
+            assertThat(web.get("/api/stats").statusCode()).as("the API still answers").isEqualTo(200);
+        } finally {
+            for (Socket socket : followers) {
+                socket.close();
+            }
+        }
+    }
+
+    @Test
     void aQueryThatIsNotUrlEncodedIsABadRequest() throws Exception {
         try (Socket socket = new Socket(LOOPBACK, server.httpPort().orElseThrow())) {
             assertThat(sendRaw(socket, "/api/records?q=%zz").readLine()).startsWith("HTTP/1.1 400 ");

@@ -48,7 +48,7 @@ public final class WebServer implements AutoCloseable {
     /** Exchanges served at once, each a virtual thread; a feed stream holds one for as long as it is open. */
     static final int MAX_EXCHANGES = 128;
     /** Dashboards following the feed at once, below {@link #MAX_EXCHANGES} so that the API always has room. */
-    static final int MAX_SUBSCRIBERS = 64;
+    public static final int MAX_SUBSCRIBERS = 64;
     /** Seconds a client has to send a request's headers: slow-drip clients are cut off. */
     static final int MAX_REQUEST_SECONDS = 10;
     /** Header lines in one request; a browser sends about a dozen. */
