@@ -78,6 +78,7 @@ public final class WebServer implements AutoCloseable {
     private final IndexStore store;
     private final Optional<String> instance;
     private final IntSupplier openConnections;
+    private final IndexCounts counts;
     private final ServerMetrics metrics;
     private final EventFeed feed = new EventFeed();
     private final WebEvents events;
@@ -93,7 +94,8 @@ public final class WebServer implements AutoCloseable {
         this.store = store;
         this.instance = instance;
         this.openConnections = openConnections;
-        this.metrics = new ServerMetrics(store::peerCount, store::recordCount, openConnections);
+        this.counts = new IndexCounts(store::peerCount, store::recordCount);
+        this.metrics = new ServerMetrics(counts::peers, counts::records, openConnections);
         this.events = new WebEvents(metrics, feed);
         this.files = Map.of(
                 "/", file("dashboard.html", "text/html; charset=utf-8"),
@@ -287,8 +289,8 @@ public final class WebServer implements AutoCloseable {
         Json json = new Json().beginObject()
                 .member("time", System.currentTimeMillis())
                 .member("instance", instance.orElse(null))
-                .member("peers", store.peerCount())
-                .member("records", store.recordCount())
+                .member("peers", counts.peers())
+                .member("records", counts.records())
                 .member("connectionsOpen", openConnections.getAsInt())
                 .member("connectionsRefused", metrics.refused())
                 .member("feedSubscribers", feed.subscribers());
