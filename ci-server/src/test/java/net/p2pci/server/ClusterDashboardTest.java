@@ -38,18 +38,19 @@ class ClusterDashboardTest {
         }
     }
 
-    private static IndexServer instance(String name) throws IOException {
+    /** An instance named {@code name} on {@code database}, with its web side on a free loopback port. */
+    static IndexServer instance(PostgresCluster database, String name) throws IOException {
         SharedStoreSettings shared = SharedStoreSettings.DEFAULT.withInstanceName(name)
-                .withCredentials(Optional.of(cluster.user()), Optional.of(cluster.password()));
+                .withCredentials(Optional.of(database.user()), Optional.of(database.password()));
         return IndexServer.start(ServerConfig.defaults().withPort(0).withBindAddress(LOOPBACK)
-                        .withJdbcUrl(cluster.jdbcUrl()).withShared(shared),
+                        .withJdbcUrl(database.jdbcUrl()).withShared(shared),
                 Optional.of(new WebSettings(LOOPBACK, 0)));
     }
 
     @Test
     @SuppressWarnings("unchecked")
     void eachInstanceShowsEveryPeerAndTheInstanceItIsConnectedTo() throws Exception {
-        try (IndexServer one = instance("one"); IndexServer two = instance("two");
+        try (IndexServer one = instance(cluster, "one"); IndexServer two = instance(cluster, "two");
                 RawClient a = new RawClient(one.port()); RawClient b = new RawClient(two.port())) {
             a.exchange(Requests.add(791, "a.example", 5678, "Internet Protocol"));
             b.exchange(Requests.add(2616, "b.example", 6789, "HTTP/1.1"));

@@ -11,6 +11,8 @@ import java.time.Duration;
 import java.util.List;
 import java.util.Optional;
 import net.p2pci.server.web.WebSettings;
+import net.p2pci.testsupport.PostgresCluster;
+import net.p2pci.testsupport.RequiresPostgres;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -29,8 +31,9 @@ import org.openqa.selenium.support.ui.WebDriverWait;
 
 /**
  * The dashboard in a real headless Chromium, driven through Selenium: a peer joins, adds an RFC and dies, and the
- * open page shows each step without being reloaded. A screenshot of each step, and of the other pages, is written
- * under target/screenshots/.
+ * open page shows each step without being reloaded; in cluster mode, an instance's page shows the peers of every
+ * instance and which one each is connected to. A screenshot of each step, and of the other pages, is written under
+ * target/screenshots/.
  *
  * <p>Debian's chromium and chromium-driver are used as installed (.ci/run installs them when missing); nothing is
  * downloaded, Selenium Manager included, since the driver and the browser are both named. Without them the test
@@ -147,6 +150,39 @@ class DashboardBrowserIT {
             wait.until(ExpectedConditions.presenceOfElementLocated(By.tagName("body")));
             assertThat(browser.findElement(By.tagName("body")).getText()).isNotBlank();
             screenshot(page.replace('/', '-'));
+        }
+    }
+
+    @Test
+    @RequiresPostgres
+    void inClusterModeEachInstancesPageShowsEveryPeerAndWhereItIsConnected() throws Exception {
+        try (PostgresCluster database = PostgresCluster.start();
+                IndexServer one = ClusterDashboardTest.instance(database, "one");
+                IndexServer two = ClusterDashboardTest.instance(database, "two");
+                RawClient a = new RawClient(one.port()); RawClient b = new RawClient(two.port())) {
+            a.exchange(Requests.add(791, "a.example", 5678, "Internet Protocol"));
+            b.exchange(Requests.add(2616, "b.example", 6789, "HTTP/1.1"));
+
+            browser.get("http://127.0.0.1:" + one.httpPort().orElseThrow() + "/");
+            WebDriverWait wait = new WebDriverWait(browser, PATIENCE);
+            wait.until(ExpectedConditions.textToBe(By.id("instance"), "· instance one"));
+            WebElement local = wait.until(ExpectedConditions.visibilityOfElementLocated(
+                    By.cssSelector("#peers tbody tr[data-peer='a.example:5678']")));
+            WebElement remote = wait.until(ExpectedConditions.visibilityOfElementLocated(
+                    By.cssSelector("#peers tbody tr[data-peer='b.example:6789']")));
+            assertThat(cells(local)).last().isEqualTo("one");
+            assertThat(cells(remote)).last().isEqualTo("two");
+            wait.until(ExpectedConditions.visibilityOfElementLocated(
+                    By.cssSelector("#records tbody tr[data-record='2616@b.example:6789']")));
+            screenshot("dashboard-cluster");
+
+            // A peer joining through the other instance shows here too, without a reload.
+            try (RawClient c = new RawClient(two.port())) {
+                c.exchange(Requests.add(1, "c.example", 7890, "Host Software"));
+                WebElement joined = wait.until(ExpectedConditions.visibilityOfElementLocated(
+                        By.cssSelector("#peers tbody tr[data-peer='c.example:7890']")));
+                assertThat(cells(joined)).last().isEqualTo("two");
+            }
         }
     }
 

@@ -11,6 +11,7 @@ final class IndexCounts {
     /** How old a reading may be: the dashboard reads its figures once a second. */
     static final long MAX_AGE_NANOS = 1_000_000_000L;
 
+    /** One reading of both counts, and when it was taken. */
     private record Reading(int peers, int records, long readAtNanos) {
     }
 
