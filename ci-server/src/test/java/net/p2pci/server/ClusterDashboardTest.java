@@ -12,8 +12,6 @@ import net.p2pci.server.store.shared.SharedStoreSettings;
 import net.p2pci.server.web.WebSettings;
 import net.p2pci.testsupport.PostgresCluster;
 import net.p2pci.testsupport.RequiresPostgres;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -23,20 +21,6 @@ import org.junit.jupiter.api.Test;
 @RequiresPostgres
 class ClusterDashboardTest {
     private static final InetAddress LOOPBACK = InetAddress.getLoopbackAddress();
-
-    private static PostgresCluster cluster;
-
-    @BeforeAll
-    static void startCluster() throws IOException {
-        cluster = PostgresCluster.start();
-    }
-
-    @AfterAll
-    static void removeCluster() {
-        if (cluster != null) {
-            cluster.close();
-        }
-    }
 
     /** An instance named {@code name} on {@code database}, with its web side on a free loopback port. */
     static IndexServer instance(PostgresCluster database, String name) throws IOException {
@@ -50,7 +34,8 @@ class ClusterDashboardTest {
     @Test
     @SuppressWarnings("unchecked")
     void eachInstanceShowsEveryPeerAndTheInstanceItIsConnectedTo() throws Exception {
-        try (IndexServer one = instance(cluster, "one"); IndexServer two = instance(cluster, "two");
+        try (PostgresCluster cluster = PostgresCluster.start();
+                IndexServer one = instance(cluster, "one"); IndexServer two = instance(cluster, "two");
                 RawClient a = new RawClient(one.port()); RawClient b = new RawClient(two.port())) {
             a.exchange(Requests.add(791, "a.example", 5678, "Internet Protocol"));
             b.exchange(Requests.add(2616, "b.example", 6789, "HTTP/1.1"));
