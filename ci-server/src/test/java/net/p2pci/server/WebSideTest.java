@@ -197,6 +197,23 @@ class WebSideTest {
     }
 
     @Test
+    @SuppressWarnings("unchecked")
+    void aPeerCutOffMidRequestIsFedAsARequestTimeout() throws Exception {
+        try (IndexServer strict = IndexServer.start(ServerConfig.defaults().withPort(0).withBindAddress(LOOPBACK)
+                        .withRequestTimeout(Duration.ofMillis(300)), Optional.of(new WebSettings(LOOPBACK, 0)));
+                RawClient slow = new RawClient(strict.port())) {
+            slow.exchange(Requests.add(1, "slow.example", 5678, "One"));
+            slow.send("LOOKUP RFC 1 P2P-CI/1.0\r\nHost: slow.example\r\n"); // and nothing more
+
+            await().atMost(PATIENCE).until(() -> strict.store().peerCount() == 0);
+            List<Map<String, Object>> events = (List<Map<String, Object>>)
+                    new WebClient(strict.httpPort().orElseThrow()).json("/api/events").get("events");
+            assertThat(events).filteredOn(event -> "removed".equals(event.get("kind")))
+                    .extracting(event -> event.get("reason")).containsExactly("request timeout");
+        }
+    }
+
+    @Test
     void theFeedStreamsEachIndexEventAsItHappens() throws Exception {
         try (Socket socket = new Socket(LOOPBACK, server.httpPort().orElseThrow())) {
             BufferedReader feed = sendRaw(socket, "/events");
