@@ -59,7 +59,12 @@ public final class CiServer {
 
         IndexServer server;
         try {
-            server = IndexServer.start(options.config());
+            server = IndexServer.start(options.config(), options.web());
+        } catch (IndexServer.HttpBindException e) {
+            System.err.println("ci-server: cannot listen for HTTP on " + options.describeWebEndpoint() + ": "
+                    + (e.getMessage() == null ? "address in use" : e.getMessage().toLowerCase(java.util.Locale.ROOT)));
+            System.exit(EXIT_USAGE);
+            return;
         } catch (BindException e) {
             System.err.println("ci-server: cannot listen on " + options.describeEndpoint() + ": "
                     + (e.getMessage() == null ? "address in use" : e.getMessage().toLowerCase(java.util.Locale.ROOT)));

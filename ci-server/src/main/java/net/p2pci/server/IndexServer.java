@@ -2,12 +2,15 @@ package net.p2pci.server;
 
 import java.io.IOException;
 import java.net.InetAddress;
+import java.net.BindException;
 import java.net.InetSocketAddress;
 import java.net.ServerSocket;
+import java.util.Optional;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import net.p2pci.server.index.ClientLog;
 import net.p2pci.server.index.Dispatcher;
+import net.p2pci.server.index.IndexEvents;
 import net.p2pci.server.index.IndexRules;
 import net.p2pci.server.network.AcceptLoop;
 import net.p2pci.server.network.Connections;
@@ -15,6 +18,8 @@ import net.p2pci.server.network.Watchdog;
 import net.p2pci.server.store.IndexStore;
 import net.p2pci.server.store.embedded.EmbeddedStore;
 import net.p2pci.server.store.shared.SharedStore;
+import net.p2pci.server.web.WebServer;
+import net.p2pci.server.web.WebSettings;
 import org.apache.logging.log4j.LogManager;
 import org.apache.logging.log4j.Logger;
 
@@ -36,19 +41,32 @@ public final class IndexServer implements AutoCloseable {
     private final Connections connections;
     private final Thread acceptThread;
     private final Watchdog watchdog;
+    /** The dashboard and metrics, when asked for. */
+    private final Optional<WebServer> web;
     private final AtomicBoolean closed = new AtomicBoolean();
 
     private IndexServer(IndexStore store, ServerSocket serverSocket, Connections connections, Thread acceptThread,
-            Watchdog watchdog) {
+            Watchdog watchdog, Optional<WebServer> web) {
         this.store = store;
         this.serverSocket = serverSocket;
         this.connections = connections;
         this.acceptThread = acceptThread;
         this.watchdog = watchdog;
+        this.web = web;
     }
 
     /** Binds the port, opens the store and starts accepting; the server is ready when this returns. */
     public static IndexServer start(ServerConfig config) throws IOException {
+        return start(config, Optional.empty());
+    }
+
+    /**
+     * Binds the port, opens the store, starts the dashboard and metrics where {@code webSettings} say (if given),
+     * and starts accepting; the server is ready when this returns.
+     *
+     * @throws HttpBindException when the HTTP port cannot be bound
+     */
+    public static IndexServer start(ServerConfig config, Optional<WebSettings> webSettings) throws IOException {
         FatalErrors.prepare();
         IndexRules rules = new IndexRules(config.maxRecordsPerPeer(), config.indexBudget());
         ServerSocket serverSocket = new ServerSocket();
@@ -62,15 +80,47 @@ public final class IndexServer implements AutoCloseable {
             serverSocket.close();
             throw e;
         }
+        Optional<WebServer> web;
+        try {
+            web = startWeb(webSettings, store, connections);
+        } catch (IOException | RuntimeException e) {
+            store.close();
+            serverSocket.close();
+            throw e;
+        }
+        IndexEvents events = web.map(WebServer::events).orElse(IndexEvents.NONE);
         ClientLog clientLog = new ClientLog();
-        Dispatcher dispatcher = new Dispatcher(store, rules, connections, config.recordSourceAddress(), clientLog);
+        Dispatcher dispatcher = new Dispatcher(store, rules, connections, config.recordSourceAddress(), clientLog,
+                events);
         AcceptLoop acceptLoop = new AcceptLoop(serverSocket, config, dispatcher, connections, clientLog);
         Watchdog watchdog = new Watchdog(connections, store, clientLog, config.writeTimeout());
         watchdog.start();
         Thread acceptThread = Thread.ofPlatform().name("accept-loop").daemon(false).start(acceptLoop);
         log.info("[Server] Listening on {}:{}", serverSocket.getInetAddress().getHostAddress(),
                 serverSocket.getLocalPort());
-        return new IndexServer(store, serverSocket, connections, acceptThread, watchdog);
+        return new IndexServer(store, serverSocket, connections, acceptThread, watchdog, web);
+    }
+
+    /** The web side, if asked for, showing the whole index and, in a shared store, which instance holds each peer. */
+    private static Optional<WebServer> startWeb(Optional<WebSettings> settings, IndexStore store,
+            Connections connections) throws IOException {
+        if (settings.isEmpty()) {
+            return Optional.empty();
+        }
+        Optional<String> instance = store instanceof SharedStore shared ? Optional.of(shared.instanceName())
+                : Optional.empty();
+        try {
+            return Optional.of(WebServer.start(settings.get(), store, instance, connections::size));
+        } catch (BindException e) {
+            throw new HttpBindException(e.getMessage());
+        }
+    }
+
+    /** The HTTP port (dashboard and metrics) could not be bound. */
+    public static final class HttpBindException extends BindException {
+        HttpBindException(String message) {
+            super(message);
+        }
     }
 
     /**
@@ -102,6 +152,11 @@ public final class IndexServer implements AutoCloseable {
         return serverSocket.getLocalPort();
     }
 
+    /** The port the dashboard and metrics listen on; empty when they were not asked for. */
+    public Optional<Integer> httpPort() {
+        return web.map(WebServer::port);
+    }
+
     public IndexStore store() {
         return store;
     }
@@ -117,6 +172,7 @@ public final class IndexServer implements AutoCloseable {
         if (!closed.compareAndSet(false, true)) {
             return;
         }
+        web.ifPresent(WebServer::close);
         try {
             serverSocket.close();
             acceptThread.join(TimeUnit.SECONDS.toMillis(HANDLER_DRAIN_SECONDS));

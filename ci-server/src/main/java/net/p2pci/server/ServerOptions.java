@@ -13,6 +13,7 @@ import net.p2pci.protocol.Limits;
 import net.p2pci.protocol.Protocol;
 import net.p2pci.server.index.IndexBudget;
 import net.p2pci.server.store.shared.SharedStoreSettings;
+import net.p2pci.server.web.WebSettings;
 import org.apache.commons.cli.CommandLine;
 import org.apache.commons.cli.DefaultParser;
 import org.apache.commons.cli.HelpFormatter;
@@ -22,8 +23,8 @@ import org.apache.commons.cli.ParseException;
 import org.apache.logging.log4j.Level;
 
 /** The command line of {@code ci-server}, parsed and checked into a {@link ServerConfig}. */
-record ServerOptions(ServerConfig config, Level logLevel, Optional<Path> logFile, Optional<Path> portFile, boolean help,
-                     boolean version) {
+record ServerOptions(ServerConfig config, Optional<WebSettings> web, Level logLevel, Optional<Path> logFile,
+                     Optional<Path> portFile, boolean help, boolean version) {
 
     /** A command line that cannot be run; its message is the one line shown to the user. */
     static final class UsageException extends Exception {
@@ -45,6 +46,13 @@ record ServerOptions(ServerConfig config, Level logLevel, Optional<Path> logFile
                     .build())
             .addOption(Option.builder("b").longOpt("bind").hasArg().argName("ADDRESS")
                     .desc("local address to listen on (default: every address)").build())
+            .addOption(Option.builder().longOpt("http-port").hasArg().argName("PORT")
+                    .desc("serve the live dashboard (/), Prometheus metrics (/metrics) and JSON (/api/peers,"
+                            + " /api/records, /api/stats) over HTTP on PORT (default: off; 0 takes any free port)")
+                    .build())
+            .addOption(Option.builder().longOpt("http-bind").hasArg().argName("ADDRESS")
+                    .desc("local address for --http-port (default: every address; 127.0.0.1 keeps it on this"
+                            + " machine)").build())
             .addOption(Option.builder().longOpt("db").hasArg().argName("JDBC_URL")
                     .desc("where the index is kept (default: in memory): an H2 database, e.g."
                             + " jdbc:h2:file:/var/lib/p2pci/index, emptied at every start as the protocol requires; or"
@@ -136,10 +144,10 @@ record ServerOptions(ServerConfig config, Level logLevel, Optional<Path> logFile
         }
         ServerConfig config = ServerConfig.defaults();
         if (line.hasOption("port")) {
-            config = config.withPort(parsePort(line.getOptionValue("port")));
+            config = config.withPort(parsePort("port", line.getOptionValue("port")));
         }
         if (line.hasOption("bind")) {
-            config = config.withBindAddress(parseAddress(line.getOptionValue("bind")));
+            config = config.withBindAddress(parseAddress("bind", line.getOptionValue("bind")));
         }
         if (line.hasOption("db")) {
             String url = line.getOptionValue("db");
@@ -182,7 +190,22 @@ record ServerOptions(ServerConfig config, Level logLevel, Optional<Path> logFile
                 ? Optional.of(parseWritableFile("log-file", line.getOptionValue("log-file"))) : Optional.empty();
         Optional<Path> portFile = line.hasOption("port-file")
                 ? Optional.of(parseWritableFile("port-file", line.getOptionValue("port-file"))) : Optional.empty();
-        return new ServerOptions(config, level, logFile, portFile, line.hasOption("help"), line.hasOption("version"));
+        return new ServerOptions(config, parseWeb(line), level, logFile, portFile, line.hasOption("help"),
+                line.hasOption("version"));
+    }
+
+    /** Where the dashboard and metrics listen, if anywhere; --http-bind alone is refused. */
+    private static Optional<WebSettings> parseWeb(CommandLine line) throws UsageException {
+        if (!line.hasOption("http-port")) {
+            if (line.hasOption("http-bind")) {
+                throw new UsageException("--http-bind applies with --http-port only");
+            }
+            return Optional.empty();
+        }
+        int port = parsePort("http-port", line.getOptionValue("http-port"));
+        InetAddress bind = line.hasOption("http-bind") ? parseAddress("http-bind", line.getOptionValue("http-bind"))
+                : null;
+        return Optional.of(new WebSettings(bind, port));
     }
 
     /** How this instance takes part in a shared store; the options for it are refused without one. */
@@ -223,7 +246,7 @@ record ServerOptions(ServerConfig config, Level logLevel, Optional<Path> logFile
         return new IndexBudget(total, Math.min(total, perAddress));
     }
 
-    private static int parsePort(String text) throws UsageException {
+    private static int parsePort(String option, String text) throws UsageException {
         try {
             int port = Integer.parseInt(text);
             if (port >= 0 && port <= 65_535) {
@@ -232,7 +255,7 @@ record ServerOptions(ServerConfig config, Level logLevel, Optional<Path> logFile
         } catch (NumberFormatException e) {
             // falls through to the one message below
         }
-        throw new UsageException("--port takes a number from 0 to 65535, not: " + text);
+        throw new UsageException("--" + option + " takes a number from 0 to 65535, not: " + text);
     }
 
     private static int intOption(CommandLine line, String name, int defaultValue, int minimum) throws UsageException {
@@ -288,11 +311,11 @@ record ServerOptions(ServerConfig config, Level logLevel, Optional<Path> logFile
         return file;
     }
 
-    private static InetAddress parseAddress(String text) throws UsageException {
+    private static InetAddress parseAddress(String option, String text) throws UsageException {
         try {
             return InetAddress.getByName(text);
         } catch (UnknownHostException e) {
-            throw new UsageException("--bind: unknown address: " + text);
+            throw new UsageException("--" + option + ": unknown address: " + text);
         }
     }
 
@@ -302,15 +325,23 @@ record ServerOptions(ServerConfig config, Level logLevel, Optional<Path> logFile
         return address + ":" + config.port();
     }
 
+    /** Where the dashboard was asked to listen, for error messages. */
+    String describeWebEndpoint() {
+        return web.map(settings -> (settings.bindAddress() == null ? "*" : settings.bindAddress().getHostAddress())
+                + ":" + settings.port()).orElse("-");
+    }
+
     static void printHelp(PrintWriter out) {
         HelpFormatter formatter = new HelpFormatter();
-        formatter.printHelp(out, 100, "ci-server [--port PORT] [--bind ADDRESS] [--db JDBC_URL] [--log-level LEVEL]"
-                + " [--log-file PATH] [--port-file PATH] [shared-store options...] [limits...]",
+        formatter.printHelp(out, 100, "ci-server [--port PORT] [--bind ADDRESS] [--http-port PORT] [--http-bind ADDRESS]"
+                + " [--db JDBC_URL] [--log-level LEVEL] [--log-file PATH] [--port-file PATH] [shared-store options...]"
+                + " [limits...]",
                 "\nThe P2P-CI/1.0 central index. Peers keep one connection open while they share RFCs;"
                         + " when a connection ends, however it ends, that peer's records are removed.\n\n",
                 OPTIONS, 2, 4, "\nSeveral instances may share one index in PostgreSQL (--db jdbc:postgresql://...): any"
                         + " instance answers for every peer, and a dead instance's peers are removed by another once"
-                        + " its lease has expired. Stop it with SIGTERM or Ctrl-C; it closes every connection and"
+                        + " its lease has expired. With --http-port, each instance's dashboard shows the whole index"
+                        + " and which instance each peer is connected to. Stop it with SIGTERM or Ctrl-C; it closes every connection and"
                         + " exits 0.", false);
         out.flush();
     }

@@ -112,6 +112,52 @@ class CiServerProcessIT {
     }
 
     @Test
+    void httpPortInUseIsOneLineAndExitStatusTwo() throws Exception {
+        try (ServerSocket taken = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
+            ProgramProcess server = start(List.of(), "--port", "0", "--bind", "127.0.0.1", "--http-port",
+                    Integer.toString(taken.getLocalPort()), "--http-bind", "127.0.0.1");
+            Process process = server.process();
+            try {
+                assertThat(process.waitFor(30, TimeUnit.SECONDS)).isTrue();
+                assertThat(process.exitValue()).isEqualTo(2);
+                assertThat(server.portFile()).doesNotExist();
+                assertThat(server.lines()).anySatisfy(line -> assertThat(line)
+                        .startsWith("ci-server: cannot listen for HTTP on 127.0.0.1:" + taken.getLocalPort()));
+            } finally {
+                process.destroyForcibly().waitFor();
+            }
+        }
+    }
+
+    @Test
+    void theJarServesTheDashboardAndMetricsWhereItSaysItListens() throws Exception {
+        ProgramProcess server = start(List.of(), "--port", "0", "--bind", "127.0.0.1", "--http-port", "0",
+                "--http-bind", "127.0.0.1");
+        try {
+            int port = server.awaitPort(START_DEADLINE);
+            java.util.regex.Pattern listening = java.util.regex.Pattern.compile(
+                    ".*\\[Web] Dashboard and metrics on http://127\\.0\\.0\\.1:(\\d+)/$");
+            String line = await().atMost(START_DEADLINE).until(() -> server.lines().stream()
+                    .filter(text -> listening.matcher(text).matches()).findFirst(), java.util.Optional::isPresent)
+                    .orElseThrow();
+            java.util.regex.Matcher matcher = listening.matcher(line);
+            assertThat(matcher.matches()).isTrue();
+            WebClient web = new WebClient(Integer.parseInt(matcher.group(1)));
+            try (RawClient peer = new RawClient(port)) {
+                peer.exchange(Requests.add(1, "peer-a.example", 5678, "Host Software"));
+
+                assertThat(web.get("/").body()).contains("<title>P2P-CI index</title>");
+                PrometheusText metrics = PrometheusText.parse(web.get("/metrics").body());
+                assertThat(metrics.value("p2pci_requests_total", java.util.Map.of("method", "ADD", "status", "200")))
+                        .hasValue(1.0);
+                assertThat(metrics.family("jvm_memory_used_bytes")).isPresent();
+            }
+        } finally {
+            server.process().destroyForcibly().waitFor();
+        }
+    }
+
+    @Test
     void badOptionIsExitStatusTwoAndHelpTellsEveryOption() throws Exception {
         Process bad = server("--port", "seventy").start();
         Process help = server("--help").start();
@@ -124,8 +170,8 @@ class CiServerProcessIT {
             assertThat(help.waitFor(30, TimeUnit.SECONDS)).isTrue();
             assertThat(help.exitValue()).isZero();
             assertThat(new String(help.getInputStream().readAllBytes(), StandardCharsets.UTF_8))
-                    .contains("--port", "--bind", "--db", "--log-level", "--log-file", "--port-file", "--help",
-                            "--version");
+                    .contains("--port", "--bind", "--http-port", "--http-bind", "--db", "--log-level", "--log-file",
+                            "--port-file", "--help", "--version");
         } finally {
             bad.destroyForcibly().waitFor();
             help.destroyForcibly().waitFor();

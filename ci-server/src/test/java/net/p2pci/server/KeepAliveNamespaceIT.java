@@ -27,6 +27,10 @@ class KeepAliveNamespaceIT {
             new ServerConfig.KeepAlive(Duration.ofSeconds(2), Duration.ofSeconds(1), 3);
     private static final Duration START_DEADLINE = Duration.ofSeconds(30);
 
+    /** The dashboard's feed says why each peer went. */
+    private static final java.util.Optional<net.p2pci.server.web.WebSettings> WITH_DASHBOARD = java.util.Optional.of(
+            new net.p2pci.server.web.WebSettings(InetAddress.getLoopbackAddress(), 0));
+
     private final long id = ProcessHandle.current().pid() % 200;
     private final String namespace = "p2pci-ka-" + id;
     private final String hostSide = "p2ka" + id + "h";
@@ -43,7 +47,7 @@ class KeepAliveNamespaceIT {
             createTestHosts();
             try (IndexServer server = IndexServer.start(ServerConfig.defaults()
                     .withBindAddress(InetAddress.getByName(serverAddress)).withPort(0)
-                    .withKeepAlive(FAST_KEEPALIVE))) {
+                    .withKeepAlive(FAST_KEEPALIVE), WITH_DASHBOARD)) {
                 peer = startIdlePeer(server);
                 assertThat(server.store().lookup(2)).singleElement()
                         .satisfies(record -> assertThat(record.host()).isEqualTo(peerAddress));
@@ -62,6 +66,7 @@ class KeepAliveNamespaceIT {
                 Duration gone = Duration.ofNanos(System.nanoTime() - cutAt);
                 assertThat(server.store().listAll()).isEmpty();
                 assertThat(server.store().peerCount()).isZero();
+                assertThat(removalReasons(server)).containsExactly("keepalive timeout");
                 System.out.printf("keepalive: vanished peer dropped %.1f s after its link was cut (probe time %d s)%n",
                         gone.toMillis() / 1000.0, detection.toSeconds());
             }
@@ -81,7 +86,7 @@ class KeepAliveNamespaceIT {
             createTestHosts();
             // The default keepalive: without the probe, the vanished peer would stay for 50 s.
             try (IndexServer server = IndexServer.start(ServerConfig.defaults()
-                    .withBindAddress(InetAddress.getByName(serverAddress)).withPort(0))) {
+                    .withBindAddress(InetAddress.getByName(serverAddress)).withPort(0), WITH_DASHBOARD)) {
                 peer = startIdlePeer(server);
                 run("ip", "netns", "exec", namespace, "ip", "link", "set", peerSide, "down");
                 peer.destroyForcibly().waitFor(); // its FIN cannot get out: the link is down
@@ -96,6 +101,7 @@ class KeepAliveNamespaceIT {
                     Duration gone = Duration.ofNanos(System.nanoTime() - claimedAt);
                     assertThat(server.store().listAll()).extracting(net.p2pci.protocol.RfcRecord::title)
                             .containsExactly("Back");
+                    assertThat(removalReasons(server)).containsExactly("taken over");
                     System.out.printf("probe: vanished peer dropped %.1f s after its endpoint was claimed again"
                             + " (keepalive alone: %d s)%n", gone.toMillis() / 1000.0,
                             ServerConfig.KeepAlive.DEFAULT.detectionTime().toSeconds());
@@ -107,6 +113,15 @@ class KeepAliveNamespaceIT {
             }
             removeTestHosts();
         }
+    }
+
+    /** The reasons the dashboard's feed gives for the peers removed so far, oldest first. */
+    @SuppressWarnings("unchecked")
+    private static List<Object> removalReasons(IndexServer server) throws Exception {
+        List<java.util.Map<String, Object>> events = (List<java.util.Map<String, Object>>)
+                new WebClient(server.httpPort().orElseThrow()).json("/api/events").get("events");
+        return events.stream().filter(event -> "removed".equals(event.get("kind")))
+                .map(event -> event.get("reason")).toList();
     }
 
     /**

@@ -53,6 +53,22 @@ class ServerOptionsTest {
     }
 
     @Test
+    void theDashboardIsOffUnlessAPortIsGivenAndListensWhereItIsTold() throws Exception {
+        assertThat(ServerOptions.parse(new String[0]).web()).isEmpty();
+        assertThat(ServerOptions.parse(new String[] {"--http-port", "9100"}).web())
+                .hasValue(new net.p2pci.server.web.WebSettings(null, 9100));
+        assertThat(ServerOptions.parse(new String[] {"--http-port", "0", "--http-bind", "127.0.0.1"}).web())
+                .hasValue(new net.p2pci.server.web.WebSettings(InetAddress.getByName("127.0.0.1"), 0));
+    }
+
+    @Test
+    void helpNamesTheDashboardOptions() {
+        java.io.StringWriter help = new java.io.StringWriter();
+        ServerOptions.printHelp(new java.io.PrintWriter(help));
+        assertThat(help.toString()).contains("--http-port <PORT>", "--http-bind <ADDRESS>", "/metrics", "default: off");
+    }
+
+    @Test
     void portFileIsMadeAbsoluteAndAbsentWithoutTheOption() throws Exception {
         assertThat(ServerOptions.parse(new String[0]).portFile()).isEmpty();
         assertThat(ServerOptions.parse(new String[] {"--port-file", "server.port"}).portFile())
@@ -99,7 +115,11 @@ class ServerOptionsTest {
             "--log-file /              | --log-file: is a directory: /",
             "--log-file /no/such/x.log | --log-file: no such directory: /no/such",
             "--port-file /              | --port-file: is a directory: /",
-            "--port-file /no/such/port  | --port-file: no such directory: /no/such"})
+            "--port-file /no/such/port  | --port-file: no such directory: /no/such",
+            "--http-port 65536          | --http-port takes a number from 0 to 65535, not: 65536",
+            "--http-port web            | --http-port takes a number from 0 to 65535, not: web",
+            "--http-bind 127.0.0.1      | --http-bind applies with --http-port only",
+            "--http-port 0 --http-bind no.such.host.invalid | --http-bind: unknown address: no.such.host.invalid"})
     void badOptionsAreRefusedWithOneLine(String commandLine, String message) {
         assertThatThrownBy(() -> ServerOptions.parse(commandLine.split(" ")))
                 .isInstanceOf(ServerOptions.UsageException.class)

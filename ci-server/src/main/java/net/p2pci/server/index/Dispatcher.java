@@ -31,19 +31,27 @@ public final class Dispatcher {
     private final LivenessProbe probe;
     private final boolean recordSourceAddress;
     private final ClientLog clientLog;
+    private final IndexEvents events;
 
     /**
      * @param rules               the limits ADDs are held to; {@code store} applies them
      * @param probe               probes the connection of a peer whose endpoint another connection claims
      * @param recordSourceAddress record the connection's source address as the peer's host, not the Host it claims
+     * @param events              told of every answer and change of the index, for the dashboard and metrics
      */
     public Dispatcher(IndexStore store, IndexRules rules, LivenessProbe probe, boolean recordSourceAddress,
-            ClientLog clientLog) {
+            ClientLog clientLog, IndexEvents events) {
         this.store = store;
         this.rules = rules;
         this.probe = probe;
         this.recordSourceAddress = recordSourceAddress;
         this.clientLog = clientLog;
+        this.events = events;
+    }
+
+    /** The observer of this server's requests and index changes. */
+    public IndexEvents events() {
+        return events;
     }
 
     public Answer dispatch(PeerSession session, Request request) {
@@ -78,6 +86,7 @@ public final class Dispatcher {
         IndexStore.Registration registration = store.registerPeer(host, request.port(), session.sourceAddress());
         session.registered(registration.peerId(), host, request.port());
         clientLog.event("registration", session.sourceAddress(), "[Server] Added {}:{}", peer, request.port());
+        events.peerRegistered(session);
         if (!registration.otherClaims().isEmpty()) {
             clientLog.warning("contested", session.sourceAddress(),
                     "[Server] {}:{} is claimed by {} other live connection(s) too; each keeps its records, and they"
@@ -99,6 +108,7 @@ public final class Dispatcher {
         }
         clientLog.event("added RFC", session.sourceAddress(), "[Server] Added RFC {} from {}", add.rfcNumber(),
                 WireText.forLog(session.host()));
+        events.recordAdded(session, add.rfcNumber(), add.title());
         return whole(IndexResponse.ok(List.of(
                 new RfcRecord(add.rfcNumber(), add.title(), session.host(), session.port()))));
     }
@@ -124,8 +134,11 @@ public final class Dispatcher {
         if (!session.isRegistered()) {
             return;
         }
-        store.removePeer(session.peerId()).ifPresent(count -> clientLog.event("removed", session.sourceAddress(),
-                "[Server] Removed {}:{} ({})", WireText.forLog(session.host()), session.port(), records(count)));
+        store.removePeer(session.peerId()).ifPresent(count -> {
+            clientLog.event("removed", session.sourceAddress(), "[Server] Removed {}:{} ({})",
+                    WireText.forLog(session.host()), session.port(), records(count));
+            events.peerRemoved(session, count, session.endReason());
+        });
     }
 
     private static Answer whole(IndexResponse response) {

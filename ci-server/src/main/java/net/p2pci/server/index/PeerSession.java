@@ -14,6 +14,7 @@ public final class PeerSession {
     private String host;
     private int port;
     private boolean refusedBefore;
+    private EndReason endReason = EndReason.ERROR;
 
     public PeerSession(long id, InetSocketAddress remote) {
         this.id = id;
@@ -57,6 +58,15 @@ public final class PeerSession {
 
     public int port() {
         return port;
+    }
+
+    /** Why the connection ended; set by the connection's thread as it ends. */
+    public EndReason endReason() {
+        return endReason;
+    }
+
+    public void ended(EndReason reason) {
+        this.endReason = reason;
     }
 
     /** True the first time it is asked, so that a connection's refusals are logged once, not once per request. */

@@ -79,6 +79,7 @@ public final class AcceptLoop implements Runnable {
                 dispatcher, connections, limiter, clientLog);
         switch (limiter.admit(handler)) {
             case ConnectionLimiter.Admission.Refused refused -> {
+                dispatcher.events().connectionRefused();
                 refusals.refuse(socket);
                 return;
             }

@@ -24,6 +24,8 @@ import net.p2pci.server.ServerConfig;
 import net.p2pci.server.index.Answer;
 import net.p2pci.server.index.ClientLog;
 import net.p2pci.server.index.Dispatcher;
+import net.p2pci.server.index.EndReason;
+import net.p2pci.server.index.IndexEvents;
 import net.p2pci.server.index.PeerSession;
 import net.p2pci.server.store.IndexStore;
 import net.p2pci.server.store.PeerGoneException;
@@ -76,6 +78,7 @@ public final class ConnectionHandler implements Runnable {
     private final Connections connections;
     private final ConnectionLimiter limiter;
     private final ClientLog clientLog;
+    private final IndexEvents events;
     private final CountDownLatch finished = new CountDownLatch(1);
     /** The peer's side of the connection; read by other threads only for its peer id, which is volatile there. */
     private final PeerSession session;
@@ -96,6 +99,7 @@ public final class ConnectionHandler implements Runnable {
         this.connections = connections;
         this.limiter = limiter;
         this.clientLog = clientLog;
+        this.events = dispatcher.events();
         this.session = new PeerSession(id, remote);
     }
 
@@ -136,14 +140,18 @@ public final class ConnectionHandler implements Runnable {
             MessageReader reader = new MessageReader(input, config.limits());
             serve(session, input, reader, socket.getOutputStream());
         } catch (RequestDeadline.RequestTimeoutException e) {
+            session.ended(EndReason.REQUEST_TIMEOUT);
             clientLog.warning("timeout", session.sourceAddress(), "[Server] Closed {}: {}", session.describeRemote(),
                     e.getMessage());
         } catch (PeerGoneException e) {
+            session.ended(EndReason.SERVER_CLOSED);
             log.debug("[Server] connection {} closed: its registration is gone", session.describeRemote());
         } catch (StoreUnavailableException e) {
+            session.ended(EndReason.DATABASE_UNAVAILABLE);
             clientLog.warning("database unavailable", session.sourceAddress(), "[Server] Closed {}: {}",
                     session.describeRemote(), e.getMessage());
         } catch (IOException e) {
+            session.ended(endReasonOf(e));
             log.debug("[Server] connection {} ended: {}", session.describeRemote(), e.toString());
         } catch (RuntimeException | Error e) {
             if (FatalErrors.isFatal(e)) {
@@ -151,6 +159,24 @@ public final class ConnectionHandler implements Runnable {
             }
             log.error("[Server] error serving {}; closing its connection", session.describeRemote(), e);
         }
+    }
+
+    /**
+     * Why a connection whose read or write failed ended, from what the kernel said: a keepalive that timed out while
+     * a probe ran means another connection's claim found this one dead.
+     */
+    private EndReason endReasonOf(IOException e) {
+        if (dropped.get()) {
+            return EndReason.NOT_READING;
+        }
+        String message = String.valueOf(e.getMessage());
+        if (message.contains("reset")) {
+            return EndReason.RESET;
+        }
+        if (message.contains("timed out")) {
+            return probeEndsNanos != 0 ? EndReason.TAKEN_OVER : EndReason.KEEPALIVE_TIMEOUT;
+        }
+        return socket.isClosed() ? EndReason.SERVER_CLOSED : EndReason.ERROR;
     }
 
     /** However the connection ended: removes its peer and records, and frees its slot. */
@@ -177,20 +203,25 @@ public final class ConnectionHandler implements Runnable {
             try {
                 request = reader.readRequest();
             } catch (RequestException e) {
+                long started = System.nanoTime();
                 clientLog.error("bad request", session.sourceAddress(), "[Server] {} to {}: {}", e.status(),
                         session.describeRemote(), WireText.forLog(e.getMessage(), MAX_LOGGED_REASON_CHARS));
                 noteDeviations(session, reader);
                 write(out, MessageWriter.encode(IndexResponse.of(e.status())));
+                events.requestAnswered(null, e.status(), System.nanoTime() - started);
                 if (!e.connectionUsable()) {
+                    session.ended(EndReason.BAD_REQUEST);
                     return;
                 }
                 input.requestComplete(reader.bufferedBytes() > 0);
                 continue;
             }
             if (request.isEmpty()) {
+                session.ended(EndReason.CLOSED);
                 return;
             }
             noteDeviations(session, reader);
+            long started = System.nanoTime();
             boolean registering = !session.isRegistered() && request.get() instanceof IndexRequest;
             if (registering) {
                 // A valid index request registers the peer, always: from now on the connection is no longer one
@@ -202,11 +233,17 @@ public final class ConnectionHandler implements Runnable {
             if (registering) {
                 connections.registered(this); // findable by its peer id, for a probe
             }
-            switch (answer) {
-                case Answer.Whole whole -> writeInPieces(out, whole.response().status(), whole.response().records(),
-                        true, true);
-                case Answer.Pages pages -> writePages(out, pages.store());
-            }
+            Status status = switch (answer) {
+                case Answer.Whole whole -> {
+                    writeInPieces(out, whole.response().status(), whole.response().records(), true, true);
+                    yield whole.response().status();
+                }
+                case Answer.Pages pages -> {
+                    writePages(out, pages.store());
+                    yield Status.OK_200;
+                }
+            };
+            events.requestAnswered(request.get(), status, System.nanoTime() - started);
             // The next request's clock starts once this answer is out: a LIST may take many writes.
             input.requestComplete(reader.bufferedBytes() > 0);
         }

@@ -50,7 +50,8 @@ public final class Connections implements LivenessProbe {
         }
     }
 
-    int size() {
+    /** How many connections are open now, registered or not. */
+    public int size() {
         return byId.size();
     }
 

@@ -57,6 +57,19 @@ public interface IndexStore extends AutoCloseable {
     /** How many peers are registered, on every instance that shares the store. */
     int peerCount();
 
+    /** How many records the index holds, on every instance that shares the store. */
+    int recordCount();
+
+    /**
+     * Up to {@code limit} registered peers, oldest first, on every instance that shares the store, each with its
+     * record count and, in a shared store, its instance: for the dashboard, not the request path.
+     */
+    List<PeerView> peers(int limit);
+
+    /** Has {@code observer} told of every transaction of index changes from now on; the last one given counts. */
+    default void observeCommits(CommitObserver observer) {
+    }
+
     /** Every record in the index, in registration order: for tests and small indexes ({@link #listPage} otherwise). */
     default List<RfcRecord> listAll() {
         List<RfcRecord> all = new ArrayList<>();

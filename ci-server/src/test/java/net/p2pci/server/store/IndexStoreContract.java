@@ -2,9 +2,12 @@ package net.p2pci.server.store;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.assertj.core.api.Assertions.tuple;
 
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Optional;
 import net.p2pci.protocol.RfcRecord;
 import net.p2pci.server.index.IndexBudget;
 import net.p2pci.server.index.IndexRules;
@@ -24,6 +27,11 @@ public abstract class IndexStoreContract {
     /** A new store over an empty database of its own, holding ADDs to {@code policy}. */
     protected abstract IndexStore openStore(AddPolicy policy);
 
+    /** The instance the store's peers are shown under: its name in a shared store, none in the embedded one. */
+    protected Optional<String> expectedInstance() {
+        return Optional.empty();
+    }
+
     @BeforeEach
     void openDefaultStore() {
         store = openStore(new IndexRules(MANY, new IndexBudget(Long.MAX_VALUE / 4, Long.MAX_VALUE / 4)));
@@ -36,6 +44,33 @@ public abstract class IndexStoreContract {
 
     private long register(String host, int port, String sourceAddress) {
         return store.registerPeer(host, port, sourceAddress).peerId();
+    }
+
+    @Test
+    void peersAreShownOldestFirstWithTheirRecordCountsAndInstance() {
+        Instant before = Instant.now().minusSeconds(60); // the database's clock may differ a little from this one's
+        long a = register("a.example", 5678, "127.0.0.1");
+        long b = register("b.example", 6789, "127.0.0.2");
+        long c = register("c.example", 7890, "127.0.0.3");
+        store.addRecord(a, 2616, "HTTP/1.1");
+        store.addRecord(a, 791, "Internet Protocol");
+        store.addRecord(c, 791, "Internet Protocol");
+        store.addRecord(a, 791, "Internet Protocol, again"); // a new title, not a new record
+
+        List<PeerView> peers = store.peers(10);
+
+        assertThat(peers).extracting(PeerView::id, PeerView::host, PeerView::port, PeerView::sourceAddress,
+                PeerView::records, PeerView::instance).containsExactly(
+                tuple(a, "a.example", 5678, "127.0.0.1", 2, expectedInstance()),
+                tuple(b, "b.example", 6789, "127.0.0.2", 0, expectedInstance()),
+                tuple(c, "c.example", 7890, "127.0.0.3", 1, expectedInstance()));
+        assertThat(peers).allSatisfy(peer -> assertThat(peer.since()).isBetween(before, Instant.now().plusSeconds(60)));
+        assertThat(store.recordCount()).isEqualTo(3);
+        assertThat(store.peers(2)).extracting(PeerView::id).containsExactly(a, b);
+
+        store.removePeer(a);
+        assertThat(store.peers(10)).extracting(PeerView::id).containsExactly(b, c);
+        assertThat(store.recordCount()).isEqualTo(1);
     }
 
     @Test

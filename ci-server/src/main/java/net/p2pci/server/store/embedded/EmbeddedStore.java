@@ -13,7 +13,10 @@ import java.util.concurrent.locks.ReentrantLock;
 import net.p2pci.protocol.RfcRecord;
 import net.p2pci.server.store.AddOutcome;
 import net.p2pci.server.store.AddPolicy;
+import net.p2pci.server.store.CommitObserver;
 import net.p2pci.server.store.IndexStore;
+import net.p2pci.server.store.PeerQueries;
+import net.p2pci.server.store.PeerView;
 import net.p2pci.server.store.RecordPage;
 import net.p2pci.server.store.RecordQueries;
 import net.p2pci.server.store.Schema;
@@ -50,6 +53,7 @@ public final class EmbeddedStore implements IndexStore {
     private static final int MAX_BATCHES_AFTER_OWN = 4;
 
     private static final RecordQueries RECORDS = new RecordQueries("seq");
+    private static final PeerQueries PEERS = PeerQueries.embedded();
 
     private final JdbcConnectionPool pool;
     private final Jdbi jdbi;
@@ -66,6 +70,8 @@ public final class EmbeddedStore implements IndexStore {
     /** Held while changes are written, around their database statements and their updates of {@link #holders}. */
     private final ReentrantLock writeLock = new ReentrantLock();
     private final AtomicLong commits = new AtomicLong();
+    /** Told of each commit; read under the write lock. */
+    private volatile CommitObserver commitObserver = CommitObserver.NONE;
     private final HolderIndex holders = new HolderIndex();
     /** The one handle changes use, under {@link #writeLock}; opened with the store, so no write waits for one. */
     private Handle writeHandle;
@@ -277,6 +283,7 @@ public final class EmbeddedStore implements IndexStore {
         List<IndexChange<?>> changes = batch.changes();
         int settled = 0;
         try {
+            long started = System.nanoTime();
             try {
                 writeHandle().useTransaction(handle -> batch.write(writes));
             } catch (RuntimeException batchFailure) {
@@ -286,6 +293,7 @@ public final class EmbeddedStore implements IndexStore {
                 return;
             }
             commits.incrementAndGet();
+            commitObserver.committed(changes.size(), System.nanoTime() - started);
             for (; settled < changes.size(); settled++) {
                 changes.get(settled).committed(holders);
             }
@@ -303,8 +311,10 @@ public final class EmbeddedStore implements IndexStore {
 
     private void commitAlone(IndexChange<?> change) {
         try {
+            long started = System.nanoTime();
             writeHandle().useTransaction(handle -> WriteBatch.write(writes, change.statements));
             commits.incrementAndGet();
+            commitObserver.committed(1, System.nanoTime() - started);
             change.committed(holders);
         } catch (RuntimeException e) {
             change.fail(e);
@@ -337,6 +347,21 @@ public final class EmbeddedStore implements IndexStore {
     @Override
     public int peerCount() {
         return read(handle -> handle.createQuery("SELECT COUNT(*) FROM peer").mapTo(Integer.class).one());
+    }
+
+    @Override
+    public int recordCount() {
+        return read(PeerQueries::recordCount);
+    }
+
+    @Override
+    public List<PeerView> peers(int limit) {
+        return read(handle -> PEERS.peers(handle, limit));
+    }
+
+    @Override
+    public void observeCommits(CommitObserver observer) {
+        commitObserver = observer;
     }
 
     /** Runs a read on a pooled handle, waiting in line for a permit rather than in the pool's retry loop. */

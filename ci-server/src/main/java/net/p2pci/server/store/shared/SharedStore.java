@@ -26,6 +26,8 @@ import net.p2pci.server.store.AddPolicy;
 import net.p2pci.server.store.IndexStore;
 import net.p2pci.server.store.PeerGoneException;
 import net.p2pci.server.store.RecordPage;
+import net.p2pci.server.store.PeerQueries;
+import net.p2pci.server.store.PeerView;
 import net.p2pci.server.store.RecordQueries;
 import net.p2pci.server.store.Schema;
 import net.p2pci.server.store.StoreUnavailableException;
@@ -63,6 +65,7 @@ public final class SharedStore implements IndexStore {
     private static final Set<String> RETRYABLE_STATES = Set.of("40001", "40P01");
 
     private static final RecordQueries RECORDS = new RecordQueries("id");
+    private static final PeerQueries PEERS = PeerQueries.shared();
     /** An ADD: a new record, or a new title for the peer's record of that RFC, which keeps its place. */
     private static final String UPSERT_RECORD = "INSERT INTO rfc_record (peer_id, rfc_number, title) VALUES (?, ?, ?)"
             + " ON CONFLICT (peer_id, rfc_number) DO UPDATE SET title = EXCLUDED.title";
@@ -355,6 +358,16 @@ public final class SharedStore implements IndexStore {
     public int peerCount() {
         return withDatabase(deadlineFromNow(), () -> jdbi.withHandle(handle ->
                 handle.createQuery("SELECT COUNT(*) FROM peer").mapTo(Integer.class).one()));
+    }
+
+    @Override
+    public int recordCount() {
+        return withDatabase(deadlineFromNow(), () -> jdbi.withHandle(PeerQueries::recordCount));
+    }
+
+    @Override
+    public List<PeerView> peers(int limit) {
+        return withDatabase(deadlineFromNow(), () -> jdbi.withHandle(handle -> PEERS.peers(handle, limit)));
     }
 
     /** A statement on a pooled connection, in plain JDBC. */

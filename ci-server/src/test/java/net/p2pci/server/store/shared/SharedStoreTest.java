@@ -74,6 +74,11 @@ class SharedStoreTest extends IndexStoreContract {
         }, NO_PROBE);
     }
 
+    @Override
+    protected Optional<String> expectedInstance() {
+        return Optional.of("contract");
+    }
+
     private static SharedStore instance(String url, String name, Runnable leaseLost) {
         return instance(url, name, leaseLost, NO_PROBE);
     }

@@ -1,0 +1,475 @@
+package net.p2pci.server.web;
+
+import com.sun.net.httpserver.Headers;
+import com.sun.net.httpserver.HttpExchange;
+import com.sun.net.httpserver.HttpServer;
+import io.prometheus.metrics.expositionformats.PrometheusTextFormatWriter;
+import java.io.ByteArrayOutputStream;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.OutputStream;
+import java.io.UncheckedIOException;
+import java.net.InetSocketAddress;
+import java.net.URLDecoder;
+import java.nio.charset.StandardCharsets;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Optional;
+import java.util.function.IntSupplier;
+import net.p2pci.protocol.RfcRecord;
+import net.p2pci.protocol.Status;
+import net.p2pci.server.index.IndexEvents;
+import net.p2pci.server.store.IndexStore;
+import net.p2pci.server.store.PeerView;
+import net.p2pci.server.store.RecordPage;
+import net.p2pci.server.store.StoreUnavailableException;
+import org.apache.logging.log4j.LogManager;
+import org.apache.logging.log4j.Logger;
+
+/**
+ * The index server's web side ({@code --http-port}): the live dashboard at {@code /}, its feed of index events at
+ * {@code /events} (server-sent events), Prometheus metrics at {@code /metrics}, and JSON at {@code /api/peers},
+ * {@code /api/records} and {@code /api/stats}.
+ *
+ * <p>It runs on the JDK's own HTTP server: no dependency to keep up, a virtual thread per exchange, and what a
+ * dashboard and a scraper need. Its limits are the JDK server's own settings, set here unless given on the command
+ * line: connections, header lines and bytes, and the time to send a request; exchanges under way and feed
+ * subscribers are bounded here. Nothing a browser sends is ever logged.
+ *
+ * <p>Thread-safe: each exchange runs on its own thread over thread-safe parts.
+ */
+public final class WebServer implements AutoCloseable {
+    private static final Logger log = LogManager.getLogger(WebServer.class);
+
+    /** Open HTTP connections at once: dashboards and scrapers are few; the rest are refused by the JDK server. */
+    static final int MAX_CONNECTIONS = 256;
+    /** Exchanges served at once, each a virtual thread; a feed stream holds one for as long as it is open. */
+    static final int MAX_EXCHANGES = 128;
+    /** Dashboards following the feed at once, below {@link #MAX_EXCHANGES} so that the API always has room. */
+    public static final int MAX_SUBSCRIBERS = 64;
+    /** Seconds a client has to send a request's headers: slow-drip clients are cut off. */
+    static final int MAX_REQUEST_SECONDS = 10;
+    /** Header lines in one request; a browser sends about a dozen. */
+    static final int MAX_REQUEST_HEADERS = 64;
+    /** Bytes of headers in one request. */
+    static final int MAX_REQUEST_HEADER_BYTES = 16 * 1024;
+    /** The longest query string read; a dashboard's filters are a few words. */
+    public static final int MAX_QUERY_CHARS = 1024;
+    /** The longest title filter, in characters. */
+    public static final int MAX_FILTER_CHARS = 200;
+    /** Peers one answer lists: more than a dashboard can show. */
+    static final int MAX_PEERS = 1000;
+    /** Records one answer lists, by default and at most. */
+    static final int DEFAULT_RECORDS = 500;
+    static final int MAX_RECORDS = 5000;
+    /** Records a title search reads before it answers with what it found: a bound on one search's work. */
+    static final int MAX_RECORDS_SEARCHED = 200_000;
+    /** How often an idle feed sends a comment, so that a closed browser is noticed and proxies keep it open. */
+    static final long FEED_KEEPALIVE_MILLIS = 15_000;
+
+    private static final String JSON = "application/json; charset=utf-8";
+    /** Everything from this server and nothing from elsewhere: the page works offline, and injects nothing. */
+    private static final String CONTENT_SECURITY_POLICY = "default-src 'self'; img-src 'self' data:;"
+            + " frame-ancestors 'none'";
+
+    private final HttpServer server;
+    private final IndexStore store;
+    private final Optional<String> instance;
+    private final IntSupplier openConnections;
+    private final IndexCounts counts;
+    private final ServerMetrics metrics;
+    private final EventFeed feed = new EventFeed();
+    private final WebEvents events;
+    private final Map<String, StaticFile> files;
+    private final PrometheusTextFormatWriter metricsWriter = PrometheusTextFormatWriter.create();
+
+    /** A file of the dashboard, read once from the jar. */
+    private record StaticFile(String contentType, byte[] bytes) {
+    }
+
+    private WebServer(HttpServer server, IndexStore store, Optional<String> instance, IntSupplier openConnections) {
+        this.server = server;
+        this.store = store;
+        this.instance = instance;
+        this.openConnections = openConnections;
+        this.counts = new IndexCounts(store::peerCount, store::recordCount);
+        this.metrics = new ServerMetrics(counts::peers, counts::records, openConnections);
+        this.events = new WebEvents(metrics, feed);
+        this.files = Map.of(
+                "/", file("dashboard.html", "text/html; charset=utf-8"),
+                "/dashboard.js", file("dashboard.js", "text/javascript; charset=utf-8"),
+                "/dashboard.css", file("dashboard.css", "text/css; charset=utf-8"));
+    }
+
+    /**
+     * Listens where {@code settings} say and serves the index in {@code store}.
+     *
+     * @param instance        this instance's name in a shared store; empty for the embedded store
+     * @param openConnections how many P2P connections are open to this instance
+     */
+    public static WebServer start(WebSettings settings, IndexStore store, Optional<String> instance,
+            IntSupplier openConnections) throws IOException {
+        limitJdkServer();
+        HttpServer server = HttpServer.create(new InetSocketAddress(settings.bindAddress(), settings.port()), 64);
+        WebServer web = new WebServer(server, store, instance, openConnections);
+        store.observeCommits(web.metrics);
+        server.createContext("/", web::handle);
+        server.setExecutor(new BoundedExecutor(MAX_EXCHANGES));
+        server.start();
+        log.info("[Web] Dashboard and metrics on http://{}:{}/", server.getAddress().getAddress().getHostAddress(),
+                server.getAddress().getPort());
+        return web;
+    }
+
+    /**
+     * The JDK server's limits, read once when it is first used; one given with -D on the command line stays.
+     * Unset, a request could take forever to arrive and bring any number of headers.
+     */
+    private static void limitJdkServer() {
+        System.getProperties().putIfAbsent("jdk.httpserver.maxConnections", Integer.toString(MAX_CONNECTIONS));
+        System.getProperties().putIfAbsent("sun.net.httpserver.maxReqTime", Integer.toString(MAX_REQUEST_SECONDS));
+        System.getProperties().putIfAbsent("sun.net.httpserver.maxReqHeaders", Integer.toString(MAX_REQUEST_HEADERS));
+        System.getProperties().putIfAbsent("sun.net.httpserver.maxReqHeaderSize",
+                Integer.toString(MAX_REQUEST_HEADER_BYTES));
+    }
+
+    /** What the request path tells: counted in the metrics and put on the feed. */
+    public IndexEvents events() {
+        return events;
+    }
+
+    public int port() {
+        return server.getAddress().getPort();
+    }
+
+    /** Ends every feed stream and stops listening. */
+    @Override
+    public void close() {
+        store.observeCommits(net.p2pci.server.store.CommitObserver.NONE);
+        feed.dropAll();
+        server.stop(0);
+    }
+
+    /** Serves one exchange; the one place its failures are sorted, and the exchange always closed. */
+    private void handle(HttpExchange exchange) {
+        try {
+            serve(exchange);
+        } catch (BadQueryException e) {
+            sendJsonError(exchange, 400, e.getMessage());
+        } catch (StoreUnavailableException e) {
+            sendJsonError(exchange, 503, "the index database did not answer in time");
+        } catch (IOException | UncheckedIOException e) {
+            log.debug("[Web] exchange ended: {}", e.toString()); // the browser went away
+        } catch (RuntimeException e) {
+            log.warn("[Web] error answering a request", e);
+            sendJsonError(exchange, 500, "internal error");
+        } finally {
+            exchange.close();
+        }
+    }
+
+    private void serve(HttpExchange exchange) throws IOException {
+        String path = exchange.getRequestURI().getRawPath();
+        if (!"GET".equals(exchange.getRequestMethod())) {
+            exchange.getResponseHeaders().set("Allow", "GET");
+            sendText(exchange, 405, "only GET is served here\n");
+            return;
+        }
+        String query = exchange.getRequestURI().getRawQuery();
+        if (query != null && query.length() > MAX_QUERY_CHARS) {
+            sendText(exchange, 414, "query too long\n");
+            return;
+        }
+        route(exchange, path, query);
+    }
+
+    private void route(HttpExchange exchange, String path, String query) throws IOException {
+        StaticFile file = files.get(path);
+        if (file != null) {
+            send(exchange, 200, file.contentType(), file.bytes());
+            return;
+        }
+        switch (path) {
+            case "/events" -> streamFeed(exchange);
+            case "/metrics" -> sendMetrics(exchange);
+            case "/api/peers" -> sendJson(exchange, peersJson());
+            case "/api/records" -> sendJson(exchange, recordsJson(Query.parse(query)));
+            case "/api/stats" -> sendJson(exchange, statsJson());
+            case "/api/events" -> sendJson(exchange, eventsJson());
+            default -> sendText(exchange, 404, "not found\n");
+        }
+    }
+
+    private void sendMetrics(HttpExchange exchange) throws IOException {
+        ByteArrayOutputStream body = new ByteArrayOutputStream(16 * 1024);
+        metricsWriter.write(body, metrics.registry().scrape());
+        send(exchange, 200, PrometheusTextFormatWriter.CONTENT_TYPE, body.toByteArray());
+    }
+
+    String peersJson() {
+        List<PeerView> peers = store.peers(MAX_PEERS);
+        Json json = new Json().beginObject();
+        json.member("instance", instance.orElse(null)).name("cluster").value(instance.isPresent());
+        json.name("peers").beginArray();
+        for (PeerView peer : peers) {
+            json.beginObject()
+                    .member("id", peer.id())
+                    .member("host", peer.host())
+                    .member("port", peer.port())
+                    .member("source", peer.sourceAddress())
+                    .member("since", peer.since().toString())
+                    .member("records", peer.records())
+                    .member("instance", peer.instance().orElse(null))
+                    .endObject();
+        }
+        return json.endArray().name("truncated").value(peers.size() == MAX_PEERS).endObject().toString();
+    }
+
+    /** Records of RFC {@code rfc} if given, else of every RFC, whose titles hold every word of {@code q}. */
+    String recordsJson(Query query) {
+        Optional<Integer> rfc = query.integer("rfc", 1, Integer.MAX_VALUE);
+        int limit = query.integer("limit", 1, MAX_RECORDS).orElse(DEFAULT_RECORDS);
+        List<String> words = query.words("q", MAX_FILTER_CHARS);
+        Json json = new Json().beginObject().name("records").beginArray();
+        int found = 0;
+        boolean truncated = false;
+        if (rfc.isPresent()) {
+            for (RfcRecord record : store.lookup(rfc.get())) {
+                if (matches(record, words)) {
+                    if (found++ == limit) {
+                        truncated = true;
+                        break;
+                    }
+                    write(json, record);
+                }
+            }
+        } else {
+            RecordPage page = null;
+            int searched = 0;
+            do {
+                page = store.listPage(page == null ? RecordPage.Cursor.START : page.next(), DEFAULT_RECORDS);
+                for (RfcRecord record : page.records()) {
+                    if (matches(record, words)) {
+                        if (found++ == limit) {
+                            truncated = true;
+                            break;
+                        }
+                        write(json, record);
+                    }
+                }
+                searched += page.records().size();
+            } while (!truncated && page.hasMore() && searched < MAX_RECORDS_SEARCHED);
+            truncated |= page.hasMore() && searched >= MAX_RECORDS_SEARCHED;
+        }
+        return json.endArray().name("truncated").value(truncated).endObject().toString();
+    }
+
+    private static boolean matches(RfcRecord record, List<String> words) {
+        String title = record.title().toLowerCase(Locale.ROOT);
+        for (String word : words) {
+            if (!title.contains(word)) {
+                return false;
+            }
+        }
+        return true;
+    }
+
+    private static void write(Json json, RfcRecord record) {
+        json.beginObject()
+                .member("rfc", record.number())
+                .member("title", record.title())
+                .member("host", record.host())
+                .member("port", record.port())
+                .endObject();
+    }
+
+    String statsJson() {
+        Json json = new Json().beginObject()
+                .member("time", System.currentTimeMillis())
+                .member("instance", instance.orElse(null))
+                .member("peers", counts.peers())
+                .member("records", counts.records())
+                .member("connectionsOpen", openConnections.getAsInt())
+                .member("connectionsRefused", metrics.refused())
+                .member("feedSubscribers", feed.subscribers());
+        json.name("requests").beginObject();
+        for (ServerMetrics.Method method : ServerMetrics.Method.values()) {
+            json.name(method.name()).beginObject();
+            for (Status status : Status.values()) {
+                json.member(Integer.toString(status.code()), metrics.requests(method, status));
+            }
+            json.endObject();
+        }
+        json.endObject().name("statuses").beginObject();
+        for (Status status : Status.values()) {
+            long count = 0;
+            for (ServerMetrics.Method method : ServerMetrics.Method.values()) {
+                count += metrics.requests(method, status);
+            }
+            json.member(Integer.toString(status.code()), count);
+        }
+        return json.endObject().endObject().toString();
+    }
+
+    String eventsJson() {
+        Json json = new Json().beginObject().name("events").beginArray();
+        feed.since(0).forEach(event -> event.writeTo(json));
+        return json.endArray().endObject().toString();
+    }
+
+    /**
+     * Streams the feed as server-sent events: first what the ring holds after the browser's Last-Event-ID (all of it
+     * for a new page), then each event as it happens, until the browser goes or does not keep up.
+     */
+    private void streamFeed(HttpExchange exchange) throws IOException {
+        if (feed.subscribers() >= MAX_SUBSCRIBERS) {
+            sendText(exchange, 503, "too many dashboards follow the feed\n");
+            return;
+        }
+        long last = lastEventId(exchange.getRequestHeaders());
+        Headers headers = exchange.getResponseHeaders();
+        headers.set("Content-Type", "text/event-stream; charset=utf-8");
+        headers.set("Cache-Control", "no-store");
+        headers.set("X-Content-Type-Options", "nosniff");
+        exchange.sendResponseHeaders(200, 0);
+        try (EventFeed.Subscription subscription = feed.subscribe()) {
+            OutputStream out = exchange.getResponseBody();
+            out.write("retry: 2000\n\n".getBytes(StandardCharsets.US_ASCII));
+            for (FeedEvent event : feed.since(last)) {
+                writeEvent(out, event);
+                last = event.seq();
+            }
+            out.flush();
+            while (!subscription.isDropped()) {
+                FeedEvent event = subscription.next(FEED_KEEPALIVE_MILLIS);
+                if (event == null) {
+                    if (subscription.isDropped()) {
+                        break;
+                    }
+                    out.write(": keepalive\n\n".getBytes(StandardCharsets.US_ASCII));
+                } else if (event.seq() > last) { // else sent from the ring already
+                    writeEvent(out, event);
+                    last = event.seq();
+                }
+                out.flush();
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+    }
+
+    private static void writeEvent(OutputStream out, FeedEvent event) throws IOException {
+        out.write(("id: " + event.seq() + "\nevent: index\ndata: " + event.toJson() + "\n\n")
+                .getBytes(StandardCharsets.UTF_8));
+    }
+
+    /** The Last-Event-ID a reconnecting browser sends; 0 when there is none or it is not a number. */
+    private static long lastEventId(Headers headers) {
+        String value = headers.getFirst("Last-Event-ID");
+        if (value == null || value.length() > 19) {
+            return 0;
+        }
+        try {
+            return Math.max(0, Long.parseLong(value.strip()));
+        } catch (NumberFormatException e) {
+            return 0;
+        }
+    }
+
+    private static void sendJson(HttpExchange exchange, String json) throws IOException {
+        exchange.getResponseHeaders().set("Cache-Control", "no-store");
+        send(exchange, 200, JSON, json.getBytes(StandardCharsets.UTF_8));
+    }
+
+    private static void sendJsonError(HttpExchange exchange, int code, String message) {
+        try {
+            send(exchange, code, JSON, new Json().beginObject().member("error", message).endObject().toString()
+                    .getBytes(StandardCharsets.UTF_8));
+        } catch (IOException | RuntimeException e) {
+            log.debug("[Web] could not answer {}: {}", code, e.toString()); // headers went out already, or it left
+        }
+    }
+
+    private static void sendText(HttpExchange exchange, int code, String text) throws IOException {
+        send(exchange, code, "text/plain; charset=utf-8", text.getBytes(StandardCharsets.UTF_8));
+    }
+
+    private static void send(HttpExchange exchange, int code, String contentType, byte[] body) throws IOException {
+        Headers headers = exchange.getResponseHeaders();
+        headers.set("Content-Type", contentType);
+        headers.set("Content-Security-Policy", CONTENT_SECURITY_POLICY);
+        headers.set("X-Content-Type-Options", "nosniff");
+        headers.set("Referrer-Policy", "no-referrer");
+        exchange.sendResponseHeaders(code, body.length == 0 ? -1 : body.length);
+        if (body.length > 0) {
+            exchange.getResponseBody().write(body);
+        }
+    }
+
+    private static StaticFile file(String name, String contentType) {
+        try (InputStream in = WebServer.class.getResourceAsStream(name)) {
+            if (in == null) {
+                throw new IllegalStateException("the dashboard's " + name + " is missing from the jar");
+            }
+            return new StaticFile(contentType, in.readAllBytes());
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    /** A query parameter that cannot be used; answered with 400 and a message naming the parameter only. */
+    static final class BadQueryException extends RuntimeException {
+        BadQueryException(String message) {
+            super(message);
+        }
+    }
+
+    /** A request's query parameters, decoded; the last of a repeated one counts. Immutable. */
+    record Query(Map<String, String> parameters) {
+        static Query parse(String rawQuery) {
+            Map<String, String> parameters = new HashMap<>();
+            if (rawQuery != null && !rawQuery.isEmpty()) {
+                for (String pair : rawQuery.split("&")) {
+                    int equals = pair.indexOf('=');
+                    String name = equals < 0 ? pair : pair.substring(0, equals);
+                    String value = equals < 0 ? "" : pair.substring(equals + 1);
+                    try {
+                        parameters.put(URLDecoder.decode(name, StandardCharsets.UTF_8),
+                                URLDecoder.decode(value, StandardCharsets.UTF_8));
+                    } catch (IllegalArgumentException e) {
+                        throw new BadQueryException("the query is not URL-encoded text");
+                    }
+                }
+            }
+            return new Query(Map.copyOf(parameters));
+        }
+
+        /** A whole number from {@code min} to {@code max}; empty when the parameter is absent or blank. */
+        Optional<Integer> integer(String name, int min, int max) {
+            String text = parameters.getOrDefault(name, "").strip();
+            if (text.isEmpty()) {
+                return Optional.empty();
+            }
+            try {
+                int value = Integer.parseInt(text);
+                if (value >= min && value <= max) {
+                    return Optional.of(value);
+                }
+            } catch (NumberFormatException e) {
+                // falls through to the one message below
+            }
+            throw new BadQueryException(name + " takes a whole number from " + min + " to " + max);
+        }
+
+        /** The words of a filter, lower-cased, at most {@code maxChars} of it. */
+        List<String> words(String name, int maxChars) {
+            String text = parameters.getOrDefault(name, "").strip().toLowerCase(Locale.ROOT);
+            if (text.length() > maxChars) {
+                throw new BadQueryException(name + " takes at most " + maxChars + " characters");
+            }
+            return text.isEmpty() ? List.of() : List.of(text.split("\\s+"));
+        }
+    }
+}
