@@ -23,12 +23,22 @@ public final class Transcript {
     private static final String WIRE_LINE_END = "\r\n";
 
     private final PrintStream out;
+    /** Who else reads each line printed (the peer's web page); nobody unless set. */
+    private volatile Consumer<String> copies = line -> { };
     /** Where events go: the stream, or above the prompt of an interactive shell. */
     private volatile Consumer<String> eventPrinter;
 
     public Transcript(PrintStream out) {
         this.out = Objects.requireNonNull(out, "out");
         this.eventPrinter = out::println;
+    }
+
+    /**
+     * Gives every line printed from now on to {@code reader} as well, without its line end: the peer's web page shows
+     * the transcript as it is printed. It is called on the printing thread, so it must not block.
+     */
+    public void copyLinesTo(Consumer<String> reader) {
+        copies = Objects.requireNonNull(reader, "reader");
     }
 
     public void message(Request request) {
@@ -45,7 +55,7 @@ public final class Transcript {
 
     /** A line such as {@code [Peer] LOOKUP RFC 2616: 1 holder}. */
     public void note(String format, Object... arguments) {
-        out.println(PREFIX + String.format(Locale.ROOT, format, arguments));
+        println(PREFIX + String.format(Locale.ROOT, format, arguments));
     }
 
     /**
@@ -53,7 +63,9 @@ public final class Transcript {
      * {@code [Peer] Lost the index server: ...}.
      */
     public void event(String format, Object... arguments) {
-        eventPrinter.accept(PREFIX + String.format(Locale.ROOT, format, arguments));
+        String line = PREFIX + String.format(Locale.ROOT, format, arguments);
+        eventPrinter.accept(line);
+        copies.accept(line);
     }
 
     /** Prints events with {@code printer} from now on, e.g. above the prompt so that a half-typed line stays whole. */
@@ -68,18 +80,30 @@ public final class Transcript {
 
     /** A one-line error: {@code [Peer] Error: <reason>}. */
     public void error(String reason) {
-        out.println(PREFIX + "Error: " + reason);
+        println(PREFIX + "Error: " + reason);
     }
 
     /** Text as it is, for the help. */
     public void text(String text) {
         out.print(text.endsWith("\n") ? text : text + "\n");
         out.flush();
+        copyLines(text);
+    }
+
+    private void println(String line) {
+        out.println(line);
+        copies.accept(line);
+    }
+
+    private void copyLines(String text) {
+        Consumer<String> reader = copies;
+        text.lines().forEach(reader);
     }
 
     private void printWire(byte[] bytes) {
         String text = new String(bytes, StandardCharsets.UTF_8).replace(WIRE_LINE_END, System.lineSeparator());
         out.print(text);
         out.flush();
+        copyLines(text);
     }
 }
