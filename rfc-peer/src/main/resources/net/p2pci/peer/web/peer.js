@@ -11,6 +11,7 @@ let own = new Set();
 let self = '';
 let searchTimer = null;
 let ownTimer = null;
+let indexRequests = 0;
 
 function cell(row, text, className) {
   const td = document.createElement('td');
@@ -87,14 +88,20 @@ function renderIndexButtons() {
   }
 }
 
-async function searchIndex() {
-  const q = $('search').value;
-  showIndex(await getJson('/api/index?q=' + encodeURIComponent(q)));
+/** Shows an index answer unless a later request has been sent meanwhile: answers may come out of order. */
+async function askIndex(path, options) {
+  const asked = ++indexRequests;
+  const data = await getJson(path, options);
+  if (asked === indexRequests) showIndex(data);
 }
 
-async function listAgain() {
+function searchIndex() {
+  return askIndex('/api/index?q=' + encodeURIComponent($('search').value));
+}
+
+function listAgain() {
   const body = new URLSearchParams({ q: $('search').value });
-  showIndex(await getJson('/api/list', { method: 'POST', headers: PAGE_HEADER, body }));
+  return askIndex('/api/list', { method: 'POST', headers: PAGE_HEADER, body });
 }
 
 async function download(rfc, holder, button) {
