@@ -42,6 +42,9 @@ public final class Demo {
     private static final int SOUGHT_RFC = 1945;
     /** What peer B is asked for though it does not hold it: one of peer A's. */
     private static final int NOT_AT_B_RFC = 2616;
+    /** The line the index server logs once its dashboard listens (ci-server --http-port). */
+    private static final Pattern DASHBOARD_LINE =
+            Pattern.compile("\\[Web\\] Dashboard and metrics on (http://\\S+/)$");
     /** The line a peer prints once its page listens (rfc-peer --http-port). */
     private static final Pattern WEB_PAGE_LINE = Pattern.compile("^\\[Peer\\] Web page on (http://\\S+/)$");
 
@@ -107,11 +110,21 @@ public final class Demo {
         }
         serverPort = port.orElseThrow(() -> new StepFailure("the index server did not start"));
         transcript.check(true, "the server listens on 127.0.0.1:" + serverPort);
+        if (run.web()) {
+            String dashboard = require(server, DASHBOARD_LINE, 0, ANSWER_TIMEOUT).group(1);
+            transcript.show(server);
+            transcript.note("The index server's dashboard (open it to watch peers join, add and leave): " + dashboard);
+            transcript.check(WebCheck.get(dashboard + "api/stats", ANSWER_TIMEOUT).isPresent(),
+                    "the dashboard answers at " + dashboard);
+        }
     }
 
     /** Starts the server on {@code port}; empty if the port was in use (exit status 2), which the caller handles. */
     private Optional<Integer> tryStartServer(int port) throws IOException, InterruptedException, StepFailure {
-        List<String> args = List.of("--port", Integer.toString(port), "--bind", "127.0.0.1");
+        List<String> args = new ArrayList<>(List.of("--port", Integer.toString(port), "--bind", "127.0.0.1"));
+        if (run.web()) {
+            args.addAll(List.of("--http-port", "0", "--http-bind", "127.0.0.1")); // the live dashboard
+        }
         server = run.start("server", "bin/ci-server", args, Map.of("JAVA_HOME", System.getProperty("java.home")));
         try {
             int listening = server.awaitPort(START_TIMEOUT);

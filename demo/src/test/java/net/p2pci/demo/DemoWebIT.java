@@ -14,8 +14,8 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
- * bin/demo --web as a user runs it: the classic demo with each peer's page on, whose addresses it prints and whose
- * answers it checks; the test holds it to its exit status and its transcript.
+ * bin/demo --web as a user runs it: the classic demo with the index server's dashboard and each peer's page on,
+ * whose addresses it prints and whose answers it checks; the test holds it to its exit status and its transcript.
  */
 class DemoWebIT {
     private static final Path LAUNCHER = Path.of("..", "bin", "demo");
@@ -35,6 +35,9 @@ class DemoWebIT {
 
         assertThat(status).as(transcript).isZero();
         assertThat(transcript)
+                .containsPattern("(?m)^The index server's dashboard \\(open it to watch peers join, add and leave\\):"
+                        + " http://127\\.0\\.0\\.1:\\d+/$")
+                .containsPattern("(?m)^✔ the dashboard answers at http://127\\.0\\.0\\.1:\\d+/$")
                 .contains("The peers' pages (open them to watch each peer's index, downloads and transcript live):")
                 .containsPattern("(?m)^  peer A: http://127\\.0\\.0\\.1:\\d+/$")
                 .containsPattern("(?m)^  peer C: http://127\\.0\\.0\\.1:\\d+/$")
