@@ -21,6 +21,7 @@ import org.openqa.selenium.By;
 import org.openqa.selenium.Dimension;
 import org.openqa.selenium.JavascriptExecutor;
 import org.openqa.selenium.OutputType;
+import org.openqa.selenium.StaleElementReferenceException;
 import org.openqa.selenium.TakesScreenshot;
 import org.openqa.selenium.WebDriver;
 import org.openqa.selenium.WebElement;
@@ -101,19 +102,17 @@ class PeerPageBrowserIT {
 
         browser.get(page);
         WebDriverWait wait = new WebDriverWait(browser, PATIENCE);
+        wait.ignoring(StaleElementReferenceException.class);
         wait.until(ExpectedConditions.textToBe(By.id("live"), "live"));
         ((JavascriptExecutor) browser).executeScript("window.sameDocument = 'yes'"); // a reload would lose it
 
         // Its own RFCs, with the title read from the file.
-        WebElement ownRow = wait.until(ExpectedConditions.visibilityOfElementLocated(
-                By.cssSelector("#own tbody tr[data-rfc='1149']")));
-        assertThat(cells(ownRow)).containsExactly("1149",
+        assertThat(cellsOf(wait, By.cssSelector("#own tbody tr[data-rfc='1149']"))).containsExactly("1149",
                 "A Standard for the Transmission of IP Datagrams on Avian Carriers", "rfc1149.txt");
 
         // The index, from the LIST the page ran on opening: the other peer's records, each with a download button.
         By httpRecord = By.cssSelector("#index tbody tr[data-record='2616@" + holderB + "']");
-        WebElement record = wait.until(ExpectedConditions.visibilityOfElementLocated(httpRecord));
-        assertThat(cells(record).subList(0, 3)).containsExactly("2616", "Hypertext Transfer Protocol -- HTTP/1.1",
+        assertThat(cellsOf(wait, httpRecord).subList(0, 3)).containsExactly("2616", "Hypertext Transfer Protocol -- HTTP/1.1",
                 holderB);
         wait.until(ExpectedConditions.visibilityOfElementLocated(
                 By.cssSelector("#index tbody tr[data-record='768@" + holderB + "']")));
@@ -128,13 +127,17 @@ class PeerPageBrowserIT {
 
         // A click downloads it: the progress bar ends full, the file is the holder's byte for byte, and the peer
         // shares it from then on.
-        browser.findElement(httpRecord).findElement(By.cssSelector("button.download")).click();
-        WebElement done = wait.until(ExpectedConditions.visibilityOfElementLocated(
-                By.cssSelector("#downloads li.done[data-rfc='2616']")));
+        wait.until(driver -> { // found and clicked at once, as the table may be redrawn in between
+            driver.findElement(httpRecord).findElement(By.cssSelector("button.download")).click();
+            return true;
+        });
+        By doneBar = By.cssSelector("#downloads li.done[data-rfc='2616'] progress");
+        List<String> valueAndMax = wait.until(driver -> {
+            WebElement bar = driver.findElement(doneBar);
+            return List.of(bar.getDomProperty("value"), bar.getDomProperty("max"));
+        });
         long size = Files.size(SampleRfcs.file(2616));
-        WebElement bar = done.findElement(By.tagName("progress"));
-        assertThat(bar.getDomProperty("value")).isEqualTo(Long.toString(size));
-        assertThat(bar.getDomProperty("max")).isEqualTo(Long.toString(size));
+        assertThat(valueAndMax).containsExactly(Long.toString(size), Long.toString(size));
         assertThat(SampleRfcs.sha256(dirA.resolve("rfc2616.txt"))).isEqualTo(SampleRfcs.sha256(SampleRfcs.file(2616)));
         wait.until(ExpectedConditions.visibilityOfElementLocated(By.cssSelector("#own tbody tr[data-rfc='2616']")));
         wait.until(ExpectedConditions.textToBePresentInElementLocated(By.id("log"), "GET RFC 2616 P2P-CI/1.0"));
@@ -167,8 +170,13 @@ class PeerPageBrowserIT {
                 ExpectedConditions.textToBe(By.id("index-count"), "(1 of 3)")));
     }
 
-    private static List<String> cells(WebElement row) {
-        return row.findElements(By.tagName("td")).stream().map(WebElement::getText).toList();
+    /**
+     * The texts of a row's cells, read at once: the page redraws a table whenever what it shows may have changed
+     * (a LIST, a registration), and a row found before a redraw is stale after it, so a stale read is tried again.
+     */
+    private static List<String> cellsOf(WebDriverWait wait, By row) {
+        return wait.until(driver -> driver.findElement(row).findElements(By.tagName("td")).stream()
+                .map(WebElement::getText).toList());
     }
 
     private void screenshot(String name) throws IOException {
