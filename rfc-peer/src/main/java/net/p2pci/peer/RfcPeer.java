@@ -27,9 +27,9 @@ import org.apache.logging.log4j.Logger;
 import org.apache.logging.log4j.core.config.Configurator;
 
 /**
- * The {@code rfc-peer} program: parses the options, starts a {@link Peer}, registers its RFCs, runs the commands
- * (from {@code --exec}, a piped script or an interactive shell) and leaves. SIGTERM leaves too, through a shutdown
- * hook.
+ * The {@code rfc-peer} program: parses the options, starts a {@link Peer} (and its web page, with
+ * {@code --http-port}), registers its RFCs, runs the commands (from {@code --exec}, a piped script or an interactive
+ * shell; the page's clicks run through the same processor) and leaves. SIGTERM leaves too, through a shutdown hook.
  *
  * <p>Thread-safe for its one cross-thread use: the shutdown hook reads the running peer through a volatile field.
  */
