@@ -34,8 +34,8 @@ import org.openqa.selenium.support.ui.WebDriverWait;
 /**
  * A peer's own page in a real headless Chromium, driven through Selenium, with a real index server and two real
  * peer processes: the page lists the peer's RFCs and the other peer's record, its search narrows the index, a click
- * downloads an RFC that then lies byte for byte in the peer's directory, and a command typed into the peer's stdin
- * shows in the page's log without a reload. A screenshot of each step is written under target/screenshots/.
+ * downloads an RFC that then lies byte for byte in the peer's directory, and commands typed into the peer's stdin
+ * show in the page's log, a GET with its bar, without a reload. A screenshot of each step is written under target/screenshots/.
  *
  * <p>Debian's chromium and chromium-driver are used as installed; nothing is downloaded, Selenium Manager
  * included, since the driver and the browser are both named. Without them the test is skipped on a developer's
@@ -144,9 +144,14 @@ class PeerPageBrowserIT {
         peerA.awaitLine(Pattern.compile("^\\[Peer\\] GET RFC 2616: " + size + " bytes in "));
         screenshot("peer-3-downloaded");
 
-        // A command typed into the peer's shell shows on the open page.
+        // Commands typed into the peer's shell show on the open page: their lines, and a download's bar.
         peerA.send("LOOKUP 768");
         wait.until(ExpectedConditions.textToBePresentInElementLocated(By.id("log"), "[Peer] LOOKUP RFC 768: 1 holder"));
+        peerA.send("GET 768");
+        wait.until(ExpectedConditions.visibilityOfElementLocated(By.cssSelector("#downloads li.done[data-rfc='768']")));
+        wait.until(ExpectedConditions.textToBePresentInElementLocated(By.id("log"), "[Peer] GET RFC 768: "));
+        wait.until(ExpectedConditions.visibilityOfElementLocated(By.cssSelector("#own tbody tr[data-rfc='768']")));
+        assertThat(SampleRfcs.sha256(dirA.resolve("rfc768.txt"))).isEqualTo(SampleRfcs.sha256(SampleRfcs.file(768)));
         assertThat(((JavascriptExecutor) browser).executeScript("return window.sameDocument")).isEqualTo("yes");
         screenshot("peer-4-shell-command");
 

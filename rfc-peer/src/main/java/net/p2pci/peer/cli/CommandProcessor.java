@@ -12,6 +12,7 @@ import java.util.Locale;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
+import java.util.OptionalLong;
 import java.util.function.Consumer;
 import net.p2pci.peer.HostAndPort;
 import net.p2pci.peer.download.Download;
@@ -104,6 +105,27 @@ public final class CommandProcessor {
     private final Transcript transcript;
     /** Who is told the records of each LIST that succeeds (the peer's web page); nobody unless set. */
     private volatile Consumer<List<RfcRecord>> listings = records -> { };
+    /** Who is told of each download from a holder (the peer's web page); nobody unless set. */
+    private volatile DownloadWatcher downloads = DownloadWatcher.NONE;
+
+    /** Told of each download from a holder, whoever typed or clicked the GET, on the thread that runs it. */
+    public interface DownloadWatcher {
+        DownloadWatcher NONE = new DownloadWatcher() {
+            @Override
+            public void started(int rfcNumber, HostAndPort holder) {
+            }
+
+            @Override
+            public void ended(int rfcNumber, HostAndPort holder, OptionalLong savedBytes) {
+            }
+        };
+
+        /** Before the GET request goes to {@code holder}. */
+        void started(int rfcNumber, HostAndPort holder);
+
+        /** The download from {@code holder} is over: saved, with the file's size, or failed (empty). */
+        void ended(int rfcNumber, HostAndPort holder, OptionalLong savedBytes);
+    }
 
     Transcript transcript() {
         return transcript;
@@ -127,6 +149,11 @@ public final class CommandProcessor {
      */
     public void reportListingsTo(Consumer<List<RfcRecord>> reader) {
         listings = Objects.requireNonNull(reader, "reader");
+    }
+
+    /** Tells {@code watcher} of every download from now on. */
+    public void watchDownloadsWith(DownloadWatcher watcher) {
+        downloads = Objects.requireNonNull(watcher, "watcher");
     }
 
     /** One line naming the part files of an earlier run deleted at start-up, if there were any. */
@@ -210,15 +237,6 @@ public final class CommandProcessor {
             return false;
         }
         return true;
-    }
-
-    /**
-     * As {@link #execute(String)}, first telling {@code starting} that its turn has come: the web page shows a
-     * download it asked for as waiting until then.
-     */
-    public synchronized Outcome execute(String line, Runnable starting) {
-        starting.run();
-        return execute(line);
     }
 
     /** Parses and runs one line; errors are printed, never thrown. */
@@ -360,14 +378,18 @@ public final class CommandProcessor {
             GetRequest request = downloader.requestFor(number, holder);
             transcript.message(request);
             Download download;
+            DownloadWatcher watcher = downloads;
+            watcher.started(number, holder);
             try {
                 download = downloader.download(holder, request);
             } catch (DownloadException e) {
+                watcher.ended(number, holder, OptionalLong.empty());
                 e.head().ifPresent(transcript::message);
                 noteDeviations(holder, e.deviations());
                 transcript.note("GET RFC %d from %s failed: %s", number, holder, e.getMessage());
                 continue;
             }
+            watcher.ended(number, holder, OptionalLong.of(download.bytes()));
             transcript.message(download.head());
             noteDeviations(holder, download.deviations());
             transcript.note("GET RFC %d: %d bytes in %s, saved as %s", number, download.bytes(),

@@ -12,7 +12,6 @@ import java.net.InetSocketAddress;
 import java.net.URLDecoder;
 import java.net.UnknownHostException;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.HashMap;
 import java.util.List;
@@ -21,11 +20,9 @@ import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
 import java.util.OptionalInt;
-import java.util.OptionalLong;
 import java.util.concurrent.Semaphore;
 import net.p2pci.peer.HostAndPort;
 import net.p2pci.peer.cli.CommandProcessor;
-import net.p2pci.peer.cli.CommandProcessor.Outcome;
 import net.p2pci.peer.download.Downloader;
 import net.p2pci.peer.index.IndexSession;
 import net.p2pci.peer.library.RfcLibrary;
@@ -129,6 +126,7 @@ public final class PageServer implements AutoCloseable {
         HttpServer server = HttpServer.create(new InetSocketAddress(settings.bindAddress(), settings.port()), 16);
         PageServer page = new PageServer(server, parts, feed);
         parts.processor().reportListingsTo(records -> page.listing = List.copyOf(records));
+        parts.processor().watchDownloadsWith(page.jobs);
         server.createContext("/", page::handle);
         server.setExecutor(new BoundedExecutor(MAX_EXCHANGES));
         server.start();
@@ -313,22 +311,12 @@ public final class PageServer implements AutoCloseable {
     }
 
     private void runDownload(DownloadJobs.Job job) {
-        boolean succeeded = false;
         try {
-            // The processor runs one command at a time: this waits for a typed one to end, and the other way round.
-            succeeded = processor.execute("GET " + job.rfcNumber + " " + job.holder, () -> jobs.start(job))
-                    == Outcome.SUCCEEDED;
+            // The processor runs one command at a time: this waits for a typed one to end, and the other way round;
+            // it tells the jobs when the download starts and ends.
+            processor.execute("GET " + job.rfcNumber + " " + job.holder);
         } finally {
-            jobs.finish(job, succeeded, succeeded ? savedBytes(job.rfcNumber) : OptionalLong.empty());
-        }
-    }
-
-    private OptionalLong savedBytes(int number) {
-        try {
-            Optional<Path> file = library.find(number);
-            return file.isPresent() ? OptionalLong.of(Files.size(file.get())) : OptionalLong.empty();
-        } catch (IOException e) {
-            return OptionalLong.empty();
+            jobs.failIfNeverStarted(job);
         }
     }
 

@@ -1,6 +1,7 @@
 package net.p2pci.peer.web;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
 
 import java.io.IOException;
 import java.io.InputStream;
@@ -11,6 +12,7 @@ import java.net.Socket;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.List;
 import java.util.Optional;
 import net.p2pci.peer.HostAndPort;
@@ -103,7 +105,22 @@ final class PageServerTest {
         assertThat(exchange("POST /api/get HTTP/1.1\r\n" + host + "X-P2PCI-Page: 1\r\nOrigin: http://127.0.0.1:"
                 + page.port() + "\r\nContent-Length: " + body.length() + "\r\n\r\n" + body))
                 .startsWith("HTTP/1.1 202");
-        assertThat(exchange("GET /api/downloads HTTP/1.1\r\n" + host)).contains("\"rfc\":2616");
+        // Nobody listens at port 1: the download fails, and the page says so.
+        await("the download's end").atMost(Duration.ofSeconds(30)).untilAsserted(() -> assertThat(
+                exchange("GET /api/downloads HTTP/1.1\r\n" + host)).contains("\"rfc\":2616",
+                "\"holder\":\"127.0.0.1:1\"", "\"state\":\"failed\""));
+    }
+
+    @Test
+    void aClickedDownloadOfAnRfcAlreadyHereFailsWithoutTryingTheHolder() throws IOException {
+        String host = "Host: 127.0.0.1:" + page.port() + "\r\nX-P2PCI-Page: 1\r\n";
+        String body = "rfc=1149&holder=127.0.0.1%3A1";
+        assertThat(exchange("POST /api/get HTTP/1.1\r\n" + host + "Content-Length: " + body.length() + "\r\n\r\n"
+                + body)).startsWith("HTTP/1.1 202");
+
+        await("the download's end").atMost(Duration.ofSeconds(30)).untilAsserted(() -> assertThat(
+                exchange("GET /api/downloads HTTP/1.1\r\n" + host)).contains("\"rfc\":1149",
+                "\"state\":\"failed\"", "\"received\":0"));
     }
 
     @Test
