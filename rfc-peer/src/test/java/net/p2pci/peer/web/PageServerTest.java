@@ -106,9 +106,7 @@ final class PageServerTest {
                 + page.port() + "\r\nContent-Length: " + body.length() + "\r\n\r\n" + body))
                 .startsWith("HTTP/1.1 202");
         // Nobody listens at port 1: the download fails, and the page says so.
-        await("the download's end").atMost(Duration.ofSeconds(30)).untilAsserted(() -> assertThat(
-                exchange("GET /api/downloads HTTP/1.1\r\n" + host)).contains("\"rfc\":2616",
-                "\"holder\":\"127.0.0.1:1\"", "\"state\":\"failed\""));
+        awaitDownloads("\"rfc\":2616", "\"holder\":\"127.0.0.1:1\"", "\"state\":\"failed\"");
     }
 
     @Test
@@ -118,9 +116,7 @@ final class PageServerTest {
         assertThat(exchange("POST /api/get HTTP/1.1\r\n" + host + "Content-Length: " + body.length() + "\r\n\r\n"
                 + body)).startsWith("HTTP/1.1 202");
 
-        await("the download's end").atMost(Duration.ofSeconds(30)).untilAsserted(() -> assertThat(
-                exchange("GET /api/downloads HTTP/1.1\r\n" + host)).contains("\"rfc\":1149",
-                "\"state\":\"failed\"", "\"received\":0"));
+        awaitDownloads("\"rfc\":1149", "\"state\":\"failed\"", "\"received\":0");
     }
 
     @Test
@@ -165,6 +161,12 @@ final class PageServerTest {
                     .contains("\"holder\":\"other.example:5678\"")
                     .doesNotContain("<img");
         }
+    }
+
+    /** Waits until the page's downloads, as JSON, hold every one of {@code parts}. */
+    private void awaitDownloads(String... parts) {
+        await("the download's end").atMost(Duration.ofSeconds(30)).untilAsserted(() -> assertThat(
+                exchange("GET /api/downloads HTTP/1.1\r\nHost: 127.0.0.1:" + page.port() + "\r\n")).contains(parts));
     }
 
     /** Sends one request, closing the connection after it, and returns the whole answer as text. */
