@@ -88,7 +88,8 @@ public final class ClusterDemo {
 
     public static void main(String[] args) {
         DemoRun.main("cluster-demo", "bin/cluster-demo   (or: java -cp demo/target/demo.jar"
-                + " net.p2pci.demo.ClusterDemo --root REPOSITORY)", args, run -> new ClusterDemo(run).runSteps());
+                + " net.p2pci.demo.ClusterDemo --root REPOSITORY)", args, false,
+                run -> new ClusterDemo(run).runSteps());
     }
 
     /** Runs every step in order and returns the exit status: 0 if every check held. */

@@ -10,6 +10,7 @@ import static net.p2pci.demo.DemoRun.requirePort;
 
 import java.io.IOException;
 import java.nio.file.Path;
+import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -41,6 +42,11 @@ public final class Demo {
     private static final int SOUGHT_RFC = 1945;
     /** What peer B is asked for though it does not hold it: one of peer A's. */
     private static final int NOT_AT_B_RFC = 2616;
+    /** The line the index server logs once its dashboard listens (ci-server --http-port). */
+    private static final Pattern DASHBOARD_LINE =
+            Pattern.compile("\\[Web\\] Dashboard and metrics on (http://\\S+/)$");
+    /** The line a peer prints once its page listens (rfc-peer --http-port). */
+    private static final Pattern WEB_PAGE_LINE = Pattern.compile("^\\[Peer\\] Web page on (http://\\S+/)$");
 
     private final DemoRun run;
     private final Transcript transcript;
@@ -63,7 +69,8 @@ public final class Demo {
     }
 
     public static void main(String[] args) {
-        DemoRun.main("demo", "bin/demo   (or: java -jar demo/target/demo.jar --root REPOSITORY)", args,
+        DemoRun.main("demo", "bin/demo [--web] [--pace DURATION]   (or: java -jar demo/target/demo.jar --root"
+                + " REPOSITORY [--web] [--pace DURATION])", args, true,
                 run -> new Demo(run).runSteps());
     }
 
@@ -84,7 +91,10 @@ public final class Demo {
         }, this::showEverything);
     }
 
-    private void heading(String title) {
+    private void heading(String title) throws InterruptedException {
+        if (step > 0) {
+            run.pause();
+        }
         step++;
         transcript.heading("step " + step + " of " + STEPS + ": " + title);
     }
@@ -100,11 +110,21 @@ public final class Demo {
         }
         serverPort = port.orElseThrow(() -> new StepFailure("the index server did not start"));
         transcript.check(true, "the server listens on 127.0.0.1:" + serverPort);
+        if (run.web()) {
+            String dashboard = require(server, DASHBOARD_LINE, 0, ANSWER_TIMEOUT).group(1);
+            transcript.show(server);
+            transcript.note("The index server's dashboard (open it to watch peers join, add and leave): " + dashboard);
+            transcript.check(WebCheck.get(dashboard + "api/stats", ANSWER_TIMEOUT).isPresent(),
+                    "the dashboard answers at " + dashboard);
+        }
     }
 
     /** Starts the server on {@code port}; empty if the port was in use (exit status 2), which the caller handles. */
     private Optional<Integer> tryStartServer(int port) throws IOException, InterruptedException, StepFailure {
-        List<String> args = List.of("--port", Integer.toString(port), "--bind", "127.0.0.1");
+        List<String> args = new ArrayList<>(List.of("--port", Integer.toString(port), "--bind", "127.0.0.1"));
+        if (run.web()) {
+            args.addAll(List.of("--http-port", "0", "--http-bind", "127.0.0.1")); // the live dashboard
+        }
         server = run.start("server", "bin/ci-server", args, Map.of("JAVA_HOME", System.getProperty("java.home")));
         try {
             int listening = server.awaitPort(START_TIMEOUT);
@@ -133,8 +153,12 @@ public final class Demo {
         for (String name : PEER_NAMES) {
             Path directory = run.peerDirectory("peer" + name, PEER_RFCS.get(name));
             directories.put(name, directory);
-            started.put(name, run.start("peer " + name, "bin/rfc-peer", List.of("--server", "127.0.0.1:" + serverPort,
-                    "--dir", directory.toString(), "--host", "peer" + name), peerEnvironment));
+            List<String> args = new ArrayList<>(List.of("--server", "127.0.0.1:" + serverPort,
+                    "--dir", directory.toString(), "--host", "peer" + name));
+            if (run.web()) {
+                args.addAll(List.of("--http-port", "0")); // on 127.0.0.1, the peer's default
+            }
+            started.put(name, run.start("peer " + name, "bin/rfc-peer", args, peerEnvironment));
         }
         Pattern registered = Pattern.compile("^\\[Peer\\] Registered (\\d+) RFCs? from ");
         for (Map.Entry<String, DemoProcess> entry : started.entrySet()) {
@@ -156,12 +180,35 @@ public final class Demo {
         }
         peers.values().forEach(peer -> transcript.show(peer.process()));
         transcript.show(server);
+        if (run.web()) {
+            showPages();
+        }
         for (Peer peer : peers.values()) {
             List<Integer> numbers = PEER_RFCS.get(nameOf(peer));
             long oks = peer.process().linesFrom(0).stream().filter("P2P-CI/1.0 200 OK"::equals).count();
             transcript.check(oks == numbers.size() && serverLogged.get(nameOf(peer)), "peer " + nameOf(peer)
                     + " (upload port " + peer.uploadPort() + ") registered RFCs " + join(numbers) + ": "
                     + oks + " × 200 OK, and the server logged the peer and each ADD");
+        }
+    }
+
+    /**
+     * With --web: the address of each peer's page, for the class to open, and a check that each answers with the
+     * peer's own RFCs.
+     */
+    private void showPages() throws InterruptedException, StepFailure {
+        Map<String, String> pages = new LinkedHashMap<>();
+        for (Peer peer : peers.values()) {
+            pages.put(nameOf(peer), require(peer.process(), WEB_PAGE_LINE, 0, ANSWER_TIMEOUT).group(1));
+        }
+        transcript.note("The peers' pages (open them to watch each peer's index, downloads and transcript live):");
+        pages.forEach((name, url) -> transcript.note("  peer " + name + ": " + url));
+        for (Map.Entry<String, String> page : pages.entrySet()) {
+            List<Integer> numbers = PEER_RFCS.get(page.getKey());
+            Optional<String> own = WebCheck.get(page.getValue() + "api/own", ANSWER_TIMEOUT);
+            transcript.check(own.isPresent() && numbers.stream().allMatch(number -> own.get().contains(
+                    "\"rfc\":" + number + ",")), "peer " + page.getKey() + "'s page answers with its RFCs "
+                    + join(numbers));
         }
     }
 

@@ -42,18 +42,37 @@ final class DemoRun {
     /** Log lines that only illustrate (an upload served or refused) are waited for this long, then left out. */
     static final Duration LOG_LINE_TIMEOUT = Duration.ofSeconds(3);
 
+    /** The longest pause between steps: a class watching needs seconds, not minutes. */
+    static final Duration MAX_PACE = Duration.ofSeconds(60);
+    /** The pause between steps with --web unless --pace says otherwise: time to look at the pages. */
+    static final Duration WEB_PACE = Duration.ofSeconds(2);
+
     /** A demo's steps, run once the transcript and the cleanup are in place; answers the exit status. */
     interface Script {
         int run(DemoRun run) throws IOException;
     }
 
+    /**
+     * What the command line asked for.
+     *
+     * @param root the repository
+     * @param web  whether the programs serve their web pages ({@code --web})
+     * @param pace the pause before each step after the first ({@code --pace})
+     */
+    record Options(Path root, boolean web, Duration pace) {
+    }
+
     private final Path root;
+    private final boolean web;
+    private final Duration pace;
     private final Transcript transcript;
     private final Cleanup cleanup;
     private final Instant started;
 
-    private DemoRun(Path root, Transcript transcript, Cleanup cleanup, Instant started) {
-        this.root = root;
+    private DemoRun(Options options, Transcript transcript, Cleanup cleanup, Instant started) {
+        this.root = options.root();
+        this.web = options.web();
+        this.pace = options.pace();
         this.transcript = transcript;
         this.cleanup = cleanup;
         this.started = started;
@@ -63,13 +82,15 @@ final class DemoRun {
      * Runs {@code script} and exits with its status: 0 only if every check held. {@code name} prefixes the demo's
      * own error lines, and {@code usage} says how to start it. Ctrl-C or SIGTERM stops every program the demo
      * started and deletes its temporary directory.
+     *
+     * @param watchable whether the demo takes {@code --web} and {@code --pace}
      */
-    static void main(String name, String usage, String[] args, Script script) {
+    static void main(String name, String usage, String[] args, boolean watchable, Script script) {
         Instant started = Instant.now();
         PrintStream out = new PrintStream(new FileOutputStream(FileDescriptor.out), true, StandardCharsets.UTF_8);
-        Path root;
+        Options options;
         try {
-            root = parseRoot(args);
+            options = parseOptions(args, watchable);
         } catch (IllegalArgumentException e) {
             System.err.println(name + ": " + e.getMessage());
             System.err.println("usage: " + usage);
@@ -89,7 +110,7 @@ final class DemoRun {
                 }
                 cleanup.close();
             }, "demo-cleanup"));
-            status = script.run(new DemoRun(root, transcript, cleanup, started));
+            status = script.run(new DemoRun(options, transcript, cleanup, started));
         } catch (IOException e) {
             System.err.println(name + ": " + e.getMessage());
             status = 1;
@@ -98,11 +119,17 @@ final class DemoRun {
         System.exit(status);
     }
 
-    private static Path parseRoot(String[] args) {
+    static Options parseOptions(String[] args, boolean watchable) {
         Path root = Path.of("");
+        boolean web = false;
+        Duration pace = null;
         for (int i = 0; i < args.length; i++) {
             if (args[i].equals("--root") && i + 1 < args.length) {
                 root = Path.of(args[++i]);
+            } else if (watchable && args[i].equals("--web")) {
+                web = true;
+            } else if (watchable && args[i].equals("--pace") && i + 1 < args.length) {
+                pace = parsePace(args[++i]);
             } else {
                 throw new IllegalArgumentException("unknown argument: " + args[i]);
             }
@@ -111,7 +138,37 @@ final class DemoRun {
         if (!Files.isDirectory(root.resolve("sample-rfcs")) || !Files.isExecutable(root.resolve("bin/rfc-peer"))) {
             throw new IllegalArgumentException(root + " is not the P2P-CI repository (no sample-rfcs/ or bin/)");
         }
-        return root;
+        return new Options(root, web, pace != null ? pace : web ? WEB_PACE : Duration.ZERO);
+    }
+
+    /** {@code 2s}, {@code 500ms} or {@code 0}: from nothing up to {@link #MAX_PACE}. */
+    static Duration parsePace(String text) {
+        Matcher matcher = Pattern.compile("(\\d{1,6})(ms|s)?").matcher(text);
+        if (!matcher.matches() || matcher.group(2) == null && !matcher.group(1).equals("0")) {
+            throw new IllegalArgumentException("--pace takes a duration such as 2s or 500ms: "
+                    + text.replaceAll("\\P{Print}", "?"));
+        }
+        long amount = Long.parseLong(matcher.group(1));
+        Duration pace = "ms".equals(matcher.group(2)) ? Duration.ofMillis(amount) : Duration.ofSeconds(amount);
+        if (pace.compareTo(MAX_PACE) > 0) {
+            throw new IllegalArgumentException("--pace takes at most " + MAX_PACE.toSeconds() + "s: " + text);
+        }
+        return pace;
+    }
+
+    /** Whether the programs serve their web pages. */
+    boolean web() {
+        return web;
+    }
+
+    /**
+     * The pause before a step, so that a class can read the transcript and watch the pages follow; nothing without
+     * {@code --pace} or {@code --web}. It waits for no condition: it is the presentation's rhythm.
+     */
+    void pause() throws InterruptedException {
+        if (!pace.isZero()) {
+            Thread.sleep(pace);
+        }
     }
 
     Transcript transcript() {

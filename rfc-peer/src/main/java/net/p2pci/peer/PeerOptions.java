@@ -1,6 +1,8 @@
 package net.p2pci.peer;
 
 import java.io.PrintWriter;
+import java.net.InetAddress;
+import java.net.UnknownHostException;
 import java.io.StringWriter;
 import java.nio.file.Files;
 import java.nio.file.InvalidPathException;
@@ -18,6 +20,7 @@ import net.p2pci.peer.download.Downloader;
 import net.p2pci.peer.index.IndexClient;
 import net.p2pci.peer.index.IndexSession;
 import net.p2pci.peer.upload.UploadLimits;
+import net.p2pci.peer.web.PageSettings;
 import net.p2pci.protocol.Protocol;
 import net.p2pci.protocol.WireText;
 import org.apache.commons.cli.CommandLine;
@@ -42,14 +45,16 @@ import org.apache.commons.cli.ParseException;
  * @param allowOutsideLinks whether RFC files that are symbolic links to files outside the directory are offered
  * @param maxUploadsPerAddress the most upload connections served at once to one address
  * @param portFile   the file the upload server's port is written to once it listens, for whoever started the peer
+ * @param page       where the peer's web page listens, if it is on ({@code --http-port})
  */
 public record PeerOptions(List<HostAndPort> servers, Path directory, int uploadPort, Optional<String> host,
                           List<String> commands, boolean reconnect, Optional<Path> logFile,
-                          boolean allowOutsideLinks, int maxUploadsPerAddress, Optional<Path> portFile)
+                          boolean allowOutsideLinks, int maxUploadsPerAddress, Optional<Path> portFile,
+                          Optional<PageSettings> page)
         implements Invocation {
     public static final String USAGE = "rfc-peer --server HOST[:PORT][,HOST[:PORT]]... --dir DIR [--upload-port N]"
             + " [--host NAME] [--no-reconnect] [--allow-outside-links] [--max-uploads-per-address COUNT]"
-            + " [--log-file PATH] [--port-file PATH] [--exec CMD]...";
+            + " [--log-file PATH] [--port-file PATH] [--http-port N [--http-bind ADDRESS]] [--exec CMD]...";
 
     /** Columns of the --help text. */
     private static final int HELP_WIDTH = 100;
@@ -96,13 +101,23 @@ public record PeerOptions(List<HostAndPort> servers, Path directory, int uploadP
                     + " from it are answered 400 and closed (default " + UploadLimits.DEFAULT_MAX_UPLOADS_PER_ADDRESS
                     + ", of " + UploadLimits.DEFAULT_MAX_CONCURRENT_UPLOADS + " in all; a connection must send its"
                     + " whole GET within " + UploadLimits.DEFAULT_REQUEST_TIMEOUT.toSeconds() + " s)").build();
+    private static final Option HTTP_PORT = Option.builder().longOpt("http-port").hasArg().argName("N")
+            .desc("also serve this peer's web page on port N (0: any free port; the peer prints the address): its"
+                    + " RFCs, the index with search, a download button per record with its progress, and the"
+                    + " transcript as it is printed. Clicks on the page run the same commands as the shell. Off unless"
+                    + " given").build();
+    private static final Option HTTP_BIND = Option.builder().longOpt("http-bind").hasArg().argName("ADDRESS")
+            .desc("the address the web page listens on (default " + PageSettings.DEFAULT_BIND.getHostAddress()
+                    + ", this machine only: the page starts downloads, so it is not open to the network unless"
+                    + " asked, e.g. 0.0.0.0; it has no password)").build();
     private static final Option HELP = Option.builder("h").longOpt("help").desc("show this help and exit").build();
     private static final Option VERSION = Option.builder("V").longOpt("version").desc("show the version and exit")
             .build();
     private static final Options OPTIONS = new Options()
             .addOption(SERVER).addOption(DIR).addOption(UPLOAD_PORT).addOption(HOST).addOption(NO_RECONNECT)
             .addOption(ALLOW_OUTSIDE_LINKS).addOption(MAX_UPLOADS_PER_ADDRESS).addOption(LOG_FILE)
-            .addOption(PORT_FILE).addOption(EXEC).addOption(HELP).addOption(VERSION);
+            .addOption(PORT_FILE).addOption(HTTP_PORT).addOption(HTTP_BIND).addOption(EXEC).addOption(HELP)
+            .addOption(VERSION);
 
     public PeerOptions {
         servers = List.copyOf(servers);
@@ -114,13 +129,14 @@ public record PeerOptions(List<HostAndPort> servers, Path directory, int uploadP
         commands = List.copyOf(commands);
         Objects.requireNonNull(logFile, "logFile");
         Objects.requireNonNull(portFile, "portFile");
+        Objects.requireNonNull(page, "page");
     }
 
     /** Options of a peer that logs to stderr and offers no symbolic link out of its directory. */
     public PeerOptions(List<HostAndPort> servers, Path directory, int uploadPort, Optional<String> host,
                        List<String> commands, boolean reconnect) {
         this(servers, directory, uploadPort, host, commands, reconnect, Optional.empty(), false,
-                UploadLimits.DEFAULT_MAX_UPLOADS_PER_ADDRESS, Optional.empty());
+                UploadLimits.DEFAULT_MAX_UPLOADS_PER_ADDRESS, Optional.empty(), Optional.empty());
     }
 
     /** Options of a peer that reconnects, as it does unless {@code --no-reconnect} is given. */
@@ -160,7 +176,8 @@ public record PeerOptions(List<HostAndPort> servers, Path directory, int uploadP
         if (!line.getArgList().isEmpty()) {
             throw new BadOptionsException("unexpected argument: " + WireText.forLog(line.getArgList().getFirst()));
         }
-        for (Option option : List.of(SERVER, DIR, UPLOAD_PORT, HOST, LOG_FILE, PORT_FILE, MAX_UPLOADS_PER_ADDRESS)) {
+        for (Option option : List.of(SERVER, DIR, UPLOAD_PORT, HOST, LOG_FILE, PORT_FILE, MAX_UPLOADS_PER_ADDRESS,
+                HTTP_PORT, HTTP_BIND)) {
             String[] values = line.getOptionValues(option);
             if (values != null && values.length > 1) {
                 throw new BadOptionsException("--" + option.getLongOpt() + " given more than once");
@@ -179,7 +196,7 @@ public record PeerOptions(List<HostAndPort> servers, Path directory, int uploadP
         if (!Files.isDirectory(directory)) {
             throw new BadOptionsException("--dir: not a directory: " + WireText.forLog(dir));
         }
-        int uploadPort = uploadPort(line.getOptionValue(UPLOAD_PORT, "0"));
+        int uploadPort = port(UPLOAD_PORT, line.getOptionValue(UPLOAD_PORT, "0"));
         int maxUploadsPerAddress = count(MAX_UPLOADS_PER_ADDRESS, line.getOptionValue(MAX_UPLOADS_PER_ADDRESS,
                 Integer.toString(UploadLimits.DEFAULT_MAX_UPLOADS_PER_ADDRESS)));
         Optional<String> host = Optional.ofNullable(line.getOptionValue(HOST));
@@ -194,7 +211,29 @@ public record PeerOptions(List<HostAndPort> servers, Path directory, int uploadP
         String[] commands = line.getOptionValues(EXEC);
         return new PeerOptions(servers, directory, uploadPort, host,
                 commands == null ? List.of() : List.of(commands), !line.hasOption(NO_RECONNECT), logFile,
-                line.hasOption(ALLOW_OUTSIDE_LINKS), maxUploadsPerAddress, portFile);
+                line.hasOption(ALLOW_OUTSIDE_LINKS), maxUploadsPerAddress, portFile, page(line));
+    }
+
+    /** The web page's settings, when --http-port is given; --http-bind alone is a mistake worth saying. */
+    private static Optional<PageSettings> page(CommandLine line) throws BadOptionsException {
+        if (!line.hasOption(HTTP_PORT)) {
+            if (line.hasOption(HTTP_BIND)) {
+                throw new BadOptionsException("--http-bind needs --http-port");
+            }
+            return Optional.empty();
+        }
+        int port = port(HTTP_PORT, line.getOptionValue(HTTP_PORT));
+        InetAddress bind = PageSettings.DEFAULT_BIND;
+        if (line.hasOption(HTTP_BIND)) {
+            String text = line.getOptionValue(HTTP_BIND);
+            try {
+                bind = InetAddress.getByName(text); // as ci-server's --bind: an address, or a name looked up once
+            } catch (UnknownHostException | SecurityException e) {
+                throw new BadOptionsException("--http-bind: not an address of this machine: "
+                        + WireText.forLog(text));
+            }
+        }
+        return Optional.of(new PageSettings(bind, port));
     }
 
     private static String required(CommandLine line, Option option) throws BadOptionsException {
@@ -254,11 +293,11 @@ public record PeerOptions(List<HostAndPort> servers, Path directory, int uploadP
         return file;
     }
 
-    private static int uploadPort(String text) throws BadOptionsException {
+    private static int port(Option option, String text) throws BadOptionsException {
         if (text.isEmpty() || text.length() > 5 || !text.chars().allMatch(c -> c >= '0' && c <= '9')
                 || Integer.parseInt(text) > HIGHEST_PORT) {
-            throw new BadOptionsException("--upload-port: not a number from 0 to " + HIGHEST_PORT + ": "
-                    + WireText.forLog(text));
+            throw new BadOptionsException("--" + option.getLongOpt() + ": not a number from 0 to " + HIGHEST_PORT
+                    + ": " + WireText.forLog(text));
         }
         return Integer.parseInt(text);
     }

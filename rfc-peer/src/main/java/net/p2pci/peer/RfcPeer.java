@@ -9,6 +9,7 @@ import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.util.Objects;
+import java.util.Optional;
 import net.p2pci.peer.PeerOptions.BadOptionsException;
 import net.p2pci.peer.cli.CommandProcessor;
 import net.p2pci.peer.cli.ConnectionNotes;
@@ -16,6 +17,9 @@ import net.p2pci.peer.cli.Shell;
 import net.p2pci.peer.cli.Transcript;
 import net.p2pci.peer.index.ConnectFailure;
 import net.p2pci.peer.index.IndexSession;
+import net.p2pci.peer.web.PageServer;
+import net.p2pci.peer.web.PageSettings;
+import net.p2pci.peer.web.TranscriptFeed;
 import net.p2pci.protocol.PortFile;
 import net.p2pci.protocol.Protocol;
 import org.apache.logging.log4j.LogManager;
@@ -23,9 +27,9 @@ import org.apache.logging.log4j.Logger;
 import org.apache.logging.log4j.core.config.Configurator;
 
 /**
- * The {@code rfc-peer} program: parses the options, starts a {@link Peer}, registers its RFCs, runs the commands
- * (from {@code --exec}, a piped script or an interactive shell) and leaves. SIGTERM leaves too, through a shutdown
- * hook.
+ * The {@code rfc-peer} program: parses the options, starts a {@link Peer} (and its web page, with
+ * {@code --http-port}), registers its RFCs, runs the commands (from {@code --exec}, a piped script or an interactive
+ * shell; the page's clicks run through the same processor) and leaves. SIGTERM leaves too, through a shutdown hook.
  *
  * <p>Thread-safe for its one cross-thread use: the shutdown hook reads the running peer through a volatile field.
  */
@@ -101,6 +105,9 @@ public final class RfcPeer {
     private int runPeer(PeerOptions options) {
         options.logFile().ifPresent(RfcPeer::logTo);
         Transcript transcript = new Transcript(out);
+        // The page shows the transcript from its first line, whenever it is opened.
+        Optional<TranscriptFeed> feed = options.page().map(settings -> new TranscriptFeed());
+        feed.ifPresent(lines -> transcript.copyLinesTo(lines::add));
         Peer peer;
         try {
             peer = Peer.start(options, new ConnectionNotes(transcript));
@@ -110,6 +117,7 @@ public final class RfcPeer {
             return EXIT_FAILURE;
         }
         running = peer;
+        PageServer page = null;
         try {
             IndexSession index = peer.index();
             transcript.note("Upload server listening on %s", new HostAndPort(index.host(), peer.uploadServer().port()));
@@ -121,6 +129,11 @@ public final class RfcPeer {
             }
             transcript.note("Connected to index %s as %s", index.server(), index.self());
             CommandProcessor processor = new CommandProcessor(peer.library(), index, peer.downloader(), transcript);
+            if (options.page().isPresent()) {
+                page = startPage(options.page().get(), new PageServer.Parts(peer.library(), index, peer.downloader(),
+                        processor), feed.orElseThrow());
+                transcript.note("Web page on %s", page.url());
+            }
             processor.noteDeletedPartFiles(peer.deletedPartFiles());
             processor.registerLibrary(peer.initialScan());
             Shell shell = new Shell(processor);
@@ -138,8 +151,21 @@ public final class RfcPeer {
             err.println("rfc-peer: " + e.getMessage());
             return EXIT_FAILURE;
         } finally {
+            if (page != null) {
+                page.close();
+            }
             leave();
             transcript.note("Left the index and stopped the upload server");
+        }
+    }
+
+    private static PageServer startPage(PageSettings settings, PageServer.Parts parts, TranscriptFeed feed)
+            throws IOException {
+        try {
+            return PageServer.start(settings, parts, feed);
+        } catch (IOException e) {
+            throw new IOException("cannot serve the web page on " + settings.bindAddress().getHostAddress() + " port "
+                    + settings.port() + ": " + e.getMessage(), e);
         }
     }
 

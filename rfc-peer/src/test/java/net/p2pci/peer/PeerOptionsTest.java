@@ -3,12 +3,14 @@ package net.p2pci.peer;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import java.net.InetAddress;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Optional;
 import java.util.stream.Stream;
 import net.p2pci.peer.PeerOptions.BadOptionsException;
 import net.p2pci.peer.upload.UploadLimits;
+import net.p2pci.peer.web.PageSettings;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
@@ -93,6 +95,15 @@ final class PeerOptionsTest {
     }
 
     @Test
+    void theWebPageIsOffUnlessAskedForAndListensOnLoopbackByDefault() throws Exception {
+        assertThat(((PeerOptions) PeerOptions.parse("-s", "h", "-d", dir.toString())).page()).isEmpty();
+        assertThat(((PeerOptions) PeerOptions.parse("-s", "h", "-d", dir.toString(), "--http-port", "8080")).page())
+                .contains(new PageSettings(InetAddress.getLoopbackAddress(), 8080));
+        assertThat(((PeerOptions) PeerOptions.parse("-s", "h", "-d", dir.toString(), "--http-port", "0",
+                "--http-bind", "0.0.0.0")).page()).contains(new PageSettings(InetAddress.getByName("0.0.0.0"), 0));
+    }
+
+    @Test
     void helpAndVersionNeedNoOtherOption() throws BadOptionsException {
         assertThat(PeerOptions.parse("--help")).isInstanceOf(Invocation.ShowHelp.class);
         assertThat(PeerOptions.parse("-V")).isInstanceOf(Invocation.ShowVersion.class);
@@ -103,12 +114,20 @@ final class PeerOptionsTest {
         assertThat(PeerOptions.helpText())
                 .contains("--server <HOST[:PORT][,...]>", "rfc-peer --server HOST[:PORT][,HOST[:PORT]]... --dir DIR",
                         "--dir", "--upload-port", "--host", "--no-reconnect", "--allow-outside-links",
-                        "--max-uploads-per-address", "--log-file", "--port-file", "--exec",
+                        "--max-uploads-per-address", "--log-file", "--port-file", "--exec", "--http-port",
+                        "--http-bind",
                         "--help", "--version")
                 .contains("[Peer] LOOKUP RFC <n>:", "[Peer] Lost the index server: <reason>; reconnecting",
                         "[Peer] Reconnected to index <host:port>; registered <k> RFC(s)",
                         "[Peer] Lost the index server <host:port> (<reason>); connected to <host:port>",
                         "Exit status");
+    }
+
+    @Test
+    void theHelpSaysTheWebPageIsForThisMachineOnlyUnlessOpenedOnPurpose() {
+        assertThat(PeerOptions.helpText().replaceAll("\\s+", " ")).contains("--http-bind <ADDRESS> the address the"
+                + " web page listens on (default 127.0.0.1, this machine only: the page starts downloads, so it is not"
+                + " open to the network unless asked");
     }
 
     static Stream<Arguments> badOptions() {
@@ -165,6 +184,12 @@ final class PeerOptionsTest {
                         "--port-file: no such directory: " + existing + "/missing"),
                 Arguments.of(List.of("--server", "h", "--dir", existing, "--port-file", "a", "--port-file", "b"),
                         "--port-file given more than once"),
+                Arguments.of(List.of("--server", "h", "--dir", existing, "--http-port", "65536"),
+                        "--http-port: not a number from 0 to 65535: 65536"),
+                Arguments.of(List.of("--server", "h", "--dir", existing, "--http-port", "8080", "--http-port", "8081"),
+                        "--http-port given more than once"),
+                Arguments.of(List.of("--server", "h", "--dir", existing, "--http-bind", "127.0.0.1"),
+                        "--http-bind needs --http-port"),
                 Arguments.of(List.of("--server", "h", "--dir", existing, "stray"), "unexpected argument: stray"),
                 Arguments.of(List.of("--frobnicate"), "Unrecognized option: --frobnicate"));
     }

@@ -12,6 +12,8 @@ import java.util.Locale;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
+import java.util.OptionalLong;
+import java.util.function.Consumer;
 import net.p2pci.peer.HostAndPort;
 import net.p2pci.peer.download.Download;
 import net.p2pci.peer.download.DownloadException;
@@ -38,7 +40,8 @@ import org.apache.logging.log4j.Logger;
  * Runs the peer's commands, one line at a time, over its library, index connection and downloader, and prints what
  * happened to the transcript. It is the same for the interactive shell, a piped script and {@code --exec}.
  *
- * <p>Not thread-safe: one thread feeds it lines.
+ * <p>Thread-safe: one command runs at a time, whoever sent it (the shell's thread, or the peer's web page), since
+ * each public method that runs one holds the processor's lock; a command sent meanwhile waits for it to end.
  */
 public final class CommandProcessor {
     private static final Logger LOG = LogManager.getLogger(CommandProcessor.class);
@@ -100,6 +103,29 @@ public final class CommandProcessor {
     private final IndexSession index;
     private final Downloader downloader;
     private final Transcript transcript;
+    /** Who is told the records of each LIST that succeeds (the peer's web page); nobody unless set. */
+    private volatile Consumer<List<RfcRecord>> listings = records -> { };
+    /** Who is told of each download from a holder (the peer's web page); nobody unless set. */
+    private volatile DownloadWatcher downloads = DownloadWatcher.NONE;
+
+    /** Told of each download from a holder, whoever typed or clicked the GET, on the thread that runs it. */
+    public interface DownloadWatcher {
+        DownloadWatcher NONE = new DownloadWatcher() {
+            @Override
+            public void started(int rfcNumber, HostAndPort holder) {
+            }
+
+            @Override
+            public void ended(int rfcNumber, HostAndPort holder, OptionalLong savedBytes) {
+            }
+        };
+
+        /** Before the GET request goes to {@code holder}. */
+        void started(int rfcNumber, HostAndPort holder);
+
+        /** The download from {@code holder} is over: saved, with the file's size, or failed (empty). */
+        void ended(int rfcNumber, HostAndPort holder, OptionalLong savedBytes);
+    }
 
     Transcript transcript() {
         return transcript;
@@ -115,6 +141,19 @@ public final class CommandProcessor {
         this.index = Objects.requireNonNull(index, "index");
         this.downloader = Objects.requireNonNull(downloader, "downloader");
         this.transcript = Objects.requireNonNull(transcript, "transcript");
+    }
+
+    /**
+     * Tells {@code reader} the records of every LIST that succeeds from now on, whether typed or asked for by the
+     * web page, on the thread that ran it.
+     */
+    public void reportListingsTo(Consumer<List<RfcRecord>> reader) {
+        listings = Objects.requireNonNull(reader, "reader");
+    }
+
+    /** Tells {@code watcher} of every download from now on. */
+    public void watchDownloadsWith(DownloadWatcher watcher) {
+        downloads = Objects.requireNonNull(watcher, "watcher");
     }
 
     /** One line naming the part files of an earlier run deleted at start-up, if there were any. */
@@ -134,7 +173,7 @@ public final class CommandProcessor {
      *
      * @return whether every RFC was registered
      */
-    public boolean registerLibrary(ScanReport report) {
+    public synchronized boolean registerLibrary(ScanReport report) {
         for (SkippedFile skipped : report.skipped()) {
             transcript.note("Skipping %s: %s", WireText.forLog(skipped.fileName()), skipped.reason());
         }
@@ -201,7 +240,7 @@ public final class CommandProcessor {
     }
 
     /** Parses and runs one line; errors are printed, never thrown. */
-    public Outcome execute(String line) {
+    public synchronized Outcome execute(String line) {
         Optional<Command> parsed;
         try {
             parsed = CommandParser.parse(line);
@@ -216,7 +255,7 @@ public final class CommandProcessor {
             return switch (parsed.get()) {
                 case Command.Add add -> add(add);
                 case Command.Lookup lookup -> lookup(lookup);
-                case Command.ListAll list -> list();
+                case Command.ListAll list -> list().isPresent() ? Outcome.SUCCEEDED : Outcome.FAILED;
                 case Command.Get get -> get(get);
                 case Command.Help help -> {
                     transcript.text(HELP);
@@ -278,16 +317,31 @@ public final class CommandProcessor {
         };
     }
 
-    private Outcome list() throws IOException {
+    /**
+     * Runs LIST as the typed command does, printing the same lines, and gives its records: the web page's index.
+     *
+     * @return empty when it failed, as its error line says
+     */
+    public synchronized Optional<List<RfcRecord>> listRecords() {
+        try {
+            return list();
+        } catch (IOException e) {
+            transcript.error(e.getMessage());
+            return Optional.empty();
+        }
+    }
+
+    private Optional<List<RfcRecord>> list() throws IOException {
         IndexExchange exchange = index.list();
         print(exchange);
         IndexResponse response = exchange.response();
         if (response.status() != Status.OK_200) {
             transcript.error("LIST: the server answered " + response.status());
-            return Outcome.FAILED;
+            return Optional.empty();
         }
         transcript.note("LIST: %s", count(response.records().size(), "record"));
-        return Outcome.SUCCEEDED;
+        listings.accept(response.records());
+        return Optional.of(response.records());
     }
 
     private Outcome get(Command.Get get) throws IOException {
@@ -324,14 +378,18 @@ public final class CommandProcessor {
             GetRequest request = downloader.requestFor(number, holder);
             transcript.message(request);
             Download download;
+            DownloadWatcher watcher = downloads;
+            watcher.started(number, holder);
             try {
                 download = downloader.download(holder, request);
             } catch (DownloadException e) {
+                watcher.ended(number, holder, OptionalLong.empty());
                 e.head().ifPresent(transcript::message);
                 noteDeviations(holder, e.deviations());
                 transcript.note("GET RFC %d from %s failed: %s", number, holder, e.getMessage());
                 continue;
             }
+            watcher.ended(number, holder, OptionalLong.of(download.bytes()));
             transcript.message(download.head());
             noteDeviations(holder, download.deviations());
             transcript.note("GET RFC %d: %d bytes in %s, saved as %s", number, download.bytes(),
@@ -383,7 +441,7 @@ public final class CommandProcessor {
     }
 
     /** The title read from the file, or {@code RFC n} when it has none (or cannot be read). */
-    private static String titleOf(int number, Path file) {
+    public static String titleOf(int number, Path file) {
         try {
             Optional<String> title = RfcTitleReader.readTitle(file).filter(WireText::isTitle);
             if (title.isPresent()) {

@@ -15,20 +15,33 @@ import net.p2pci.protocol.Request;
  * shown as a line break), and one-line notes and errors prefixed {@code [Peer]}.
  *
  * <p>Thread-safe as far as its stream is: every method prints with a single call, so lines never interleave. Events
- * (lines that come on their own, from another thread) go through a volatile printer that an interactive shell points
- * above its prompt.
+ * (lines that come on their own, from another thread), and whatever another thread prints while an interactive
+ * shell's prompt may be up (a command from the web page), go through a volatile printer that the shell points above
+ * its prompt. Every line is also copied, as printed, to whoever follows the transcript (the web page).
  */
 public final class Transcript {
     private static final String PREFIX = "[Peer] ";
     private static final String WIRE_LINE_END = "\r\n";
 
     private final PrintStream out;
+    /** Who else reads each line printed (the peer's web page); nobody unless set. */
+    private volatile Consumer<String> copies = line -> { };
     /** Where events go: the stream, or above the prompt of an interactive shell. */
     private volatile Consumer<String> eventPrinter;
+    /** The interactive shell's thread while its prompt may be up; what other threads print goes above it. */
+    private volatile Thread promptThread;
 
     public Transcript(PrintStream out) {
         this.out = Objects.requireNonNull(out, "out");
         this.eventPrinter = out::println;
+    }
+
+    /**
+     * Gives every line printed from now on to {@code reader} as well, without its line end: the peer's web page shows
+     * the transcript as it is printed. It is called on the printing thread, so it must not block.
+     */
+    public void copyLinesTo(Consumer<String> reader) {
+        copies = Objects.requireNonNull(reader, "reader");
     }
 
     public void message(Request request) {
@@ -45,7 +58,7 @@ public final class Transcript {
 
     /** A line such as {@code [Peer] LOOKUP RFC 2616: 1 holder}. */
     public void note(String format, Object... arguments) {
-        out.println(PREFIX + String.format(Locale.ROOT, format, arguments));
+        println(PREFIX + String.format(Locale.ROOT, format, arguments));
     }
 
     /**
@@ -53,33 +66,63 @@ public final class Transcript {
      * {@code [Peer] Lost the index server: ...}.
      */
     public void event(String format, Object... arguments) {
-        eventPrinter.accept(PREFIX + String.format(Locale.ROOT, format, arguments));
+        String line = PREFIX + String.format(Locale.ROOT, format, arguments);
+        eventPrinter.accept(line);
+        copies.accept(line);
     }
 
     /** Prints events with {@code printer} from now on, e.g. above the prompt so that a half-typed line stays whole. */
     void printEventsWith(Consumer<String> printer) {
         eventPrinter = Objects.requireNonNull(printer, "printer");
+        promptThread = Thread.currentThread();
     }
 
     /** Prints events to the stream again, as other output. */
     void printEventsToStream() {
+        promptThread = null;
         eventPrinter = out::println;
     }
 
     /** A one-line error: {@code [Peer] Error: <reason>}. */
     public void error(String reason) {
-        out.println(PREFIX + "Error: " + reason);
+        println(PREFIX + "Error: " + reason);
     }
 
     /** Text as it is, for the help. */
     public void text(String text) {
-        out.print(text.endsWith("\n") ? text : text + "\n");
+        print(text.endsWith("\n") ? text : text + "\n");
+        copyLines(text);
+    }
+
+    private void println(String line) {
+        print(line + System.lineSeparator());
+        copies.accept(line);
+    }
+
+    /**
+     * Prints whole lines: above the prompt when a shell's prompt may be up and another thread prints them (a command
+     * from the web page), so that a half-typed line stays whole; else to the stream.
+     */
+    private void print(String lines) {
+        Thread prompt = promptThread;
+        if (prompt != null && prompt != Thread.currentThread()) {
+            String separator = System.lineSeparator();
+            eventPrinter.accept(lines.endsWith(separator) ? lines.substring(0, lines.length() - separator.length())
+                    : lines.endsWith("\n") ? lines.substring(0, lines.length() - 1) : lines);
+            return;
+        }
+        out.print(lines);
         out.flush();
+    }
+
+    private void copyLines(String text) {
+        Consumer<String> reader = copies;
+        text.lines().forEach(reader);
     }
 
     private void printWire(byte[] bytes) {
         String text = new String(bytes, StandardCharsets.UTF_8).replace(WIRE_LINE_END, System.lineSeparator());
-        out.print(text);
-        out.flush();
+        print(text);
+        copyLines(text);
     }
 }

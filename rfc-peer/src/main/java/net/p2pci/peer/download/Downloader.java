@@ -147,7 +147,7 @@ public final class Downloader implements AutoCloseable {
         Path partFile = null;
         InProgress progress = null;
         try (Socket socket = new Socket()) {
-            progress = new InProgress(socket);
+            progress = new InProgress(socket, number, holder);
             inProgress.add(progress);
             stopIfClosed();
             socket.connect(holder.resolve(), (int) CONNECT_TIMEOUT.toMillis());
@@ -169,12 +169,13 @@ public final class Downloader implements AutoCloseable {
                         + " bytes, over the limit of " + maxBytes, head, oneOfEachKind(answer), null);
             }
 
+            progress.announced = announced.orElse(-1);
             partFile = library.createPartFile(number);
             progress.partFile = partFile;
             stopIfClosed(); // after the part file is known: either this sees the close, or close() sees the file
             long received;
             try (FileChannel file = FileChannel.open(partFile, StandardOpenOption.READ, StandardOpenOption.WRITE)) {
-                received = answer.readBody(new PartFileSink(file), maxBytes);
+                received = answer.readBody(new PartFileSink(file, progress), maxBytes);
                 keepLastModified(partFile, head);
                 file.force(true);
             }
@@ -213,19 +214,40 @@ public final class Downloader implements AutoCloseable {
         }
     }
 
+    /** The downloads under way now, each with the bytes received so far: for the peer's web page. */
+    public List<DownloadProgress> progress() {
+        return inProgress.stream().map(InProgress::snapshot).toList();
+    }
+
     private void stopIfClosed() throws IOException {
         if (closed) {
             throw new IOException(STOPPED);
         }
     }
 
-    /** A download under way: its socket, and its part file once there is one. */
+    /**
+     * A download under way: its socket, and its part file once there is one. The downloading thread writes the
+     * counts; the page's thread reads them, through volatile fields.
+     */
     private static final class InProgress {
         private final Socket socket;
+        private final int rfcNumber;
+        private final HostAndPort holder;
         private volatile Path partFile;
+        /** The Content-Length the holder announced; -1 until its head is read, or when it announced none. */
+        private volatile long announced = -1;
+        private volatile long received;
 
-        InProgress(Socket socket) {
+        InProgress(Socket socket, int rfcNumber, HostAndPort holder) {
             this.socket = socket;
+            this.rfcNumber = rfcNumber;
+            this.holder = holder;
+        }
+
+        DownloadProgress snapshot() {
+            long total = announced;
+            return new DownloadProgress(rfcNumber, holder, received,
+                    total < 0 ? OptionalLong.empty() : OptionalLong.of(total));
         }
     }
 
@@ -244,9 +266,11 @@ public final class Downloader implements AutoCloseable {
      */
     private static final class PartFileSink implements FileAnswerReader.BodySink {
         private final FileChannel file;
+        private final InProgress progress;
 
-        PartFileSink(FileChannel file) {
+        PartFileSink(FileChannel file, InProgress progress) {
             this.file = file;
+            this.progress = progress;
         }
 
         @Override
@@ -255,6 +279,7 @@ public final class Downloader implements AutoCloseable {
             while (chunk.hasRemaining()) {
                 file.write(chunk);
             }
+            progress.received += length; // one writer: the downloading thread
         }
 
         @Override
@@ -280,6 +305,7 @@ public final class Downloader implements AutoCloseable {
                 file.write(front, front.position());
             }
             file.position(size + prefix.length);
+            progress.received += prefix.length;
         }
     }
 

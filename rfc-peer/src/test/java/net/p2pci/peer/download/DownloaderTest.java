@@ -248,6 +248,31 @@ final class DownloaderTest {
     }
 
     @Test
+    void progressShowsTheBytesReceivedOfTheAnnouncedLengthWhileADownloadIsUnderWayAndNothingAfter() throws Exception {
+        Downloader paced = new Downloader(library, OS, Duration.ofSeconds(10), Downloader.MAX_DOWNLOAD_BYTES,
+                Downloader.MAX_DOWNLOAD_TIME, Duration.ofSeconds(10), 1);
+        byte[] body = "x".repeat(3000).getBytes(StandardCharsets.UTF_8);
+        assertThat(paced.progress()).isEmpty();
+        // 100 bytes every 50 ms: about a second and a half under way, long enough to be seen part-way.
+        try (ScriptedHolder holder = ScriptedHolder.pacing(ok(body.length, new byte[0]), body, 100,
+                Duration.ofMillis(50));
+             ExecutorService downloading = Executors.newVirtualThreadPerTaskExecutor()) {
+            Future<Download> download = downloading.submit(() -> download(paced, holder));
+            DownloadProgress partWay = await("a download part-way").atMost(GIVE_UP_DEADLINE)
+                    .pollInterval(Duration.ofMillis(10))
+                    .until(() -> paced.progress().stream().findFirst().orElse(null),
+                            progress -> progress != null && progress.receivedBytes() > 0
+                                    && progress.receivedBytes() < body.length);
+            assertThat(partWay.rfcNumber()).isEqualTo(RFC);
+            assertThat(partWay.holder()).isEqualTo(holder.address());
+            assertThat(partWay.totalBytes()).hasValue(body.length);
+
+            assertThat(download.get(GIVE_UP_DEADLINE.toMillis(), TimeUnit.MILLISECONDS).bytes()).isEqualTo(body.length);
+            assertThat(paced.progress()).isEmpty();
+        }
+    }
+
+    @Test
     void closeEndsADownloadUnderWayAndDeletesItsPartFileAtOnce() throws Exception {
         try (ScriptedHolder holder = ScriptedHolder.answering(ok(100_000, new byte[0]), AfterAnswer.TRICKLE);
              ExecutorService downloading = Executors.newVirtualThreadPerTaskExecutor()) {

@@ -1,0 +1,509 @@
+package net.p2pci.peer.web;
+
+import com.sun.net.httpserver.Headers;
+import com.sun.net.httpserver.HttpExchange;
+import com.sun.net.httpserver.HttpServer;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.OutputStream;
+import java.io.UncheckedIOException;
+import java.net.InetAddress;
+import java.net.InetSocketAddress;
+import java.net.URLDecoder;
+import java.net.UnknownHostException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Objects;
+import java.util.Optional;
+import java.util.OptionalInt;
+import java.util.concurrent.Semaphore;
+import net.p2pci.peer.HostAndPort;
+import net.p2pci.peer.cli.CommandProcessor;
+import net.p2pci.peer.download.Downloader;
+import net.p2pci.peer.index.IndexSession;
+import net.p2pci.peer.library.RfcLibrary;
+import net.p2pci.protocol.RfcRecord;
+import org.apache.logging.log4j.LogManager;
+import org.apache.logging.log4j.Logger;
+
+/**
+ * The peer's own web page ({@code --http-port}): its RFCs, the index (LIST) with a search, a download button per
+ * record with a live progress bar, and the transcript as it is printed. The page acts through the same
+ * {@link CommandProcessor} as the shell, so a click prints the same lines a typed command does.
+ *
+ * <p>Paths: {@code /} and its script and style; {@code /events}, the transcript and the downloads as server-sent
+ * events; {@code GET /api/own}, {@code GET /api/index?q=}; {@code POST /api/list} (runs LIST) and
+ * {@code POST /api/get} (starts a GET). A POST must carry the header {@value #PAGE_HEADER}, which a page of another
+ * site cannot send here without this server's leave (it never gives it), and every request must name this machine
+ * in its Host header, so that a site whose name is made to point here cannot use the page either.
+ *
+ * <p>Thread-safe: each exchange runs on a virtual thread of its own over thread-safe parts.
+ */
+public final class PageServer implements AutoCloseable {
+    private static final Logger LOG = LogManager.getLogger(PageServer.class);
+
+    /** The header every POST must carry, with any value: a cross-site form or script cannot add it. */
+    static final String PAGE_HEADER = "X-P2PCI-Page";
+    /** Open HTTP connections at once: this page has one reader, perhaps a few. */
+    static final int MAX_CONNECTIONS = 64;
+    /** Exchanges served at once, each a virtual thread; a feed stream holds one for as long as it is open. */
+    static final int MAX_EXCHANGES = 32;
+    /** Pages following the feed at once, below {@link #MAX_EXCHANGES} so that the API always has room. */
+    static final int MAX_SUBSCRIBERS = 16;
+    /** Seconds a client has to send a request's headers. */
+    static final int MAX_REQUEST_SECONDS = 10;
+    static final int MAX_REQUEST_HEADERS = 64;
+    static final int MAX_REQUEST_HEADER_BYTES = 16 * 1024;
+    /** The longest query string or POST body read: a search is a few words, a download an RFC number and a holder. */
+    static final int MAX_QUERY_CHARS = 1024;
+    /** Records one index answer lists; the count of all that matched comes with them. */
+    static final int MAX_RECORDS_SHOWN = 1000;
+    /** RFCs of this peer listed, each title read from its file. */
+    static final int MAX_OWN_SHOWN = 1000;
+    /** How often a stream looks at the downloads' progress while no line comes. */
+    static final long PROGRESS_MILLIS = 200;
+    /** How often an idle stream sends a comment, so that a closed browser is noticed. */
+    static final long KEEPALIVE_MILLIS = 15_000;
+
+    private static final String JSON = "application/json; charset=utf-8";
+    /** Everything from this peer and nothing from elsewhere: the page works offline, and injects nothing. */
+    private static final String CONTENT_SECURITY_POLICY = "default-src 'self'; img-src 'self' data:;"
+            + " frame-ancestors 'none'; form-action 'none'";
+
+    private final HttpServer server;
+    private final RfcLibrary library;
+    private final IndexSession index;
+    private final Downloader downloader;
+    private final CommandProcessor processor;
+    private final TranscriptFeed feed;
+    private final DownloadJobs jobs = new DownloadJobs();
+    private final Semaphore subscribers = new Semaphore(MAX_SUBSCRIBERS);
+    private final Map<String, StaticFile> files;
+    private final String machineName;
+    /** The records of the latest LIST, typed or clicked; null before the first. */
+    private volatile List<RfcRecord> listing;
+
+    /** A file of the page, read once from the jar. */
+    private record StaticFile(String contentType, byte[] bytes) {
+    }
+
+    /** The peer's parts that the page shows and acts on. */
+    public record Parts(RfcLibrary library, IndexSession index, Downloader downloader, CommandProcessor processor) {
+        public Parts {
+            Objects.requireNonNull(library, "library");
+            Objects.requireNonNull(index, "index");
+            Objects.requireNonNull(downloader, "downloader");
+            Objects.requireNonNull(processor, "processor");
+        }
+    }
+
+    private PageServer(HttpServer server, Parts parts, TranscriptFeed feed) {
+        this.server = server;
+        this.library = parts.library();
+        this.index = parts.index();
+        this.downloader = parts.downloader();
+        this.processor = parts.processor();
+        this.feed = feed;
+        this.files = Map.of(
+                "/", file("peer.html", "text/html; charset=utf-8"),
+                "/peer.js", file("peer.js", "text/javascript; charset=utf-8"),
+                "/peer.css", file("peer.css", "text/css; charset=utf-8"));
+        this.machineName = machineName();
+    }
+
+    /**
+     * Listens where {@code settings} say and serves the page of the peer made of {@code parts}.
+     *
+     * @param feed the peer's transcript, followed since before the peer printed its first line
+     * @throws IOException when the port cannot be listened on
+     */
+    public static PageServer start(PageSettings settings, Parts parts, TranscriptFeed feed) throws IOException {
+        limitJdkServer();
+        HttpServer server = HttpServer.create(new InetSocketAddress(settings.bindAddress(), settings.port()), 16);
+        PageServer page = new PageServer(server, parts, feed);
+        parts.processor().reportListingsTo(records -> page.listing = List.copyOf(records));
+        parts.processor().watchDownloadsWith(page.jobs);
+        server.createContext("/", page::handle);
+        server.setExecutor(new BoundedExecutor(MAX_EXCHANGES));
+        server.start();
+        return page;
+    }
+
+    /** The JDK server's limits, read once when it is first used; one given with -D on the command line stays. */
+    private static void limitJdkServer() {
+        System.getProperties().putIfAbsent("jdk.httpserver.maxConnections", Integer.toString(MAX_CONNECTIONS));
+        System.getProperties().putIfAbsent("sun.net.httpserver.maxReqTime", Integer.toString(MAX_REQUEST_SECONDS));
+        System.getProperties().putIfAbsent("sun.net.httpserver.maxReqHeaders", Integer.toString(MAX_REQUEST_HEADERS));
+        System.getProperties().putIfAbsent("sun.net.httpserver.maxReqHeaderSize",
+                Integer.toString(MAX_REQUEST_HEADER_BYTES));
+    }
+
+    public int port() {
+        return server.getAddress().getPort();
+    }
+
+    /** The address to give a person: the bound one, or for every interface, the one the peer registered under. */
+    public String url() {
+        InetAddress bound = server.getAddress().getAddress();
+        String host = bound.isAnyLocalAddress() ? index.host() : bound.getHostAddress();
+        return "http://" + (host.contains(":") ? "[" + host + "]" : host) + ":" + port() + "/";
+    }
+
+    /** Ends every stream and stops listening. */
+    @Override
+    public void close() {
+        feed.close();
+        server.stop(0);
+    }
+
+    /** Serves one exchange; the one place its failures are sorted, and the exchange always closed. */
+    private void handle(HttpExchange exchange) {
+        try {
+            serve(exchange);
+        } catch (BadRequestException e) {
+            sendJsonError(exchange, e.status, e.getMessage());
+        } catch (IOException | UncheckedIOException e) {
+            LOG.debug("[Page] exchange ended: {}", e.toString()); // the browser went away
+        } catch (RuntimeException e) {
+            LOG.warn("[Page] error answering a request", e);
+            sendJsonError(exchange, 500, "internal error");
+        } finally {
+            exchange.close();
+        }
+    }
+
+    private void serve(HttpExchange exchange) throws IOException {
+        if (!namesThisMachine(exchange.getRequestHeaders().getFirst("Host"))) {
+            throw new BadRequestException(421, "the Host header does not name this machine");
+        }
+        String path = exchange.getRequestURI().getRawPath();
+        String query = exchange.getRequestURI().getRawQuery();
+        if (query != null && query.length() > MAX_QUERY_CHARS) {
+            throw new BadRequestException(414, "query too long");
+        }
+        switch (exchange.getRequestMethod()) {
+            case "GET" -> serveGet(exchange, path, Form.parse(query));
+            case "POST" -> servePost(exchange, path);
+            default -> {
+                exchange.getResponseHeaders().set("Allow", "GET, POST");
+                throw new BadRequestException(405, "only GET and POST are served here");
+            }
+        }
+    }
+
+    private void serveGet(HttpExchange exchange, String path, Form query) throws IOException {
+        StaticFile file = files.get(path);
+        if (file != null) {
+            send(exchange, 200, file.contentType(), file.bytes());
+            return;
+        }
+        switch (path) {
+            case "/events" -> streamFeed(exchange);
+            case "/api/own" -> sendJson(exchange, ownJson());
+            case "/api/index" -> sendJson(exchange, indexJson(query.text("q")));
+            case "/api/downloads" -> sendJson(exchange, jobs.toJson());
+            default -> throw new BadRequestException(404, "not found");
+        }
+    }
+
+    private void servePost(HttpExchange exchange, String path) throws IOException {
+        Headers headers = exchange.getRequestHeaders();
+        String origin = headers.getFirst("Origin");
+        if (headers.getFirst(PAGE_HEADER) == null
+                || origin != null && !origin.equals("http://" + headers.getFirst("Host"))) {
+            throw new BadRequestException(403, "only this peer's own page may ask that");
+        }
+        Form form = Form.parse(readBody(exchange));
+        switch (path) {
+            case "/api/list" -> {
+                processor.listRecords();
+                sendJson(exchange, indexJson(form.text("q")));
+            }
+            case "/api/get" -> startDownload(exchange, form);
+            default -> throw new BadRequestException(404, "not found");
+        }
+    }
+
+    /** This peer's RFCs, with the titles read from their files, and the peer's own address. */
+    String ownJson() {
+        List<Integer> numbers = library.numbers();
+        Json json = new Json().beginObject()
+                .member("peer", index.self().toString())
+                .member("index", index.server().toString())
+                .name("connected").value(index.isConnected())
+                .member("directory", library.directory().toString())
+                .member("count", numbers.size())
+                .name("rfcs").beginArray();
+        for (int number : numbers.subList(0, Math.min(numbers.size(), MAX_OWN_SHOWN))) {
+            Optional<Path> file = library.find(number);
+            if (file.isEmpty()) {
+                continue;
+            }
+            json.beginObject()
+                    .member("rfc", number)
+                    .member("title", CommandProcessor.titleOf(number, file.get()))
+                    .member("file", file.get().getFileName().toString())
+                    .endObject();
+        }
+        return json.endArray().endObject().toString();
+    }
+
+    /**
+     * The records of the latest LIST whose RFC number is each number of {@code search}, and whose title holds each
+     * other word of it (in any case).
+     */
+    String indexJson(String search) {
+        List<String> words = search.isBlank() ? List.of()
+                : List.of(search.strip().toLowerCase(Locale.ROOT).split("\\s+"));
+        List<RfcRecord> records = listing;
+        Json json = new Json().beginObject().name("listed").value(records != null)
+                .member("self", index.self().toString());
+        json.name("records").beginArray();
+        int matched = 0;
+        for (RfcRecord record : records == null ? List.<RfcRecord>of() : records) {
+            if (matches(record, words) && matched++ < MAX_RECORDS_SHOWN) {
+                json.beginObject()
+                        .member("rfc", record.number())
+                        .member("title", record.title())
+                        .member("holder", new HostAndPort(record.host(), record.port()).toString())
+                        .endObject();
+            }
+        }
+        return json.endArray().member("matched", matched)
+                .member("total", records == null ? 0 : records.size()).endObject().toString();
+    }
+
+    private static boolean matches(RfcRecord record, List<String> words) {
+        String title = record.title().toLowerCase(Locale.ROOT);
+        for (String word : words) {
+            boolean number = word.chars().allMatch(c -> c >= '0' && c <= '9');
+            if (number ? !word.equals(Integer.toString(record.number())) : !title.contains(word)) {
+                return false;
+            }
+        }
+        return true;
+    }
+
+    /**
+     * Starts {@code GET n holder} as if typed, on a thread of its own: the answer (202) says it is waiting for the
+     * peer, and the page follows it on the feed.
+     */
+    private void startDownload(HttpExchange exchange, Form form) throws IOException {
+        int number = form.integer("rfc", 1, Integer.MAX_VALUE);
+        HostAndPort holder;
+        try {
+            holder = HostAndPort.parse(form.text("holder"), OptionalInt.empty());
+        } catch (IllegalArgumentException e) {
+            throw new BadRequestException(400, "holder takes host:port");
+        }
+        DownloadJobs.Job job = jobs.add(number, holder);
+        if (job == null) {
+            throw new BadRequestException(429, DownloadJobs.MAX_WAITING + " downloads wait already");
+        }
+        Thread.ofVirtual().name("page-get-" + number).start(() -> runDownload(job));
+        exchange.getResponseHeaders().set("Cache-Control", "no-store");
+        send(exchange, 202, JSON, new Json().beginObject().member("id", job.id).endObject().toString()
+                .getBytes(StandardCharsets.UTF_8));
+    }
+
+    private void runDownload(DownloadJobs.Job job) {
+        try {
+            // The processor runs one command at a time: this waits for a typed one to end, and the other way round;
+            // it tells the jobs when the download starts and ends.
+            processor.execute("GET " + job.rfcNumber + " " + job.holder);
+        } finally {
+            jobs.failIfNeverStarted(job);
+        }
+    }
+
+    /**
+     * Streams the feed as server-sent events: the transcript's lines after the browser's Last-Event-ID (all that
+     * are kept, for a new page), then each as it is printed; and the page's downloads whenever they change.
+     */
+    private void streamFeed(HttpExchange exchange) throws IOException {
+        if (!subscribers.tryAcquire()) {
+            throw new BadRequestException(503, "too many pages follow this peer");
+        }
+        try {
+            long last = lastEventId(exchange.getRequestHeaders());
+            Headers headers = exchange.getResponseHeaders();
+            headers.set("Content-Type", "text/event-stream; charset=utf-8");
+            headers.set("Cache-Control", "no-store");
+            headers.set("X-Content-Type-Options", "nosniff");
+            exchange.sendResponseHeaders(200, 0);
+            OutputStream out = exchange.getResponseBody();
+            out.write("retry: 1000\n\n".getBytes(StandardCharsets.US_ASCII));
+            out.flush();
+            String downloadsSent = "";
+            long quietSince = System.nanoTime();
+            while (!feed.isClosed()) {
+                List<TranscriptFeed.Line> lines = feed.after(last, PROGRESS_MILLIS);
+                boolean sent = !lines.isEmpty();
+                for (TranscriptFeed.Line line : lines) {
+                    String data = new Json().beginObject().member("text", line.text()).endObject().toString();
+                    out.write(("id: " + line.seq() + "\nevent: line\ndata: " + data + "\n\n")
+                            .getBytes(StandardCharsets.UTF_8));
+                    last = line.seq();
+                }
+                jobs.update(downloader.progress());
+                String downloads = jobs.toJson();
+                if (!downloads.equals(downloadsSent)) {
+                    out.write(("event: downloads\ndata: " + downloads + "\n\n").getBytes(StandardCharsets.UTF_8));
+                    downloadsSent = downloads;
+                    sent = true;
+                }
+                if (sent) {
+                    quietSince = System.nanoTime();
+                } else if (System.nanoTime() - quietSince > KEEPALIVE_MILLIS * 1_000_000) {
+                    out.write(": keepalive\n\n".getBytes(StandardCharsets.US_ASCII));
+                    quietSince = System.nanoTime();
+                }
+                out.flush();
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        } finally {
+            subscribers.release();
+        }
+    }
+
+    /** The Last-Event-ID a reconnecting browser sends; 0 when there is none or it is not a number. */
+    private static long lastEventId(Headers headers) {
+        String value = headers.getFirst("Last-Event-ID");
+        if (value == null || value.length() > 19) {
+            return 0;
+        }
+        try {
+            return Math.max(0, Long.parseLong(value.strip()));
+        } catch (NumberFormatException e) {
+            return 0;
+        }
+    }
+
+    /**
+     * Whether a Host header names this machine: an address, {@code localhost}, or this machine's name. A page of
+     * another site whose name is pointed at this address (DNS rebinding) sends its own name, and is refused.
+     */
+    private boolean namesThisMachine(String host) {
+        if (host == null || host.isEmpty() || host.length() > 300) {
+            return false;
+        }
+        String name;
+        if (host.startsWith("[")) {
+            int end = host.indexOf(']');
+            return end > 0 && host.substring(1, end).chars().allMatch(c -> Character.digit(c, 16) >= 0 || c == ':'
+                    || c == '.' || c == '%');
+        }
+        int colon = host.indexOf(':');
+        name = (colon < 0 ? host : host.substring(0, colon)).toLowerCase(Locale.ROOT);
+        return name.chars().allMatch(c -> c >= '0' && c <= '9' || c == '.') || name.equals("localhost")
+                || name.equals(machineName);
+    }
+
+    private static String machineName() {
+        try {
+            return InetAddress.getLocalHost().getHostName().toLowerCase(Locale.ROOT);
+        } catch (UnknownHostException e) {
+            return "localhost";
+        }
+    }
+
+    private static String readBody(HttpExchange exchange) throws IOException {
+        try (InputStream in = exchange.getRequestBody()) {
+            byte[] body = in.readNBytes(MAX_QUERY_CHARS + 1);
+            if (body.length > MAX_QUERY_CHARS) {
+                throw new BadRequestException(413, "the request is too long");
+            }
+            return new String(body, StandardCharsets.UTF_8);
+        }
+    }
+
+    private static void sendJson(HttpExchange exchange, String json) throws IOException {
+        exchange.getResponseHeaders().set("Cache-Control", "no-store");
+        send(exchange, 200, JSON, json.getBytes(StandardCharsets.UTF_8));
+    }
+
+    private static void sendJsonError(HttpExchange exchange, int code, String message) {
+        try {
+            send(exchange, code, JSON, new Json().beginObject().member("error", message).endObject().toString()
+                    .getBytes(StandardCharsets.UTF_8));
+        } catch (IOException | RuntimeException e) {
+            LOG.debug("[Page] could not answer {}: {}", code, e.toString()); // headers went out already, or it left
+        }
+    }
+
+    private static void send(HttpExchange exchange, int code, String contentType, byte[] body) throws IOException {
+        Headers headers = exchange.getResponseHeaders();
+        headers.set("Content-Type", contentType);
+        headers.set("Content-Security-Policy", CONTENT_SECURITY_POLICY);
+        headers.set("X-Content-Type-Options", "nosniff");
+        headers.set("Referrer-Policy", "no-referrer");
+        exchange.sendResponseHeaders(code, body.length == 0 ? -1 : body.length);
+        if (body.length > 0) {
+            exchange.getResponseBody().write(body);
+        }
+    }
+
+    private static StaticFile file(String name, String contentType) {
+        try (InputStream in = PageServer.class.getResourceAsStream(name)) {
+            if (in == null) {
+                throw new IllegalStateException("the page's " + name + " is missing from the jar");
+            }
+            return new StaticFile(contentType, in.readAllBytes());
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    /** A request that cannot be served; answered with its status and a message that quotes nothing it sent. */
+    static final class BadRequestException extends RuntimeException {
+        private final int status;
+
+        BadRequestException(int status, String message) {
+            super(message, null, false, false);
+            this.status = status;
+        }
+    }
+
+    /** A query string or form body, decoded; the last of a repeated name counts. Immutable. */
+    record Form(Map<String, String> parameters) {
+        static Form parse(String raw) {
+            Map<String, String> parameters = new HashMap<>();
+            if (raw != null && !raw.isEmpty()) {
+                for (String pair : raw.split("&")) {
+                    int equals = pair.indexOf('=');
+                    String name = equals < 0 ? pair : pair.substring(0, equals);
+                    String value = equals < 0 ? "" : pair.substring(equals + 1);
+                    try {
+                        parameters.put(URLDecoder.decode(name, StandardCharsets.UTF_8),
+                                URLDecoder.decode(value, StandardCharsets.UTF_8));
+                    } catch (IllegalArgumentException e) {
+                        throw new BadRequestException(400, "the query is not URL-encoded text");
+                    }
+                }
+            }
+            return new Form(Map.copyOf(parameters));
+        }
+
+        String text(String name) {
+            return parameters.getOrDefault(name, "");
+        }
+
+        int integer(String name, int min, int max) {
+            String text = text(name).strip();
+            try {
+                int value = Integer.parseInt(text);
+                if (value >= min && value <= max) {
+                    return value;
+                }
+            } catch (NumberFormatException e) {
+                // falls through to the one message below
+            }
+            throw new BadRequestException(400, name + " takes a whole number from " + min + " to " + max);
+        }
+    }
+}

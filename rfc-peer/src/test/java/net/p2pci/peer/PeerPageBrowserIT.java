@@ -1,0 +1,191 @@
+package net.p2pci.peer;
+
+import static net.p2pci.peer.ProgramProcesses.awaitListening;
+import static net.p2pci.peer.ProgramProcesses.awaitRegistered;
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.junit.jupiter.api.Assumptions.assumeTrue;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.Comparator;
+import java.util.List;
+import java.util.regex.Pattern;
+import java.util.stream.Stream;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import org.openqa.selenium.By;
+import org.openqa.selenium.Dimension;
+import org.openqa.selenium.JavascriptExecutor;
+import org.openqa.selenium.OutputType;
+import org.openqa.selenium.StaleElementReferenceException;
+import org.openqa.selenium.TakesScreenshot;
+import org.openqa.selenium.WebDriver;
+import org.openqa.selenium.WebElement;
+import org.openqa.selenium.chrome.ChromeDriver;
+import org.openqa.selenium.chrome.ChromeDriverService;
+import org.openqa.selenium.chrome.ChromeOptions;
+import org.openqa.selenium.support.ui.ExpectedConditions;
+import org.openqa.selenium.support.ui.WebDriverWait;
+
+/**
+ * A peer's own page in a real headless Chromium, driven through Selenium, with a real index server and two real
+ * peer processes: the page lists the peer's RFCs and the other peer's record, its search narrows the index, a click
+ * downloads an RFC that then lies byte for byte in the peer's directory, and commands typed into the peer's stdin
+ * show in the page's log, a GET with its bar, without a reload. A screenshot of each step is written under target/screenshots/.
+ *
+ * <p>Debian's chromium and chromium-driver are used as installed; nothing is downloaded, Selenium Manager
+ * included, since the driver and the browser are both named. Without them the test is skipped on a developer's
+ * machine and fails in CI.
+ */
+class PeerPageBrowserIT {
+    private static final Path CHROMIUM = Path.of("/usr/bin/chromium");
+    private static final Path CHROMEDRIVER = Path.of("/usr/bin/chromedriver");
+    private static final Duration PATIENCE = Duration.ofSeconds(15);
+    private static final Path SCREENSHOTS = Path.of("target", "screenshots");
+    private static final Pattern PAGE_LINE = Pattern.compile("^\\[Peer\\] Web page on (http://127\\.0\\.0\\.1:\\d+/)$");
+
+    @TempDir
+    Path work;
+    private final ProgramProcesses programs = new ProgramProcesses();
+    private WebDriver browser;
+    private Path profile;
+
+    @BeforeEach
+    void startBrowser() throws IOException {
+        boolean installed = Files.isExecutable(CHROMIUM) && Files.isExecutable(CHROMEDRIVER);
+        if (!installed && "true".equals(System.getenv("CI"))) {
+            throw new AssertionError("chromium and chromium-driver are missing; .ci/run installs them");
+        }
+        assumeTrue(installed, "chromium and chromium-driver are missing (apt-get install chromium chromium-driver)");
+        profile = Files.createTempDirectory("chromium-profile");
+        ChromeOptions options = new ChromeOptions();
+        options.setBinary(CHROMIUM.toFile());
+        options.addArguments("--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking",
+                "--disable-component-update", "--disable-sync", "--no-first-run", "--disable-quic",
+                "--user-data-dir=" + profile, "--window-size=1280,1400");
+        ChromeDriverService driver = new ChromeDriverService.Builder()
+                .usingDriverExecutable(CHROMEDRIVER.toFile()).usingAnyFreePort().build();
+        browser = new ChromeDriver(driver, options);
+        Files.createDirectories(SCREENSHOTS);
+    }
+
+    @AfterEach
+    void stopEverything() throws IOException, InterruptedException {
+        if (browser != null) {
+            browser.quit();
+        }
+        programs.close();
+        if (profile != null) {
+            try (Stream<Path> files = Files.walk(profile)) {
+                files.sorted(Comparator.reverseOrder()).forEach(path -> path.toFile().delete());
+            }
+        }
+    }
+
+    @Test
+    void thePageListsSearchesDownloadsAndFollowsTheShell() throws Exception {
+        int serverPort = awaitListening(programs.startServer("ci-server", 0));
+        Path dirA = Files.createDirectory(work.resolve("a"));
+        Path dirB = Files.createDirectory(work.resolve("b"));
+        SampleRfcs.copy(dirA, List.of(1149));
+        SampleRfcs.copy(dirB, List.of(2616, 768));
+        ChildProcess peerA = programs.startPeer("peer A", serverPort, dirA, List.of("--http-port", "0"));
+        ChildProcess peerB = programs.startPeer("peer B", serverPort, dirB);
+        awaitRegistered(peerA);
+        int portB = awaitRegistered(peerB);
+        String page = peerA.awaitLine(PAGE_LINE).group(1);
+        String holderB = "127.0.0.1:" + portB;
+
+        browser.get(page);
+        WebDriverWait wait = new WebDriverWait(browser, PATIENCE);
+        wait.ignoring(StaleElementReferenceException.class);
+        wait.until(ExpectedConditions.textToBe(By.id("live"), "live"));
+        ((JavascriptExecutor) browser).executeScript("window.sameDocument = 'yes'"); // a reload would lose it
+
+        // Its own RFCs, with the title read from the file.
+        assertThat(cellsOf(wait, By.cssSelector("#own tbody tr[data-rfc='1149']"))).containsExactly("1149",
+                "A Standard for the Transmission of IP Datagrams on Avian Carriers", "rfc1149.txt");
+
+        // The index, from the LIST the page ran on opening: the other peer's records, each with a download button.
+        By httpRecord = By.cssSelector("#index tbody tr[data-record='2616@" + holderB + "']");
+        assertThat(cellsOf(wait, httpRecord).subList(0, 3)).containsExactly("2616", "Hypertext Transfer Protocol -- HTTP/1.1",
+                holderB);
+        wait.until(ExpectedConditions.visibilityOfElementLocated(
+                By.cssSelector("#index tbody tr[data-record='768@" + holderB + "']")));
+        wait.until(ExpectedConditions.textToBePresentInElementLocated(By.id("log"), "LIST ALL P2P-CI/1.0"));
+        screenshot("peer-1-opened");
+
+        // Search by title words, then by number.
+        search(wait, "hypertext", "2616");
+        search(wait, "768", "768");
+        search(wait, "hypertext", "2616");
+        screenshot("peer-2-searched");
+
+        // A click downloads it: the progress bar ends full, the file is the holder's byte for byte, and the peer
+        // shares it from then on.
+        wait.until(driver -> { // found and clicked at once, as the table may be redrawn in between
+            driver.findElement(httpRecord).findElement(By.cssSelector("button.download")).click();
+            return true;
+        });
+        By doneBar = By.cssSelector("#downloads li.done[data-rfc='2616'] progress");
+        List<String> valueAndMax = wait.until(driver -> {
+            WebElement bar = driver.findElement(doneBar);
+            return List.of(bar.getDomProperty("value"), bar.getDomProperty("max"));
+        });
+        long size = Files.size(SampleRfcs.file(2616));
+        assertThat(valueAndMax).containsExactly(Long.toString(size), Long.toString(size));
+        assertThat(SampleRfcs.sha256(dirA.resolve("rfc2616.txt"))).isEqualTo(SampleRfcs.sha256(SampleRfcs.file(2616)));
+        wait.until(ExpectedConditions.visibilityOfElementLocated(By.cssSelector("#own tbody tr[data-rfc='2616']")));
+        wait.until(ExpectedConditions.textToBePresentInElementLocated(By.id("log"), "GET RFC 2616 P2P-CI/1.0"));
+        peerA.awaitLine(Pattern.compile("^\\[Peer\\] GET RFC 2616: " + size + " bytes in "));
+        screenshot("peer-3-downloaded");
+
+        // Commands typed into the peer's shell show on the open page: their lines, and a download's bar.
+        peerA.send("LOOKUP 768");
+        wait.until(ExpectedConditions.textToBePresentInElementLocated(By.id("log"), "[Peer] LOOKUP RFC 768: 1 holder"));
+        peerA.send("GET 768");
+        wait.until(ExpectedConditions.visibilityOfElementLocated(By.cssSelector("#downloads li.done[data-rfc='768']")));
+        wait.until(ExpectedConditions.textToBePresentInElementLocated(By.id("log"), "[Peer] GET RFC 768: "));
+        wait.until(ExpectedConditions.visibilityOfElementLocated(By.cssSelector("#own tbody tr[data-rfc='768']")));
+        assertThat(SampleRfcs.sha256(dirA.resolve("rfc768.txt"))).isEqualTo(SampleRfcs.sha256(SampleRfcs.file(768)));
+        assertThat(((JavascriptExecutor) browser).executeScript("return window.sameDocument")).isEqualTo("yes");
+        screenshot("peer-4-shell-command");
+
+        // On a phone's screen.
+        browser.manage().window().setSize(new Dimension(390, 844));
+        browser.navigate().refresh();
+        wait.until(ExpectedConditions.textToBe(By.id("live"), "live"));
+        wait.until(ExpectedConditions.visibilityOfElementLocated(httpRecord));
+        screenshot("peer-phone");
+    }
+
+    /** Types a search and waits until the index shows that one RFC alone (of the three records listed). */
+    private void search(WebDriverWait wait, String words, String onlyRfc) {
+        WebElement field = browser.findElement(By.id("search"));
+        field.clear();
+        field.sendKeys(words);
+        wait.until(ExpectedConditions.and(
+                ExpectedConditions.numberOfElementsToBe(By.cssSelector("#index tbody tr"), 1),
+                ExpectedConditions.numberOfElementsToBe(By.cssSelector("#index tbody tr[data-rfc='" + onlyRfc + "']"),
+                        1),
+                ExpectedConditions.textToBe(By.id("index-count"), "(1 of 3)")));
+    }
+
+    /**
+     * The texts of a row's cells, read at once: the page redraws a table whenever what it shows may have changed
+     * (a LIST, a registration), and a row found before a redraw is stale after it, so a stale read is tried again.
+     */
+    private static List<String> cellsOf(WebDriverWait wait, By row) {
+        return wait.until(driver -> driver.findElement(row).findElements(By.tagName("td")).stream()
+                .map(WebElement::getText).toList());
+    }
+
+    private void screenshot(String name) throws IOException {
+        byte[] png = ((TakesScreenshot) browser).getScreenshotAs(OutputType.BYTES);
+        Files.write(SCREENSHOTS.resolve(name + ".png"), png);
+    }
+}
