@@ -227,6 +227,13 @@ class InteropIndexIT {
         return framed.toByteArray();
     }
 
+    /**
+     * JVM options of a peer that runs a command or two and exits: the first compiler tier only. Such a peer spends a
+     * third of its CPU in the second tier's compiles, which it ends before using; these classes start dozens of them
+     * on the two cores of a CI machine, and nothing they check depends on compiled speed.
+     */
+    static final List<String> ONE_COMMAND_PEER_JVM = List.of("-XX:TieredStopAtLevel=1");
+
     static ChildProcess startPeer(Path work, DeviantServer index, List<String> commands) throws Exception {
         return startPeer(work, index, commands, false);
     }
@@ -244,7 +251,7 @@ class InteropIndexIT {
         SampleRfcs.copy(dir, List.of(OWN_RFC));
         List<String> args = new ArrayList<>(List.of("--server", "127.0.0.1:" + index.port(), "--dir", dir.toString()));
         commands.forEach(command -> args.addAll(List.of("--exec", command)));
-        return timed ? ChildProcess.startTimedJar("peer", "rfc-peer", List.of(), args)
-                : ChildProcess.startJar("peer", "rfc-peer", List.of(), args);
+        return timed ? ChildProcess.startTimedJar("peer", "rfc-peer", ONE_COMMAND_PEER_JVM, args)
+                : ChildProcess.startJar("peer", "rfc-peer", ONE_COMMAND_PEER_JVM, args);
     }
 }
