@@ -25,6 +25,8 @@ import net.p2pci.server.store.IndexStore;
 import net.p2pci.server.store.PeerView;
 import net.p2pci.server.store.RecordPage;
 import net.p2pci.server.store.StoreUnavailableException;
+import net.p2pci.web.BoundedExecutor;
+import net.p2pci.web.Json;
 import org.apache.logging.log4j.LogManager;
 import org.apache.logging.log4j.Logger;
 

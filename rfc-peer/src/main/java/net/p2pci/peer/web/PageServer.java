@@ -27,6 +27,8 @@ import net.p2pci.peer.download.Downloader;
 import net.p2pci.peer.index.IndexSession;
 import net.p2pci.peer.library.RfcLibrary;
 import net.p2pci.protocol.RfcRecord;
+import net.p2pci.web.BoundedExecutor;
+import net.p2pci.web.Json;
 import org.apache.logging.log4j.LogManager;
 import org.apache.logging.log4j.Logger;
 
