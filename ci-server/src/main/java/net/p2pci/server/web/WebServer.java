@@ -35,9 +35,9 @@ import org.apache.logging.log4j.Logger;
  * {@code /api/records} and {@code /api/stats}.
  *
  * <p>It runs on the JDK's own HTTP server: no dependency to keep up, a virtual thread per exchange, and what a
- * dashboard and a scraper need. Its limits are the JDK server's own settings, set here unless given on the command
- * line: connections, header lines and bytes, and the time to send a request; exchanges under way and feed
- * subscribers are bounded here. Nothing a browser sends is ever logged.
+ * dashboard and a scraper need. Its limits are the JDK server's own settings, set by {@link JdkServerLimits} unless
+ * given on the command line: connections, header lines and bytes, and the time to send a request; exchanges under
+ * way and feed subscribers are bounded here. Nothing a browser sends is ever logged.
  *
  * <p>Thread-safe: each exchange runs on its own thread over thread-safe parts.
  */
@@ -50,12 +50,6 @@ public final class WebServer implements AutoCloseable {
     static final int MAX_EXCHANGES = 128;
     /** Dashboards following the feed at once, below {@link #MAX_EXCHANGES} so that the API always has room. */
     public static final int MAX_SUBSCRIBERS = 64;
-    /** Seconds a client has to send a request's headers: slow-drip clients are cut off. */
-    static final int MAX_REQUEST_SECONDS = 10;
-    /** Header lines in one request; a browser sends about a dozen. */
-    static final int MAX_REQUEST_HEADERS = 64;
-    /** Bytes of headers in one request. */
-    static final int MAX_REQUEST_HEADER_BYTES = 16 * 1024;
     /** The longest query string read; a dashboard's filters are a few words. */
     public static final int MAX_QUERY_CHARS = 1024;
     /** The longest title filter, in characters. */
@@ -72,10 +66,7 @@ public final class WebServer implements AutoCloseable {
     /** How long a browser waits before it follows the feed again after the stream broke. */
     static final long FEED_RETRY_MILLIS = 2000;
 
-    /** Everything from this server and nothing from elsewhere: the page works offline, and injects nothing. */
-    private static final String CONTENT_SECURITY_POLICY = "default-src 'self'; img-src 'self' data:;"
-            + " frame-ancestors 'none'";
-    private static final PageResponses RESPONSES = new PageResponses(CONTENT_SECURITY_POLICY);
+    private static final PageResponses RESPONSES = new PageResponses(PageResponses.SAME_ORIGIN_ONLY);
 
     private final HttpServer server;
     private final IndexStore store;
@@ -108,7 +99,7 @@ public final class WebServer implements AutoCloseable {
      */
     public static WebServer start(WebSettings settings, IndexStore store, Optional<String> instance,
             IntSupplier openConnections) throws IOException {
-        new JdkServerLimits(MAX_CONNECTIONS, MAX_REQUEST_SECONDS, MAX_REQUEST_HEADERS, MAX_REQUEST_HEADER_BYTES).apply();
+        JdkServerLimits.apply(MAX_CONNECTIONS);
         HttpServer server = HttpServer.create(new InetSocketAddress(settings.bindAddress(), settings.port()), 64);
         WebServer web = new WebServer(server, store, instance, openConnections);
         store.observeCommits(web.metrics);

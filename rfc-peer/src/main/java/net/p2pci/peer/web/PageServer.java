@@ -58,10 +58,6 @@ public final class PageServer implements AutoCloseable {
     static final int MAX_EXCHANGES = 32;
     /** Pages following the feed at once, below {@link #MAX_EXCHANGES} so that the API always has room. */
     static final int MAX_SUBSCRIBERS = 16;
-    /** Seconds a client has to send a request's headers. */
-    static final int MAX_REQUEST_SECONDS = 10;
-    static final int MAX_REQUEST_HEADERS = 64;
-    static final int MAX_REQUEST_HEADER_BYTES = 16 * 1024;
     /** The longest query string or POST body read: a search is a few words, a download an RFC number and a holder. */
     static final int MAX_QUERY_CHARS = 1024;
     /** Records one index answer lists; the count of all that matched comes with them. */
@@ -75,10 +71,9 @@ public final class PageServer implements AutoCloseable {
     /** How long a browser waits before it follows the stream again after it broke. */
     static final long RETRY_MILLIS = 1000;
 
-    /** Everything from this peer and nothing from elsewhere: the page works offline, and injects nothing. */
-    private static final String CONTENT_SECURITY_POLICY = "default-src 'self'; img-src 'self' data:;"
-            + " frame-ancestors 'none'; form-action 'none'";
-    private static final PageResponses RESPONSES = new PageResponses(CONTENT_SECURITY_POLICY);
+    /** The page posts with scripts only: no form may be sent anywhere, this peer included. */
+    private static final PageResponses RESPONSES =
+            new PageResponses(PageResponses.SAME_ORIGIN_ONLY + "; form-action 'none'");
 
     private final HttpServer server;
     private final RfcLibrary library;
@@ -121,7 +116,7 @@ public final class PageServer implements AutoCloseable {
      * @throws IOException when the port cannot be listened on
      */
     public static PageServer start(PageSettings settings, Parts parts, TranscriptFeed feed) throws IOException {
-        new JdkServerLimits(MAX_CONNECTIONS, MAX_REQUEST_SECONDS, MAX_REQUEST_HEADERS, MAX_REQUEST_HEADER_BYTES).apply();
+        JdkServerLimits.apply(MAX_CONNECTIONS);
         HttpServer server = HttpServer.create(new InetSocketAddress(settings.bindAddress(), settings.port()), 16);
         PageServer page = new PageServer(server, parts, feed);
         parts.processor().reportListingsTo(records -> page.listing = List.copyOf(records));
