@@ -10,7 +10,7 @@ import java.util.Optional;
 
 /**
  * A query string or form body, decoded; the last of a repeated name counts. What cannot be used is a
- * {@link BadRequestException} (400) whose message names the parameter only. Immutable.
+ * {@link RequestException} (400) whose message names the parameter only. Immutable.
  */
 public record Query(Map<String, String> parameters) {
     public Query {
@@ -29,7 +29,7 @@ public record Query(Map<String, String> parameters) {
                     parameters.put(URLDecoder.decode(name, StandardCharsets.UTF_8),
                             URLDecoder.decode(value, StandardCharsets.UTF_8));
                 } catch (IllegalArgumentException e) {
-                    throw new BadRequestException(400, "the query is not URL-encoded text");
+                    throw new RequestException(400, "the query is not URL-encoded text");
                 }
             }
         }
@@ -67,12 +67,12 @@ public record Query(Map<String, String> parameters) {
     public List<String> words(String name, int maxChars) {
         String text = text(name).strip().toLowerCase(Locale.ROOT);
         if (text.length() > maxChars) {
-            throw new BadRequestException(400, name + " takes at most " + maxChars + " characters");
+            throw new RequestException(400, name + " takes at most " + maxChars + " characters");
         }
         return text.isEmpty() ? List.of() : List.of(text.split("\\s+"));
     }
 
-    private static BadRequestException notAWholeNumber(String name, int min, int max) {
-        return new BadRequestException(400, name + " takes a whole number from " + min + " to " + max);
+    private static RequestException notAWholeNumber(String name, int min, int max) {
+        return new RequestException(400, name + " takes a whole number from " + min + " to " + max);
     }
 }

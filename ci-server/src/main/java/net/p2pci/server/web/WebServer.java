@@ -5,7 +5,6 @@ import com.sun.net.httpserver.HttpServer;
 import io.prometheus.metrics.expositionformats.PrometheusTextFormatWriter;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
-import java.io.UncheckedIOException;
 import java.net.InetSocketAddress;
 import java.util.List;
 import java.util.Locale;
@@ -18,9 +17,10 @@ import net.p2pci.server.store.IndexStore;
 import net.p2pci.server.store.PeerView;
 import net.p2pci.server.store.RecordPage;
 import net.p2pci.server.store.StoreUnavailableException;
-import net.p2pci.web.BadRequestException;
+import net.p2pci.web.RequestException;
 import net.p2pci.web.BoundedExecutor;
 import net.p2pci.web.EventStream;
+import net.p2pci.web.ExchangeHandler;
 import net.p2pci.web.JdkServerLimits;
 import net.p2pci.web.Json;
 import net.p2pci.web.PageResponses;
@@ -103,7 +103,8 @@ public final class WebServer implements AutoCloseable {
         HttpServer server = HttpServer.create(new InetSocketAddress(settings.bindAddress(), settings.port()), 64);
         WebServer web = new WebServer(server, store, instance, openConnections);
         store.observeCommits(web.metrics);
-        server.createContext("/", web::handle);
+        server.createContext("/", new ExchangeHandler(web::serve, RESPONSES, new ExchangeHandler.Log(
+                line -> log.debug("[Web] {}", line), e -> log.warn("[Web] error answering a request", e))));
         server.setExecutor(new BoundedExecutor(MAX_EXCHANGES));
         server.start();
         log.info("[Web] Dashboard and metrics on http://{}:{}/", server.getAddress().getAddress().getHostAddress(),
@@ -128,24 +129,7 @@ public final class WebServer implements AutoCloseable {
         server.stop(0);
     }
 
-    /** Serves one exchange; the one place its failures are sorted, and the exchange always closed. */
-    private void handle(HttpExchange exchange) {
-        try {
-            serve(exchange);
-        } catch (BadRequestException e) {
-            sendJsonError(exchange, e.status(), e.getMessage());
-        } catch (StoreUnavailableException e) {
-            sendJsonError(exchange, 503, "the index database did not answer in time");
-        } catch (IOException | UncheckedIOException e) {
-            log.debug("[Web] exchange ended: {}", e.toString()); // the browser went away
-        } catch (RuntimeException e) {
-            log.warn("[Web] error answering a request", e);
-            sendJsonError(exchange, 500, "internal error");
-        } finally {
-            exchange.close();
-        }
-    }
-
+    /** Answers one exchange; {@link ExchangeHandler} sorts its failures and closes it. */
     private void serve(HttpExchange exchange) throws IOException {
         String path = exchange.getRequestURI().getRawPath();
         if (!"GET".equals(exchange.getRequestMethod())) {
@@ -158,7 +142,11 @@ public final class WebServer implements AutoCloseable {
             RESPONSES.sendText(exchange, 414, "query too long\n");
             return;
         }
-        route(exchange, path, query);
+        try {
+            route(exchange, path, query);
+        } catch (StoreUnavailableException e) {
+            throw new RequestException(503, "the index database did not answer in time");
+        }
     }
 
     private void route(HttpExchange exchange, String path, String query) throws IOException {
@@ -325,14 +313,6 @@ public final class WebServer implements AutoCloseable {
             }
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
-        }
-    }
-
-    private static void sendJsonError(HttpExchange exchange, int code, String message) {
-        try {
-            RESPONSES.sendJsonError(exchange, code, message);
-        } catch (IOException | RuntimeException e) {
-            log.debug("[Web] could not answer {}: {}", code, e.toString()); // headers went out already, or it left
         }
     }
 }

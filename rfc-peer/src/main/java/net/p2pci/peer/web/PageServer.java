@@ -5,7 +5,6 @@ import com.sun.net.httpserver.HttpExchange;
 import com.sun.net.httpserver.HttpServer;
 import java.io.IOException;
 import java.io.InputStream;
-import java.io.UncheckedIOException;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.net.UnknownHostException;
@@ -23,9 +22,10 @@ import net.p2pci.peer.download.Downloader;
 import net.p2pci.peer.index.IndexSession;
 import net.p2pci.peer.library.RfcLibrary;
 import net.p2pci.protocol.RfcRecord;
-import net.p2pci.web.BadRequestException;
+import net.p2pci.web.RequestException;
 import net.p2pci.web.BoundedExecutor;
 import net.p2pci.web.EventStream;
+import net.p2pci.web.ExchangeHandler;
 import net.p2pci.web.JdkServerLimits;
 import net.p2pci.web.Json;
 import net.p2pci.web.PageResponses;
@@ -121,7 +121,8 @@ public final class PageServer implements AutoCloseable {
         PageServer page = new PageServer(server, parts, feed);
         parts.processor().reportListingsTo(records -> page.listing = List.copyOf(records));
         parts.processor().watchDownloadsWith(page.jobs);
-        server.createContext("/", page::handle);
+        server.createContext("/", new ExchangeHandler(page::serve, RESPONSES, new ExchangeHandler.Log(
+                line -> LOG.debug("[Page] {}", line), e -> LOG.warn("[Page] error answering a request", e))));
         server.setExecutor(new BoundedExecutor(MAX_EXCHANGES));
         server.start();
         return page;
@@ -145,37 +146,22 @@ public final class PageServer implements AutoCloseable {
         server.stop(0);
     }
 
-    /** Serves one exchange; the one place its failures are sorted, and the exchange always closed. */
-    private void handle(HttpExchange exchange) {
-        try {
-            serve(exchange);
-        } catch (BadRequestException e) {
-            sendJsonError(exchange, e.status(), e.getMessage());
-        } catch (IOException | UncheckedIOException e) {
-            LOG.debug("[Page] exchange ended: {}", e.toString()); // the browser went away
-        } catch (RuntimeException e) {
-            LOG.warn("[Page] error answering a request", e);
-            sendJsonError(exchange, 500, "internal error");
-        } finally {
-            exchange.close();
-        }
-    }
-
+    /** Answers one exchange; {@link ExchangeHandler} sorts its failures and closes it. */
     private void serve(HttpExchange exchange) throws IOException {
         if (!namesThisMachine(exchange.getRequestHeaders().getFirst("Host"))) {
-            throw new BadRequestException(421, "the Host header does not name this machine");
+            throw new RequestException(421, "the Host header does not name this machine");
         }
         String path = exchange.getRequestURI().getRawPath();
         String query = exchange.getRequestURI().getRawQuery();
         if (query != null && query.length() > MAX_QUERY_CHARS) {
-            throw new BadRequestException(414, "query too long");
+            throw new RequestException(414, "query too long");
         }
         switch (exchange.getRequestMethod()) {
             case "GET" -> serveGet(exchange, path, Query.parse(query));
             case "POST" -> servePost(exchange, path);
             default -> {
                 exchange.getResponseHeaders().set("Allow", "GET, POST");
-                throw new BadRequestException(405, "only GET and POST are served here");
+                throw new RequestException(405, "only GET and POST are served here");
             }
         }
     }
@@ -189,7 +175,7 @@ public final class PageServer implements AutoCloseable {
             case "/api/own" -> RESPONSES.sendJson(exchange, ownJson());
             case "/api/index" -> RESPONSES.sendJson(exchange, indexJson(query.text("q")));
             case "/api/downloads" -> RESPONSES.sendJson(exchange, jobs.toJson());
-            default -> throw new BadRequestException(404, "not found");
+            default -> throw new RequestException(404, "not found");
         }
     }
 
@@ -198,7 +184,7 @@ public final class PageServer implements AutoCloseable {
         String origin = headers.getFirst("Origin");
         if (headers.getFirst(PAGE_HEADER) == null
                 || origin != null && !origin.equals("http://" + headers.getFirst("Host"))) {
-            throw new BadRequestException(403, "only this peer's own page may ask that");
+            throw new RequestException(403, "only this peer's own page may ask that");
         }
         Query form = Query.parse(readBody(exchange));
         switch (path) {
@@ -207,7 +193,7 @@ public final class PageServer implements AutoCloseable {
                 RESPONSES.sendJson(exchange, indexJson(form.text("q")));
             }
             case "/api/get" -> startDownload(exchange, form);
-            default -> throw new BadRequestException(404, "not found");
+            default -> throw new RequestException(404, "not found");
         }
     }
 
@@ -281,11 +267,11 @@ public final class PageServer implements AutoCloseable {
         try {
             holder = HostAndPort.parse(form.text("holder"), OptionalInt.empty());
         } catch (IllegalArgumentException e) {
-            throw new BadRequestException(400, "holder takes host:port");
+            throw new RequestException(400, "holder takes host:port");
         }
         DownloadJobs.Job job = jobs.add(number, holder);
         if (job == null) {
-            throw new BadRequestException(429, DownloadJobs.MAX_WAITING + " downloads wait already");
+            throw new RequestException(429, DownloadJobs.MAX_WAITING + " downloads wait already");
         }
         Thread.ofVirtual().name("page-get-" + number).start(() -> runDownload(job));
         RESPONSES.sendJson(exchange, 202, new Json().beginObject().member("id", job.id).endObject().toString());
@@ -307,7 +293,7 @@ public final class PageServer implements AutoCloseable {
      */
     private void streamFeed(HttpExchange exchange) throws IOException {
         if (!subscribers.tryAcquire()) {
-            throw new BadRequestException(503, "too many pages follow this peer");
+            throw new RequestException(503, "too many pages follow this peer");
         }
         try {
             long last = EventStream.lastEventId(exchange.getRequestHeaders());
@@ -377,17 +363,9 @@ public final class PageServer implements AutoCloseable {
         try (InputStream in = exchange.getRequestBody()) {
             byte[] body = in.readNBytes(MAX_QUERY_CHARS + 1);
             if (body.length > MAX_QUERY_CHARS) {
-                throw new BadRequestException(413, "the request is too long");
+                throw new RequestException(413, "the request is too long");
             }
             return new String(body, StandardCharsets.UTF_8);
-        }
-    }
-
-    private static void sendJsonError(HttpExchange exchange, int code, String message) {
-        try {
-            RESPONSES.sendJsonError(exchange, code, message);
-        } catch (IOException | RuntimeException e) {
-            LOG.debug("[Page] could not answer {}: {}", code, e.toString()); // headers went out already, or it left
         }
     }
 }
