@@ -1,16 +1,14 @@
 package net.p2pci.server;
 
 import static org.assertj.core.api.Assertions.assertThat;
-import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import java.io.IOException;
 import java.net.InetAddress;
-import java.nio.file.Files;
-import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
 import java.util.Optional;
 import net.p2pci.server.web.WebSettings;
+import net.p2pci.testsupport.HeadlessChromium;
 import net.p2pci.testsupport.PostgresCluster;
 import net.p2pci.testsupport.RequiresPostgres;
 import org.junit.jupiter.api.AfterEach;
@@ -19,13 +17,8 @@ import org.junit.jupiter.api.Test;
 import org.openqa.selenium.By;
 import org.openqa.selenium.Dimension;
 import org.openqa.selenium.JavascriptExecutor;
-import org.openqa.selenium.OutputType;
-import org.openqa.selenium.TakesScreenshot;
 import org.openqa.selenium.WebDriver;
 import org.openqa.selenium.WebElement;
-import org.openqa.selenium.chrome.ChromeDriver;
-import org.openqa.selenium.chrome.ChromeDriverService;
-import org.openqa.selenium.chrome.ChromeOptions;
 import org.openqa.selenium.support.ui.ExpectedConditions;
 import org.openqa.selenium.support.ui.WebDriverWait;
 
@@ -33,56 +26,32 @@ import org.openqa.selenium.support.ui.WebDriverWait;
  * The dashboard in a real headless Chromium, driven through Selenium: a peer joins, adds an RFC and dies, and the
  * open page shows each step without being reloaded; in cluster mode, an instance's page shows the peers of every
  * instance and which one each is connected to. A screenshot of each step, and of the other pages, is written under
- * target/screenshots/.
- *
- * <p>Debian's chromium and chromium-driver are used as installed (.ci/run installs them when missing); nothing is
- * downloaded, Selenium Manager included, since the driver and the browser are both named. Without them the test
- * is skipped on a developer's machine and fails in CI.
+ * target/screenshots/. Without chromium and chromium-driver the test is skipped on a developer's machine and fails
+ * in CI (see {@link HeadlessChromium}).
  */
 class DashboardBrowserIT {
-    private static final Path CHROMIUM = Path.of("/usr/bin/chromium");
-    private static final Path CHROMEDRIVER = Path.of("/usr/bin/chromedriver");
     private static final Duration PATIENCE = Duration.ofSeconds(10);
-    private static final Path SCREENSHOTS = Path.of("target", "screenshots");
     private static final InetAddress LOOPBACK = InetAddress.getLoopbackAddress();
 
     private IndexServer server;
+    private HeadlessChromium chromium;
     private WebDriver browser;
-    private Path profile;
 
     @BeforeEach
     void start() throws IOException {
-        boolean installed = Files.isExecutable(CHROMIUM) && Files.isExecutable(CHROMEDRIVER);
-        if (!installed && "true".equals(System.getenv("CI"))) {
-            throw new AssertionError("chromium and chromium-driver are missing; .ci/run installs them");
-        }
-        assumeTrue(installed, "chromium and chromium-driver are missing (apt-get install chromium chromium-driver)");
+        chromium = HeadlessChromium.start(1280, 1100);
+        browser = chromium.browser();
         server = IndexServer.start(ServerConfig.defaults().withPort(0).withBindAddress(LOOPBACK),
                 Optional.of(new WebSettings(LOOPBACK, 0)));
-        profile = Files.createTempDirectory("chromium-profile");
-        ChromeOptions options = new ChromeOptions();
-        options.setBinary(CHROMIUM.toFile());
-        options.addArguments("--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking",
-                "--disable-component-update", "--disable-sync", "--no-first-run", "--disable-quic",
-                "--user-data-dir=" + profile, "--window-size=1280,1100");
-        ChromeDriverService driver = new ChromeDriverService.Builder()
-                .usingDriverExecutable(CHROMEDRIVER.toFile()).usingAnyFreePort().build();
-        browser = new ChromeDriver(driver, options);
-        Files.createDirectories(SCREENSHOTS);
     }
 
     @AfterEach
     void stop() throws IOException {
-        if (browser != null) {
-            browser.quit();
+        if (chromium != null) {
+            chromium.close();
         }
         if (server != null) {
             server.close();
-        }
-        if (profile != null) {
-            try (var files = Files.walk(profile)) {
-                files.sorted(java.util.Comparator.reverseOrder()).forEach(path -> path.toFile().delete());
-            }
         }
     }
 
@@ -106,7 +75,7 @@ class DashboardBrowserIT {
             wait.until(ExpectedConditions.textToBe(By.id("stat-peers"), "1"));
             wait.until(ExpectedConditions.textToBePresentInElementLocated(By.id("feed"),
                     "Peer peer-a.example:5678 registered"));
-            screenshot("dashboard-1-peer-joined");
+            chromium.screenshot("dashboard-1-peer-joined");
 
             peer.exchange(Requests.add(2616, "peer-a.example", 5678, "Hypertext Transfer Protocol -- HTTP/1.1"));
 
@@ -121,7 +90,7 @@ class DashboardBrowserIT {
             // The filters narrow the records in place.
             browser.findElement(By.id("filter-words")).sendKeys("hypertext");
             wait.until(ExpectedConditions.numberOfElementsToBe(By.cssSelector("#records tbody tr"), 1));
-            screenshot("dashboard-2-record-added");
+            chromium.screenshot("dashboard-2-record-added");
             browser.findElement(By.id("filter-words")).clear();
             browser.findElement(By.id("filter-rfc")).sendKeys("791");
             wait.until(ExpectedConditions.visibilityOfElementLocated(
@@ -138,18 +107,18 @@ class DashboardBrowserIT {
         wait.until(ExpectedConditions.textToBe(By.id("stat-peers"), "0"));
         wait.until(ExpectedConditions.numberOfElementsToBe(By.cssSelector("#records tbody tr"), 0));
         assertThat(((JavascriptExecutor) browser).executeScript("return window.sameDocument")).isEqualTo("yes");
-        screenshot("dashboard-3-peer-removed");
+        chromium.screenshot("dashboard-3-peer-removed");
 
         // The other pages, for the record, and the dashboard on a phone's screen.
         browser.manage().window().setSize(new Dimension(390, 844));
         browser.navigate().refresh();
         wait.until(ExpectedConditions.textToBe(By.id("live"), "live"));
-        screenshot("dashboard-phone");
+        chromium.screenshot("dashboard-phone");
         for (String page : List.of("metrics", "api/peers", "api/records", "api/stats")) {
             browser.get(dashboard + page);
             wait.until(ExpectedConditions.presenceOfElementLocated(By.tagName("body")));
             assertThat(browser.findElement(By.tagName("body")).getText()).isNotBlank();
-            screenshot(page.replace('/', '-'));
+            chromium.screenshot(page.replace('/', '-'));
         }
     }
 
@@ -174,7 +143,7 @@ class DashboardBrowserIT {
             assertThat(cells(remote)).last().isEqualTo("two");
             wait.until(ExpectedConditions.visibilityOfElementLocated(
                     By.cssSelector("#records tbody tr[data-record='2616@b.example:6789']")));
-            screenshot("dashboard-cluster");
+            chromium.screenshot("dashboard-cluster");
 
             // A peer joining through the other instance shows here too, without a reload.
             try (RawClient c = new RawClient(two.port())) {
@@ -188,10 +157,5 @@ class DashboardBrowserIT {
 
     private static List<String> cells(WebElement row) {
         return row.findElements(By.tagName("td")).stream().map(WebElement::getText).toList();
-    }
-
-    private void screenshot(String name) throws IOException {
-        byte[] png = ((TakesScreenshot) browser).getScreenshotAs(OutputType.BYTES);
-        Files.write(SCREENSHOTS.resolve(name + ".png"), png);
     }
 }

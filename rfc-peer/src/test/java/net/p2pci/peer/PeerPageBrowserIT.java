@@ -3,16 +3,14 @@ package net.p2pci.peer;
 import static net.p2pci.peer.ProgramProcesses.awaitListening;
 import static net.p2pci.peer.ProgramProcesses.awaitRegistered;
 import static org.assertj.core.api.Assertions.assertThat;
-import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.util.Comparator;
 import java.util.List;
 import java.util.regex.Pattern;
-import java.util.stream.Stream;
+import net.p2pci.testsupport.HeadlessChromium;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -20,14 +18,9 @@ import org.junit.jupiter.api.io.TempDir;
 import org.openqa.selenium.By;
 import org.openqa.selenium.Dimension;
 import org.openqa.selenium.JavascriptExecutor;
-import org.openqa.selenium.OutputType;
 import org.openqa.selenium.StaleElementReferenceException;
-import org.openqa.selenium.TakesScreenshot;
 import org.openqa.selenium.WebDriver;
 import org.openqa.selenium.WebElement;
-import org.openqa.selenium.chrome.ChromeDriver;
-import org.openqa.selenium.chrome.ChromeDriverService;
-import org.openqa.selenium.chrome.ChromeOptions;
 import org.openqa.selenium.support.ui.ExpectedConditions;
 import org.openqa.selenium.support.ui.WebDriverWait;
 
@@ -35,55 +28,32 @@ import org.openqa.selenium.support.ui.WebDriverWait;
  * A peer's own page in a real headless Chromium, driven through Selenium, with a real index server and two real
  * peer processes: the page lists the peer's RFCs and the other peer's record, its search narrows the index, a click
  * downloads an RFC that then lies byte for byte in the peer's directory, and commands typed into the peer's stdin
- * show in the page's log, a GET with its bar, without a reload. A screenshot of each step is written under target/screenshots/.
- *
- * <p>Debian's chromium and chromium-driver are used as installed; nothing is downloaded, Selenium Manager
- * included, since the driver and the browser are both named. Without them the test is skipped on a developer's
- * machine and fails in CI.
+ * show in the page's log, a GET with its bar, without a reload. A screenshot of each step is written under
+ * target/screenshots/. Without chromium and chromium-driver the test is skipped on a developer's machine and fails
+ * in CI (see {@link HeadlessChromium}).
  */
 class PeerPageBrowserIT {
-    private static final Path CHROMIUM = Path.of("/usr/bin/chromium");
-    private static final Path CHROMEDRIVER = Path.of("/usr/bin/chromedriver");
     private static final Duration PATIENCE = Duration.ofSeconds(15);
-    private static final Path SCREENSHOTS = Path.of("target", "screenshots");
     private static final Pattern PAGE_LINE = Pattern.compile("^\\[Peer\\] Web page on (http://127\\.0\\.0\\.1:\\d+/)$");
 
     @TempDir
     Path work;
     private final ProgramProcesses programs = new ProgramProcesses();
+    private HeadlessChromium chromium;
     private WebDriver browser;
-    private Path profile;
 
     @BeforeEach
     void startBrowser() throws IOException {
-        boolean installed = Files.isExecutable(CHROMIUM) && Files.isExecutable(CHROMEDRIVER);
-        if (!installed && "true".equals(System.getenv("CI"))) {
-            throw new AssertionError("chromium and chromium-driver are missing; .ci/run installs them");
-        }
-        assumeTrue(installed, "chromium and chromium-driver are missing (apt-get install chromium chromium-driver)");
-        profile = Files.createTempDirectory("chromium-profile");
-        ChromeOptions options = new ChromeOptions();
-        options.setBinary(CHROMIUM.toFile());
-        options.addArguments("--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking",
-                "--disable-component-update", "--disable-sync", "--no-first-run", "--disable-quic",
-                "--user-data-dir=" + profile, "--window-size=1280,1400");
-        ChromeDriverService driver = new ChromeDriverService.Builder()
-                .usingDriverExecutable(CHROMEDRIVER.toFile()).usingAnyFreePort().build();
-        browser = new ChromeDriver(driver, options);
-        Files.createDirectories(SCREENSHOTS);
+        chromium = HeadlessChromium.start(1280, 1400);
+        browser = chromium.browser();
     }
 
     @AfterEach
     void stopEverything() throws IOException, InterruptedException {
-        if (browser != null) {
-            browser.quit();
+        if (chromium != null) {
+            chromium.close();
         }
         programs.close();
-        if (profile != null) {
-            try (Stream<Path> files = Files.walk(profile)) {
-                files.sorted(Comparator.reverseOrder()).forEach(path -> path.toFile().delete());
-            }
-        }
     }
 
     @Test
@@ -117,13 +87,13 @@ class PeerPageBrowserIT {
         wait.until(ExpectedConditions.visibilityOfElementLocated(
                 By.cssSelector("#index tbody tr[data-record='768@" + holderB + "']")));
         wait.until(ExpectedConditions.textToBePresentInElementLocated(By.id("log"), "LIST ALL P2P-CI/1.0"));
-        screenshot("peer-1-opened");
+        chromium.screenshot("peer-1-opened");
 
         // Search by title words, then by number.
         search(wait, "hypertext", "2616");
         search(wait, "768", "768");
         search(wait, "hypertext", "2616");
-        screenshot("peer-2-searched");
+        chromium.screenshot("peer-2-searched");
 
         // A click downloads it: the progress bar ends full, the file is the holder's byte for byte, and the peer
         // shares it from then on.
@@ -142,7 +112,7 @@ class PeerPageBrowserIT {
         wait.until(ExpectedConditions.visibilityOfElementLocated(By.cssSelector("#own tbody tr[data-rfc='2616']")));
         wait.until(ExpectedConditions.textToBePresentInElementLocated(By.id("log"), "GET RFC 2616 P2P-CI/1.0"));
         peerA.awaitLine(Pattern.compile("^\\[Peer\\] GET RFC 2616: " + size + " bytes in "));
-        screenshot("peer-3-downloaded");
+        chromium.screenshot("peer-3-downloaded");
 
         // Commands typed into the peer's shell show on the open page: their lines, and a download's bar.
         peerA.send("LOOKUP 768");
@@ -153,14 +123,14 @@ class PeerPageBrowserIT {
         wait.until(ExpectedConditions.visibilityOfElementLocated(By.cssSelector("#own tbody tr[data-rfc='768']")));
         assertThat(SampleRfcs.sha256(dirA.resolve("rfc768.txt"))).isEqualTo(SampleRfcs.sha256(SampleRfcs.file(768)));
         assertThat(((JavascriptExecutor) browser).executeScript("return window.sameDocument")).isEqualTo("yes");
-        screenshot("peer-4-shell-command");
+        chromium.screenshot("peer-4-shell-command");
 
         // On a phone's screen.
         browser.manage().window().setSize(new Dimension(390, 844));
         browser.navigate().refresh();
         wait.until(ExpectedConditions.textToBe(By.id("live"), "live"));
         wait.until(ExpectedConditions.visibilityOfElementLocated(httpRecord));
-        screenshot("peer-phone");
+        chromium.screenshot("peer-phone");
     }
 
     /** Types a search and waits until the index shows that one RFC alone (of the three records listed). */
@@ -182,10 +152,5 @@ class PeerPageBrowserIT {
     private static List<String> cellsOf(WebDriverWait wait, By row) {
         return wait.until(driver -> driver.findElement(row).findElements(By.tagName("td")).stream()
                 .map(WebElement::getText).toList());
-    }
-
-    private void screenshot(String name) throws IOException {
-        byte[] png = ((TakesScreenshot) browser).getScreenshotAs(OutputType.BYTES);
-        Files.write(SCREENSHOTS.resolve(name + ".png"), png);
     }
 }

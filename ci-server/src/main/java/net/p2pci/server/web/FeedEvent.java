@@ -1,6 +1,7 @@
 package net.p2pci.server.web;
 
 import java.time.Instant;
+import net.p2pci.web.Json;
 
 /**
  * One entry of the dashboard's feed: a peer registered, added an RFC, or was removed and why. Immutable; the peer's

@@ -1,21 +1,13 @@
 package net.p2pci.server.web;
 
-import com.sun.net.httpserver.Headers;
 import com.sun.net.httpserver.HttpExchange;
 import com.sun.net.httpserver.HttpServer;
 import io.prometheus.metrics.expositionformats.PrometheusTextFormatWriter;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
-import java.io.InputStream;
-import java.io.OutputStream;
-import java.io.UncheckedIOException;
 import java.net.InetSocketAddress;
-import java.net.URLDecoder;
-import java.nio.charset.StandardCharsets;
-import java.util.HashMap;
 import java.util.List;
 import java.util.Locale;
-import java.util.Map;
 import java.util.Optional;
 import java.util.function.IntSupplier;
 import net.p2pci.protocol.RfcRecord;
@@ -25,6 +17,15 @@ import net.p2pci.server.store.IndexStore;
 import net.p2pci.server.store.PeerView;
 import net.p2pci.server.store.RecordPage;
 import net.p2pci.server.store.StoreUnavailableException;
+import net.p2pci.web.RequestException;
+import net.p2pci.web.BoundedExecutor;
+import net.p2pci.web.EventStream;
+import net.p2pci.web.ExchangeHandler;
+import net.p2pci.web.JdkServerLimits;
+import net.p2pci.web.Json;
+import net.p2pci.web.PageResponses;
+import net.p2pci.web.Query;
+import net.p2pci.web.StaticFiles;
 import org.apache.logging.log4j.LogManager;
 import org.apache.logging.log4j.Logger;
 
@@ -34,9 +35,9 @@ import org.apache.logging.log4j.Logger;
  * {@code /api/records} and {@code /api/stats}.
  *
  * <p>It runs on the JDK's own HTTP server: no dependency to keep up, a virtual thread per exchange, and what a
- * dashboard and a scraper need. Its limits are the JDK server's own settings, set here unless given on the command
- * line: connections, header lines and bytes, and the time to send a request; exchanges under way and feed
- * subscribers are bounded here. Nothing a browser sends is ever logged.
+ * dashboard and a scraper need. Its limits are the JDK server's own settings, set by {@link JdkServerLimits} unless
+ * given on the command line: connections, header lines and bytes, and the time to send a request; exchanges under
+ * way and feed subscribers are bounded here. Nothing a browser sends is ever logged.
  *
  * <p>Thread-safe: each exchange runs on its own thread over thread-safe parts.
  */
@@ -49,12 +50,6 @@ public final class WebServer implements AutoCloseable {
     static final int MAX_EXCHANGES = 128;
     /** Dashboards following the feed at once, below {@link #MAX_EXCHANGES} so that the API always has room. */
     public static final int MAX_SUBSCRIBERS = 64;
-    /** Seconds a client has to send a request's headers: slow-drip clients are cut off. */
-    static final int MAX_REQUEST_SECONDS = 10;
-    /** Header lines in one request; a browser sends about a dozen. */
-    static final int MAX_REQUEST_HEADERS = 64;
-    /** Bytes of headers in one request. */
-    static final int MAX_REQUEST_HEADER_BYTES = 16 * 1024;
     /** The longest query string read; a dashboard's filters are a few words. */
     public static final int MAX_QUERY_CHARS = 1024;
     /** The longest title filter, in characters. */
@@ -68,11 +63,10 @@ public final class WebServer implements AutoCloseable {
     static final int MAX_RECORDS_SEARCHED = 200_000;
     /** How often an idle feed sends a comment, so that a closed browser is noticed and proxies keep it open. */
     static final long FEED_KEEPALIVE_MILLIS = 15_000;
+    /** How long a browser waits before it follows the feed again after the stream broke. */
+    static final long FEED_RETRY_MILLIS = 2000;
 
-    private static final String JSON = "application/json; charset=utf-8";
-    /** Everything from this server and nothing from elsewhere: the page works offline, and injects nothing. */
-    private static final String CONTENT_SECURITY_POLICY = "default-src 'self'; img-src 'self' data:;"
-            + " frame-ancestors 'none'";
+    private static final PageResponses RESPONSES = new PageResponses(PageResponses.SAME_ORIGIN_ONLY);
 
     private final HttpServer server;
     private final IndexStore store;
@@ -82,12 +76,8 @@ public final class WebServer implements AutoCloseable {
     private final ServerMetrics metrics;
     private final EventFeed feed = new EventFeed();
     private final WebEvents events;
-    private final Map<String, StaticFile> files;
+    private final StaticFiles files;
     private final PrometheusTextFormatWriter metricsWriter = PrometheusTextFormatWriter.create();
-
-    /** A file of the dashboard, read once from the jar. */
-    private record StaticFile(String contentType, byte[] bytes) {
-    }
 
     private WebServer(HttpServer server, IndexStore store, Optional<String> instance, IntSupplier openConnections) {
         this.server = server;
@@ -97,10 +87,8 @@ public final class WebServer implements AutoCloseable {
         this.counts = new IndexCounts(store::peerCount, store::recordCount);
         this.metrics = new ServerMetrics(counts::peers, counts::records, openConnections);
         this.events = new WebEvents(metrics, feed);
-        this.files = Map.of(
-                "/", file("dashboard.html", "text/html; charset=utf-8"),
-                "/dashboard.js", file("dashboard.js", "text/javascript; charset=utf-8"),
-                "/dashboard.css", file("dashboard.css", "text/css; charset=utf-8"));
+        this.files = StaticFiles.load(WebServer.class, "the dashboard", RESPONSES, "dashboard.html", "dashboard.js",
+                "dashboard.css");
     }
 
     /**
@@ -111,28 +99,17 @@ public final class WebServer implements AutoCloseable {
      */
     public static WebServer start(WebSettings settings, IndexStore store, Optional<String> instance,
             IntSupplier openConnections) throws IOException {
-        limitJdkServer();
+        JdkServerLimits.apply(MAX_CONNECTIONS);
         HttpServer server = HttpServer.create(new InetSocketAddress(settings.bindAddress(), settings.port()), 64);
         WebServer web = new WebServer(server, store, instance, openConnections);
         store.observeCommits(web.metrics);
-        server.createContext("/", web::handle);
+        server.createContext("/", new ExchangeHandler(web::serve, RESPONSES, new ExchangeHandler.Log(
+                line -> log.debug("[Web] {}", line), e -> log.warn("[Web] error answering a request", e))));
         server.setExecutor(new BoundedExecutor(MAX_EXCHANGES));
         server.start();
         log.info("[Web] Dashboard and metrics on http://{}:{}/", server.getAddress().getAddress().getHostAddress(),
                 server.getAddress().getPort());
         return web;
-    }
-
-    /**
-     * The JDK server's limits, read once when it is first used; one given with -D on the command line stays.
-     * Unset, a request could take forever to arrive and bring any number of headers.
-     */
-    private static void limitJdkServer() {
-        System.getProperties().putIfAbsent("jdk.httpserver.maxConnections", Integer.toString(MAX_CONNECTIONS));
-        System.getProperties().putIfAbsent("sun.net.httpserver.maxReqTime", Integer.toString(MAX_REQUEST_SECONDS));
-        System.getProperties().putIfAbsent("sun.net.httpserver.maxReqHeaders", Integer.toString(MAX_REQUEST_HEADERS));
-        System.getProperties().putIfAbsent("sun.net.httpserver.maxReqHeaderSize",
-                Integer.toString(MAX_REQUEST_HEADER_BYTES));
     }
 
     /** What the request path tells: counted in the metrics and put on the feed. */
@@ -152,60 +129,45 @@ public final class WebServer implements AutoCloseable {
         server.stop(0);
     }
 
-    /** Serves one exchange; the one place its failures are sorted, and the exchange always closed. */
-    private void handle(HttpExchange exchange) {
-        try {
-            serve(exchange);
-        } catch (BadQueryException e) {
-            sendJsonError(exchange, 400, e.getMessage());
-        } catch (StoreUnavailableException e) {
-            sendJsonError(exchange, 503, "the index database did not answer in time");
-        } catch (IOException | UncheckedIOException e) {
-            log.debug("[Web] exchange ended: {}", e.toString()); // the browser went away
-        } catch (RuntimeException e) {
-            log.warn("[Web] error answering a request", e);
-            sendJsonError(exchange, 500, "internal error");
-        } finally {
-            exchange.close();
-        }
-    }
-
+    /** Answers one exchange; {@link ExchangeHandler} sorts its failures and closes it. */
     private void serve(HttpExchange exchange) throws IOException {
         String path = exchange.getRequestURI().getRawPath();
         if (!"GET".equals(exchange.getRequestMethod())) {
             exchange.getResponseHeaders().set("Allow", "GET");
-            sendText(exchange, 405, "only GET is served here\n");
+            RESPONSES.sendText(exchange, 405, "only GET is served here\n");
             return;
         }
         String query = exchange.getRequestURI().getRawQuery();
         if (query != null && query.length() > MAX_QUERY_CHARS) {
-            sendText(exchange, 414, "query too long\n");
+            RESPONSES.sendText(exchange, 414, "query too long\n");
             return;
         }
-        route(exchange, path, query);
+        try {
+            route(exchange, path, query);
+        } catch (StoreUnavailableException e) {
+            throw new RequestException(503, "the index database did not answer in time");
+        }
     }
 
     private void route(HttpExchange exchange, String path, String query) throws IOException {
-        StaticFile file = files.get(path);
-        if (file != null) {
-            send(exchange, 200, file.contentType(), file.bytes());
+        if (files.serve(exchange, path)) {
             return;
         }
         switch (path) {
             case "/events" -> streamFeed(exchange);
             case "/metrics" -> sendMetrics(exchange);
-            case "/api/peers" -> sendJson(exchange, peersJson());
-            case "/api/records" -> sendJson(exchange, recordsJson(Query.parse(query)));
-            case "/api/stats" -> sendJson(exchange, statsJson());
-            case "/api/events" -> sendJson(exchange, eventsJson());
-            default -> sendText(exchange, 404, "not found\n");
+            case "/api/peers" -> RESPONSES.sendJson(exchange, peersJson());
+            case "/api/records" -> RESPONSES.sendJson(exchange, recordsJson(Query.parse(query)));
+            case "/api/stats" -> RESPONSES.sendJson(exchange, statsJson());
+            case "/api/events" -> RESPONSES.sendJson(exchange, eventsJson());
+            default -> RESPONSES.sendText(exchange, 404, "not found\n");
         }
     }
 
     private void sendMetrics(HttpExchange exchange) throws IOException {
         ByteArrayOutputStream body = new ByteArrayOutputStream(16 * 1024);
         metricsWriter.write(body, metrics.registry().scrape());
-        send(exchange, 200, PrometheusTextFormatWriter.CONTENT_TYPE, body.toByteArray());
+        RESPONSES.send(exchange, 200, PrometheusTextFormatWriter.CONTENT_TYPE, body.toByteArray());
     }
 
     String peersJson() {
@@ -229,8 +191,8 @@ public final class WebServer implements AutoCloseable {
 
     /** Records of RFC {@code rfc} if given, else of every RFC, whose titles hold every word of {@code q}. */
     String recordsJson(Query query) {
-        Optional<Integer> rfc = query.integer("rfc", 1, Integer.MAX_VALUE);
-        int limit = query.integer("limit", 1, MAX_RECORDS).orElse(DEFAULT_RECORDS);
+        Optional<Integer> rfc = query.optionalInteger("rfc", 1, Integer.MAX_VALUE);
+        int limit = query.optionalInteger("limit", 1, MAX_RECORDS).orElse(DEFAULT_RECORDS);
         List<String> words = query.words("q", MAX_FILTER_CHARS);
         Json json = new Json().beginObject().name("records").beginArray();
         int found = 0;
@@ -325,20 +287,14 @@ public final class WebServer implements AutoCloseable {
      */
     private void streamFeed(HttpExchange exchange) throws IOException {
         if (feed.subscribers() >= MAX_SUBSCRIBERS) {
-            sendText(exchange, 503, "too many dashboards follow the feed\n");
+            RESPONSES.sendText(exchange, 503, "too many dashboards follow the feed\n");
             return;
         }
-        long last = lastEventId(exchange.getRequestHeaders());
-        Headers headers = exchange.getResponseHeaders();
-        headers.set("Content-Type", "text/event-stream; charset=utf-8");
-        headers.set("Cache-Control", "no-store");
-        headers.set("X-Content-Type-Options", "nosniff");
-        exchange.sendResponseHeaders(200, 0);
+        long last = EventStream.lastEventId(exchange.getRequestHeaders());
+        EventStream out = EventStream.open(exchange, FEED_RETRY_MILLIS);
         try (EventFeed.Subscription subscription = feed.subscribe()) {
-            OutputStream out = exchange.getResponseBody();
-            out.write("retry: 2000\n\n".getBytes(StandardCharsets.US_ASCII));
             for (FeedEvent event : feed.since(last)) {
-                writeEvent(out, event);
+                out.send(event.seq(), "index", event.toJson());
                 last = event.seq();
             }
             out.flush();
@@ -348,128 +304,15 @@ public final class WebServer implements AutoCloseable {
                     if (subscription.isDropped()) {
                         break;
                     }
-                    out.write(": keepalive\n\n".getBytes(StandardCharsets.US_ASCII));
+                    out.keepalive();
                 } else if (event.seq() > last) { // else sent from the ring already
-                    writeEvent(out, event);
+                    out.send(event.seq(), "index", event.toJson());
                     last = event.seq();
                 }
                 out.flush();
             }
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
-        }
-    }
-
-    private static void writeEvent(OutputStream out, FeedEvent event) throws IOException {
-        out.write(("id: " + event.seq() + "\nevent: index\ndata: " + event.toJson() + "\n\n")
-                .getBytes(StandardCharsets.UTF_8));
-    }
-
-    /** The Last-Event-ID a reconnecting browser sends; 0 when there is none or it is not a number. */
-    private static long lastEventId(Headers headers) {
-        String value = headers.getFirst("Last-Event-ID");
-        if (value == null || value.length() > 19) {
-            return 0;
-        }
-        try {
-            return Math.max(0, Long.parseLong(value.strip()));
-        } catch (NumberFormatException e) {
-            return 0;
-        }
-    }
-
-    private static void sendJson(HttpExchange exchange, String json) throws IOException {
-        exchange.getResponseHeaders().set("Cache-Control", "no-store");
-        send(exchange, 200, JSON, json.getBytes(StandardCharsets.UTF_8));
-    }
-
-    private static void sendJsonError(HttpExchange exchange, int code, String message) {
-        try {
-            send(exchange, code, JSON, new Json().beginObject().member("error", message).endObject().toString()
-                    .getBytes(StandardCharsets.UTF_8));
-        } catch (IOException | RuntimeException e) {
-            log.debug("[Web] could not answer {}: {}", code, e.toString()); // headers went out already, or it left
-        }
-    }
-
-    private static void sendText(HttpExchange exchange, int code, String text) throws IOException {
-        send(exchange, code, "text/plain; charset=utf-8", text.getBytes(StandardCharsets.UTF_8));
-    }
-
-    private static void send(HttpExchange exchange, int code, String contentType, byte[] body) throws IOException {
-        Headers headers = exchange.getResponseHeaders();
-        headers.set("Content-Type", contentType);
-        headers.set("Content-Security-Policy", CONTENT_SECURITY_POLICY);
-        headers.set("X-Content-Type-Options", "nosniff");
-        headers.set("Referrer-Policy", "no-referrer");
-        exchange.sendResponseHeaders(code, body.length == 0 ? -1 : body.length);
-        if (body.length > 0) {
-            exchange.getResponseBody().write(body);
-        }
-    }
-
-    private static StaticFile file(String name, String contentType) {
-        try (InputStream in = WebServer.class.getResourceAsStream(name)) {
-            if (in == null) {
-                throw new IllegalStateException("the dashboard's " + name + " is missing from the jar");
-            }
-            return new StaticFile(contentType, in.readAllBytes());
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
-        }
-    }
-
-    /** A query parameter that cannot be used; answered with 400 and a message naming the parameter only. */
-    static final class BadQueryException extends RuntimeException {
-        BadQueryException(String message) {
-            super(message);
-        }
-    }
-
-    /** A request's query parameters, decoded; the last of a repeated one counts. Immutable. */
-    record Query(Map<String, String> parameters) {
-        static Query parse(String rawQuery) {
-            Map<String, String> parameters = new HashMap<>();
-            if (rawQuery != null && !rawQuery.isEmpty()) {
-                for (String pair : rawQuery.split("&")) {
-                    int equals = pair.indexOf('=');
-                    String name = equals < 0 ? pair : pair.substring(0, equals);
-                    String value = equals < 0 ? "" : pair.substring(equals + 1);
-                    try {
-                        parameters.put(URLDecoder.decode(name, StandardCharsets.UTF_8),
-                                URLDecoder.decode(value, StandardCharsets.UTF_8));
-                    } catch (IllegalArgumentException e) {
-                        throw new BadQueryException("the query is not URL-encoded text");
-                    }
-                }
-            }
-            return new Query(Map.copyOf(parameters));
-        }
-
-        /** A whole number from {@code min} to {@code max}; empty when the parameter is absent or blank. */
-        Optional<Integer> integer(String name, int min, int max) {
-            String text = parameters.getOrDefault(name, "").strip();
-            if (text.isEmpty()) {
-                return Optional.empty();
-            }
-            try {
-                int value = Integer.parseInt(text);
-                if (value >= min && value <= max) {
-                    return Optional.of(value);
-                }
-            } catch (NumberFormatException e) {
-                // falls through to the one message below
-            }
-            throw new BadQueryException(name + " takes a whole number from " + min + " to " + max);
-        }
-
-        /** The words of a filter, lower-cased, at most {@code maxChars} of it. */
-        List<String> words(String name, int maxChars) {
-            String text = parameters.getOrDefault(name, "").strip().toLowerCase(Locale.ROOT);
-            if (text.length() > maxChars) {
-                throw new BadQueryException(name + " takes at most " + maxChars + " characters");
-            }
-            return text.isEmpty() ? List.of() : List.of(text.split("\\s+"));
         }
     }
 }

@@ -8,6 +8,7 @@ import java.util.OptionalLong;
 import net.p2pci.peer.HostAndPort;
 import net.p2pci.peer.cli.CommandProcessor;
 import net.p2pci.peer.download.DownloadProgress;
+import net.p2pci.web.Json;
 
 /**
  * The peer's downloads, clicked on the page (waiting for their turn, then under way) or typed in the shell (under

@@ -5,18 +5,13 @@ import com.sun.net.httpserver.HttpExchange;
 import com.sun.net.httpserver.HttpServer;
 import java.io.IOException;
 import java.io.InputStream;
-import java.io.OutputStream;
-import java.io.UncheckedIOException;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
-import java.net.URLDecoder;
 import java.net.UnknownHostException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
-import java.util.HashMap;
 import java.util.List;
 import java.util.Locale;
-import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
 import java.util.OptionalInt;
@@ -27,6 +22,15 @@ import net.p2pci.peer.download.Downloader;
 import net.p2pci.peer.index.IndexSession;
 import net.p2pci.peer.library.RfcLibrary;
 import net.p2pci.protocol.RfcRecord;
+import net.p2pci.web.RequestException;
+import net.p2pci.web.BoundedExecutor;
+import net.p2pci.web.EventStream;
+import net.p2pci.web.ExchangeHandler;
+import net.p2pci.web.JdkServerLimits;
+import net.p2pci.web.Json;
+import net.p2pci.web.PageResponses;
+import net.p2pci.web.Query;
+import net.p2pci.web.StaticFiles;
 import org.apache.logging.log4j.LogManager;
 import org.apache.logging.log4j.Logger;
 
@@ -54,10 +58,6 @@ public final class PageServer implements AutoCloseable {
     static final int MAX_EXCHANGES = 32;
     /** Pages following the feed at once, below {@link #MAX_EXCHANGES} so that the API always has room. */
     static final int MAX_SUBSCRIBERS = 16;
-    /** Seconds a client has to send a request's headers. */
-    static final int MAX_REQUEST_SECONDS = 10;
-    static final int MAX_REQUEST_HEADERS = 64;
-    static final int MAX_REQUEST_HEADER_BYTES = 16 * 1024;
     /** The longest query string or POST body read: a search is a few words, a download an RFC number and a holder. */
     static final int MAX_QUERY_CHARS = 1024;
     /** Records one index answer lists; the count of all that matched comes with them. */
@@ -68,11 +68,12 @@ public final class PageServer implements AutoCloseable {
     static final long PROGRESS_MILLIS = 200;
     /** How often an idle stream sends a comment, so that a closed browser is noticed. */
     static final long KEEPALIVE_MILLIS = 15_000;
+    /** How long a browser waits before it follows the stream again after it broke. */
+    static final long RETRY_MILLIS = 1000;
 
-    private static final String JSON = "application/json; charset=utf-8";
-    /** Everything from this peer and nothing from elsewhere: the page works offline, and injects nothing. */
-    private static final String CONTENT_SECURITY_POLICY = "default-src 'self'; img-src 'self' data:;"
-            + " frame-ancestors 'none'; form-action 'none'";
+    /** The page posts with scripts only: no form may be sent anywhere, this peer included. */
+    private static final PageResponses RESPONSES =
+            new PageResponses(PageResponses.SAME_ORIGIN_ONLY + "; form-action 'none'");
 
     private final HttpServer server;
     private final RfcLibrary library;
@@ -82,14 +83,10 @@ public final class PageServer implements AutoCloseable {
     private final TranscriptFeed feed;
     private final DownloadJobs jobs = new DownloadJobs();
     private final Semaphore subscribers = new Semaphore(MAX_SUBSCRIBERS);
-    private final Map<String, StaticFile> files;
+    private final StaticFiles files;
     private final String machineName;
     /** The records of the latest LIST, typed or clicked; null before the first. */
     private volatile List<RfcRecord> listing;
-
-    /** A file of the page, read once from the jar. */
-    private record StaticFile(String contentType, byte[] bytes) {
-    }
 
     /** The peer's parts that the page shows and acts on. */
     public record Parts(RfcLibrary library, IndexSession index, Downloader downloader, CommandProcessor processor) {
@@ -108,10 +105,7 @@ public final class PageServer implements AutoCloseable {
         this.downloader = parts.downloader();
         this.processor = parts.processor();
         this.feed = feed;
-        this.files = Map.of(
-                "/", file("peer.html", "text/html; charset=utf-8"),
-                "/peer.js", file("peer.js", "text/javascript; charset=utf-8"),
-                "/peer.css", file("peer.css", "text/css; charset=utf-8"));
+        this.files = StaticFiles.load(PageServer.class, "the page", RESPONSES, "peer.html", "peer.js", "peer.css");
         this.machineName = machineName();
     }
 
@@ -122,24 +116,16 @@ public final class PageServer implements AutoCloseable {
      * @throws IOException when the port cannot be listened on
      */
     public static PageServer start(PageSettings settings, Parts parts, TranscriptFeed feed) throws IOException {
-        limitJdkServer();
+        JdkServerLimits.apply(MAX_CONNECTIONS);
         HttpServer server = HttpServer.create(new InetSocketAddress(settings.bindAddress(), settings.port()), 16);
         PageServer page = new PageServer(server, parts, feed);
         parts.processor().reportListingsTo(records -> page.listing = List.copyOf(records));
         parts.processor().watchDownloadsWith(page.jobs);
-        server.createContext("/", page::handle);
+        server.createContext("/", new ExchangeHandler(page::serve, RESPONSES, new ExchangeHandler.Log(
+                line -> LOG.debug("[Page] {}", line), e -> LOG.warn("[Page] error answering a request", e))));
         server.setExecutor(new BoundedExecutor(MAX_EXCHANGES));
         server.start();
         return page;
-    }
-
-    /** The JDK server's limits, read once when it is first used; one given with -D on the command line stays. */
-    private static void limitJdkServer() {
-        System.getProperties().putIfAbsent("jdk.httpserver.maxConnections", Integer.toString(MAX_CONNECTIONS));
-        System.getProperties().putIfAbsent("sun.net.httpserver.maxReqTime", Integer.toString(MAX_REQUEST_SECONDS));
-        System.getProperties().putIfAbsent("sun.net.httpserver.maxReqHeaders", Integer.toString(MAX_REQUEST_HEADERS));
-        System.getProperties().putIfAbsent("sun.net.httpserver.maxReqHeaderSize",
-                Integer.toString(MAX_REQUEST_HEADER_BYTES));
     }
 
     public int port() {
@@ -160,53 +146,36 @@ public final class PageServer implements AutoCloseable {
         server.stop(0);
     }
 
-    /** Serves one exchange; the one place its failures are sorted, and the exchange always closed. */
-    private void handle(HttpExchange exchange) {
-        try {
-            serve(exchange);
-        } catch (BadRequestException e) {
-            sendJsonError(exchange, e.status, e.getMessage());
-        } catch (IOException | UncheckedIOException e) {
-            LOG.debug("[Page] exchange ended: {}", e.toString()); // the browser went away
-        } catch (RuntimeException e) {
-            LOG.warn("[Page] error answering a request", e);
-            sendJsonError(exchange, 500, "internal error");
-        } finally {
-            exchange.close();
-        }
-    }
-
+    /** Answers one exchange; {@link ExchangeHandler} sorts its failures and closes it. */
     private void serve(HttpExchange exchange) throws IOException {
         if (!namesThisMachine(exchange.getRequestHeaders().getFirst("Host"))) {
-            throw new BadRequestException(421, "the Host header does not name this machine");
+            throw new RequestException(421, "the Host header does not name this machine");
         }
         String path = exchange.getRequestURI().getRawPath();
         String query = exchange.getRequestURI().getRawQuery();
         if (query != null && query.length() > MAX_QUERY_CHARS) {
-            throw new BadRequestException(414, "query too long");
+            throw new RequestException(414, "query too long");
         }
         switch (exchange.getRequestMethod()) {
-            case "GET" -> serveGet(exchange, path, Form.parse(query));
+            case "GET" -> serveGet(exchange, path, Query.parse(query));
             case "POST" -> servePost(exchange, path);
             default -> {
                 exchange.getResponseHeaders().set("Allow", "GET, POST");
-                throw new BadRequestException(405, "only GET and POST are served here");
+                throw new RequestException(405, "only GET and POST are served here");
             }
         }
     }
 
-    private void serveGet(HttpExchange exchange, String path, Form query) throws IOException {
-        StaticFile file = files.get(path);
-        if (file != null) {
-            send(exchange, 200, file.contentType(), file.bytes());
+    private void serveGet(HttpExchange exchange, String path, Query query) throws IOException {
+        if (files.serve(exchange, path)) {
             return;
         }
         switch (path) {
             case "/events" -> streamFeed(exchange);
-            case "/api/own" -> sendJson(exchange, ownJson());
-            case "/api/index" -> sendJson(exchange, indexJson(query.text("q")));
-            case "/api/downloads" -> sendJson(exchange, jobs.toJson());
-            default -> throw new BadRequestException(404, "not found");
+            case "/api/own" -> RESPONSES.sendJson(exchange, ownJson());
+            case "/api/index" -> RESPONSES.sendJson(exchange, indexJson(query.text("q")));
+            case "/api/downloads" -> RESPONSES.sendJson(exchange, jobs.toJson());
+            default -> throw new RequestException(404, "not found");
         }
     }
 
@@ -215,16 +184,16 @@ public final class PageServer implements AutoCloseable {
         String origin = headers.getFirst("Origin");
         if (headers.getFirst(PAGE_HEADER) == null
                 || origin != null && !origin.equals("http://" + headers.getFirst("Host"))) {
-            throw new BadRequestException(403, "only this peer's own page may ask that");
+            throw new RequestException(403, "only this peer's own page may ask that");
         }
-        Form form = Form.parse(readBody(exchange));
+        Query form = Query.parse(readBody(exchange));
         switch (path) {
             case "/api/list" -> {
                 processor.listRecords();
-                sendJson(exchange, indexJson(form.text("q")));
+                RESPONSES.sendJson(exchange, indexJson(form.text("q")));
             }
             case "/api/get" -> startDownload(exchange, form);
-            default -> throw new BadRequestException(404, "not found");
+            default -> throw new RequestException(404, "not found");
         }
     }
 
@@ -292,22 +261,20 @@ public final class PageServer implements AutoCloseable {
      * Starts {@code GET n holder} as if typed, on a thread of its own: the answer (202) says it is waiting for the
      * peer, and the page follows it on the feed.
      */
-    private void startDownload(HttpExchange exchange, Form form) throws IOException {
+    private void startDownload(HttpExchange exchange, Query form) throws IOException {
         int number = form.integer("rfc", 1, Integer.MAX_VALUE);
         HostAndPort holder;
         try {
             holder = HostAndPort.parse(form.text("holder"), OptionalInt.empty());
         } catch (IllegalArgumentException e) {
-            throw new BadRequestException(400, "holder takes host:port");
+            throw new RequestException(400, "holder takes host:port");
         }
         DownloadJobs.Job job = jobs.add(number, holder);
         if (job == null) {
-            throw new BadRequestException(429, DownloadJobs.MAX_WAITING + " downloads wait already");
+            throw new RequestException(429, DownloadJobs.MAX_WAITING + " downloads wait already");
         }
         Thread.ofVirtual().name("page-get-" + number).start(() -> runDownload(job));
-        exchange.getResponseHeaders().set("Cache-Control", "no-store");
-        send(exchange, 202, JSON, new Json().beginObject().member("id", job.id).endObject().toString()
-                .getBytes(StandardCharsets.UTF_8));
+        RESPONSES.sendJson(exchange, 202, new Json().beginObject().member("id", job.id).endObject().toString());
     }
 
     private void runDownload(DownloadJobs.Job job) {
@@ -326,17 +293,11 @@ public final class PageServer implements AutoCloseable {
      */
     private void streamFeed(HttpExchange exchange) throws IOException {
         if (!subscribers.tryAcquire()) {
-            throw new BadRequestException(503, "too many pages follow this peer");
+            throw new RequestException(503, "too many pages follow this peer");
         }
         try {
-            long last = lastEventId(exchange.getRequestHeaders());
-            Headers headers = exchange.getResponseHeaders();
-            headers.set("Content-Type", "text/event-stream; charset=utf-8");
-            headers.set("Cache-Control", "no-store");
-            headers.set("X-Content-Type-Options", "nosniff");
-            exchange.sendResponseHeaders(200, 0);
-            OutputStream out = exchange.getResponseBody();
-            out.write("retry: 1000\n\n".getBytes(StandardCharsets.US_ASCII));
+            long last = EventStream.lastEventId(exchange.getRequestHeaders());
+            EventStream out = EventStream.open(exchange, RETRY_MILLIS);
             out.flush();
             String downloadsSent = "";
             long quietSince = System.nanoTime();
@@ -345,21 +306,20 @@ public final class PageServer implements AutoCloseable {
                 boolean sent = !lines.isEmpty();
                 for (TranscriptFeed.Line line : lines) {
                     String data = new Json().beginObject().member("text", line.text()).endObject().toString();
-                    out.write(("id: " + line.seq() + "\nevent: line\ndata: " + data + "\n\n")
-                            .getBytes(StandardCharsets.UTF_8));
+                    out.send(line.seq(), "line", data);
                     last = line.seq();
                 }
                 jobs.update(downloader.progress());
                 String downloads = jobs.toJson();
                 if (!downloads.equals(downloadsSent)) {
-                    out.write(("event: downloads\ndata: " + downloads + "\n\n").getBytes(StandardCharsets.UTF_8));
+                    out.send("downloads", downloads);
                     downloadsSent = downloads;
                     sent = true;
                 }
                 if (sent) {
                     quietSince = System.nanoTime();
                 } else if (System.nanoTime() - quietSince > KEEPALIVE_MILLIS * 1_000_000) {
-                    out.write(": keepalive\n\n".getBytes(StandardCharsets.US_ASCII));
+                    out.keepalive();
                     quietSince = System.nanoTime();
                 }
                 out.flush();
@@ -368,19 +328,6 @@ public final class PageServer implements AutoCloseable {
             Thread.currentThread().interrupt();
         } finally {
             subscribers.release();
-        }
-    }
-
-    /** The Last-Event-ID a reconnecting browser sends; 0 when there is none or it is not a number. */
-    private static long lastEventId(Headers headers) {
-        String value = headers.getFirst("Last-Event-ID");
-        if (value == null || value.length() > 19) {
-            return 0;
-        }
-        try {
-            return Math.max(0, Long.parseLong(value.strip()));
-        } catch (NumberFormatException e) {
-            return 0;
         }
     }
 
@@ -416,94 +363,9 @@ public final class PageServer implements AutoCloseable {
         try (InputStream in = exchange.getRequestBody()) {
             byte[] body = in.readNBytes(MAX_QUERY_CHARS + 1);
             if (body.length > MAX_QUERY_CHARS) {
-                throw new BadRequestException(413, "the request is too long");
+                throw new RequestException(413, "the request is too long");
             }
             return new String(body, StandardCharsets.UTF_8);
-        }
-    }
-
-    private static void sendJson(HttpExchange exchange, String json) throws IOException {
-        exchange.getResponseHeaders().set("Cache-Control", "no-store");
-        send(exchange, 200, JSON, json.getBytes(StandardCharsets.UTF_8));
-    }
-
-    private static void sendJsonError(HttpExchange exchange, int code, String message) {
-        try {
-            send(exchange, code, JSON, new Json().beginObject().member("error", message).endObject().toString()
-                    .getBytes(StandardCharsets.UTF_8));
-        } catch (IOException | RuntimeException e) {
-            LOG.debug("[Page] could not answer {}: {}", code, e.toString()); // headers went out already, or it left
-        }
-    }
-
-    private static void send(HttpExchange exchange, int code, String contentType, byte[] body) throws IOException {
-        Headers headers = exchange.getResponseHeaders();
-        headers.set("Content-Type", contentType);
-        headers.set("Content-Security-Policy", CONTENT_SECURITY_POLICY);
-        headers.set("X-Content-Type-Options", "nosniff");
-        headers.set("Referrer-Policy", "no-referrer");
-        exchange.sendResponseHeaders(code, body.length == 0 ? -1 : body.length);
-        if (body.length > 0) {
-            exchange.getResponseBody().write(body);
-        }
-    }
-
-    private static StaticFile file(String name, String contentType) {
-        try (InputStream in = PageServer.class.getResourceAsStream(name)) {
-            if (in == null) {
-                throw new IllegalStateException("the page's " + name + " is missing from the jar");
-            }
-            return new StaticFile(contentType, in.readAllBytes());
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
-        }
-    }
-
-    /** A request that cannot be served; answered with its status and a message that quotes nothing it sent. */
-    static final class BadRequestException extends RuntimeException {
-        private final int status;
-
-        BadRequestException(int status, String message) {
-            super(message, null, false, false);
-            this.status = status;
-        }
-    }
-
-    /** A query string or form body, decoded; the last of a repeated name counts. Immutable. */
-    record Form(Map<String, String> parameters) {
-        static Form parse(String raw) {
-            Map<String, String> parameters = new HashMap<>();
-            if (raw != null && !raw.isEmpty()) {
-                for (String pair : raw.split("&")) {
-                    int equals = pair.indexOf('=');
-                    String name = equals < 0 ? pair : pair.substring(0, equals);
-                    String value = equals < 0 ? "" : pair.substring(equals + 1);
-                    try {
-                        parameters.put(URLDecoder.decode(name, StandardCharsets.UTF_8),
-                                URLDecoder.decode(value, StandardCharsets.UTF_8));
-                    } catch (IllegalArgumentException e) {
-                        throw new BadRequestException(400, "the query is not URL-encoded text");
-                    }
-                }
-            }
-            return new Form(Map.copyOf(parameters));
-        }
-
-        String text(String name) {
-            return parameters.getOrDefault(name, "");
-        }
-
-        int integer(String name, int min, int max) {
-            String text = text(name).strip();
-            try {
-                int value = Integer.parseInt(text);
-                if (value >= min && value <= max) {
-                    return value;
-                }
-            } catch (NumberFormatException e) {
-                // falls through to the one message below
-            }
-            throw new BadRequestException(400, name + " takes a whole number from " + min + " to " + max);
         }
     }
 }

@@ -1,4 +1,4 @@
-package net.p2pci.server.web;
+package net.p2pci.web;
 
 import java.util.concurrent.Executor;
 import java.util.concurrent.RejectedExecutionException;
@@ -9,11 +9,11 @@ import java.util.concurrent.Semaphore;
  * refused, and the HTTP server closes its connection, so a flood of requests costs a bounded number of threads.
  * Thread-safe: a semaphore counts the exchanges under way.
  */
-final class BoundedExecutor implements Executor {
+public final class BoundedExecutor implements Executor {
     private final Semaphore running;
     private final Thread.Builder threads = Thread.ofVirtual().name("web-", 1);
 
-    BoundedExecutor(int limit) {
+    public BoundedExecutor(int limit) {
         this.running = new Semaphore(limit);
     }
 

@@ -1,4 +1,4 @@
-package net.p2pci.server.web;
+package net.p2pci.web;
 
 import static org.assertj.core.api.Assertions.assertThat;
 

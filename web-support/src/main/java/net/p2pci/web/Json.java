@@ -1,42 +1,42 @@
-package net.p2pci.server.web;
+package net.p2pci.web;
 
 /**
  * Writes JSON text, one value after another, escaping every string fully: hosts and titles come from peers, and a
  * quote, a control character or a line separator in them stays text in the answer. Not thread-safe: one per answer.
  */
-final class Json {
+public final class Json {
     private final StringBuilder out = new StringBuilder(256);
     /** Whether the next value in the current object or array needs a comma before it. */
     private boolean needsComma;
 
-    Json beginObject() {
+    public Json beginObject() {
         separate();
         out.append('{');
         needsComma = false;
         return this;
     }
 
-    Json endObject() {
+    public Json endObject() {
         out.append('}');
         needsComma = true;
         return this;
     }
 
-    Json beginArray() {
+    public Json beginArray() {
         separate();
         out.append('[');
         needsComma = false;
         return this;
     }
 
-    Json endArray() {
+    public Json endArray() {
         out.append(']');
         needsComma = true;
         return this;
     }
 
     /** Starts a member of the current object; its value follows. */
-    Json name(String name) {
+    public Json name(String name) {
         separate();
         quote(name);
         out.append(':');
@@ -44,7 +44,7 @@ final class Json {
         return this;
     }
 
-    Json value(String text) {
+    public Json value(String text) {
         separate();
         if (text == null) {
             out.append("null");
@@ -55,32 +55,32 @@ final class Json {
         return this;
     }
 
-    Json value(long number) {
+    public Json value(long number) {
         separate();
         out.append(number);
         needsComma = true;
         return this;
     }
 
-    Json value(double number) {
+    public Json value(double number) {
         separate();
         out.append(Double.isFinite(number) ? Double.toString(number) : "null");
         needsComma = true;
         return this;
     }
 
-    Json value(boolean flag) {
+    public Json value(boolean flag) {
         separate();
         out.append(flag);
         needsComma = true;
         return this;
     }
 
-    Json member(String name, String text) {
+    public Json member(String name, String text) {
         return name(name).value(text);
     }
 
-    Json member(String name, long number) {
+    public Json member(String name, long number) {
         return name(name).value(number);
     }
 
