@@ -45,14 +45,63 @@ public final class RfcTitleReader {
     private static final int CENTRING_TOLERANCE = 6;
 
     /** Titles wrap over at most three lines; a longer centred block is an address or a figure. */
-    static final int MAX_TITLE_LINES = 3;
+    static final int MAX_TITLE_LINES = 4;
 
     private static final int TAB_WIDTH = 8;
 
     private static final String FALLBACK_TITLE_FORMAT = "RFC %d";
 
+    /** "RFC: N", "NWG/RFC# N", "Request for Comments: #N", "Requests for Comments N", and the odd typing error. */
     private static final Pattern HEADER_NUMBER_LINE = Pattern.compile(
-            "^(?:NWG/)?(?:RFC|Request\\s+for\\s+Comments?)\\s*[:#]?\\s*[0-9]+\\b", Pattern.CASE_INSENSITIVE);
+            "^(?:NWG/)?(?:RFC|Re[qg]uests?\\s+for\\s+Comments?)[\\s:#]*(?:RFC[\\s#]*)?[0-9]+\\b", Pattern.CASE_INSENSITIVE);
+
+    /** An RFC number line on its own, as distinct from a title that names another RFC ("RFC 1643 to Historic Status"). */
+    private static final Pattern RFC_NUMBER_COLUMN = Pattern.compile(
+            "(?:NWG/)?(?:RFC|Re[qg]uests?\\s+for\\s+Comments?)[\\s:#]*(?:RFC[\\s#]*)?[0-9]+(?:\\s+NIC\\s*#?\\s*[0-9]+)?[.,]?",
+            Pattern.CASE_INSENSITIVE);
+
+    /** A sentence ends inside the text: a lower-case word and a full stop before a space or the line end. */
+    private static final Pattern SENTENCE_END = Pattern.compile("[a-z]{4}\\.(?:\\s|$)");
+
+    /** Authors named under the title: "A. Agarwal, M. J. O'Connor and D. L. Mills". */
+    private static final Pattern BYLINE = Pattern.compile("(?:^|\\s)[A-Z]\\.\\s+(?:[A-Z]\\.\\s+)*[A-Z][a-z']+");
+
+    private static final Pattern PAGE_FOOTER = Pattern.compile("\\[Page\\s+[0-9]+\\]\\s*$");
+
+    /** Other numbered header lines of the early series: "NIC # 5806", "ISSN: 2070-1721". */
+    private static final Pattern NUMBER_LABEL_LINE = Pattern.compile("^(?:NIC|ISSN)\\b[\\s:#]*[0-9]", Pattern.CASE_INSENSITIVE);
+
+    /** Labelled metadata set at the left margin under the header ("Categories: D.4", "Obsoletes RFCs: 776"). */
+    private static final Pattern HEADER_LABEL = Pattern.compile(
+            "^(?:Category|Categories|Obsoletes|Updates|References|Online file|See Also|BCP|STD|FYI)\\b[^:]{0,12}:",
+            Pattern.CASE_INSENSITIVE);
+
+    /** Two columns of a header line are set apart by several spaces; titles never are. */
+    private static final Pattern COLUMN_GAP_WIDE = Pattern.compile("\\s{3,}");
+
+    /** A title line ends where the date of a cover page begins ("July 30, 1987", "23 March 1971"). */
+    private static final Pattern DATE_LINE = Pattern.compile(
+            "^(?:[0-9]{1,2}\\s+)?(?:Jan|Feb|Mar|Apr|May|Jun|Jul|Aug|Sep|Oct|Nov|Dec)[a-z]*\\.?\\s+(?:[0-9]{1,2},?\\s+)?[0-9]{2,4}$",
+            Pattern.CASE_INSENSITIVE);
+
+    /** Titles that name a kind of document rather than its subject, which the next centred line completes. */
+    private static final Pattern GENERIC_TITLE = Pattern.compile(
+            "^Requests?\\s+for\\s+Comments?\\s+Summary$", Pattern.CASE_INSENSITIVE);
+
+    /** A centred line set apart as a subtitle: "-- Protocol Specification --". */
+    private static final Pattern SUBTITLE_LINE = Pattern.compile("^--\\s.*");
+
+    /** A footnote mark closing a title, "MESSAGES(1)", belongs to the footnote, not the title. */
+    private static final Pattern FOOTNOTE_MARK = Pattern.compile("(?<=[A-Za-z])\\([0-9]\\)$");
+
+    /** Blocks that may precede the header on a typewritten cover: a date, a page footer, "Network Working Group". */
+    private static final int MAX_BLOCKS_BEFORE_HEADER = 3;
+
+    /** Typewritten titles sit clear of both margins by at least this many columns. */
+    private static final int MIN_TITLE_INDENT = 4;
+
+    /** Shortest line taken for a title too wide to centre; body text that wide at the margin ends like a sentence. */
+    private static final int FULL_WIDTH_MIN_CHARS = 60;
 
     private static final Pattern TITLE_LABEL = Pattern.compile("^Title\\s*:\\s*(.*)$", Pattern.CASE_INSENSITIVE);
 
@@ -120,27 +169,189 @@ public final class RfcTitleReader {
         while (coverIndex < pages.size() && blocksOf(pages.get(coverIndex)).isEmpty()) {
             coverIndex++;
         }
+        // A page footer alone before the first form feed ("M. Rose & D. Cass  [Page 1]") is not the cover page.
+        if (coverIndex + 1 < pages.size() && isFooterOnly(blocksOf(pages.get(coverIndex)))) {
+            coverIndex++;
+        }
         if (coverIndex == pages.size()) {
             return Optional.empty();
         }
-        List<List<String>> blocks = blocksOf(pages.get(coverIndex));
+        List<List<String>> allBlocks = blocksOf(pages.get(coverIndex));
         List<List<String>> laterPages = pages.subList(coverIndex + 1, pages.size());
-        if (!isHeaderBlock(blocks.get(0))) {
+        // Typewritten covers may put a date, a page footer or "Network Working Group" in blocks of their own first.
+        int headerIndex = 0;
+        while (headerIndex < Math.min(allBlocks.size(), MAX_BLOCKS_BEFORE_HEADER + 1) && !isHeaderBlock(allBlocks.get(headerIndex))) {
+            headerIndex++;
+        }
+        if (headerIndex == allBlocks.size() || headerIndex > MAX_BLOCKS_BEFORE_HEADER) {
             return Optional.empty();
         }
-        for (List<String> block : blocks.subList(1, blocks.size())) {
-            if (isRightColumn(block)) {
+        List<List<String>> blocks = allBlocks.subList(headerIndex, allBlocks.size());
+        List<List<String>> candidates = new ArrayList<>();
+        // A title set directly under the header, without a blank line, is the header block's centred tail.
+        List<String> header = blocks.get(0);
+        int tail = header.size();
+        while (tail > 0 && isCentred(header.get(tail - 1)) && !isHeaderLine(header.get(tail - 1))) {
+            tail--;
+        }
+        if (tail > 0 && tail < header.size()) {
+            candidates.add(header.subList(tail, header.size()));
+        }
+        candidates.addAll(blocks.subList(1, blocks.size()));
+        for (int i = 0; i < candidates.size(); i++) {
+            List<String> block = candidates.get(i);
+            if (isRightColumn(block) || isHeaderLine(block.get(0))) {
                 continue;
             }
-            if (!block.stream().allMatch(RfcTitleReader::isCentred)) {
+            Optional<String> labelled = labelledTitle(block);
+            if (labelled.isPresent()) {
+                return labelled.map(found -> recased(found, laterPages, text));
+            }
+            List<String> titleLines = titleLinesOf(block);
+            if (titleLines.isEmpty()) {
                 break;
             }
-            Optional<String> title = titleOfBlock(block);
+            if (titleLines.size() > MAX_TITLE_LINES) {
+                return Optional.empty();
+            }
+            List<String> allLines = new ArrayList<>(titleLines);
+            // Generic headings and subtitles in their own centred block continue the title ("-- Protocol Specification --").
+            if (i + 1 < candidates.size()
+                    && (isGenericTitle(titleLines) || endsWithSmallWord(titleLines) || continuesTitle(candidates.get(i + 1)))) {
+                List<String> next = titleLinesOf(candidates.get(i + 1));
+                if (!next.isEmpty() && next.size() == candidates.get(i + 1).size()) {
+                    allLines.addAll(next);
+                }
+            }
+            Optional<String> title = joined(allLines.stream().map(String::strip).toList())
+                    .map(found -> FOOTNOTE_MARK.matcher(found).replaceFirst(""));
             if (title.isPresent()) {
                 return title.map(found -> recased(found, laterPages, text));
             }
         }
         return Optional.empty();
+    }
+
+    /**
+     * The leading lines of a block that can be a title: centred, or as wide as the page (a title too long to centre),
+     * up to a date line; decorations are dropped. Empty if the block does not start like a title.
+     */
+    private static List<String> titleLinesOf(List<String> block) {
+        List<String> lines = titleLinesIfNoSentence(strictTitleLinesOf(block));
+        if (!lines.isEmpty()) {
+            return lines;
+        }
+        // Typewritten titles are set on lines of their own, indented by eye rather than centred, and may have the
+        // authors or the date directly under them; an indented line followed by more text is a paragraph's first.
+        int indented = 0;
+        while (indented < block.size() && isIndentedTitleLine(block.get(indented))
+                && !(indented > 0 && BYLINE.matcher(block.get(indented)).find())) {
+            indented++;
+        }
+        boolean endsTitle = indented == block.size() || isHeaderLine(block.get(indented))
+                || BYLINE.matcher(block.get(indented)).find();
+        if (indented > 0 && indented <= MAX_TITLE_LINES && endsTitle) {
+            return titleLinesIfNoSentence(block.subList(0, indented));
+        }
+        if (block.size() == 1 && isCapitalsHeading(block.get(0))) {
+            return block;
+        }
+        return List.of();
+    }
+
+    /** Justified body text can look centred or as wide as the page, but a title has no sentence ending inside it. */
+    private static List<String> titleLinesIfNoSentence(List<String> lines) {
+        return lines.stream().anyMatch(line -> SENTENCE_END.matcher(line).find()) ? List.of() : lines;
+    }
+
+    private static boolean isIndentedTitleLine(String line) {
+        String content = line.strip();
+        return leftMargin(line) >= MIN_TITLE_INDENT && rightMargin(line) >= MIN_TITLE_INDENT && !isHeaderLine(line)
+                && !content.endsWith(".") && !content.endsWith(",") && !content.endsWith(":");
+    }
+
+    /** A title typed in capitals at the margin, on a line of its own: several words and not a sentence. */
+    private static boolean isCapitalsHeading(String line) {
+        String content = line.strip();
+        return content.chars().noneMatch(Character::isLowerCase) && content.chars().filter(Character::isLetter).count() >= 8
+                && content.contains(" ") && !content.endsWith(".") && !isHeaderLine(line)
+                && !Character.isDigit(content.charAt(0));
+    }
+
+    private static boolean endsWithSmallWord(List<String> titleLines) {
+        String last = titleLines.get(titleLines.size() - 1).strip();
+        String lastWord = last.substring(last.lastIndexOf(' ') + 1).toLowerCase(Locale.ROOT);
+        return SMALL_WORDS.contains(lastWord);
+    }
+
+    private static List<String> strictTitleLinesOf(List<String> block) {
+        List<String> lines = new ArrayList<>();
+        for (String line : block) {
+            if (DECORATION_LINE.matcher(line).matches()) {
+                continue;
+            }
+            boolean titleLike = (isCentred(line) || isFullWidth(line)) && !isHeaderLine(line);
+            if (!titleLike || (!lines.isEmpty() && BYLINE.matcher(line.strip()).find())) {
+                break;
+            }
+            lines.add(line);
+        }
+        return lines;
+    }
+
+    /** A title wider than the page allows for centring starts at the margin and runs to the edge, ending unlike a sentence. */
+    private static boolean isFullWidth(String line) {
+        String content = line.strip();
+        return leftMargin(line) <= 2 && content.length() >= FULL_WIDTH_MIN_CHARS
+                && !content.endsWith(".") && !content.endsWith(",") && !content.endsWith(";");
+    }
+
+    private static boolean isGenericTitle(List<String> titleLines) {
+        return titleLines.size() == 1 && GENERIC_TITLE.matcher(titleLines.get(0).strip()).matches();
+    }
+
+    private static boolean continuesTitle(List<String> block) {
+        return block.size() == 1 && isCentred(block.get(0)) && SUBTITLE_LINE.matcher(block.get(0).strip()).matches();
+    }
+
+    /** The RFC number line may be the left or the right column of a header line. */
+    private static boolean hasRfcNumber(String line) {
+        for (String column : COLUMN_GAP_WIDE.split(line.strip())) {
+            if (HEADER_NUMBER_LINE.matcher(column).find()) {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    private static boolean hasNicNumber(String line) {
+        for (String column : COLUMN_GAP_WIDE.split(line.strip())) {
+            if (NUMBER_LABEL_LINE.matcher(column).find()) {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    /** Header lines: the RFC number line, labelled metadata at the margin, and two-column author/date lines. */
+    private static boolean isHeaderLine(String line) {
+        String content = line.strip();
+        if (DATE_LINE.matcher(content).matches() || hasNicNumber(line)) {
+            return true;
+        }
+        for (String column : COLUMN_GAP_WIDE.split(content)) {
+            if (RFC_NUMBER_COLUMN.matcher(column).matches()) {
+                return true;
+            }
+        }
+        if (leftMargin(line) <= 2 && HEADER_LABEL.matcher(content).find()) {
+            return true;
+        }
+        return COLUMN_GAP_WIDE.matcher(content).find() && rightMargin(line) <= 8;
+    }
+
+    private static boolean isFooterOnly(List<List<String>> blocks) {
+        return blocks.size() == 1 && blocks.get(0).size() == 1 && PAGE_FOOTER.matcher(blocks.get(0).get(0)).find();
     }
 
     private static int lengthUpToLastLineBreak(byte[] head) {
@@ -233,7 +444,7 @@ public final class RfcTitleReader {
     }
 
     private static boolean isHeaderBlock(List<String> block) {
-        return block.stream().anyMatch(line -> HEADER_NUMBER_LINE.matcher(line).find());
+        return block.stream().anyMatch(line -> hasRfcNumber(line) || hasNicNumber(line));
     }
 
     /** Author and date lines that continue the header's right column after a blank line are not a title. */
@@ -254,7 +465,7 @@ public final class RfcTitleReader {
         return PAGE_WIDTH - line.stripTrailing().length();
     }
 
-    private static Optional<String> titleOfBlock(List<String> block) {
+    private static Optional<String> labelledTitle(List<String> block) {
         List<String> lines = block.stream().map(String::strip).toList();
         for (int i = 0; i < lines.size(); i++) {
             Matcher label = TITLE_LABEL.matcher(lines.get(i));
@@ -269,11 +480,7 @@ public final class RfcTitleReader {
                 return joined(titleLines);
             }
         }
-        List<String> titleLines = lines.stream().filter(line -> !DECORATION_LINE.matcher(line).matches()).toList();
-        if (titleLines.size() > MAX_TITLE_LINES) {
-            return Optional.empty();
-        }
-        return joined(titleLines);
+        return Optional.empty();
     }
 
     private static Optional<String> joined(List<String> lines) {

@@ -153,7 +153,7 @@ final class RfcTitleReaderTest {
     @Test
     void centredBlockOfMoreLinesThanATitleHasIsNotATitle() {
         String head = HEADER + "\n" + centred("One") + "\n" + centred("Two") + "\n" + centred("Three") + "\n"
-                + centred("Four") + "\n" + BODY;
+                + centred("Four") + "\n" + centred("Five") + "\n" + BODY;
 
         assertThat(RfcTitleReader.titleFromHead(head)).isEmpty();
     }
