@@ -88,8 +88,11 @@ public final class RfcTitleReader {
     private static final Pattern GENERIC_TITLE = Pattern.compile(
             "^Requests?\\s+for\\s+Comments?\\s+Summary$", Pattern.CASE_INSENSITIVE);
 
-    /** A centred line set apart as a subtitle: "-- Protocol Specification --". */
-    private static final Pattern SUBTITLE_LINE = Pattern.compile("^--\\s.*");
+    /** A line set apart as a subtitle by dashes or asterisks: "-- Protocol Specification --", "***A WORKING PAPER***". */
+    private static final Pattern SUBTITLE_LINE = Pattern.compile("^(?:--\\s.*|\\*+\\s*[^*]+?\\s*\\*+)$");
+
+    /** Asterisks that set a subtitle apart are typing, not part of the title. */
+    private static final Pattern SUBTITLE_ASTERISKS = Pattern.compile("^\\*+\\s*|\\s*\\*+$");
 
     /** A footnote mark closing a title, "MESSAGES(1)", belongs to the footnote, not the title. */
     private static final Pattern FOOTNOTE_MARK = Pattern.compile("(?<=[A-Za-z])\\([0-9]\\)$");
@@ -101,7 +104,7 @@ public final class RfcTitleReader {
     private static final int MIN_TITLE_INDENT = 4;
 
     /** Shortest line taken for a title too wide to centre; body text that wide at the margin ends like a sentence. */
-    private static final int FULL_WIDTH_MIN_CHARS = 60;
+    private static final int FULL_WIDTH_MIN_CHARS = 66;
 
     private static final Pattern TITLE_LABEL = Pattern.compile("^Title\\s*:\\s*(.*)$", Pattern.CASE_INSENSITIVE);
 
@@ -218,9 +221,9 @@ public final class RfcTitleReader {
             // Generic headings and subtitles in their own centred block continue the title ("-- Protocol Specification --").
             if (i + 1 < candidates.size()
                     && (isGenericTitle(titleLines) || endsWithSmallWord(titleLines) || continuesTitle(candidates.get(i + 1)))) {
-                List<String> next = titleLinesOf(candidates.get(i + 1));
+                List<String> next = continuesTitle(candidates.get(i + 1)) ? candidates.get(i + 1) : titleLinesOf(candidates.get(i + 1));
                 if (!next.isEmpty() && next.size() == candidates.get(i + 1).size()) {
-                    allLines.addAll(next);
+                    next.forEach(line -> allLines.add(SUBTITLE_ASTERISKS.matcher(line.strip()).replaceAll("")));
                 }
             }
             Optional<String> title = joined(allLines.stream().map(String::strip).toList())
@@ -238,7 +241,9 @@ public final class RfcTitleReader {
      */
     private static List<String> titleLinesOf(List<String> block) {
         List<String> lines = titleLinesIfNoSentence(strictTitleLinesOf(block));
-        if (!lines.isEmpty()) {
+        // A line that goes on in lower case continues a sentence: the lines before it began a paragraph.
+        boolean sentenceGoesOn = lines.size() < block.size() && Character.isLowerCase(block.get(lines.size()).strip().charAt(0));
+        if (!lines.isEmpty() && !sentenceGoesOn) {
             return lines;
         }
         // Typewritten titles are set on lines of their own, indented by eye rather than centred, and may have the
@@ -311,11 +316,14 @@ public final class RfcTitleReader {
     }
 
     private static boolean continuesTitle(List<String> block) {
-        return block.size() == 1 && isCentred(block.get(0)) && SUBTITLE_LINE.matcher(block.get(0).strip()).matches();
+        return block.size() == 1 && SUBTITLE_LINE.matcher(block.get(0).strip()).matches();
     }
 
     /** The RFC number line may be the left or the right column of a header line. */
     private static boolean hasRfcNumber(String line) {
+        if (HEADER_NUMBER_LINE.matcher(line.strip()).find()) {
+            return true;
+        }
         for (String column : COLUMN_GAP_WIDE.split(line.strip())) {
             if (HEADER_NUMBER_LINE.matcher(column).find()) {
                 return true;
