@@ -523,7 +523,7 @@ public final class RfcTitleReader {
         if (!allCapitals || !title.contains(" ")) {
             return title;
         }
-        return fromRunningHeader(title, laterPages).orElseGet(() -> titleCase(title, acronymsIn(headText)));
+        return fromRunningHeader(title, laterPages).orElseGet(() -> titleCase(title, acronymsIn(headText, title)));
     }
 
     /** Running headers are the author's own mixed-case wording, so they restore case where the cover page has none. */
@@ -547,22 +547,51 @@ public final class RfcTitleReader {
 
     /**
      * Words written in capitals inside ordinary sentences, and never otherwise, are acronyms (e.g. "TFTP");
-     * words that are merely emphasised in capitals also occur in lower case elsewhere.
+     * words that are merely emphasised in capitals also occur in lower case elsewhere. Only the title's own words
+     * are looked up, in one pass without regular expressions, as this runs over the whole head of every file
+     * whose title is in capitals, and typewritten RFCs mostly are.
      */
-    private static Set<String> acronymsIn(String headText) {
+    private static Set<String> acronymsIn(String headText, String title) {
+        Set<String> titleWords = new HashSet<>();
+        int longestTitleWord = 0;
+        Matcher titleWord = WORD.matcher(title);
+        while (titleWord.find()) {
+            titleWords.add(titleWord.group().toUpperCase(Locale.ROOT));
+            longestTitleWord = Math.max(longestTitleWord, titleWord.group().length());
+        }
         Map<String, Boolean> seenOnlyInCapitals = new HashMap<>();
-        for (String line : withLineFeeds(headText).split("\n")) {
-            boolean sentenceLine = line.chars().anyMatch(Character::isLowerCase);
-            Matcher word = WORD.matcher(line);
-            while (word.find()) {
-                String text = word.group();
-                String key = text.toUpperCase(Locale.ROOT);
-                if (!text.equals(key)) {
-                    seenOnlyInCapitals.put(key, false);
-                } else if (sentenceLine && text.length() >= 2) {
-                    seenOnlyInCapitals.putIfAbsent(key, true);
-                }
+        int lineStart = 0;
+        while (lineStart < headText.length()) {
+            int lineEnd = lineStart;
+            boolean sentenceLine = false;
+            while (lineEnd < headText.length() && !isLineBreak(headText.charAt(lineEnd))) {
+                sentenceLine |= Character.isLowerCase(headText.charAt(lineEnd));
+                lineEnd++;
             }
+            int wordStart = lineStart;
+            while (wordStart < lineEnd) {
+                if (!isAsciiWordChar(headText.charAt(wordStart))) {
+                    wordStart++;
+                    continue;
+                }
+                int wordEnd = wordStart;
+                boolean capitalsOnly = true;
+                while (wordEnd < lineEnd && isAsciiWordChar(headText.charAt(wordEnd))) {
+                    capitalsOnly &= !Character.isLowerCase(headText.charAt(wordEnd));
+                    wordEnd++;
+                }
+                String key = wordEnd - wordStart <= longestTitleWord
+                        ? headText.substring(wordStart, wordEnd).toUpperCase(Locale.ROOT) : "";
+                if (titleWords.contains(key)) {
+                    if (!capitalsOnly) {
+                        seenOnlyInCapitals.put(key, false);
+                    } else if (sentenceLine && key.length() >= 2) {
+                        seenOnlyInCapitals.putIfAbsent(key, true);
+                    }
+                }
+                wordStart = wordEnd;
+            }
+            lineStart = lineEnd + 1;
         }
         Set<String> acronyms = new HashSet<>();
         seenOnlyInCapitals.forEach((word, onlyCapitals) -> {
@@ -571,6 +600,14 @@ public final class RfcTitleReader {
             }
         });
         return acronyms;
+    }
+
+    private static boolean isLineBreak(char c) {
+        return c == '\n' || c == '\r' || c == '\f';
+    }
+
+    private static boolean isAsciiWordChar(char c) {
+        return (c >= 'A' && c <= 'Z') || (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9');
     }
 
     private static String titleCase(String title, Set<String> acronyms) {
