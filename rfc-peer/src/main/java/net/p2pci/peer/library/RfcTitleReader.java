@@ -21,10 +21,15 @@ import java.util.regex.Pattern;
  * Reads the title of an RFC from the cover page of its plain-text file.
  *
  * <p>The cover page starts with a header block (working group, "Request for Comments: N" or the old
- * "RFC: N" / "RFC N", category, authors, date). The title is the first block of centred lines after it,
- * wrapped over at most {@value #MAX_TITLE_LINES} lines; early RFCs instead give it as a centred
- * "Title: ..." line. Underlines ("-----") are ignored. The title is returned on one line, whitespace
- * collapsed, without control characters.
+ * "RFC: N" / "RFC N" / "NIC N", category, authors, date); typewritten covers may put a date, a page footer or
+ * "Network Working Group" in blocks of their own before it, and labelled metadata ("Categories: ...") after it.
+ * The title is the first block after it that reads like one: centred lines, or a first or last line as wide as
+ * the page (a title too long to centre), wrapped over at most {@value #MAX_TITLE_LINES} lines and ending at a
+ * byline or a date; on typewritten covers a line indented by eye or typed in capitals at the margin; early RFCs
+ * give it as a "Title: ..." line. A generic "Request for Comments Summary", a line ending in a small word and a
+ * subtitle set apart ("-- Protocol Specification --") go on in the next block. Text with a sentence ending in it,
+ * or going on in lower case, is a paragraph, not a title. Underlines ("-----") are ignored. The title is returned
+ * on one line, whitespace collapsed, without control characters.
  *
  * <p>All-capital cover titles carry no case information, so they are re-cased: if a running page header
  * repeats the same title in mixed case (optionally without its trailing parenthesised abbreviation), that
@@ -57,7 +62,7 @@ public final class RfcTitleReader {
 
     /** An RFC number line on its own, as distinct from a title that names another RFC ("RFC 1643 to Historic Status"). */
     private static final Pattern RFC_NUMBER_COLUMN = Pattern.compile(
-            "(?:NWG/)?(?:RFC|Re[qg]uests?\\s+for\\s+Comments?)[\\s:#]*(?:RFC[\\s#]*)?[0-9]+(?:\\s+NIC\\s*#?\\s*[0-9]+)?[.,]?",
+            "^(?:NWG/)?(?:RFC|Re[qg]uests?\\s+for\\s+Comments?)[\\s:#]*(?:RFC[\\s#]*)?[0-9]+(?:\\s+NIC\\s*#?\\s*[0-9]+)?[.,]?$",
             Pattern.CASE_INSENSITIVE);
 
     /** A sentence ends inside the text: a lower-case word and a full stop before a space or the line end. */
@@ -319,22 +324,18 @@ public final class RfcTitleReader {
         return block.size() == 1 && SUBTITLE_LINE.matcher(block.get(0).strip()).matches();
     }
 
-    /** The RFC number line may be the left or the right column of a header line. */
+    /** The RFC number line may be the left or the right column of a header line, or the whole line. */
     private static boolean hasRfcNumber(String line) {
-        if (HEADER_NUMBER_LINE.matcher(line.strip()).find()) {
-            return true;
-        }
-        for (String column : COLUMN_GAP_WIDE.split(line.strip())) {
-            if (HEADER_NUMBER_LINE.matcher(column).find()) {
-                return true;
-            }
-        }
-        return false;
+        return HEADER_NUMBER_LINE.matcher(line.strip()).find() || anyColumnFinds(line, HEADER_NUMBER_LINE);
     }
 
     private static boolean hasNicNumber(String line) {
+        return anyColumnFinds(line, NUMBER_LABEL_LINE);
+    }
+
+    private static boolean anyColumnFinds(String line, Pattern pattern) {
         for (String column : COLUMN_GAP_WIDE.split(line.strip())) {
-            if (NUMBER_LABEL_LINE.matcher(column).find()) {
+            if (pattern.matcher(column).find()) {
                 return true;
             }
         }
@@ -344,13 +345,8 @@ public final class RfcTitleReader {
     /** Header lines: the RFC number line, labelled metadata at the margin, and two-column author/date lines. */
     private static boolean isHeaderLine(String line) {
         String content = line.strip();
-        if (DATE_LINE.matcher(content).matches() || hasNicNumber(line)) {
+        if (DATE_LINE.matcher(content).matches() || hasNicNumber(line) || anyColumnFinds(line, RFC_NUMBER_COLUMN)) {
             return true;
-        }
-        for (String column : COLUMN_GAP_WIDE.split(content)) {
-            if (RFC_NUMBER_COLUMN.matcher(column).matches()) {
-                return true;
-            }
         }
         if (leftMargin(line) <= 2 && HEADER_LABEL.matcher(content).find()) {
             return true;

@@ -126,10 +126,7 @@ final class RfcTitleReaderTest {
 
     @Test
     void joinsTitleWrappedOverTwoLines() {
-        String head = HEADER + "\n" + centred("The Hyper Text Coffee Pot Control Protocol") + "\n"
-                + centred("for Tea Efflux Appliances (HTCPCP-TEA)") + "\n" + BODY;
-
-        assertThat(RfcTitleReader.titleFromHead(head))
+        assertThat(titleOfCentredLines("The Hyper Text Coffee Pot Control Protocol", "for Tea Efflux Appliances (HTCPCP-TEA)"))
                 .hasValue("The Hyper Text Coffee Pot Control Protocol for Tea Efflux Appliances (HTCPCP-TEA)");
     }
 
@@ -145,9 +142,7 @@ final class RfcTitleReaderTest {
 
     @Test
     void joinsCompoundBrokenAfterItsHyphen() {
-        String head = HEADER + "\n" + centred("Common Format for Comma-") + "\n" + centred("Separated Values") + "\n" + BODY;
-
-        assertThat(RfcTitleReader.titleFromHead(head)).hasValue("Common Format for Comma-Separated Values");
+        assertThat(titleOfCentredLines("Common Format for Comma-", "Separated Values")).hasValue("Common Format for Comma-Separated Values");
     }
 
     @Test
@@ -252,19 +247,14 @@ final class RfcTitleReaderTest {
 
     @Test
     void readsTitleOfFourLines() {
-        String head = HEADER + "\n" + centred("The Point-to-Point Protocol (PPP)") + "\n" + centred("for the") + "\n"
-                + centred("Transmission of Multi-protocol Datagrams") + "\n" + centred("over Point-to-Point Links") + "\n" + BODY;
-
-        assertThat(RfcTitleReader.titleFromHead(head)).hasValue(
+        assertThat(titleOfCentredLines("The Point-to-Point Protocol (PPP)", "for the", "Transmission of Multi-protocol Datagrams",
+                "over Point-to-Point Links")).hasValue(
                 "The Point-to-Point Protocol (PPP) for the Transmission of Multi-protocol Datagrams over Point-to-Point Links");
     }
 
     @Test
     void titleNamingAnotherRfcIsNotAHeaderLine() {
-        String head = HEADER + "\n" + centred("Applicability Statement for Reclassification of") + "\n"
-                + centred("RFC 1643 to Historic Status") + "\n" + BODY;
-
-        assertThat(RfcTitleReader.titleFromHead(head))
+        assertThat(titleOfCentredLines("Applicability Statement for Reclassification of", "RFC 1643 to Historic Status"))
                 .hasValue("Applicability Statement for Reclassification of RFC 1643 to Historic Status");
     }
 
@@ -593,6 +583,15 @@ final class RfcTitleReaderTest {
     /** Centres {@code text} in the 72 columns RFCs are set in, as the RFC Editor's tools do. */
     private static String centred(String text) {
         return " ".repeat(Math.max(0, (72 - text.length()) / 2)) + text;
+    }
+
+    /** The title read from a cover page whose title block is {@code lines}, each centred, under the header. */
+    private static Optional<String> titleOfCentredLines(String... lines) {
+        StringBuilder head = new StringBuilder(HEADER).append('\n');
+        for (String line : lines) {
+            head.append(centred(line)).append('\n');
+        }
+        return RfcTitleReader.titleFromHead(head + BODY);
     }
 
     private Path write(String name, byte[] content) throws IOException {
