@@ -99,6 +99,8 @@ public final class RfcTitleReader {
     /** Asterisks that set a subtitle apart are typing, not part of the title. */
     private static final Pattern SUBTITLE_ASTERISKS = Pattern.compile("^\\*+\\s*|\\s*\\*+$");
 
+    private static final Pattern UNDERLINE = Pattern.compile("^[-=_]{3,}$");
+
     /** A footnote mark closing a title, "MESSAGES(1)", belongs to the footnote, not the title. */
     private static final Pattern FOOTNOTE_MARK = Pattern.compile("(?<=[A-Za-z])\\([0-9]\\)$");
 
@@ -298,6 +300,10 @@ public final class RfcTitleReader {
         List<String> lines = new ArrayList<>();
         for (String line : block) {
             if (DECORATION_LINE.matcher(line).matches()) {
+                // An underline marks where the title ends; the centred lines under it are details.
+                if (!lines.isEmpty() && UNDERLINE.matcher(line.strip()).matches()) {
+                    break;
+                }
                 continue;
             }
             boolean titleLike = (isCentred(line) || isFullWidth(line)) && !isHeaderLine(line);

@@ -21,7 +21,14 @@ import org.junit.jupiter.api.Test;
  */
 final class RfcTitleCorpusTest {
 
-    /** Share of the corpus whose title must be read right. */
+    /**
+     * Share of the corpus whose title must be read right: the level reached, held so it cannot regress. Issue 16
+     * asks for 0.99; of the 18 misses left, 15 are RFCs whose own cover wording differs from the RFC Editor's
+     * metadata ("Requests For Comments Summary Notes" for "Request For Comments summary notes", "The Tao of IETF"
+     * for "The Tao of the IETF", a longer or shorter title than the metadata's), one has no title at all, one names
+     * its title only in the header line, and one keeps the "(VFIP)" that the running-header recasing drops (as the
+     * index wants for RFC 959's "(FTP)").
+     */
     private static final double MIN_ACCURACY = 0.985;
 
     /** Share of the corpus that may be registered under a stand-in title because none was found. */

@@ -393,6 +393,15 @@ final class RfcTitleReaderTest {
     }
 
     @Test
+    void underlineEndsTheTitleAndTheCentredDetailsUnderItAreNotPartOfIt() {
+        String head = HEADER + "\n     International Meeting on Mini-Computers and Data Communication\n"
+                + "     --------------------------------------------------------------\n"
+                + "           To be held in Liege (Palais des Congres), Belgium\n" + centred("January 20-22 1975") + "\n" + BODY;
+
+        assertThat(RfcTitleReader.titleFromHead(head)).hasValue("International Meeting on Mini-Computers and Data Communication");
+    }
+
+    @Test
     void centredLineAfterTheTitleIsNotPartOfIt() {
         String head = "RFC 850" + " ".repeat(33) + "June 1983\n\n" + centred("Standard for Interchange of USENET Messages")
                 + "\n\n" + centred("Mark R. Horton") + "\n\n[ This memo is distributed as an RFC. ]\n";
