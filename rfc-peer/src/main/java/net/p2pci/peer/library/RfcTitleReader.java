@@ -21,10 +21,15 @@ import java.util.regex.Pattern;
  * Reads the title of an RFC from the cover page of its plain-text file.
  *
  * <p>The cover page starts with a header block (working group, "Request for Comments: N" or the old
- * "RFC: N" / "RFC N", category, authors, date). The title is the first block of centred lines after it,
- * wrapped over at most {@value #MAX_TITLE_LINES} lines; early RFCs instead give it as a centred
- * "Title: ..." line. Underlines ("-----") are ignored. The title is returned on one line, whitespace
- * collapsed, without control characters.
+ * "RFC: N" / "RFC N" / "NIC N", category, authors, date); typewritten covers may put a date, a page footer or
+ * "Network Working Group" in blocks of their own before it, and labelled metadata ("Categories: ...") after it.
+ * The title is the first block after it that reads like one: centred lines, or a first or last line as wide as
+ * the page (a title too long to centre), wrapped over at most {@value #MAX_TITLE_LINES} lines and ending at a
+ * byline or a date; on typewritten covers a line indented by eye or typed in capitals at the margin; early RFCs
+ * give it as a "Title: ..." line. A generic "Request for Comments Summary", a line ending in a small word and a
+ * subtitle set apart ("-- Protocol Specification --") go on in the next block. Text with a sentence ending in it,
+ * or going on in lower case, is a paragraph, not a title. Underlines ("-----") are ignored. The title is returned
+ * on one line, whitespace collapsed, without control characters.
  *
  * <p>All-capital cover titles carry no case information, so they are re-cased: if a running page header
  * repeats the same title in mixed case (optionally without its trailing parenthesised abbreviation), that
@@ -45,14 +50,68 @@ public final class RfcTitleReader {
     private static final int CENTRING_TOLERANCE = 6;
 
     /** Titles wrap over at most three lines; a longer centred block is an address or a figure. */
-    static final int MAX_TITLE_LINES = 3;
+    static final int MAX_TITLE_LINES = 4;
 
     private static final int TAB_WIDTH = 8;
 
     private static final String FALLBACK_TITLE_FORMAT = "RFC %d";
 
+    /** "RFC: N", "NWG/RFC# N", "Request for Comments: #N", "Requests for Comments N", and the odd typing error. */
     private static final Pattern HEADER_NUMBER_LINE = Pattern.compile(
-            "^(?:NWG/)?(?:RFC|Request\\s+for\\s+Comments?)\\s*[:#]?\\s*[0-9]+\\b", Pattern.CASE_INSENSITIVE);
+            "^(?:NWG/)?(?:RFC|Re[qg]uests?\\s+for\\s+Comments?)[\\s:#]*(?:RFC[\\s#]*)?[0-9]+\\b", Pattern.CASE_INSENSITIVE);
+
+    /** An RFC number line on its own, as distinct from a title that names another RFC ("RFC 1643 to Historic Status"). */
+    private static final Pattern RFC_NUMBER_COLUMN = Pattern.compile(
+            "^(?:NWG/)?(?:RFC|Re[qg]uests?\\s+for\\s+Comments?)[\\s:#]*(?:RFC[\\s#]*)?[0-9]+(?:\\s+NIC\\s*#?\\s*[0-9]+)?[.,]?$",
+            Pattern.CASE_INSENSITIVE);
+
+    /** A sentence ends inside the text: a lower-case word and a full stop before a space or the line end. */
+    private static final Pattern SENTENCE_END = Pattern.compile("[a-z]{4}\\.(?:\\s|$)");
+
+    /** Authors named under the title: "A. Agarwal, M. J. O'Connor and D. L. Mills". */
+    private static final Pattern BYLINE = Pattern.compile("(?:^|\\s)[A-Z]\\.\\s+(?:[A-Z]\\.\\s+)*[A-Z][a-z']+");
+
+    private static final Pattern PAGE_FOOTER = Pattern.compile("\\[Page\\s+[0-9]+\\]\\s*$");
+
+    /** Other numbered header lines of the early series: "NIC # 5806", "ISSN: 2070-1721". */
+    private static final Pattern NUMBER_LABEL_LINE = Pattern.compile("^(?:NIC|ISSN)\\b[\\s:#]*[0-9]", Pattern.CASE_INSENSITIVE);
+
+    /** Labelled metadata set at the left margin under the header ("Categories: D.4", "Obsoletes RFCs: 776"). */
+    private static final Pattern HEADER_LABEL = Pattern.compile(
+            "^(?:Category|Categories|Obsoletes|Updates|References|Online file|See Also|BCP|STD|FYI)\\b[^:]{0,12}:",
+            Pattern.CASE_INSENSITIVE);
+
+    /** Two columns of a header line are set apart by several spaces; titles never are. */
+    private static final Pattern COLUMN_GAP_WIDE = Pattern.compile("\\s{3,}");
+
+    /** A title line ends where the date of a cover page begins ("July 30, 1987", "23 March 1971"). */
+    private static final Pattern DATE_LINE = Pattern.compile(
+            "^(?:[0-9]{1,2}\\s+)?(?:Jan|Feb|Mar|Apr|May|Jun|Jul|Aug|Sep|Oct|Nov|Dec)[a-z]*\\.?\\s+(?:[0-9]{1,2},?\\s+)?[0-9]{2,4}$",
+            Pattern.CASE_INSENSITIVE);
+
+    /** Titles that name a kind of document rather than its subject, which the next centred line completes. */
+    private static final Pattern GENERIC_TITLE = Pattern.compile(
+            "^Requests?\\s+for\\s+Comments?\\s+Summary$", Pattern.CASE_INSENSITIVE);
+
+    /** A line set apart as a subtitle by dashes or asterisks: "-- Protocol Specification --", "***A WORKING PAPER***". */
+    private static final Pattern SUBTITLE_LINE = Pattern.compile("^(?:--\\s.*|\\*+\\s*[^*]+?\\s*\\*+)$");
+
+    /** Asterisks that set a subtitle apart are typing, not part of the title. */
+    private static final Pattern SUBTITLE_ASTERISKS = Pattern.compile("^\\*+\\s*|\\s*\\*+$");
+
+    private static final Pattern UNDERLINE = Pattern.compile("^[-=_]{3,}$");
+
+    /** A footnote mark closing a title, "MESSAGES(1)", belongs to the footnote, not the title. */
+    private static final Pattern FOOTNOTE_MARK = Pattern.compile("(?<=[A-Za-z])\\([0-9]\\)$");
+
+    /** Blocks that may precede the header on a typewritten cover: a date, a page footer, "Network Working Group". */
+    private static final int MAX_BLOCKS_BEFORE_HEADER = 3;
+
+    /** Typewritten titles sit clear of both margins by at least this many columns. */
+    private static final int MIN_TITLE_INDENT = 4;
+
+    /** Shortest line taken for a title too wide to centre; body text that wide at the margin ends like a sentence. */
+    private static final int FULL_WIDTH_MIN_CHARS = 66;
 
     private static final Pattern TITLE_LABEL = Pattern.compile("^Title\\s*:\\s*(.*)$", Pattern.CASE_INSENSITIVE);
 
@@ -120,27 +179,189 @@ public final class RfcTitleReader {
         while (coverIndex < pages.size() && blocksOf(pages.get(coverIndex)).isEmpty()) {
             coverIndex++;
         }
+        // A page footer alone before the first form feed ("M. Rose & D. Cass  [Page 1]") is not the cover page.
+        if (coverIndex + 1 < pages.size() && isFooterOnly(blocksOf(pages.get(coverIndex)))) {
+            coverIndex++;
+        }
         if (coverIndex == pages.size()) {
             return Optional.empty();
         }
-        List<List<String>> blocks = blocksOf(pages.get(coverIndex));
+        List<List<String>> allBlocks = blocksOf(pages.get(coverIndex));
         List<List<String>> laterPages = pages.subList(coverIndex + 1, pages.size());
-        if (!isHeaderBlock(blocks.get(0))) {
+        // Typewritten covers may put a date, a page footer or "Network Working Group" in blocks of their own first.
+        int headerIndex = 0;
+        while (headerIndex < Math.min(allBlocks.size(), MAX_BLOCKS_BEFORE_HEADER + 1) && !isHeaderBlock(allBlocks.get(headerIndex))) {
+            headerIndex++;
+        }
+        if (headerIndex == allBlocks.size() || headerIndex > MAX_BLOCKS_BEFORE_HEADER) {
             return Optional.empty();
         }
-        for (List<String> block : blocks.subList(1, blocks.size())) {
-            if (isRightColumn(block)) {
+        List<List<String>> blocks = allBlocks.subList(headerIndex, allBlocks.size());
+        List<List<String>> candidates = new ArrayList<>();
+        // A title set directly under the header, without a blank line, is the header block's centred tail.
+        List<String> header = blocks.get(0);
+        int tail = header.size();
+        while (tail > 0 && isCentred(header.get(tail - 1)) && !isHeaderLine(header.get(tail - 1))) {
+            tail--;
+        }
+        if (tail > 0 && tail < header.size()) {
+            candidates.add(header.subList(tail, header.size()));
+        }
+        candidates.addAll(blocks.subList(1, blocks.size()));
+        for (int i = 0; i < candidates.size(); i++) {
+            List<String> block = candidates.get(i);
+            if (isRightColumn(block) || isHeaderLine(block.get(0))) {
                 continue;
             }
-            if (!block.stream().allMatch(RfcTitleReader::isCentred)) {
+            Optional<String> labelled = labelledTitle(block);
+            if (labelled.isPresent()) {
+                return labelled.map(found -> recased(found, laterPages, text));
+            }
+            List<String> titleLines = titleLinesOf(block);
+            if (titleLines.isEmpty()) {
                 break;
             }
-            Optional<String> title = titleOfBlock(block);
+            if (titleLines.size() > MAX_TITLE_LINES) {
+                return Optional.empty();
+            }
+            List<String> allLines = new ArrayList<>(titleLines);
+            // Generic headings and subtitles in their own centred block continue the title ("-- Protocol Specification --").
+            if (i + 1 < candidates.size()
+                    && (isGenericTitle(titleLines) || endsWithSmallWord(titleLines) || continuesTitle(candidates.get(i + 1)))) {
+                List<String> next = continuesTitle(candidates.get(i + 1)) ? candidates.get(i + 1) : titleLinesOf(candidates.get(i + 1));
+                if (!next.isEmpty() && next.size() == candidates.get(i + 1).size()) {
+                    next.forEach(line -> allLines.add(SUBTITLE_ASTERISKS.matcher(line.strip()).replaceAll("")));
+                }
+            }
+            Optional<String> title = joined(allLines.stream().map(String::strip).toList())
+                    .map(found -> FOOTNOTE_MARK.matcher(found).replaceFirst(""));
             if (title.isPresent()) {
                 return title.map(found -> recased(found, laterPages, text));
             }
         }
         return Optional.empty();
+    }
+
+    /**
+     * The leading lines of a block that can be a title: centred, or as wide as the page (a title too long to centre),
+     * up to a date line; decorations are dropped. Empty if the block does not start like a title.
+     */
+    private static List<String> titleLinesOf(List<String> block) {
+        List<String> lines = titleLinesIfNoSentence(strictTitleLinesOf(block));
+        // A line that goes on in lower case continues a sentence: the lines before it began a paragraph.
+        boolean sentenceGoesOn = lines.size() < block.size() && Character.isLowerCase(block.get(lines.size()).strip().charAt(0));
+        if (!lines.isEmpty() && !sentenceGoesOn) {
+            return lines;
+        }
+        // Typewritten titles are set on lines of their own, indented by eye rather than centred, and may have the
+        // authors or the date directly under them; an indented line followed by more text is a paragraph's first.
+        int indented = 0;
+        while (indented < block.size() && isIndentedTitleLine(block.get(indented))
+                && !(indented > 0 && BYLINE.matcher(block.get(indented)).find())) {
+            indented++;
+        }
+        boolean endsTitle = indented == block.size() || isHeaderLine(block.get(indented))
+                || BYLINE.matcher(block.get(indented)).find();
+        if (indented > 0 && indented <= MAX_TITLE_LINES && endsTitle) {
+            return titleLinesIfNoSentence(block.subList(0, indented));
+        }
+        if (block.size() == 1 && isCapitalsHeading(block.get(0))) {
+            return block;
+        }
+        return List.of();
+    }
+
+    /** Justified body text can look centred or as wide as the page, but a title has no sentence ending inside it. */
+    private static List<String> titleLinesIfNoSentence(List<String> lines) {
+        return lines.stream().anyMatch(line -> SENTENCE_END.matcher(line).find()) ? List.of() : lines;
+    }
+
+    private static boolean isIndentedTitleLine(String line) {
+        String content = line.strip();
+        return leftMargin(line) >= MIN_TITLE_INDENT && rightMargin(line) >= MIN_TITLE_INDENT && !isHeaderLine(line)
+                && !content.endsWith(".") && !content.endsWith(",") && !content.endsWith(":");
+    }
+
+    /** A title typed in capitals at the margin, on a line of its own: several words and not a sentence. */
+    private static boolean isCapitalsHeading(String line) {
+        String content = line.strip();
+        return content.chars().noneMatch(Character::isLowerCase) && content.chars().filter(Character::isLetter).count() >= 8
+                && content.contains(" ") && !content.endsWith(".") && !isHeaderLine(line)
+                && !Character.isDigit(content.charAt(0));
+    }
+
+    private static boolean endsWithSmallWord(List<String> titleLines) {
+        String last = titleLines.get(titleLines.size() - 1).strip();
+        String lastWord = last.substring(last.lastIndexOf(' ') + 1).toLowerCase(Locale.ROOT);
+        return SMALL_WORDS.contains(lastWord);
+    }
+
+    private static List<String> strictTitleLinesOf(List<String> block) {
+        List<String> lines = new ArrayList<>();
+        for (String line : block) {
+            if (DECORATION_LINE.matcher(line).matches()) {
+                // An underline marks where the title ends; the centred lines under it are details.
+                if (!lines.isEmpty() && UNDERLINE.matcher(line.strip()).matches()) {
+                    break;
+                }
+                continue;
+            }
+            boolean titleLike = (isCentred(line) || isFullWidth(line)) && !isHeaderLine(line);
+            if (!titleLike || (!lines.isEmpty() && BYLINE.matcher(line.strip()).find())) {
+                break;
+            }
+            lines.add(line);
+        }
+        return lines;
+    }
+
+    /** A title wider than the page allows for centring starts at the margin and runs to the edge, ending unlike a sentence. */
+    private static boolean isFullWidth(String line) {
+        String content = line.strip();
+        return leftMargin(line) <= 2 && content.length() >= FULL_WIDTH_MIN_CHARS
+                && !content.endsWith(".") && !content.endsWith(",") && !content.endsWith(";");
+    }
+
+    private static boolean isGenericTitle(List<String> titleLines) {
+        return titleLines.size() == 1 && GENERIC_TITLE.matcher(titleLines.get(0).strip()).matches();
+    }
+
+    private static boolean continuesTitle(List<String> block) {
+        return block.size() == 1 && SUBTITLE_LINE.matcher(block.get(0).strip()).matches();
+    }
+
+    /** The RFC number line may be the left or the right column of a header line, or the whole line. */
+    private static boolean hasRfcNumber(String line) {
+        return HEADER_NUMBER_LINE.matcher(line.strip()).find() || anyColumnFinds(line, HEADER_NUMBER_LINE);
+    }
+
+    private static boolean hasNicNumber(String line) {
+        return anyColumnFinds(line, NUMBER_LABEL_LINE);
+    }
+
+    private static boolean anyColumnFinds(String line, Pattern pattern) {
+        for (String column : COLUMN_GAP_WIDE.split(line.strip())) {
+            if (pattern.matcher(column).find()) {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    /** Header lines: the RFC number line, labelled metadata at the margin, and two-column author/date lines. */
+    private static boolean isHeaderLine(String line) {
+        String content = line.strip();
+        if (DATE_LINE.matcher(content).matches() || hasNicNumber(line) || anyColumnFinds(line, RFC_NUMBER_COLUMN)) {
+            return true;
+        }
+        if (leftMargin(line) <= 2 && HEADER_LABEL.matcher(content).find()) {
+            return true;
+        }
+        return COLUMN_GAP_WIDE.matcher(content).find() && rightMargin(line) <= 8;
+    }
+
+    private static boolean isFooterOnly(List<List<String>> blocks) {
+        return blocks.size() == 1 && blocks.get(0).size() == 1 && PAGE_FOOTER.matcher(blocks.get(0).get(0)).find();
     }
 
     private static int lengthUpToLastLineBreak(byte[] head) {
@@ -233,7 +454,7 @@ public final class RfcTitleReader {
     }
 
     private static boolean isHeaderBlock(List<String> block) {
-        return block.stream().anyMatch(line -> HEADER_NUMBER_LINE.matcher(line).find());
+        return block.stream().anyMatch(line -> hasRfcNumber(line) || hasNicNumber(line));
     }
 
     /** Author and date lines that continue the header's right column after a blank line are not a title. */
@@ -254,7 +475,7 @@ public final class RfcTitleReader {
         return PAGE_WIDTH - line.stripTrailing().length();
     }
 
-    private static Optional<String> titleOfBlock(List<String> block) {
+    private static Optional<String> labelledTitle(List<String> block) {
         List<String> lines = block.stream().map(String::strip).toList();
         for (int i = 0; i < lines.size(); i++) {
             Matcher label = TITLE_LABEL.matcher(lines.get(i));
@@ -269,11 +490,7 @@ public final class RfcTitleReader {
                 return joined(titleLines);
             }
         }
-        List<String> titleLines = lines.stream().filter(line -> !DECORATION_LINE.matcher(line).matches()).toList();
-        if (titleLines.size() > MAX_TITLE_LINES) {
-            return Optional.empty();
-        }
-        return joined(titleLines);
+        return Optional.empty();
     }
 
     private static Optional<String> joined(List<String> lines) {
@@ -308,7 +525,7 @@ public final class RfcTitleReader {
         if (!allCapitals || !title.contains(" ")) {
             return title;
         }
-        return fromRunningHeader(title, laterPages).orElseGet(() -> titleCase(title, acronymsIn(headText)));
+        return fromRunningHeader(title, laterPages).orElseGet(() -> titleCase(title, acronymsIn(headText, title)));
     }
 
     /** Running headers are the author's own mixed-case wording, so they restore case where the cover page has none. */
@@ -332,22 +549,51 @@ public final class RfcTitleReader {
 
     /**
      * Words written in capitals inside ordinary sentences, and never otherwise, are acronyms (e.g. "TFTP");
-     * words that are merely emphasised in capitals also occur in lower case elsewhere.
+     * words that are merely emphasised in capitals also occur in lower case elsewhere. Only the title's own words
+     * are looked up, in one pass without regular expressions, as this runs over the whole head of every file
+     * whose title is in capitals, and typewritten RFCs mostly are.
      */
-    private static Set<String> acronymsIn(String headText) {
+    private static Set<String> acronymsIn(String headText, String title) {
+        Set<String> titleWords = new HashSet<>();
+        int longestTitleWord = 0;
+        Matcher titleWord = WORD.matcher(title);
+        while (titleWord.find()) {
+            titleWords.add(titleWord.group().toUpperCase(Locale.ROOT));
+            longestTitleWord = Math.max(longestTitleWord, titleWord.group().length());
+        }
         Map<String, Boolean> seenOnlyInCapitals = new HashMap<>();
-        for (String line : withLineFeeds(headText).split("\n")) {
-            boolean sentenceLine = line.chars().anyMatch(Character::isLowerCase);
-            Matcher word = WORD.matcher(line);
-            while (word.find()) {
-                String text = word.group();
-                String key = text.toUpperCase(Locale.ROOT);
-                if (!text.equals(key)) {
-                    seenOnlyInCapitals.put(key, false);
-                } else if (sentenceLine && text.length() >= 2) {
-                    seenOnlyInCapitals.putIfAbsent(key, true);
-                }
+        int lineStart = 0;
+        while (lineStart < headText.length()) {
+            int lineEnd = lineStart;
+            boolean sentenceLine = false;
+            while (lineEnd < headText.length() && !isLineBreak(headText.charAt(lineEnd))) {
+                sentenceLine |= Character.isLowerCase(headText.charAt(lineEnd));
+                lineEnd++;
             }
+            int wordStart = lineStart;
+            while (wordStart < lineEnd) {
+                if (!isAsciiWordChar(headText.charAt(wordStart))) {
+                    wordStart++;
+                    continue;
+                }
+                int wordEnd = wordStart;
+                boolean capitalsOnly = true;
+                while (wordEnd < lineEnd && isAsciiWordChar(headText.charAt(wordEnd))) {
+                    capitalsOnly &= !Character.isLowerCase(headText.charAt(wordEnd));
+                    wordEnd++;
+                }
+                String key = wordEnd - wordStart <= longestTitleWord
+                        ? headText.substring(wordStart, wordEnd).toUpperCase(Locale.ROOT) : "";
+                if (titleWords.contains(key)) {
+                    if (!capitalsOnly) {
+                        seenOnlyInCapitals.put(key, false);
+                    } else if (sentenceLine && key.length() >= 2) {
+                        seenOnlyInCapitals.putIfAbsent(key, true);
+                    }
+                }
+                wordStart = wordEnd;
+            }
+            lineStart = lineEnd + 1;
         }
         Set<String> acronyms = new HashSet<>();
         seenOnlyInCapitals.forEach((word, onlyCapitals) -> {
@@ -356,6 +602,14 @@ public final class RfcTitleReader {
             }
         });
         return acronyms;
+    }
+
+    private static boolean isLineBreak(char c) {
+        return c == '\n' || c == '\r' || c == '\f';
+    }
+
+    private static boolean isAsciiWordChar(char c) {
+        return (c >= 'A' && c <= 'Z') || (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9');
     }
 
     private static String titleCase(String title, Set<String> acronyms) {

@@ -126,10 +126,7 @@ final class RfcTitleReaderTest {
 
     @Test
     void joinsTitleWrappedOverTwoLines() {
-        String head = HEADER + "\n" + centred("The Hyper Text Coffee Pot Control Protocol") + "\n"
-                + centred("for Tea Efflux Appliances (HTCPCP-TEA)") + "\n" + BODY;
-
-        assertThat(RfcTitleReader.titleFromHead(head))
+        assertThat(titleOfCentredLines("The Hyper Text Coffee Pot Control Protocol", "for Tea Efflux Appliances (HTCPCP-TEA)"))
                 .hasValue("The Hyper Text Coffee Pot Control Protocol for Tea Efflux Appliances (HTCPCP-TEA)");
     }
 
@@ -145,15 +142,13 @@ final class RfcTitleReaderTest {
 
     @Test
     void joinsCompoundBrokenAfterItsHyphen() {
-        String head = HEADER + "\n" + centred("Common Format for Comma-") + "\n" + centred("Separated Values") + "\n" + BODY;
-
-        assertThat(RfcTitleReader.titleFromHead(head)).hasValue("Common Format for Comma-Separated Values");
+        assertThat(titleOfCentredLines("Common Format for Comma-", "Separated Values")).hasValue("Common Format for Comma-Separated Values");
     }
 
     @Test
     void centredBlockOfMoreLinesThanATitleHasIsNotATitle() {
         String head = HEADER + "\n" + centred("One") + "\n" + centred("Two") + "\n" + centred("Three") + "\n"
-                + centred("Four") + "\n" + BODY;
+                + centred("Four") + "\n" + centred("Five") + "\n" + BODY;
 
         assertThat(RfcTitleReader.titleFromHead(head)).isEmpty();
     }
@@ -203,6 +198,224 @@ final class RfcTitleReaderTest {
                 + centred("The Example Protocol") + "\n" + BODY;
 
         assertThat(RfcTitleReader.titleFromHead(head)).hasValue("The Example Protocol");
+    }
+
+    // ---- Layouts of every era, as the title corpus found them ------------------------------------------
+
+    @Test
+    void readsFirstLineAsWideAsThePageWithCentredContinuation() {
+        String head = HEADER + "\n" + "Private Session Initiation Protocol (SIP) Proxy-to-Proxy Extensions for\n"
+                + centred("Supporting the PacketCable Distributed Call Signaling Architecture") + "\n" + BODY;
+
+        assertThat(RfcTitleReader.titleFromHead(head)).hasValue(
+                "Private Session Initiation Protocol (SIP) Proxy-to-Proxy Extensions for"
+                        + " Supporting the PacketCable Distributed Call Signaling Architecture");
+    }
+
+    @Test
+    void readsTitleAsWideAsThePageOnItsOwn() {
+        String head = HEADER + "\n" + "Multimedia Congestion Control: Circuit Breakers for Unicast RTP Sessions\n"
+                + "\nAbstract\n";
+
+        assertThat(RfcTitleReader.titleFromHead(head))
+                .hasValue("Multimedia Congestion Control: Circuit Breakers for Unicast RTP Sessions");
+    }
+
+    @Test
+    void justifiedParagraphUnderTheHeaderIsNotATitle() {
+        String head = HEADER + "\n"
+                + "   The purpose of this RFC is to report on the recent status of most\n"
+                + "   Network Hosts.  During September 27 through September 29 the BBN\n"
+                + "   prototype Terminal IMP was inaccessible due to hardware debugging.\n";
+
+        assertThat(RfcTitleReader.titleFromHead(head)).isEmpty();
+    }
+
+    @Test
+    void readsTitleSetDirectlyUnderTheHeader() {
+        String head = HEADER + centred("The US Domain") + "\n" + BODY;
+
+        assertThat(RfcTitleReader.titleFromHead(head)).hasValue("The US Domain");
+    }
+
+    @Test
+    void readsTitleAttachedToTheFollowingHeading() {
+        String head = HEADER + "\n" + centred("Concise MIB Definitions") + "\nStatus of this Memo\n";
+
+        assertThat(RfcTitleReader.titleFromHead(head)).hasValue("Concise MIB Definitions");
+    }
+
+    @Test
+    void readsTitleOfFourLines() {
+        assertThat(titleOfCentredLines("The Point-to-Point Protocol (PPP)", "for the", "Transmission of Multi-protocol Datagrams",
+                "over Point-to-Point Links")).hasValue(
+                "The Point-to-Point Protocol (PPP) for the Transmission of Multi-protocol Datagrams over Point-to-Point Links");
+    }
+
+    @Test
+    void titleNamingAnotherRfcIsNotAHeaderLine() {
+        assertThat(titleOfCentredLines("Applicability Statement for Reclassification of", "RFC 1643 to Historic Status"))
+                .hasValue("Applicability Statement for Reclassification of RFC 1643 to Historic Status");
+    }
+
+    @Test
+    void recognisesTheHeaderNumberLineInItsVariants() {
+        for (String numberLine : List.of("Requests for Comments 1277", "Request for Comments: #489", "Request for Comments # 107",
+                "Request for Comments: RFC 1006", "NWG/RFC# 748", "RFC #   733")) {
+            String head = "Network Working Group" + " ".repeat(40) + "A. Author\n" + numberLine + "\n\n"
+                    + centred("The Example Protocol") + "\n" + BODY;
+
+            assertThat(RfcTitleReader.titleFromHead(head)).as(numberLine).hasValue("The Example Protocol");
+        }
+    }
+
+    @Test
+    void readsHeaderWhoseNumberIsInTheRightColumn() {
+        String head = """
+                Richard Kalin                                Network Working Group
+                MIT Lincoln Laboratory                       Request for Comments #150
+                5 May 1971                                   NIC 6754
+
+                                      The Example Protocol
+
+                This material has not been reviewed for public release.
+                """;
+
+        assertThat(RfcTitleReader.titleFromHead(head)).hasValue("The Example Protocol");
+    }
+
+    @Test
+    void findsHeaderAfterBlocksThatPrecedeItOnTypewrittenCovers() {
+        String head = " ".repeat(62) + "March 1979\n\nIEN: 85\nRFC: 753\n\n" + centred("INTERNET MESSAGE PROTOCOL") + "\n\n"
+                + centred("Jonathan B. Postel") + "\n";
+        String centredHeader = centred("Network Working Group") + "\n\n" + centred("Request for Comment 147") + "\n\n"
+                + centred("NIC 6750") + "\n\n" + centred("The Definition of a Socket") + "\n\n" + centred("Joel M. Winett") + "\n";
+
+        assertThat(RfcTitleReader.titleFromHead(head)).hasValue("Internet Message Protocol");
+        assertThat(RfcTitleReader.titleFromHead(centredHeader)).hasValue("The Definition of a Socket");
+    }
+
+    @Test
+    void skipsPageFooterAloneBeforeTheCoverPage() {
+        String head = "M. Rose & D. Cass" + " ".repeat(47) + "[Page 1]\n\f\n" + HEADER + "\n"
+                + centred("ISO Transport Service on top of the TCP") + "\n" + BODY;
+
+        assertThat(RfcTitleReader.titleFromHead(head)).hasValue("ISO Transport Service on top of the TCP");
+    }
+
+    @Test
+    void skipsLabelledMetadataUnderTheHeader() {
+        String head = """
+                Network Working Group                           Alex McKenzie
+                Request for Comments #224                       BBN
+                NIC #7623                                       14 September 1971
+
+                Categories:  D.7
+                Obsoletes RFCs:  776, 770, 762,
+                755, 750
+
+                                  Comments on Mailbox Protocol
+
+                     It should be noted that the Terminal IMP will be unable to
+                directly implement the currently-proposed mailbox protocol.
+                """;
+
+        assertThat(RfcTitleReader.titleFromHead(head)).hasValue("Comments on Mailbox Protocol");
+    }
+
+    @Test
+    void readsTypewrittenTitleIndentedByEye() {
+        String head = """
+                Network Working Group                                Michael Beeler (BBN-TENEX)
+                Request for Comments: 685                                        April 16, 1975
+                NIC #32298
+
+                            Response Time in Cross-network Debugging
+
+                Cross-network debugging is a means whereby a programmer at one
+                computer on a network can debug a program which executes on another.
+                """;
+
+        assertThat(RfcTitleReader.titleFromHead(head)).hasValue("Response Time in Cross-network Debugging");
+    }
+
+    @Test
+    void indentedFirstLineOfAParagraphIsNotATitle() {
+        String head = HEADER + "\n     It should be noted that the Terminal IMP will be unable to\n"
+                + "directly implement the currently-proposed mailbox protocol for\n";
+
+        assertThat(RfcTitleReader.titleFromHead(head)).isEmpty();
+    }
+
+    @Test
+    void readsTitleTypedInCapitalsAtTheMargin() {
+        String head = """
+                NIC 11122                                          Lawrence McDaniel
+                NWG/RFC 382                                        Center for Advanced
+                                                                   August 3, 1972
+
+                MATHEMATICAL SOFTWARE ON THE ARPA NETWORK
+
+                There have been several efforts in the past few years to develop high
+                quality libraries of mathematical subroutines on the ARPA network.
+                """;
+
+        assertThat(RfcTitleReader.titleFromHead(head)).hasValue("Mathematical Software on the ARPA Network");
+    }
+
+    @Test
+    void titleStopsAtTheBylineAndTheDate() {
+        String head = "RFC 803\n\n          Dacom 450/500 Facsimile Data Transcoding\n"
+                + "         A. Agarwal, M. J. O'Connor and D. L. Mills\n" + centred("2 November 1981") + "\n\n1.  Introduction\n";
+        String centredDate = HEADER + "\n" + centred("Report of the Workshop on Environments") + "\n" + centred("July 30, 1987")
+                + "\n" + centred("ACM SIGGRAPH Conference") + "\n" + BODY;
+
+        assertThat(RfcTitleReader.titleFromHead(head)).hasValue("Dacom 450/500 Facsimile Data Transcoding");
+        assertThat(RfcTitleReader.titleFromHead(centredDate)).hasValue("Report of the Workshop on Environments");
+    }
+
+    @Test
+    void summaryTitleTakesTheNextCentredLine() {
+        String head = HEADER + "\n" + centred("Request for Comments Summary") + "\n\n" + centred("RFC Numbers 2600-2699") + "\n" + BODY;
+
+        assertThat(RfcTitleReader.titleFromHead(head)).hasValue("Request for Comments Summary RFC Numbers 2600-2699");
+    }
+
+    @Test
+    void subtitleSetApartByDashesOrAsterisksContinuesTheTitle() {
+        String dashes = HEADER + "\n" + centred("Core Based Trees (CBT version 2) Multicast Routing") + "\n\n"
+                + centred("-- Protocol Specification --") + "\n" + BODY;
+        String asterisks = HEADER + "\n" + centred("The Use of IPC Facilities") + "\n\n***A Working Paper***\n" + BODY;
+
+        assertThat(RfcTitleReader.titleFromHead(dashes))
+                .hasValue("Core Based Trees (CBT version 2) Multicast Routing -- Protocol Specification --");
+        assertThat(RfcTitleReader.titleFromHead(asterisks)).hasValue("The Use of IPC Facilities A Working Paper");
+    }
+
+    @Test
+    void underlineEndsTheTitleAndTheCentredDetailsUnderItAreNotPartOfIt() {
+        String head = HEADER + "\n     International Meeting on Mini-Computers and Data Communication\n"
+                + "     --------------------------------------------------------------\n"
+                + "           To be held in Liege (Palais des Congres), Belgium\n" + centred("January 20-22 1975") + "\n" + BODY;
+
+        assertThat(RfcTitleReader.titleFromHead(head)).hasValue("International Meeting on Mini-Computers and Data Communication");
+    }
+
+    @Test
+    void centredLineAfterTheTitleIsNotPartOfIt() {
+        String head = "RFC 850" + " ".repeat(33) + "June 1983\n\n" + centred("Standard for Interchange of USENET Messages")
+                + "\n\n" + centred("Mark R. Horton") + "\n\n[ This memo is distributed as an RFC. ]\n";
+
+        assertThat(RfcTitleReader.titleFromHead(head)).hasValue("Standard for Interchange of USENET Messages");
+    }
+
+    @Test
+    void doubleSpacedTitleEndingInASmallWordContinuesAndDropsItsFootnoteMark() {
+        String head = "RFC #   733\nNIC # 41952\n\n" + centred("STANDARD FOR THE FORMAT OF") + "\n\n"
+                + centred("ARPA NETWORK TEXT MESSAGES(1)") + "\n\n" + centred("21 November 1977") + "\n\n"
+                + "   This standard specifies a syntax for text messages passed on the ARPA network.\n";
+
+        assertThat(RfcTitleReader.titleFromHead(head)).hasValue("Standard for the Format of ARPA Network Text Messages");
     }
 
     // ---- All-capital titles ------------------------------------------------------------------------------
@@ -379,6 +592,15 @@ final class RfcTitleReaderTest {
     /** Centres {@code text} in the 72 columns RFCs are set in, as the RFC Editor's tools do. */
     private static String centred(String text) {
         return " ".repeat(Math.max(0, (72 - text.length()) / 2)) + text;
+    }
+
+    /** The title read from a cover page whose title block is {@code lines}, each centred, under the header. */
+    private static Optional<String> titleOfCentredLines(String... lines) {
+        StringBuilder head = new StringBuilder(HEADER).append('\n');
+        for (String line : lines) {
+            head.append(centred(line)).append('\n');
+        }
+        return RfcTitleReader.titleFromHead(head + BODY);
     }
 
     private Path write(String name, byte[] content) throws IOException {
