@@ -46,15 +46,20 @@ cleanup() {
 }
 trap cleanup EXIT
 
-# A fixed port for the web side, free now; each "on" run's server takes it in turn.
-http_port=$(awk 'NR > 1 && $4 == "0A" { split($2, a, ":"); print strtonum("0x" a[2]) }' /proc/net/tcp \
-    | sort -u | awk 'BEGIN { p = 27781 } $1 == p { p++ } END { print p }')
+# A fixed port for the web side, free now (nothing answers on it); each "on" run's server takes it in turn.
+http_port=27781
+while (exec 3<>"/dev/tcp/127.0.0.1/$http_port") 2>/dev/null; do
+    http_port=$((http_port + 1))
+done
 # The server's launcher with the web side on: bench/bench runs it as it runs bin/ci-server, with its arguments.
-cat >"$scratch/ci-server-web" <<EOF
+# bench/bench finds the server's jar two levels above the launcher (in ci-server/target/), hence the link.
+mkdir -p "$scratch/bin"
+ln -s "$root/ci-server" "$scratch/ci-server"
+cat >"$scratch/bin/ci-server-web" <<EOF
 #!/usr/bin/env bash
 exec "$root/bin/ci-server" --http-port $http_port --http-bind 127.0.0.1 "\$@"
 EOF
-chmod +x "$scratch/ci-server-web"
+chmod +x "$scratch/bin/ci-server-web"
 
 # The web side's users, for the whole script: they retry while no server listens.
 (while true; do curl -s -o /dev/null --max-time 2 "http://127.0.0.1:$http_port/metrics" || true; sleep 1; done) &
@@ -71,9 +76,9 @@ common=(-c 64 -s "$seconds" -w "$warmup")
 for ((run = 1; run <= runs; run++)); do
     log "=== run $run of $runs"
     ours lookup-off "$run" lookup "${common[@]}"
-    ours lookup-on "$run" lookup "${common[@]}" --server-launcher "$scratch/ci-server-web"
+    ours lookup-on "$run" lookup "${common[@]}" --server-launcher "$scratch/bin/ci-server-web"
     ours add-off "$run" add "${common[@]}"
-    ours add-on "$run" add "${common[@]}" --server-launcher "$scratch/ci-server-web"
+    ours add-on "$run" add "${common[@]}" --server-launcher "$scratch/bin/ci-server-web"
 done
 
 {
