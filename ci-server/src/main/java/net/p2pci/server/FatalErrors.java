@@ -1,5 +1,7 @@
 package net.p2pci.server;
 
+import java.io.FileDescriptor;
+import java.io.FileOutputStream;
 import java.sql.SQLException;
 
 /**
@@ -45,24 +47,58 @@ public final class FatalErrors {
     private static final byte[] FATAL_LINE = ("ci-server: fatal error, exiting with status " + EXIT_STATUS
             + " so that a supervisor can restart it\n").getBytes(java.nio.charset.StandardCharsets.US_ASCII);
 
+    /** How much heap {@link #prepare} sets aside for {@link #halt}: enough to link and make its few calls. */
+    private static final int RESERVE_BYTES = 2 * 1024 * 1024;
+
     /**
-     * Loads this class and what it uses, at start-up: a thread that meets an OutOfMemoryError may not be able to load
-     * a class any more, and then could not end the process.
+     * Heap held back for the end: the first time a call in {@link #halt} runs, the JVM links it, and linking needs
+     * a little heap, which a full heap does not have. Dropping the reserve gives it back.
      */
-    public static void prepare() {
+    private static byte[] reserve;
+
+    /**
+     * Standard error as a bare file stream, opened at class load: its writes go straight to the descriptor with no
+     * lock and no buffer to allocate, where {@code System.err}'s lock may need memory for every waiting thread.
+     */
+    private static final FileOutputStream RAW_ERR = new FileOutputStream(FileDescriptor.err);
+
+    /**
+     * Loads this class and what it uses, and sets the reserve aside, at start-up: a thread that meets an
+     * OutOfMemoryError may not be able to load a class any more, and then could not end the process. That includes
+     * the JDK's own {@code java.lang.Shutdown}, which {@link Runtime#halt} calls and which nothing may have loaded.
+     */
+    public static synchronized void prepare() {
         isFatal(new OutOfMemoryError());
+        try {
+            Class.forName("java.lang.Shutdown", true, null);
+        } catch (ClassNotFoundException e) {
+            throw new IllegalStateException("the JDK has no java.lang.Shutdown to prepare", e);
+        }
+        reserve = new byte[RESERVE_BYTES];
     }
 
-    /** Says what failed on stderr, as far as memory allows, and ends the process with {@link #EXIT_STATUS}. */
-    public static void halt(Throwable error) {
+    /**
+     * Says what failed on stderr, as far as memory allows, and ends the process with {@link #EXIT_STATUS}.
+     * Synchronized so that the first thread to fail writes its line before anyone halts: entering a monitor takes no
+     * heap, and the threads that fail after it wait here until the process ends. Unsynchronized, a second thread
+     * failing a moment later could halt the process before the first had written a byte.
+     */
+    public static synchronized void halt(Throwable error) {
+        reserve = null;
         try {
-            System.err.write(FATAL_LINE, 0, FATAL_LINE.length);
+            RAW_ERR.write(FATAL_LINE, 0, FATAL_LINE.length);
             System.err.println(error);
             System.err.flush();
         } catch (Throwable ignored) {
             // out of memory even for this: the status says it all
         } finally {
-            Runtime.getRuntime().halt(EXIT_STATUS);
+            while (true) {
+                try {
+                    Runtime.getRuntime().halt(EXIT_STATUS);
+                } catch (Throwable stillNoMemory) {
+                    // the threads still running may free some; halting is the only way out of here
+                }
+            }
         }
     }
 }
