@@ -2,51 +2,73 @@ package net.p2pci.server.web;
 
 import java.util.ArrayList;
 import java.util.List;
-import java.util.concurrent.ArrayBlockingQueue;
-import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.CopyOnWriteArrayList;
-import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.atomic.AtomicReferenceArray;
 
 /**
- * The latest index events, in a ring of fixed size, and their fan-out to the dashboards that follow them.
+ * The latest index events, in a ring of fixed size that the dashboards following them read by sequence number.
  *
- * <p>Thread-safe and never blocking the publisher, which is a peer's connection thread: the ring is an atomic array
- * written by sequence number; each subscriber has a bounded queue, and one whose queue is full (a browser that does
- * not read) is dropped rather than waited for. It reconnects and catches up from the ring.
+ * <p>Thread-safe, and publishing costs a peer's connection thread the same whether no dashboard or many follow: it
+ * numbers the event and writes it into the ring, and that is all. Each subscriber keeps its own place in the ring and
+ * reads from there when its stream wakes; one that falls a whole ring behind (a browser that does not read) is
+ * dropped rather than waited for. It reconnects and catches up from what the ring still holds.
+ *
+ * <p>An earlier feed gave each subscriber a queue that the publisher offered every event to; with a dashboard
+ * following a flood of ADDs, 64 connection threads contending for that queue's lock cost ADD a tenth of its
+ * throughput (BENCHMARKS.md, "The web side on and off").
  */
 final class EventFeed {
-    /** Events a dashboard shows and a reconnecting browser can catch up on: a lab's burst of joins fits. */
-    static final int RING_EVENTS = 500;
     /**
-     * Events waiting for one subscriber before it counts as not reading and is dropped: over a tenth of a second of
-     * a flood of ADDs (30,000 a second), so that a dashboard that is sent them in batches keeps up.
+     * Events the ring holds for the dashboards that follow it: over a quarter of a second of a flood of ADDs (30,000
+     * a second), so that a stream that wakes every {@link WebServer#FEED_BATCH_MILLIS} keeps up with room to spare.
      */
-    static final int SUBSCRIBER_QUEUE_EVENTS = 4096;
-
-    /** What a subscriber's queue holds after it was dropped: its thread ends at it. */
-    private static final FeedEvent DROPPED = new FeedEvent(-1, 0, "dropped", "", 0, "", 0, null, 0, null);
+    static final int RING_EVENTS = 8192;
+    /** Events a new page is given to start from, and /api/events answers: a lab's burst of joins fits. */
+    static final int SHOWN_EVENTS = 500;
 
     private final AtomicReferenceArray<FeedEvent> ring = new AtomicReferenceArray<>(RING_EVENTS);
     private final AtomicLong lastSeq = new AtomicLong();
     private final List<Subscription> subscriptions = new CopyOnWriteArrayList<>();
 
-    /** A dashboard following the feed; its queue is read by the thread that streams to it. */
+    /** A dashboard following the feed, and its place in the ring; read by the one thread that streams to it. */
     final class Subscription implements AutoCloseable {
-        private final BlockingQueue<FeedEvent> queue = new ArrayBlockingQueue<>(SUBSCRIBER_QUEUE_EVENTS);
+        /** The last event it was given. */
+        private long cursor;
+        /** A number taken but not yet written into the ring when last looked at; skipped if still so next time. */
+        private long unwritten;
         private volatile boolean dropped;
 
-        /** The next event, waiting up to {@code millis}; null when none came, or when the subscription was dropped. */
-        FeedEvent next(long millis) throws InterruptedException {
-            FeedEvent event = queue.poll(millis, TimeUnit.MILLISECONDS);
-            return event == DROPPED ? null : event;
+        private Subscription(long cursor) {
+            this.cursor = cursor;
         }
 
-        /** Moves the events already waiting, up to the queue's size, into {@code batch}; never waits. */
+        /**
+         * Moves the events published since the last call into {@code batch}, oldest first; never waits. Drops the
+         * subscription, adding nothing, when the ring has moved on past events it had not read.
+         */
         void drainTo(List<FeedEvent> batch) {
-            queue.drainTo(batch, SUBSCRIBER_QUEUE_EVENTS);
-            batch.removeIf(event -> event == DROPPED);
+            long last = lastSeq.get();
+            if (last - cursor > RING_EVENTS) {
+                drop();
+                return;
+            }
+            for (long seq = cursor + 1; seq <= last; seq++) {
+                FeedEvent event = ring.get(slot(seq));
+                if (event == null || event.seq() < seq) {
+                    // Numbered, not yet written: the publisher is between the two steps. Wait for it once.
+                    if (unwritten != seq) {
+                        unwritten = seq;
+                        return;
+                    }
+                } else if (event.seq() > seq) {
+                    drop(); // written over before this subscriber read it
+                    return;
+                } else {
+                    batch.add(event);
+                }
+                cursor = seq;
+            }
         }
 
         boolean isDropped() {
@@ -56,8 +78,6 @@ final class EventFeed {
         private void drop() {
             dropped = true;
             subscriptions.remove(this);
-            queue.clear();
-            queue.offer(DROPPED);
         }
 
         @Override
@@ -66,22 +86,24 @@ final class EventFeed {
         }
     }
 
-    /** Records {@code event}'s details under the next number and passes it to every subscriber. */
+    private static int slot(long seq) {
+        return (int) (seq % RING_EVENTS);
+    }
+
+    /** Records {@code event}'s details under the next number, where subscribers will read it. */
     void publish(long epochMillis, String kind, String host, int port, String source, int rfc, String title,
             int records, String reason) {
         long seq = lastSeq.incrementAndGet();
-        FeedEvent event = new FeedEvent(seq, epochMillis, kind, host, port, source, rfc, title, records, reason);
-        ring.set((int) (seq % RING_EVENTS), event);
-        for (Subscription subscription : subscriptions) {
-            if (!subscription.queue.offer(event)) {
-                subscription.drop();
-            }
-        }
+        ring.set(slot(seq), new FeedEvent(seq, epochMillis, kind, host, port, source, rfc, title, records, reason));
     }
 
-    /** Starts following the feed; events published from now on reach the subscription. */
-    Subscription subscribe() {
-        Subscription subscription = new Subscription();
+    /**
+     * Starts following the feed from just after event {@code afterSeq}, or from the last {@link #SHOWN_EVENTS} when
+     * that is further back (a new page, or one that was away long).
+     */
+    Subscription subscribe(long afterSeq) {
+        long last = lastSeq.get();
+        Subscription subscription = new Subscription(Math.max(Math.min(afterSeq, last), last - SHOWN_EVENTS));
         subscriptions.add(subscription);
         return subscription;
     }
@@ -95,13 +117,12 @@ final class EventFeed {
         return subscriptions.size();
     }
 
-    /** The events still in the ring numbered after {@code afterSeq}, oldest first. */
-    List<FeedEvent> since(long afterSeq) {
+    /** The latest events, at most {@link #SHOWN_EVENTS}, oldest first. */
+    List<FeedEvent> latest() {
         long last = lastSeq.get();
-        long from = Math.max(afterSeq + 1, Math.max(1, last - RING_EVENTS + 1));
         List<FeedEvent> events = new ArrayList<>();
-        for (long seq = from; seq <= last; seq++) {
-            FeedEvent event = ring.get((int) (seq % RING_EVENTS));
+        for (long seq = Math.max(1, last - SHOWN_EVENTS + 1); seq <= last; seq++) {
+            FeedEvent event = ring.get(slot(seq));
             if (event != null && event.seq() == seq) { // else overwritten meanwhile, or not yet written
                 events.add(event);
             }

@@ -280,50 +280,45 @@ public final class WebServer implements AutoCloseable {
 
     String eventsJson() {
         Json json = new Json().beginObject().name("events").beginArray();
-        feed.since(0).forEach(event -> event.writeTo(json));
+        feed.latest().forEach(event -> event.writeTo(json));
         return json.endArray().endObject().toString();
     }
 
     /**
-     * Streams the feed as server-sent events: first what the ring holds after the browser's Last-Event-ID (all of it
-     * for a new page), then each event as it happens, until the browser goes or does not keep up.
+     * Streams the feed as server-sent events: first the ring's events after the browser's Last-Event-ID (the latest
+     * for a new page), then, every {@link #FEED_BATCH_MILLIS}, what was published meanwhile, until the browser goes
+     * or does not keep up.
      */
     private void streamFeed(HttpExchange exchange) throws IOException {
         if (feed.subscribers() >= MAX_SUBSCRIBERS) {
             RESPONSES.sendText(exchange, 503, "too many dashboards follow the feed\n");
             return;
         }
-        long last = EventStream.lastEventId(exchange.getRequestHeaders());
+        long lastEventId = EventStream.lastEventId(exchange.getRequestHeaders());
         EventStream out = EventStream.open(exchange, FEED_RETRY_MILLIS);
-        try (EventFeed.Subscription subscription = feed.subscribe()) {
-            for (FeedEvent event : feed.since(last)) {
-                out.send(event.seq(), "index", event.toJson());
-                last = event.seq();
-            }
-            out.flush();
+        try (EventFeed.Subscription subscription = feed.subscribe(lastEventId)) {
+            out.flush(); // the browser knows it follows the feed before the first event comes
             List<FeedEvent> batch = new ArrayList<>();
-            while (!subscription.isDropped()) {
-                FeedEvent event = subscription.next(FEED_KEEPALIVE_MILLIS);
-                if (event == null) {
-                    if (subscription.isDropped()) {
-                        break;
+            long quietSince = System.nanoTime();
+            while (true) {
+                subscription.drainTo(batch);
+                if (subscription.isDropped()) {
+                    break;
+                }
+                if (!batch.isEmpty()) {
+                    for (FeedEvent event : batch) {
+                        out.send(event.seq(), "index", event.toJson());
                     }
+                    batch.clear();
+                    out.flush();
+                    quietSince = System.nanoTime();
+                } else if (System.nanoTime() - quietSince >= FEED_KEEPALIVE_MILLIS * 1_000_000) {
                     out.keepalive();
                     out.flush();
-                    continue;
+                    quietSince = System.nanoTime();
                 }
-                batch.add(event);
-                subscription.drainTo(batch);
-                for (FeedEvent next : batch) {
-                    if (next.seq() > last) { // else sent from the ring already
-                        out.send(next.seq(), "index", next.toJson());
-                        last = next.seq();
-                    }
-                }
-                batch.clear();
-                out.flush();
-                // What comes meanwhile waits for the next batch: a flood of ADDs costs the dashboard a write per
-                // interval, not one per ADD (that cost ADD c=64 a quarter of its throughput, BENCHMARKS.md).
+                // The stream reads the ring at its own pace: a flood of ADDs costs the dashboard a write per
+                // interval and costs the ADDs nothing (a write per event cost ADD c=64 a quarter of its throughput).
                 Thread.sleep(FEED_BATCH_MILLIS);
             }
         } catch (InterruptedException e) {
