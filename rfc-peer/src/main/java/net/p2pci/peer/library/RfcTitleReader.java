@@ -89,6 +89,9 @@ public final class RfcTitleReader {
             "^(?:[0-9]{1,2}\\s+)?(?:Jan|Feb|Mar|Apr|May|Jun|Jul|Aug|Sep|Oct|Nov|Dec)[a-z]*\\.?\\s+(?:[0-9]{1,2},?\\s+)?[0-9]{2,4}$",
             Pattern.CASE_INSENSITIVE);
 
+    /** The name of the group an RFC comes from, which shares the header with the title on some early covers. */
+    private static final Pattern GROUP_NAME = Pattern.compile("\\bGroup\\b|Task Force", Pattern.CASE_INSENSITIVE);
+
     /** Titles that name a kind of document rather than its subject, which the next centred line completes. */
     private static final Pattern GENERIC_TITLE = Pattern.compile(
             "^Requests?\\s+for\\s+Comments?\\s+Summary$", Pattern.CASE_INSENSITIVE);
@@ -197,6 +200,11 @@ public final class RfcTitleReader {
             return Optional.empty();
         }
         List<List<String>> blocks = allBlocks.subList(headerIndex, allBlocks.size());
+        // Some early covers name the title in the header itself, and the metadata takes it from there.
+        Optional<String> inHeader = titleInHeaderLine(blocks.get(0)).or(() -> titleAboveCornerDate(blocks.get(0)));
+        if (inHeader.isPresent()) {
+            return inHeader.map(found -> recased(found, laterPages, text));
+        }
         List<List<String>> candidates = new ArrayList<>();
         // A title set directly under the header, without a blank line, is the header block's centred tail.
         List<String> header = blocks.get(0);
@@ -240,6 +248,61 @@ public final class RfcTitleReader {
             }
         }
         return Optional.empty();
+    }
+
+    /**
+     * The title as the first column of a one-line header that otherwise holds only the date and the numbers:
+     * "ARPA NETWORK MAILING LISTS   May 1971   RFC 155   NIC 6760". Author and group columns rule it out.
+     */
+    private static Optional<String> titleInHeaderLine(List<String> header) {
+        for (String line : header) {
+            String[] columns = COLUMN_GAP_WIDE.split(line.strip());
+            if (columns.length < 3 || !isHeaderTitleColumn(columns[0])) {
+                continue;
+            }
+            boolean datesAndNumbersOnly = true;
+            boolean hasRfcNumber = false;
+            for (int i = 1; i < columns.length; i++) {
+                boolean rfcNumber = RFC_NUMBER_COLUMN.matcher(columns[i]).matches();
+                hasRfcNumber |= rfcNumber;
+                datesAndNumbersOnly &= rfcNumber || DATE_LINE.matcher(columns[i]).matches()
+                        || NUMBER_LABEL_LINE.matcher(columns[i]).find();
+            }
+            if (hasRfcNumber && datesAndNumbersOnly) {
+                return joined(List.of(columns[0]));
+            }
+        }
+        return Optional.empty();
+    }
+
+    /** A heading column has several words and no digits, and is not the name of a group ("Network Working Group"). */
+    private static boolean isHeaderTitleColumn(String column) {
+        return column.contains(" ") && !HAS_DIGIT.matcher(column).matches() && !GROUP_NAME.matcher(column).find();
+    }
+
+    /**
+     * The title at the head of a page heading stacked in the top right corner, as the NIC's journal set it: the title,
+     * the date in parentheses, then the RFC and NIC numbers ("File Transfer Protocol" / "(Aug. 12, 1973)" /
+     * "RFC 542 NIC 17759"). Without the parenthesised date the lines above the number are authors.
+     */
+    private static Optional<String> titleAboveCornerDate(List<String> header) {
+        int numberLine = 0;
+        while (numberLine < header.size() && !hasRfcNumber(header.get(numberLine))) {
+            numberLine++;
+        }
+        if (numberLine < 2 || numberLine == header.size()) {
+            return Optional.empty();
+        }
+        String date = header.get(numberLine - 1).strip();
+        boolean parenthesisedDate = date.startsWith("(") && date.endsWith(")")
+                && DATE_LINE.matcher(date.substring(1, date.length() - 1).strip()).matches();
+        List<String> above = header.subList(0, numberLine - 1);
+        boolean inTheCorner = above.stream().allMatch(line -> leftMargin(line) >= PAGE_WIDTH / 3 && rightMargin(line) <= 2);
+        if (!parenthesisedDate || !inTheCorner || above.size() > MAX_TITLE_LINES
+                || above.stream().anyMatch(line -> GROUP_NAME.matcher(line).find())) {
+            return Optional.empty();
+        }
+        return joined(above.stream().map(String::strip).toList());
     }
 
     /**
@@ -567,7 +630,9 @@ public final class RfcTitleReader {
             int lineEnd = lineStart;
             boolean sentenceLine = false;
             while (lineEnd < headText.length() && !isLineBreak(headText.charAt(lineEnd))) {
-                sentenceLine |= Character.isLowerCase(headText.charAt(lineEnd));
+                // A sentence has words in lower case; a header line's "May 1971" beside a title in capitals does not.
+                sentenceLine |= Character.isLowerCase(headText.charAt(lineEnd))
+                        && (lineEnd == lineStart || !Character.isLetter(headText.charAt(lineEnd - 1)));
                 lineEnd++;
             }
             int wordStart = lineStart;
