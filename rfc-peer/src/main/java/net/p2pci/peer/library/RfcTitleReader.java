@@ -243,9 +243,17 @@ public final class RfcTitleReader {
             }
             Optional<String> title = joined(allLines.stream().map(String::strip).toList())
                     .map(found -> FOOTNOTE_MARK.matcher(found).replaceFirst(""));
-            if (title.isPresent()) {
-                return title.map(found -> recased(found, laterPages, text));
+            if (title.isEmpty()) {
+                continue;
             }
+            String read = recased(title.get(), laterPages, text);
+            // An underlined title's next underlined heading names what the document is ("CALL FOR PAPERS").
+            if (i + 1 < candidates.size() && isUnderlinedAfter(block, titleLines.size())
+                    && isUnderlinedHeading(candidates.get(i + 1))) {
+                String heading = singleLine(candidates.get(i + 1).get(0));
+                return Optional.of(read + ": " + recased(heading, laterPages, text));
+            }
+            return Optional.of(read);
         }
         return Optional.empty();
     }
@@ -383,6 +391,15 @@ public final class RfcTitleReader {
         String content = line.strip();
         return leftMargin(line) <= 2 && content.length() >= FULL_WIDTH_MIN_CHARS
                 && !content.endsWith(".") && !content.endsWith(",") && !content.endsWith(";");
+    }
+
+    private static boolean isUnderlinedAfter(List<String> block, int lines) {
+        return lines < block.size() && UNDERLINE.matcher(block.get(lines).strip()).matches();
+    }
+
+    /** A heading of one centred line and its underline, in a block of its own. */
+    private static boolean isUnderlinedHeading(List<String> block) {
+        return block.size() == 2 && isCentred(block.get(0)) && !isHeaderLine(block.get(0)) && isUnderlinedAfter(block, 1);
     }
 
     private static boolean isGenericTitle(List<String> titleLines) {

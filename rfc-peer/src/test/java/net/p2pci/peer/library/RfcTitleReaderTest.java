@@ -437,6 +437,21 @@ final class RfcTitleReaderTest {
     }
 
     @Test
+    void underlinedHeadingUnderAnUnderlinedTitleNamesWhatTheDocumentIs() {
+        String head = HEADER + "\n\n     International Meeting on Mini-Computers and Data Communication\n"
+                + "     --------------------------------------------------------------\n"
+                + "           To be held in Liege (Palais des Congres), Belgium\n" + centred("January 20-22 1975") + "\n\n"
+                + centred("CALL FOR PAPERS") + "\n" + centred("---------------") + "\n\n"
+                + "    Authors are requested to submit papers.\n";
+        String notUnderlined = HEADER + "\n\n" + centred("The Example Protocol") + "\n\n" + centred("CALL FOR PAPERS") + "\n"
+                + centred("---------------") + "\n" + BODY;
+
+        assertThat(RfcTitleReader.titleFromHead(head))
+                .hasValue("International Meeting on Mini-Computers and Data Communication: Call for Papers");
+        assertThat(RfcTitleReader.titleFromHead(notUnderlined)).hasValue("The Example Protocol");
+    }
+
+    @Test
     void centredLineAfterTheTitleIsNotPartOfIt() {
         String head = "RFC 850" + " ".repeat(33) + "June 1983\n\n" + centred("Standard for Interchange of USENET Messages")
                 + "\n\n" + centred("Mark R. Horton") + "\n\n[ This memo is distributed as an RFC. ]\n";
