@@ -23,18 +23,23 @@ import java.util.regex.Pattern;
  * <p>The cover page starts with a header block (working group, "Request for Comments: N" or the old
  * "RFC: N" / "RFC N" / "NIC N", category, authors, date); typewritten covers may put a date, a page footer or
  * "Network Working Group" in blocks of their own before it, and labelled metadata ("Categories: ...") after it.
- * The title is the first block after it that reads like one: centred lines, or a first or last line as wide as
- * the page (a title too long to centre), wrapped over at most {@value #MAX_TITLE_LINES} lines and ending at a
- * byline or a date; on typewritten covers a line indented by eye or typed in capitals at the margin; early RFCs
- * give it as a "Title: ..." line. A generic "Request for Comments Summary", a line ending in a small word and a
- * subtitle set apart ("-- Protocol Specification --") go on in the next block. Text with a sentence ending in it,
+ * Some early covers name the title in the header itself: as the first column of a line that otherwise holds only
+ * the date and the numbers ("ARPA NETWORK MAILING LISTS   May 1971   RFC 155   NIC 6760"), or at the head of a page
+ * heading stacked in the top right corner above a date in parentheses and the RFC number; that is the title.
+ * Otherwise the title is the first block after the header that reads like one: centred lines, or a first or last
+ * line as wide as the page (a title too long to centre), wrapped over at most {@value #MAX_TITLE_LINES} lines and
+ * ending at a byline or a date; on typewritten covers a line indented by eye or typed in capitals at the margin;
+ * early RFCs give it as a "Title: ..." line. A generic "Request for Comments Summary", a line ending in a small word and a
+ * subtitle set apart ("-- Protocol Specification --") go on in the next block; an underlined heading in a block of
+ * its own under an underlined title ("CALL FOR PAPERS") follows it after a colon. Text with a sentence ending in it,
  * or going on in lower case, is a paragraph, not a title. Underlines ("-----") are ignored. The title is returned
  * on one line, whitespace collapsed, without control characters.
  *
  * <p>All-capital cover titles carry no case information, so they are re-cased: if a running page header
  * repeats the same title in mixed case (optionally without its trailing parenthesised abbreviation), that
  * wording is used; otherwise the title is converted to title case, keeping acronyms in capitals and small
- * words in lower case. A single all-capital word (e.g. "HTTP/1.1") is left as it is.
+ * words in lower case (a word is an acronym if ordinary sentences of the head, lines with words in lower case, give
+ * it only in capitals). A single all-capital word (e.g. "HTTP/1.1") is left as it is.
  *
  * <p>When no title is found, callers show {@link #fallbackTitle(int)}, e.g. "RFC 2616".
  */

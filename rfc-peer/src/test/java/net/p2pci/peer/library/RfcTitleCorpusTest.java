@@ -22,14 +22,17 @@ import org.junit.jupiter.api.Test;
 final class RfcTitleCorpusTest {
 
     /**
-     * Share of the corpus whose title must be read right: the level reached, held so it cannot regress. Issue 16
-     * asks for 0.99; of the 18 misses left, 15 are RFCs whose own cover wording differs from the RFC Editor's
-     * metadata ("Requests For Comments Summary Notes" for "Request For Comments summary notes", "The Tao of IETF"
-     * for "The Tao of the IETF", a longer or shorter title than the metadata's), one has no title at all, one names
-     * its title only in the header line, and one keeps the "(VFIP)" that the running-header recasing drops (as the
-     * index wants for RFC 959's "(FTP)").
+     * Share of the corpus whose title must be read right: the level reached (1,185 of 1,200), held so it cannot
+     * regress. Issue 16 asks for 0.99; the 15 misses left are not the reader's to fix without special cases: 12 RFCs
+     * whose cover words its title otherwise than the metadata, which takes wording the text carries nowhere
+     * ("Request For Comments summary notes" for "Requests For Comments Summary Notes", "The Tao of the IETF" for "The
+     * Tao of IETF", "Signalling" for "Signaling", "Augmentation Research Center" for "ARC", an article or a word less)
+     * or only two of its three title lines (RFC 1463); one with no title at all (RFC 252); and two laid out as others
+     * whose metadata says the opposite: RFC 1699's summary is named by its running header where RFCs 2699, 2899,
+     * 3099 and 3299 are named by the same cover lines, and RFC 978 keeps the "(VFIP)" that its running header drops
+     * where RFC 959 (in sample-rfcs) drops its "(FTP)".
      */
-    private static final double MIN_ACCURACY = 0.985;
+    private static final double MIN_ACCURACY = 0.9875;
 
     /** Share of the corpus that may be registered under a stand-in title because none was found. */
     private static final double MAX_STAND_IN_RATE = 0.001;
