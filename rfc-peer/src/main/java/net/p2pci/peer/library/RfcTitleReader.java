@@ -97,6 +97,9 @@ public final class RfcTitleReader {
     /** The name of the group an RFC comes from, which shares the header with the title on some early covers. */
     private static final Pattern GROUP_NAME = Pattern.compile("\\bGroup\\b|Task Force", Pattern.CASE_INSENSITIVE);
 
+    /** An initial of a name: "J. North", "JEANNE B. NORTH". */
+    private static final Pattern INITIAL = Pattern.compile("(?:^|\\s)[A-Z]\\.(?:\\s|$)");
+
     /** Titles that name a kind of document rather than its subject, which the next centred line completes. */
     private static final Pattern GENERIC_TITLE = Pattern.compile(
             "^Requests?\\s+for\\s+Comments?\\s+Summary$", Pattern.CASE_INSENSITIVE);
@@ -288,9 +291,13 @@ public final class RfcTitleReader {
         return Optional.empty();
     }
 
-    /** A heading column has several words and no digits, and is not the name of a group ("Network Working Group"). */
+    /**
+     * A heading column has several words and no digits, and is neither the name of a group ("Network Working Group")
+     * nor an author's ("J. NORTH").
+     */
     private static boolean isHeaderTitleColumn(String column) {
-        return column.contains(" ") && !HAS_DIGIT.matcher(column).matches() && !GROUP_NAME.matcher(column).find();
+        return column.contains(" ") && !HAS_DIGIT.matcher(column).matches() && !GROUP_NAME.matcher(column).find()
+                && !INITIAL.matcher(column).find();
     }
 
     /**

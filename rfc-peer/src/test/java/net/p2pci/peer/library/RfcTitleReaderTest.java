@@ -298,8 +298,11 @@ final class RfcTitleReaderTest {
         String author = "Jeanne B. North     May 1971     RFC 155     Stanford Research Institute\n\n"
                 + centred("The Example Protocol") + "\n";
 
+        String authorInCapitals = "JEANNE B. NORTH     May 1971     RFC 155     NIC 6760\n\n" + centred("The Example Protocol") + "\n";
+
         assertThat(RfcTitleReader.titleFromHead(group)).hasValue("The Example Protocol");
         assertThat(RfcTitleReader.titleFromHead(author)).hasValue("The Example Protocol");
+        assertThat(RfcTitleReader.titleFromHead(authorInCapitals)).hasValue("The Example Protocol");
     }
 
     @Test
