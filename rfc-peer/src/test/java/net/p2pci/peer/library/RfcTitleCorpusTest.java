@@ -13,6 +13,8 @@ import java.util.Locale;
 import java.util.Optional;
 import java.util.regex.Pattern;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.CsvSource;
 
 /**
  * Runs the title reader over the RFC title corpus (RFCs drawn at random from the whole series, with the RFC Editor's
@@ -85,6 +87,21 @@ final class RfcTitleCorpusTest {
         assertThat(total).as("corpus size").isGreaterThan(0);
         assertThat(accuracy).as(report.toString()).isGreaterThanOrEqualTo(MIN_ACCURACY);
         assertThat(standInRate).as(report.toString()).isLessThanOrEqualTo(MAX_STAND_IN_RATE);
+    }
+
+    @ParameterizedTest(name = "\"{0}\" is \"{1}\": {2}")
+    @CsvSource(delimiter = '|', value = {
+            "Post Office Protocol - Version 3 | Post Office Protocol: Version 3 | true",
+            "Response Time in Cross-network Debugging | Response time in cross network debugging | true",
+            "International Meeting on Mini-Computers | International meeting on minicomputers | true",
+            "The Tao of IETF | Tao of IETF | true",
+            "Reservations for Network Working Group Meeting | Reservations for Network Group meeting | false",
+            "Use of RSA in the CMS | Use of RSA in CMS | false",
+            "Data Exchange | Data Ex change | false",
+            "Request for Comments Summary | Requests for Comments Summary | false"})
+    void comparesAsTheCorpusReadmeSays(String read, String expected, boolean same) {
+        assertThat(sameTitle(read, expected)).isEqualTo(same);
+        assertThat(sameTitle(expected, read)).isEqualTo(same);
     }
 
     /**
