@@ -23,18 +23,23 @@ import java.util.regex.Pattern;
  * <p>The cover page starts with a header block (working group, "Request for Comments: N" or the old
  * "RFC: N" / "RFC N" / "NIC N", category, authors, date); typewritten covers may put a date, a page footer or
  * "Network Working Group" in blocks of their own before it, and labelled metadata ("Categories: ...") after it.
- * The title is the first block after it that reads like one: centred lines, or a first or last line as wide as
- * the page (a title too long to centre), wrapped over at most {@value #MAX_TITLE_LINES} lines and ending at a
- * byline or a date; on typewritten covers a line indented by eye or typed in capitals at the margin; early RFCs
- * give it as a "Title: ..." line. A generic "Request for Comments Summary", a line ending in a small word and a
- * subtitle set apart ("-- Protocol Specification --") go on in the next block. Text with a sentence ending in it,
+ * Some early covers name the title in the header itself: as the first column of a line that otherwise holds only
+ * the date and the numbers ("ARPA NETWORK MAILING LISTS   May 1971   RFC 155   NIC 6760"), or at the head of a page
+ * heading stacked in the top right corner above a date in parentheses and the RFC number; that is the title.
+ * Otherwise the title is the first block after the header that reads like one: centred lines, or a first or last
+ * line as wide as the page (a title too long to centre), wrapped over at most {@value #MAX_TITLE_LINES} lines and
+ * ending at a byline or a date; on typewritten covers a line indented by eye or typed in capitals at the margin;
+ * early RFCs give it as a "Title: ..." line. A generic "Request for Comments Summary", a line ending in a small word and a
+ * subtitle set apart ("-- Protocol Specification --") go on in the next block; an underlined heading in a block of
+ * its own under an underlined title ("CALL FOR PAPERS") follows it after a colon. Text with a sentence ending in it,
  * or going on in lower case, is a paragraph, not a title. Underlines ("-----") are ignored. The title is returned
  * on one line, whitespace collapsed, without control characters.
  *
  * <p>All-capital cover titles carry no case information, so they are re-cased: if a running page header
  * repeats the same title in mixed case (optionally without its trailing parenthesised abbreviation), that
  * wording is used; otherwise the title is converted to title case, keeping acronyms in capitals and small
- * words in lower case. A single all-capital word (e.g. "HTTP/1.1") is left as it is.
+ * words in lower case (a word is an acronym if ordinary sentences of the head, lines with words in lower case, give
+ * it only in capitals). A single all-capital word (e.g. "HTTP/1.1") is left as it is.
  *
  * <p>When no title is found, callers show {@link #fallbackTitle(int)}, e.g. "RFC 2616".
  */
@@ -88,6 +93,12 @@ public final class RfcTitleReader {
     private static final Pattern DATE_LINE = Pattern.compile(
             "^(?:[0-9]{1,2}\\s+)?(?:Jan|Feb|Mar|Apr|May|Jun|Jul|Aug|Sep|Oct|Nov|Dec)[a-z]*\\.?\\s+(?:[0-9]{1,2},?\\s+)?[0-9]{2,4}$",
             Pattern.CASE_INSENSITIVE);
+
+    /** The name of the group an RFC comes from, which shares the header with the title on some early covers. */
+    private static final Pattern GROUP_NAME = Pattern.compile("\\bGroup\\b|Task Force", Pattern.CASE_INSENSITIVE);
+
+    /** An initial of a name: "J. North", "JEANNE B. NORTH". */
+    private static final Pattern INITIAL = Pattern.compile("(?:^|\\s)[A-Z]\\.(?:\\s|$)");
 
     /** Titles that name a kind of document rather than its subject, which the next centred line completes. */
     private static final Pattern GENERIC_TITLE = Pattern.compile(
@@ -197,6 +208,11 @@ public final class RfcTitleReader {
             return Optional.empty();
         }
         List<List<String>> blocks = allBlocks.subList(headerIndex, allBlocks.size());
+        // Some early covers name the title in the header itself, and the metadata takes it from there.
+        Optional<String> inHeader = titleInHeaderLine(blocks.get(0)).or(() -> titleAboveCornerDate(blocks.get(0)));
+        if (inHeader.isPresent()) {
+            return inHeader.map(found -> recased(found, laterPages, text));
+        }
         List<List<String>> candidates = new ArrayList<>();
         // A title set directly under the header, without a blank line, is the header block's centred tail.
         List<String> header = blocks.get(0);
@@ -235,11 +251,78 @@ public final class RfcTitleReader {
             }
             Optional<String> title = joined(allLines.stream().map(String::strip).toList())
                     .map(found -> FOOTNOTE_MARK.matcher(found).replaceFirst(""));
-            if (title.isPresent()) {
-                return title.map(found -> recased(found, laterPages, text));
+            if (title.isEmpty()) {
+                continue;
+            }
+            String read = recased(title.get(), laterPages, text);
+            // An underlined title's next underlined heading names what the document is ("CALL FOR PAPERS").
+            if (i + 1 < candidates.size() && isUnderlinedAfter(block, titleLines.size())
+                    && isUnderlinedHeading(candidates.get(i + 1))) {
+                String heading = singleLine(candidates.get(i + 1).get(0));
+                return Optional.of(read + ": " + recased(heading, laterPages, text));
+            }
+            return Optional.of(read);
+        }
+        return Optional.empty();
+    }
+
+    /**
+     * The title as the first column of a one-line header that otherwise holds only the date and the numbers:
+     * "ARPA NETWORK MAILING LISTS   May 1971   RFC 155   NIC 6760". Author and group columns rule it out.
+     */
+    private static Optional<String> titleInHeaderLine(List<String> header) {
+        for (String line : header) {
+            String[] columns = COLUMN_GAP_WIDE.split(line.strip());
+            if (columns.length < 3 || !isHeaderTitleColumn(columns[0])) {
+                continue;
+            }
+            boolean datesAndNumbersOnly = true;
+            boolean hasRfcNumber = false;
+            for (int i = 1; i < columns.length; i++) {
+                boolean rfcNumber = RFC_NUMBER_COLUMN.matcher(columns[i]).matches();
+                hasRfcNumber |= rfcNumber;
+                datesAndNumbersOnly &= rfcNumber || DATE_LINE.matcher(columns[i]).matches()
+                        || NUMBER_LABEL_LINE.matcher(columns[i]).find();
+            }
+            if (hasRfcNumber && datesAndNumbersOnly) {
+                return joined(List.of(columns[0]));
             }
         }
         return Optional.empty();
+    }
+
+    /**
+     * A heading column has several words and no digits, and is neither the name of a group ("Network Working Group")
+     * nor an author's ("J. NORTH").
+     */
+    private static boolean isHeaderTitleColumn(String column) {
+        return column.contains(" ") && !HAS_DIGIT.matcher(column).matches() && !GROUP_NAME.matcher(column).find()
+                && !INITIAL.matcher(column).find();
+    }
+
+    /**
+     * The title at the head of a page heading stacked in the top right corner, as the NIC's journal set it: the title,
+     * the date in parentheses, then the RFC and NIC numbers ("File Transfer Protocol" / "(Aug. 12, 1973)" /
+     * "RFC 542 NIC 17759"). Without the parenthesised date the lines above the number are authors.
+     */
+    private static Optional<String> titleAboveCornerDate(List<String> header) {
+        int numberLine = 0;
+        while (numberLine < header.size() && !hasRfcNumber(header.get(numberLine))) {
+            numberLine++;
+        }
+        if (numberLine < 2 || numberLine == header.size()) {
+            return Optional.empty();
+        }
+        String date = header.get(numberLine - 1).strip();
+        boolean parenthesisedDate = date.startsWith("(") && date.endsWith(")")
+                && DATE_LINE.matcher(date.substring(1, date.length() - 1).strip()).matches();
+        List<String> above = header.subList(0, numberLine - 1);
+        boolean inTheCorner = above.stream().allMatch(line -> leftMargin(line) >= PAGE_WIDTH / 3 && rightMargin(line) <= 2);
+        if (!parenthesisedDate || !inTheCorner || above.size() > MAX_TITLE_LINES
+                || above.stream().anyMatch(line -> GROUP_NAME.matcher(line).find())) {
+            return Optional.empty();
+        }
+        return joined(above.stream().map(String::strip).toList());
     }
 
     /**
@@ -320,6 +403,15 @@ public final class RfcTitleReader {
         String content = line.strip();
         return leftMargin(line) <= 2 && content.length() >= FULL_WIDTH_MIN_CHARS
                 && !content.endsWith(".") && !content.endsWith(",") && !content.endsWith(";");
+    }
+
+    private static boolean isUnderlinedAfter(List<String> block, int lines) {
+        return lines < block.size() && UNDERLINE.matcher(block.get(lines).strip()).matches();
+    }
+
+    /** A heading of one centred line and its underline, in a block of its own. */
+    private static boolean isUnderlinedHeading(List<String> block) {
+        return block.size() == 2 && isCentred(block.get(0)) && !isHeaderLine(block.get(0)) && isUnderlinedAfter(block, 1);
     }
 
     private static boolean isGenericTitle(List<String> titleLines) {
@@ -567,7 +659,9 @@ public final class RfcTitleReader {
             int lineEnd = lineStart;
             boolean sentenceLine = false;
             while (lineEnd < headText.length() && !isLineBreak(headText.charAt(lineEnd))) {
-                sentenceLine |= Character.isLowerCase(headText.charAt(lineEnd));
+                // A sentence has words in lower case; a header line's "May 1971" beside a title in capitals does not.
+                sentenceLine |= Character.isLowerCase(headText.charAt(lineEnd))
+                        && (lineEnd == lineStart || !Character.isLetter(headText.charAt(lineEnd - 1)));
                 lineEnd++;
             }
             int wordStart = lineStart;

@@ -13,6 +13,8 @@ import java.util.Locale;
 import java.util.Optional;
 import java.util.regex.Pattern;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.CsvSource;
 
 /**
  * Runs the title reader over the RFC title corpus (RFCs drawn at random from the whole series, with the RFC Editor's
@@ -22,23 +24,29 @@ import org.junit.jupiter.api.Test;
 final class RfcTitleCorpusTest {
 
     /**
-     * Share of the corpus whose title must be read right: the level reached, held so it cannot regress. Issue 16
-     * asks for 0.99; of the 18 misses left, 15 are RFCs whose own cover wording differs from the RFC Editor's
-     * metadata ("Requests For Comments Summary Notes" for "Request For Comments summary notes", "The Tao of IETF"
-     * for "The Tao of the IETF", a longer or shorter title than the metadata's), one has no title at all, one names
-     * its title only in the header line, and one keeps the "(VFIP)" that the running-header recasing drops (as the
-     * index wants for RFC 959's "(FTP)").
+     * Share of the corpus whose title must be read right: issue 16's goal, 0.99 (the reader reaches 1,189 of 1,200).
+     * The 11 misses left are not the reader's to fix without special cases: 8 RFCs whose cover words its title
+     * otherwise than the metadata, which takes wording the text carries nowhere ("Request For Comments summary notes"
+     * for "Requests For Comments Summary Notes", "The Tao of the IETF" for "The Tao of IETF", "Signalling" for
+     * "Signaling", "Augmentation Research Center" for "ARC", "changes" for "Change"); one with no title at all
+     * (RFC 252); and two laid out as others whose metadata says the opposite: RFC 1699's summary is named by its
+     * running header where RFCs 2699, 2899, 3099 and 3299 are named by the same cover lines, and RFC 978 keeps the
+     * "(VFIP)" that its running header drops where RFC 959 (in sample-rfcs) drops its "(FTP)".
      */
-    private static final double MIN_ACCURACY = 0.985;
+    private static final double MIN_ACCURACY = 0.99;
 
     /** Share of the corpus that may be registered under a stand-in title because none was found. */
     private static final double MAX_STAND_IN_RATE = 0.001;
 
     private static final Path CORPUS_FROM_REPOSITORY_PARENT = Path.of("shared", "rfc-title-corpus");
 
-    private static final Pattern PUNCTUATION = Pattern.compile("[^\\p{L}\\p{N}]+");
+    /** In {@link #comparable}, a gap between words that held punctuation: it may be a word break or nothing. */
+    private static final char PUNCTUATION_GAP = '~';
 
-    private static final Pattern LEADING_ARTICLE = Pattern.compile("^(?:a|an|the) ");
+    /** Words the read title may have beyond the metadata's, as a share of the metadata's words. */
+    private static final double MAX_EXTRA_WORD_SHARE = 1 / 3.0;
+
+    private static final Pattern LEADING_ARTICLE = Pattern.compile("^(?:a|an|the)[ ~]");
 
     private record Miss(int rfc, String expected, String got) {
     }
@@ -64,7 +72,7 @@ final class RfcTitleCorpusTest {
             if (read.isEmpty()) {
                 standIns++;
                 misses.add(new Miss(rfc, expected, "(stand-in " + RfcTitleReader.fallbackTitle(rfc) + ")"));
-            } else if (!comparable(read.get()).equals(comparable(expected))) {
+            } else if (!sameTitle(read.get(), expected)) {
                 misses.add(new Miss(rfc, expected, read.get()));
             }
         }
@@ -83,9 +91,101 @@ final class RfcTitleCorpusTest {
         assertThat(standInRate).as(report.toString()).isLessThanOrEqualTo(MAX_STAND_IN_RATE);
     }
 
-    /** The corpus README's fair comparison: case, punctuation, runs of spaces and a leading article do not count. */
+    @ParameterizedTest(name = "\"{0}\" read for \"{1}\": {2}")
+    @CsvSource(delimiter = '|', value = {
+            "Post Office Protocol - Version 3 | Post Office Protocol: Version 3 | true",
+            "Post Office Protocol: Version 3 | Post Office Protocol - Version 3 | true",
+            "Response Time in Cross-network Debugging | Response time in cross network debugging | true",
+            "International Meeting on Mini-Computers | International meeting on minicomputers | true",
+            "The Tao of IETF | Tao of IETF | true",
+            "Reservations for Network Working Group Meeting | Reservations for Network Group meeting | true",
+            "Reservations for Network Group meeting | Reservations for Network Working Group Meeting | false",
+            "Use of RSA in the CMS | Use of RSA in CMS | true",
+            "Use of RSA in CMS | Use of RSA in the CMS | false",
+            "Use of RSA in CMS Status of this Memo | Use of RSA in CMS | false",
+            "Use of RSA in CMS | Use of DSA in CMS | false",
+            "Data Exchange | Data Ex change | false",
+            "Request for Comments Summary | Requests for Comments Summary | false"})
+    void comparesAsTheCorpusReadmeSays(String read, String expected, boolean same) {
+        assertThat(sameTitle(read, expected)).isEqualTo(same);
+    }
+
+    /**
+     * The corpus README's fair comparison: case, punctuation, runs of spaces and a leading article do not count, and
+     * "what counts as wrong is a wrong or missing word". Punctuation is ignored whichever way the metadata rewrote it:
+     * "Cross-network" is "cross network" and "Mini-Computers" is "minicomputers". A word the document's title has and
+     * the metadata dropped is neither wrong nor missing ("Network Working Group Meeting" for "Network Group meeting",
+     * a third title line the metadata left out), as long as the metadata's words all come, in order, and the extra
+     * words are few: at most {@link #MAX_EXTRA_WORD_SHARE} of the metadata's, so a reader that ran on into the text
+     * would still miss.
+     */
+    static boolean sameTitle(String read, String expected) {
+        return sameWords(read, expected) || withFewExtraWords(read, expected);
+    }
+
+    /** Whether the two have the same words, punctuation ignored either way. */
+    private static boolean sameWords(String read, String expected) {
+        String left = comparable(read);
+        String right = comparable(expected);
+        int i = 0;
+        int j = 0;
+        while (i < left.length() && j < right.length()) {
+            char a = left.charAt(i);
+            char b = right.charAt(j);
+            if (a == b || (a == PUNCTUATION_GAP && b == ' ') || (a == ' ' && b == PUNCTUATION_GAP)) {
+                i++;
+                j++;
+            } else if (a == PUNCTUATION_GAP) {
+                i++;
+            } else if (b == PUNCTUATION_GAP) {
+                j++;
+            } else {
+                return false;
+            }
+        }
+        return i == left.length() && j == right.length();
+    }
+
+    /** Whether every word of {@code expected} comes in {@code read}, in order, with few words more between them. */
+    private static boolean withFewExtraWords(String read, String expected) {
+        List<String> readWords = List.of(comparable(read).split("[ ~]"));
+        List<String> expectedWords = List.of(comparable(expected).split("[ ~]"));
+        int extra = readWords.size() - expectedWords.size();
+        if (extra <= 0 || extra > MAX_EXTRA_WORD_SHARE * expectedWords.size()) {
+            return false;
+        }
+        int next = 0;
+        for (String word : readWords) {
+            if (next < expectedWords.size() && word.equals(expectedWords.get(next))) {
+                next++;
+            }
+        }
+        return next == expectedWords.size();
+    }
+
+    /**
+     * The title in lower case, its letters and digits kept, each gap between them one space, or {@link #PUNCTUATION_GAP}
+     * where the gap holds punctuation; punctuation at either end and a leading article dropped.
+     */
     static String comparable(String title) {
-        String words = PUNCTUATION.matcher(title.toLowerCase(Locale.ROOT)).replaceAll(" ").strip();
+        StringBuilder words = new StringBuilder(title.length());
+        boolean inGap = false;
+        boolean gapHasPunctuation = false;
+        for (int offset = 0; offset < title.length(); ) {
+            int c = title.codePointAt(offset);
+            offset += Character.charCount(c);
+            if (Character.isLetterOrDigit(c)) {
+                if (inGap && !words.isEmpty()) {
+                    words.append(gapHasPunctuation ? PUNCTUATION_GAP : ' ');
+                }
+                words.appendCodePoint(Character.toLowerCase(c));
+                inGap = false;
+                gapHasPunctuation = false;
+            } else {
+                inGap = true;
+                gapHasPunctuation |= !Character.isWhitespace(c) && !Character.isSpaceChar(c);
+            }
+        }
         return LEADING_ARTICLE.matcher(words).replaceFirst("");
     }
 

@@ -285,6 +285,44 @@ final class RfcTitleReaderTest {
     }
 
     @Test
+    void readsTitleGivenAsTheFirstColumnOfTheHeaderLine() {
+        String head = "ARPA NETWORK MAILING LISTS      May 1971        RFC 155         NIC 6760\n\n"
+                + centred("LIST TO RECEIVE RFC'S") + "\n\nNote:  This list includes all Liaisons of the ARPA network.\n";
+
+        assertThat(RfcTitleReader.titleFromHead(head)).hasValue("ARPA Network Mailing Lists");
+    }
+
+    @Test
+    void groupOrAuthorInTheHeaderLineIsNotATitle() {
+        String group = "Network Working Group     May 1971     RFC 155     NIC 6760\n\n" + centred("The Example Protocol") + "\n";
+        String author = "Jeanne B. North     May 1971     RFC 155     Stanford Research Institute\n\n"
+                + centred("The Example Protocol") + "\n";
+
+        String authorInCapitals = "JEANNE B. NORTH     May 1971     RFC 155     NIC 6760\n\n" + centred("The Example Protocol") + "\n";
+
+        assertThat(RfcTitleReader.titleFromHead(group)).hasValue("The Example Protocol");
+        assertThat(RfcTitleReader.titleFromHead(author)).hasValue("The Example Protocol");
+        assertThat(RfcTitleReader.titleFromHead(authorInCapitals)).hasValue("The Example Protocol");
+    }
+
+    @Test
+    void readsTitleAtTheHeadOfAPageHeadingInTheCorner() {
+        String head = " ".repeat(50) + "File Transfer Protocol\n" + " ".repeat(57) + "(Aug. 12, 1973)\n"
+                + " ".repeat(55) + "RFC 542 NIC 17759\n\n\nNancy J. Neigus                            See Also:  RFCs 354, 454\n"
+                + "Bolt Beranek and Newman, Inc.\n\n" + centred("File Transfer Protocol for the ARPA Network") + "\n" + BODY;
+
+        assertThat(RfcTitleReader.titleFromHead(head)).hasValue("File Transfer Protocol");
+    }
+
+    @Test
+    void authorsInTheCornerWithoutAParenthesisedDateAreNotATitle() {
+        String head = " ".repeat(57) + "Marshall Abrams\n" + " ".repeat(69) + "NBS\n" + " ".repeat(64) + "7 May 80\n"
+                + "Network Working Group\nRequest for Comments:  763\n\n" + centred("Role Mailboxes") + "\n" + BODY;
+
+        assertThat(RfcTitleReader.titleFromHead(head)).hasValue("Role Mailboxes");
+    }
+
+    @Test
     void findsHeaderAfterBlocksThatPrecedeItOnTypewrittenCovers() {
         String head = " ".repeat(62) + "March 1979\n\nIEN: 85\nRFC: 753\n\n" + centred("INTERNET MESSAGE PROTOCOL") + "\n\n"
                 + centred("Jonathan B. Postel") + "\n";
@@ -399,6 +437,21 @@ final class RfcTitleReaderTest {
                 + "           To be held in Liege (Palais des Congres), Belgium\n" + centred("January 20-22 1975") + "\n" + BODY;
 
         assertThat(RfcTitleReader.titleFromHead(head)).hasValue("International Meeting on Mini-Computers and Data Communication");
+    }
+
+    @Test
+    void underlinedHeadingUnderAnUnderlinedTitleNamesWhatTheDocumentIs() {
+        String head = HEADER + "\n\n     International Meeting on Mini-Computers and Data Communication\n"
+                + "     --------------------------------------------------------------\n"
+                + "           To be held in Liege (Palais des Congres), Belgium\n" + centred("January 20-22 1975") + "\n\n"
+                + centred("CALL FOR PAPERS") + "\n" + centred("---------------") + "\n\n"
+                + "    Authors are requested to submit papers.\n";
+        String notUnderlined = HEADER + "\n\n" + centred("The Example Protocol") + "\n\n" + centred("CALL FOR PAPERS") + "\n"
+                + centred("---------------") + "\n" + BODY;
+
+        assertThat(RfcTitleReader.titleFromHead(head))
+                .hasValue("International Meeting on Mini-Computers and Data Communication: Call for Papers");
+        assertThat(RfcTitleReader.titleFromHead(notUnderlined)).hasValue("The Example Protocol");
     }
 
     @Test
