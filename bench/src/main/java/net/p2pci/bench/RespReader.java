@@ -45,8 +45,11 @@ final class RespReader {
     void expectOk() throws IOException, WrongAnswer {
         int type = readType();
         int length = readLine();
-        if (type != '+' || !Arrays.equals(line, 0, length, OK, 0, OK.length)) {
+        if (type != '+') {
             throw wrong(type);
+        }
+        if (!Arrays.equals(line, 0, length, OK, 0, OK.length)) {
+            throw new WrongAnswer("resp-wrong-status");
         }
     }
 
@@ -115,8 +118,7 @@ final class RespReader {
     private static WrongAnswer wrong(int type) {
         return new WrongAnswer(switch (type) {
             case '-' -> "resp-error";
-            case '+' -> "resp-wrong-status";
-            case '$', ':', '*' -> "resp-wrong-type";
+            case '+', '$', ':', '*' -> "resp-wrong-type";
             default -> "resp-unknown-type";
         });
     }
