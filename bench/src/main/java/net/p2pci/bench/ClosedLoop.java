@@ -144,6 +144,23 @@ final class ClosedLoop {
         }
     }
 
+    /**
+     * The checks of every closed-loop run, with the errors figure: no error, no worker (named {@code workers}) lost,
+     * and at least one request answered right in the measured phase.
+     */
+    static void check(Result result, Errors errors, Measured measured, String workers) {
+        result.figure("errors", errors.total(), errors.describe());
+        if (errors.total() > 0) {
+            result.fail(errors.total() + " errors: " + errors.describe());
+        }
+        if (measured.workersLost() > 0) {
+            result.fail(measured.workersLost() + " " + workers + " lost");
+        }
+        if (measured.requests() == 0) {
+            result.fail("no request was answered right in the measured time");
+        }
+    }
+
     static double millis(long nanos) {
         return nanos / 1e6;
     }

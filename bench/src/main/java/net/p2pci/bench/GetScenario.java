@@ -108,16 +108,7 @@ final class GetScenario {
         result.figure("p99_ms", ClosedLoop.millis(latencies.getValueAtPercentile(99)), "ms");
         result.figure("max_ms", ClosedLoop.millis(latencies.getMaxValue()), "ms");
         ClosedLoop.reportCpu(result, "", measured);
-        result.figure("errors", errors.total(), errors.describe());
-        if (errors.total() > 0) {
-            result.fail(errors.total() + " errors: " + errors.describe());
-        }
-        if (measured.workersLost() > 0) {
-            result.fail(measured.workersLost() + " downloaders did not finish");
-        }
-        if (latencies.getTotalCount() == 0) {
-            result.fail("no download completed in the measured time");
-        }
+        ClosedLoop.check(result, errors, measured, "downloaders");
     }
 
     /** A P2P-CI/1.0 response head, with the body bytes the reader took past it counted (and dropped). */

@@ -38,7 +38,8 @@ final class RedisScenario {
     }
 
     static Result run(Settings settings, InetSocketAddress server, boolean set) throws IOException {
-        Result result = new Result(settings.scenario(), settings.describe() + " redis=" + server);
+        Result result = new Result(settings.scenario(), settings.describe() + " redis="
+                + server.getAddress().getHostAddress() + ":" + server.getPort());
         Errors errors = new Errors();
         int recordsEach = settings.records();
         int recordCount = settings.connections() * recordsEach;
@@ -77,16 +78,7 @@ final class RedisScenario {
             }
         }
         ClosedLoop.report(result, "", measured);
-        result.figure("errors", errors.total(), errors.describe());
-        if (errors.total() > 0) {
-            result.fail(errors.total() + " errors: " + errors.describe());
-        }
-        if (measured.workersLost() > 0) {
-            result.fail(measured.workersLost() + " connections lost");
-        }
-        if (measured.requests() == 0) {
-            result.fail("no request was answered in the measured time");
-        }
+        ClosedLoop.check(result, errors, measured, "connections");
         return result;
     }
 

@@ -14,6 +14,7 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Optional;
 import java.util.stream.Stream;
+import org.assertj.core.api.ThrowableAssert.ThrowingCallable;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -77,51 +78,52 @@ class RedisScenarioIT {
     @Test
     void aSetIsAnsweredOkAndTheGetOfItsKeyWithItsValue() throws Exception {
         try (WireConnection<RespReader> connection = open()) {
-            connection.exchange(RespReader.command("SET", "check:1", "2616 a value"), reader -> {
-                reader.expectOk();
-                return null;
-            });
-            connection.exchange(RespReader.command("GET", "check:1"), reader -> {
-                reader.expectBulk("2616 a value".getBytes(StandardCharsets.UTF_8));
-                return null;
-            });
+            set(connection, "check:1", "2616 a value");
+            get(connection, "check:1", "2616 a value");
         }
     }
 
     @Test
     void anotherValueIsAWrongAnswerAndTheConnectionStaysUsable() throws Exception {
         try (WireConnection<RespReader> connection = open()) {
-            connection.exchange(RespReader.command("SET", "check:2", "2616 a value"), reader -> {
+            set(connection, "check:2", "2616 a value");
+            assertWrong(() -> get(connection, "check:2", "2616 another value"), "resp-wrong-value");
+            assertWrong(() -> get(connection, "check:absent", "2616 a value"), "resp-nil");
+            assertWrong(() -> connection.exchange(RespReader.command("NOSUCHCOMMAND", "x"), reader -> {
                 reader.expectOk();
                 return null;
-            });
-            assertWrong(connection, RespReader.command("GET", "check:2"), "2616 another value", "resp-wrong-value");
-            assertWrong(connection, RespReader.command("GET", "check:absent"), "2616 a value", "resp-nil");
-            assertWrong(connection, RespReader.command("NOSUCHCOMMAND", "x"), "2616 a value", "resp-error");
-            connection.exchange(RespReader.command("GET", "check:2"), reader -> {
-                reader.expectBulk("2616 a value".getBytes(StandardCharsets.UTF_8));
-                return null;
-            });
+            }), "resp-error");
+            get(connection, "check:2", "2616 a value");
         }
     }
 
     @Test
     void aGetAnsweredWhereOkWasExpectedIsAWrongAnswer() throws Exception {
         try (WireConnection<RespReader> connection = open()) {
-            assertThatThrownBy(() -> connection.exchange(RespReader.command("GET", "check:absent"), reader -> {
+            assertWrong(() -> connection.exchange(RespReader.command("GET", "check:absent"), reader -> {
                 reader.expectOk();
                 return null;
-            })).isInstanceOfSatisfying(WrongAnswer.class,
-                    wrong -> assertThat(wrong.kind()).isEqualTo("resp-wrong-type"));
+            }), "resp-wrong-type");
         }
     }
 
-    private static void assertWrong(WireConnection<RespReader> connection, byte[] command, String expected,
-                                    String kind) {
-        assertThatThrownBy(() -> connection.exchange(command, reader -> {
+    private static void set(WireConnection<RespReader> connection, String key, String value) throws Exception {
+        connection.exchange(RespReader.command("SET", key, value), reader -> {
+            reader.expectOk();
+            return null;
+        });
+    }
+
+    private static void get(WireConnection<RespReader> connection, String key, String expected) throws Exception {
+        connection.exchange(RespReader.command("GET", key), reader -> {
             reader.expectBulk(expected.getBytes(StandardCharsets.UTF_8));
             return null;
-        })).isInstanceOfSatisfying(WrongAnswer.class, wrong -> assertThat(wrong.kind()).isEqualTo(kind));
+        });
+    }
+
+    private static void assertWrong(ThrowingCallable exchange, String kind) {
+        assertThatThrownBy(exchange).isInstanceOfSatisfying(WrongAnswer.class,
+                wrong -> assertThat(wrong.kind()).isEqualTo(kind));
     }
 
     private static WireConnection<RespReader> open() throws IOException {
