@@ -4,9 +4,10 @@
 # sides (same connections, threads and latency code, one request at a time per connection):
 #   LOOKUP / ADD c=64  beside Redis GET / SET c=64 (bench redis-get / redis-set, Redis on a loopback port)
 #   GET rfc2616 c=16   beside nginx serving the same file (bench http-get, "Connection: close")
-# redis-benchmark and wrk (C clients) against the same servers are kept as extra rows. Every figure has the
-# server's CPU time per request beside it (user + system from /proc/PID/stat; nginx's master and workers summed).
+# redis-benchmark and wrk (C clients) against the same servers are kept as extra rows, with
 #   GET (1 stream)     beside nginx serving the same large file to one wrk connection
+# Every figure has its server's CPU time per request beside it (user + system from /proc/PID/stat; nginx's master
+# and workers summed).
 # Every run of every scenario is repeated (3 times by default, interleaved) and the medians are reported.
 #
 #   bench/side-by-side.sh [--runs N] [--seconds S] [--warmup S] [--quick] [--out DIR]
@@ -41,7 +42,7 @@ while [[ $# -gt 0 ]]; do
         --out) out=$2; shift 2 ;;
         --quick) runs=1; seconds=2; warmup=1; held_peers=500; large_size=64M; load_files=500
                  redis_requests_per_second=500; shift ;;
-        -h|--help) sed -n '2,20p' "${BASH_SOURCE[0]}" | sed 's/^# \{0,1\}//'; exit 0 ;;
+        -h|--help) sed -n '2,19p' "${BASH_SOURCE[0]}" | sed 's/^# \{0,1\}//'; exit 0 ;;
         *) echo "side-by-side: unknown argument: $1" >&2; exit 2 ;;
     esac
 done

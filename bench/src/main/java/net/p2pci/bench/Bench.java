@@ -80,7 +80,7 @@ public final class Bench {
                             + " redis-get, redis-set (a Redis server) and http-get (a web server) it is required")
                     .build())
             .addOption(Option.builder().longOpt("server-pid").hasArg().argName("PID")
-                    .desc("with --server: its process; its CPU time and its descendants' (nginx's workers) is read"
+                    .desc("with --server: its process, whose CPU time and its descendants' (nginx's workers) are read"
                             + " over the measured phase and reported per request").build())
             .addOption(Option.builder().longOpt("path").hasArg().argName("PATH")
                     .desc("http-get: the path to GET, whose body must be the --rfc-file (default /rfc2616.txt)")
