@@ -12,7 +12,7 @@ import java.util.Optional;
  *
  * @param scenario         the scenario's name, e.g. {@code lookup}
  * @param connections      simulated peers sending load (C), or concurrent downloads
- * @param records          RFCs each simulated peer ADDs first (K)
+ * @param records          RFCs each simulated peer ADDs first, or keys each Redis connection SETs first (K)
  * @param duration         the measured phase (S)
  * @param warmup           the unmeasured phase before it, for the JIT of both sides
  * @param heldPeers        idle peers registered by {@code hold} (N)
