@@ -31,14 +31,18 @@ public final class Bench {
     static final int EXIT_USAGE = 2;
 
     static final List<String> SCENARIOS =
-            List.of("lookup", "add", "list", "mixed", "hold", "churn", "get", "get-large", "load-dir");
+            List.of("lookup", "add", "list", "mixed", "hold", "churn", "get", "get-large", "load-dir", "redis-get",
+                    "redis-set", "http-get");
+    /** The scenarios that load another server (Redis, a web server) with this tool's client, for fair ratios. */
+    static final List<String> FOREIGN_SCENARIOS = List.of("redis-get", "redis-set", "http-get");
 
     private static final Options OPTIONS = new Options()
             .addOption(Option.builder("c").longOpt("connections").hasArg().argName("C")
                     .desc("simulated peers sending load, or concurrent downloads (default 64; churn and get 16)")
                     .build())
             .addOption(Option.builder("k").longOpt("records").hasArg().argName("K")
-                    .desc("RFCs each simulated peer ADDs (default 10)").build())
+                    .desc("RFCs each simulated peer ADDs, or keys each Redis connection SETs, first (default 10)")
+                    .build())
             .addOption(Option.builder("s").longOpt("seconds").hasArg().argName("S")
                     .desc("measured seconds (default 10)").build())
             .addOption(Option.builder("w").longOpt("warmup").hasArg().argName("SECONDS")
@@ -73,7 +77,15 @@ public final class Bench {
                     .desc("get, get-large, load-dir: a JVM option for the rfc-peer process; repeat for several")
                     .build())
             .addOption(Option.builder().longOpt("server").hasArg().argName("HOST:PORT")
-                    .desc("use an index server already running on a loopback address (no heap figures)").build())
+                    .desc("use an index server already running on a loopback address (no heap figures); for"
+                            + " redis-get, redis-set (a Redis server) and http-get (a web server) it is required")
+                    .build())
+            .addOption(Option.builder().longOpt("server-pid").hasArg().argName("PID")
+                    .desc("with --server: its process, whose CPU time and its descendants' (nginx's workers) are read"
+                            + " over the measured phase and reported per request").build())
+            .addOption(Option.builder().longOpt("path").hasArg().argName("PATH")
+                    .desc("http-get: the path to GET, whose body must be the --rfc-file (default /rfc2616.txt)")
+                    .build())
             .addOption(Option.builder().longOpt("store").hasArg().argName("STORE")
                     .desc("embedded (default): the index in the server's own H2; shared: in PostgreSQL, shared by"
                             + " --instances servers, with the peers spread evenly over them (lookup, add, list,"
@@ -148,7 +160,7 @@ public final class Bench {
         if (settings.store().shared()) {
             try (SharedStoreServers servers = SharedStoreServers.start(settings)) {
                 return LoadScenario.run(settings, servers.addresses(),
-                        RequestLoad.Mix.valueOf(settings.scenario().toUpperCase(Locale.ROOT)));
+                        RequestLoad.Mix.valueOf(settings.scenario().toUpperCase(Locale.ROOT)), Optional.empty());
             }
         }
         if (settings.externalServer().isPresent()) {
@@ -160,19 +172,26 @@ public final class Bench {
         }
     }
 
-    /** Runs one scenario against a running server; {@code process} is that server's process, when it is ours. */
+    /**
+     * Runs one scenario against a running server; {@code process} is that server's process, when it is ours, else
+     * {@code --server-pid} gives it, for the server's CPU per request.
+     */
     static Result runAgainst(Settings settings, InetSocketAddress server, Optional<ServerProcess> process)
             throws IOException {
+        Optional<ProcessCpu> cpu = settings.serverPid().or(() -> process.map(ServerProcess::pid)).map(ProcessCpu::of);
         return switch (settings.scenario()) {
-            case "lookup" -> LoadScenario.run(settings, server, RequestLoad.Mix.LOOKUP);
-            case "add" -> LoadScenario.run(settings, server, RequestLoad.Mix.ADD);
-            case "list" -> LoadScenario.run(settings, server, RequestLoad.Mix.LIST);
-            case "mixed" -> LoadScenario.run(settings, server, RequestLoad.Mix.MIXED);
+            case "lookup" -> LoadScenario.run(settings, server, RequestLoad.Mix.LOOKUP, cpu);
+            case "add" -> LoadScenario.run(settings, server, RequestLoad.Mix.ADD, cpu);
+            case "list" -> LoadScenario.run(settings, server, RequestLoad.Mix.LIST, cpu);
+            case "mixed" -> LoadScenario.run(settings, server, RequestLoad.Mix.MIXED, cpu);
             case "hold" -> HoldScenario.run(settings, server, process);
             case "churn" -> ChurnScenario.run(settings, server);
             case "get" -> GetScenario.runSmall(settings, server, settings.rfcFile());
             case "get-large" -> GetScenario.runLarge(settings, server, settings.largeFile().orElse(null));
             case "load-dir" -> LoadDirScenario.run(settings, server);
+            case "redis-get" -> RedisScenario.run(settings, server, false);
+            case "redis-set" -> RedisScenario.run(settings, server, true);
+            case "http-get" -> HttpScenario.run(settings, server);
             default -> throw new IllegalArgumentException("unknown scenario " + settings.scenario());
         };
     }
@@ -187,7 +206,13 @@ public final class Bench {
                 throw new IllegalArgumentException("give --" + program + "-jar or --" + program + "-launcher, not both");
             }
         }
-        boolean fewConnections = scenario.equals("churn") || scenario.equals("get");
+        if (FOREIGN_SCENARIOS.contains(scenario) && !line.hasOption("server")) {
+            throw new IllegalArgumentException(scenario + " needs --server HOST:PORT, the server to load");
+        }
+        if (line.hasOption("server-pid") && !line.hasOption("server")) {
+            throw new IllegalArgumentException("--server-pid goes with --server");
+        }
+        boolean fewConnections = scenario.equals("churn") || scenario.equals("get") || scenario.equals("http-get");
         Path home = Path.of(System.getProperty("p2pci.home", "."));
         Optional<InetSocketAddress> external = Optional.empty();
         if (line.hasOption("server")) {
@@ -215,7 +240,11 @@ public final class Bench {
                 programLauncher(line, "peer", home, "rfc-peer"),
                 line.hasOption("server-jvm") ? List.of(line.getOptionValues("server-jvm")) : List.of(),
                 line.hasOption("peer-jvm") ? List.of(line.getOptionValues("peer-jvm")) : List.of(),
-                external, store, work);
+                external,
+                line.hasOption("server-pid") ? Optional.of((long) intOption(line, "server-pid", 0))
+                        : Optional.empty(),
+                line.getOptionValue("path", "/rfc2616.txt"),
+                store, work);
     }
 
     /** The store the command line asks for: embedded unless {@code --store shared}. */
@@ -315,7 +344,10 @@ public final class Bench {
 
     private static void printHelp(PrintWriter out) {
         new HelpFormatter().printHelp(out, 100, "bench SCENARIO [options]",
-                "\nLoad generator for P2P-CI/1.0 on loopback. Scenarios: " + String.join(", ", SCENARIOS) + "\n\n",
+                "\nLoad generator for P2P-CI/1.0 on loopback. Scenarios: " + String.join(", ", SCENARIOS)
+                        + ".\nredis-get and redis-set load a Redis server (GET and SET over RESP), http-get a web"
+                        + " server (HTTP/1.1 GET, Connection: close), with the same connections, threads and latency"
+                        + " code as lookup, add and get, for ratios taken with one client.\n\n",
                 OPTIONS, 2, 4, "\nExit status: 0 when every check passed, 1 when one failed, 2 for bad options.",
                 false);
         out.flush();

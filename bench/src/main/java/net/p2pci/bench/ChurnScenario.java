@@ -28,7 +28,7 @@ final class ChurnScenario {
         long start = System.nanoTime();
         long measureFrom = start + settings.warmup().toNanos();
         long end = measureFrom + settings.duration().toNanos();
-        Histogram cycles = RequestLoad.newHistogram();
+        Histogram cycles = ClosedLoop.newHistogram();
         int lost = 0;
         try (ExecutorService threads = Executors.newVirtualThreadPerTaskExecutor()) {
             List<Future<Histogram>> workers = new ArrayList<>();
@@ -53,8 +53,8 @@ final class ChurnScenario {
         result.figure("cycles_per_s", cycles.getTotalCount() / seconds, "cycles/s (connect, ADD x K, close)");
         result.figure("adds_per_s", cycles.getTotalCount() * settings.records() / seconds, "ADD/s within cycles");
         result.figure("cycles", cycles.getTotalCount(), "");
-        result.figure("cycle_p50_ms", RequestLoad.millis(cycles.getValueAtPercentile(50)), "ms");
-        result.figure("cycle_p99_ms", RequestLoad.millis(cycles.getValueAtPercentile(99)), "ms");
+        result.figure("cycle_p50_ms", ClosedLoop.millis(cycles.getValueAtPercentile(50)), "ms");
+        result.figure("cycle_p99_ms", ClosedLoop.millis(cycles.getValueAtPercentile(99)), "ms");
         IndexProbe.Settled settled = IndexProbe.awaitEmpty(server, LoadScenario.SETTLE_DEADLINE);
         result.figure("stale_records", settled.records(), "records left after every peer closed");
         result.figure("settle_ms", settled.millis(), "ms until the index was empty");
@@ -66,7 +66,7 @@ final class ChurnScenario {
     /** One worker's cycles until {@code end}; the durations of those begun at or after {@code measureFrom}. */
     private static Histogram churn(InetSocketAddress server, SourceAddresses addresses, int worker, int records,
                                    long measureFrom, long end, Errors errors) {
-        Histogram cycles = RequestLoad.newHistogram();
+        Histogram cycles = ClosedLoop.newHistogram();
         for (long cycle = 0; ; cycle++) {
             long begin = System.nanoTime();
             if (begin >= end) {

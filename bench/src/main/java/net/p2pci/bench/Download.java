@@ -6,60 +6,75 @@ import java.net.InetSocketAddress;
 import java.net.StandardSocketOptions;
 import java.nio.ByteBuffer;
 import java.nio.channels.SocketChannel;
-import java.util.Optional;
-import net.p2pci.protocol.FileResponse;
-import net.p2pci.protocol.GetRequest;
-import net.p2pci.protocol.MessageReader;
-import net.p2pci.protocol.MessageWriter;
-import net.p2pci.protocol.Status;
 
 /**
- * One GET on a fresh connection to a peer's upload server, as the protocol has it: the request in one write, the
- * response head, then the body read to the end of the stream and counted, nothing kept. Each downloading thread
- * has its own instance, for its receive buffer.
+ * One download on a fresh connection, whatever the protocol (a P2P-CI GET from a peer's upload server, an HTTP/1.1
+ * GET with {@code Connection: close}): the request in one write, the response head read by the protocol's
+ * {@link HeadReader}, then the body read to the end of the stream and counted, nothing kept. The socket, its
+ * options and the body's counting are this one class. Each downloading thread has its own instance, for its
+ * receive buffer.
  */
 final class Download {
     /** Large enough that a loopback transfer takes few reads; direct, so the kernel copies straight into it. */
     private static final int RECEIVE_BUFFER_BYTES = 1 << 20;
-    private static final String OS = "Linux (p2pci bench)";
+    /** Room for what a head reader may have read past the head. */
+    private static final int HEAD_OVERFLOW_BYTES = 64 * 1024;
 
-    /** What came back: the status, the length the head announced (-1 without one) and the body bytes that came. */
-    record Outcome(Status status, long announcedLength, long receivedBytes) {
+    /**
+     * A response head as read: its status code, the body length it announced (-1 without one), and the body bytes
+     * read with it.
+     */
+    record Head(int statusCode, long announcedLength, long bodyBytesRead) {
+    }
+
+    /** Reads a response head from the start of a connection's input, in the protocol's format. */
+    @FunctionalInterface
+    interface HeadReader {
+        /** The head; {@code scratch} is a buffer the reader may use for bytes read past it. */
+        Head read(InputStream in, byte[] scratch) throws IOException;
+    }
+
+    /** What came back: the status code, the length the head announced (-1 without one), the body bytes that came. */
+    record Outcome(int statusCode, long announcedLength, long receivedBytes) {
         /** A 200 whose body is exactly the announced length, and that length is {@code expected}. */
         boolean isComplete(long expected) {
-            return status == Status.OK_200 && announcedLength == expected && receivedBytes == expected;
+            return statusCode == 200 && announcedLength == expected && receivedBytes == expected;
+        }
+
+        /** Throws unless {@link #isComplete(long)}, naming what was wrong. */
+        void requireComplete(long expected) throws WrongAnswer {
+            if (statusCode != 200) {
+                throw new WrongAnswer("status-" + statusCode);
+            }
+            if (!isComplete(expected)) {
+                throw new WrongAnswer("wrong-length");
+            }
         }
     }
 
     private final ByteBuffer receive = ByteBuffer.allocateDirect(RECEIVE_BUFFER_BYTES);
-    private final byte[] headOverflow = new byte[64 * 1024];
+    private final byte[] headOverflow = new byte[HEAD_OVERFLOW_BYTES];
 
-    Outcome fetch(InetSocketAddress uploadServer, int rfcNumber) throws IOException {
+    /** Sends {@code request} on a new connection to {@code server}, reads the head with {@code head}, counts the rest. */
+    Outcome fetch(InetSocketAddress server, byte[] request, HeadReader head) throws IOException {
         try (SocketChannel channel = SocketChannel.open()) {
             channel.setOption(StandardSocketOptions.TCP_NODELAY, true);
             // A connection per request never lives long enough for the kernel to grow its receive window, so a
             // download would go in small windows, each a wake-up of the reading thread; with a receive buffer as
-            // large as the read buffer the peer can put a whole RFC on its way at once.
+            // large as the read buffer the server can put a whole file on its way at once.
             channel.setOption(StandardSocketOptions.SO_RCVBUF, RECEIVE_BUFFER_BYTES);
-            channel.connect(uploadServer);
-            ByteBuffer request = ByteBuffer.wrap(MessageWriter.encode(
-                    new GetRequest(rfcNumber, uploadServer.getAddress().getHostAddress(), Optional.of(OS))));
-            while (request.hasRemaining()) {
-                channel.write(request);
+            channel.connect(server);
+            ByteBuffer bytes = ByteBuffer.wrap(request);
+            while (bytes.hasRemaining()) {
+                channel.write(bytes);
             }
-            MessageReader reader = new MessageReader(channel.socket().getInputStream());
-            FileResponse head = reader.readFileResponseHead();
-            long received = 0;
-            // The reader may have read past the head into the body; those bytes count too.
-            InputStream rest = reader.remaining();
-            for (int buffered = reader.bufferedBytes(); buffered > 0; buffered = reader.bufferedBytes()) {
-                received += rest.read(headOverflow, 0, Math.min(buffered, headOverflow.length));
-            }
+            Head answer = head.read(channel.socket().getInputStream(), headOverflow);
+            long received = answer.bodyBytesRead();
             for (int read = channel.read(receive); read >= 0; read = channel.read(receive)) {
                 received += read;
                 receive.clear();
             }
-            return new Outcome(head.status(), head.contentLength().orElse(-1), received);
+            return new Outcome(answer.statusCode(), answer.announcedLength(), received);
         }
     }
 }

@@ -1,20 +1,17 @@
 package net.p2pci.bench;
 
 import java.io.IOException;
+import java.io.InputStream;
 import java.net.InetSocketAddress;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.util.ArrayList;
-import java.util.List;
-import java.util.concurrent.ExecutionException;
-import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Executors;
-import java.util.concurrent.Future;
-import java.util.concurrent.TimeUnit;
-import java.util.concurrent.TimeoutException;
+import java.util.Optional;
 import java.util.concurrent.atomic.LongAdder;
-import net.p2pci.protocol.Status;
+import net.p2pci.protocol.FileResponse;
+import net.p2pci.protocol.GetRequest;
+import net.p2pci.protocol.MessageReader;
+import net.p2pci.protocol.MessageWriter;
 import org.HdrHistogram.Histogram;
 
 /**
@@ -27,6 +24,7 @@ final class GetScenario {
     static final int SAMPLE_RFC = 2616;
     /** The number the large file is served under. */
     private static final int LARGE_RFC = 99_999;
+    private static final String OS = "Linux (p2pci bench)";
     /** A 1 GiB download on a slow machine takes seconds, not minutes. */
     private static final Duration LARGE_DOWNLOAD_DEADLINE = Duration.ofMinutes(5);
 
@@ -64,57 +62,15 @@ final class GetScenario {
     private static Result run(Settings settings, InetSocketAddress server, Path shared, int number, long size,
                               int downloaders, Duration warmup, Duration duration) throws IOException {
         Result result = new Result(settings.scenario(), settings.describe() + " file=" + size + " bytes");
-        Errors errors = new Errors();
         try (PeerProcess peer = PeerProcess.start(settings, server, shared,
                 settings.workDirectory().resolve("rfc-peer.out"))) {
             InetSocketAddress uploads = peer.awaitUploadServer();
-            long start = System.nanoTime();
-            long measureFrom = start + warmup.toNanos();
-            long end = measureFrom + duration.toNanos();
-            Histogram latencies = RequestLoad.newHistogram();
-            LongAdder bytes = new LongAdder();
-            int lost = 0;
-            ExecutorService threads = Executors.newVirtualThreadPerTaskExecutor();
-            try {
-                List<Future<Histogram>> running = new ArrayList<>();
-                for (int d = 0; d < downloaders; d++) {
-                    running.add(threads.submit(() -> downloadLoop(uploads, number, size, downloaders == 1,
-                            measureFrom, end, bytes, errors)));
-                }
-                long joinDeadline = end + LARGE_DOWNLOAD_DEADLINE.toNanos();
-                for (Future<Histogram> downloader : running) {
-                    try {
-                        latencies.add(downloader.get(Math.max(1, joinDeadline - System.nanoTime()),
-                                TimeUnit.NANOSECONDS));
-                    } catch (ExecutionException | TimeoutException e) {
-                        errors.count("downloader:" + e.getClass().getSimpleName());
-                        lost++;
-                    } catch (InterruptedException e) {
-                        Thread.currentThread().interrupt();
-                        throw new IOException("interrupted", e);
-                    }
-                }
-            } finally {
-                threads.shutdownNow();
-            }
-            double seconds = downloaders == 1 ? latencies.getTotalCount() * latencies.getMean() / 1e9
-                    : duration.toNanos() / 1e9;
-            result.figure("files_per_s", latencies.getTotalCount() / seconds, "files/s");
-            result.figure("mb_per_s", bytes.sum() / seconds / 1e6, "MB/s (10^6 bytes)");
-            result.figure("downloads", latencies.getTotalCount(), "complete, each " + size + " bytes");
-            result.figure("p50_ms", RequestLoad.millis(latencies.getValueAtPercentile(50)), "ms");
-            result.figure("p99_ms", RequestLoad.millis(latencies.getValueAtPercentile(99)), "ms");
-            result.figure("max_ms", RequestLoad.millis(latencies.getMaxValue()), "ms");
-            result.figure("errors", errors.total(), errors.describe());
-            if (errors.total() > 0) {
-                result.fail(errors.total() + " errors: " + errors.describe());
-            }
-            if (lost > 0) {
-                result.fail(lost + " downloaders did not finish");
-            }
-            if (latencies.getTotalCount() == 0) {
-                result.fail("no download completed in the measured time");
-            }
+            byte[] request = MessageWriter.encode(
+                    new GetRequest(number, uploads.getAddress().getHostAddress(), Optional.of(OS)));
+            ClosedLoop.Phases phases = new ClosedLoop.Phases(warmup, duration, LARGE_DOWNLOAD_DEADLINE,
+                    downloaders == 1);
+            measureDownloads(result, uploads, request, GetScenario::readHead, size, downloaders, phases,
+                    Optional.of(ProcessCpu.of(peer.pid())));
             if (!peer.isAlive()) {
                 result.fail("the peer exited during the run");
             }
@@ -123,33 +79,47 @@ final class GetScenario {
     }
 
     /**
-     * Downloads until {@code end}; records those begun at or after {@code measureFrom}. A single downloader
-     * finishes the download it is in, so that a large file's rate comes from whole downloads only.
+     * Runs {@code downloaders} workers in {@link ClosedLoop}, each fetching {@code request} from {@code server} on a
+     * new connection each time, the head read by {@code head}; every answer must be a 200 of exactly {@code size}
+     * bytes. Adds the figures and checks to {@code result}. With one downloader, the rate comes from whole downloads
+     * only (it finishes the one it is in).
      */
-    private static Histogram downloadLoop(InetSocketAddress uploads, int number, long size, boolean single,
-                                          long measureFrom, long end, LongAdder bytes, Errors errors) {
-        Download download = new Download();
-        Histogram latencies = RequestLoad.newHistogram();
-        while (true) {
-            long begin = System.nanoTime();
-            boolean stillWithoutOne = single && latencies.getTotalCount() == 0
-                    && begin < end + LARGE_DOWNLOAD_DEADLINE.toNanos();
-            if (begin >= end && !stillWithoutOne) {
-                return latencies;
-            }
-            try {
-                Download.Outcome outcome = download.fetch(uploads, number);
-                long done = System.nanoTime();
-                if (!outcome.isComplete(size)) {
-                    errors.count(outcome.status() != Status.OK_200 ? "status-" + outcome.status().code()
-                            : "wrong-length");
-                } else if (begin >= measureFrom) {
-                    latencies.recordValue(Math.min(done - begin, latencies.getHighestTrackableValue()));
+    static void measureDownloads(Result result, InetSocketAddress server, byte[] request, Download.HeadReader head,
+                                 long size, int downloaders, ClosedLoop.Phases phases, Optional<ProcessCpu> cpu) {
+        Errors errors = new Errors();
+        LongAdder bytes = new LongAdder();
+        ClosedLoop.Measured measured = ClosedLoop.run(downloaders, index -> {
+            Download download = new Download();
+            return counted -> {
+                Download.Outcome outcome = download.fetch(server, request, head);
+                outcome.requireComplete(size);
+                if (counted) {
                     bytes.add(outcome.receivedBytes());
                 }
-            } catch (IOException e) {
-                errors.count(e);
-            }
+            };
+        }, ClosedLoop.Connections.PER_REQUEST, phases, errors, cpu);
+        Histogram latencies = measured.latencies();
+        double seconds = phases.untilOneDone() ? latencies.getTotalCount() * latencies.getMean() / 1e9
+                : measured.seconds();
+        result.figure("files_per_s", latencies.getTotalCount() / seconds, "files/s");
+        result.figure("mb_per_s", bytes.sum() / seconds / 1e6, "MB/s (10^6 bytes)");
+        result.figure("downloads", latencies.getTotalCount(), "complete, each " + size + " bytes");
+        result.figure("p50_ms", ClosedLoop.millis(latencies.getValueAtPercentile(50)), "ms");
+        result.figure("p99_ms", ClosedLoop.millis(latencies.getValueAtPercentile(99)), "ms");
+        result.figure("max_ms", ClosedLoop.millis(latencies.getMaxValue()), "ms");
+        ClosedLoop.reportCpu(result, "", measured);
+        ClosedLoop.check(result, errors, measured, "downloaders");
+    }
+
+    /** A P2P-CI/1.0 response head, with the body bytes the reader took past it counted (and dropped). */
+    private static Download.Head readHead(InputStream in, byte[] scratch) throws IOException {
+        MessageReader reader = new MessageReader(in);
+        FileResponse head = reader.readFileResponseHead();
+        long bodyBytes = 0;
+        InputStream rest = reader.remaining();
+        for (int buffered = reader.bufferedBytes(); buffered > 0; buffered = reader.bufferedBytes()) {
+            bodyBytes += rest.read(scratch, 0, Math.min(buffered, scratch.length));
         }
+        return new Download.Head(head.status().code(), head.contentLength().orElse(-1), bodyBytes);
     }
 }

@@ -44,7 +44,7 @@ final class HoldScenario {
                 "bench-peer-", errors)) {
             RequestLoad.Measured idle = RequestLoad.measure(load, RequestLoad.Mix.LOOKUP, settings.warmup(),
                     settings.duration(), errors);
-            RequestLoad.report(result, "idle_", idle);
+            ClosedLoop.report(result, "idle_", idle.loop());
             peersLost += idle.peersLost();
 
             long heapBefore = 0;
@@ -89,7 +89,7 @@ final class HoldScenario {
 
             RequestLoad.Measured loaded = RequestLoad.measure(load, RequestLoad.Mix.LOOKUP, settings.warmup(),
                     settings.duration(), errors);
-            RequestLoad.report(result, "held_", loaded);
+            ClosedLoop.report(result, "held_", loaded.loop());
             peersLost += loaded.peersLost();
             result.figure("p99_ratio", loaded.latencies().getValueAtPercentile(99)
                     / (double) Math.max(1, idle.latencies().getValueAtPercentile(99)), "held p99 / idle p99");

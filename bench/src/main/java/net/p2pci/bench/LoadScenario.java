@@ -4,6 +4,7 @@ import java.io.IOException;
 import java.net.InetSocketAddress;
 import java.time.Duration;
 import java.util.List;
+import java.util.Optional;
 
 /** The {@code lookup}, {@code add}, {@code list} and {@code mixed} scenarios: C peers with K records each, back to back. */
 final class LoadScenario {
@@ -13,24 +14,27 @@ final class LoadScenario {
     private LoadScenario() {
     }
 
-    static Result run(Settings settings, InetSocketAddress server, RequestLoad.Mix mix) throws IOException {
-        return run(settings, List.of(server), mix);
+    static Result run(Settings settings, InetSocketAddress server, RequestLoad.Mix mix, Optional<ProcessCpu> cpu)
+            throws IOException {
+        return run(settings, List.of(server), mix, cpu);
     }
 
     /**
      * Runs {@code mix} with the peers spread evenly over {@code servers}, instances sharing one index. With more
      * than one, each instance's share of the throughput is reported too, and LOOKUPs must have been answered with
-     * records ADDed through other instances; every instance must show the index empty at the end.
+     * records ADDed through other instances; every instance must show the index empty at the end. The server's CPU
+     * per request is reported when {@code cpu} gives its process.
      */
-    static Result run(Settings settings, List<InetSocketAddress> servers, RequestLoad.Mix mix) throws IOException {
+    static Result run(Settings settings, List<InetSocketAddress> servers, RequestLoad.Mix mix,
+                      Optional<ProcessCpu> cpu) throws IOException {
         Result result = new Result(settings.scenario(), settings.describe());
         Errors errors = new Errors();
         RequestLoad.Measured measured;
         try (RequestLoad.Population population = RequestLoad.register(servers, settings.connections(),
                 settings.records(), "bench-peer-", errors)) {
-            measured = RequestLoad.measure(population, mix, settings.warmup(), settings.duration(), errors);
+            measured = RequestLoad.measure(population, mix, settings.warmup(), settings.duration(), errors, cpu);
         }
-        RequestLoad.report(result, "", measured);
+        ClosedLoop.report(result, "", measured.loop());
         boolean looksUp = mix == RequestLoad.Mix.LOOKUP || mix == RequestLoad.Mix.MIXED;
         if (servers.size() > 1) {
             for (int instance = 0; instance < servers.size(); instance++) {

@@ -47,6 +47,10 @@ final class PeerProcess implements AutoCloseable {
     }
 
     /** Closes its command pipe (the peer leaves the index and exits), then SIGTERM and SIGKILL if need be. */
+    long pid() {
+        return process.pid();
+    }
+
     @Override
     public void close() {
         try {

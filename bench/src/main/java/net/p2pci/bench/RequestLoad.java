@@ -6,13 +6,12 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
+import java.util.Optional;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import java.util.concurrent.ThreadLocalRandom;
-import java.util.concurrent.TimeUnit;
-import java.util.concurrent.TimeoutException;
 import java.util.concurrent.atomic.AtomicInteger;
 import net.p2pci.protocol.IndexResponse;
 import net.p2pci.protocol.RfcRecord;
@@ -37,25 +36,33 @@ final class RequestLoad {
         MIXED
     }
 
-    /** Latencies above this are clamped: nothing on loopback should take a minute. */
-    private static final long HIGHEST_TRACKED_NANOS = TimeUnit.MINUTES.toNanos(1);
-    private static final int SIGNIFICANT_DIGITS = 3;
     /** Upload ports of simulated peers start here; they are only numbers, nothing listens on them. */
     static final int FIRST_PEER_PORT = 10_000;
 
     /**
-     * What a measured phase saw: requests started inside it, their latencies in nanoseconds, peers lost to I/O
-     * errors; and, by server instance, the requests sent to each, with the LOOKUPs answered right with a record
-     * ADDed through another instance than the one asked.
+     * What a measured phase saw ({@code loop}: latencies, peers lost, the server's CPU); and, by server instance,
+     * the requests sent to each, with the LOOKUPs answered right with a record ADDed through another instance than
+     * the one asked.
      */
-    record Measured(long requests, Histogram latencies, double seconds, int peersLost, List<Long> requestsByInstance,
-                    long lookupsAcrossInstances) {
+    record Measured(ClosedLoop.Measured loop, List<Long> requestsByInstance, long lookupsAcrossInstances) {
         Measured {
             requestsByInstance = List.copyOf(requestsByInstance);
         }
 
-        double perSecond() {
-            return requests / seconds;
+        long requests() {
+            return loop.requests();
+        }
+
+        double seconds() {
+            return loop.seconds();
+        }
+
+        int peersLost() {
+            return loop.workersLost();
+        }
+
+        Histogram latencies() {
+            return loop.latencies();
         }
     }
 
@@ -143,133 +150,78 @@ final class RequestLoad {
 
     /** Runs {@code mix} on every peer for {@code warmup} unmeasured, then {@code duration} measured. */
     static Measured measure(Population population, Mix mix, Duration warmup, Duration duration, Errors errors) {
-        long start = System.nanoTime();
-        long measureFrom = start + warmup.toNanos();
-        long end = measureFrom + duration.toNanos();
-        List<Future<PeerTally>> running = new ArrayList<>();
-        Histogram latencies = newHistogram();
-        long[] requestsByInstance = new long[population.instances()];
-        long lookupsAcross = 0;
-        int lost = 0;
+        return measure(population, mix, warmup, duration, errors, Optional.empty());
+    }
+
+    /**
+     * As the other {@code measure}, in {@link ClosedLoop}, reading {@code server}'s CPU time over the measured phase
+     * when it is given.
+     */
+    static Measured measure(Population population, Mix mix, Duration warmup, Duration duration, Errors errors,
+                            Optional<ProcessCpu> server) {
         // New RFC numbers for the ADD mix, shared by every peer, above every preloaded number: dense and rising, as
         // real RFC numbers are. (Ranges far apart, one per peer, made the server's hash map of RFC numbers collide
         // into tree bins, a cost no real index sees.)
         AtomicInteger newNumbers = new AtomicInteger(population.recordCount());
-        try (ExecutorService threads = Executors.newVirtualThreadPerTaskExecutor()) {
-            for (int i = 0; i < population.peers().size(); i++) {
-                int index = i;
-                running.add(threads.submit(
-                        () -> drive(population, index, mix, newNumbers, measureFrom, end, errors)));
-            }
-            long joinDeadline = end + IndexConnection.READ_TIMEOUT.toNanos() * 2;
-            for (int i = 0; i < running.size(); i++) {
-                try {
-                    PeerTally tally = running.get(i).get(Math.max(1, joinDeadline - System.nanoTime()),
-                            TimeUnit.NANOSECONDS);
-                    if (tally == null) {
-                        lost++;
-                    } else {
-                        latencies.add(tally.latencies());
-                        requestsByInstance[population.instanceOf(i)] += tally.latencies().getTotalCount();
-                        lookupsAcross += tally.lookupsAcrossInstances();
+        // Each peer's slot is written by its own worker only, and read after the loop has joined it.
+        long[] lookupsAcross = new long[population.peers().size()];
+        ClosedLoop.Measured loop = ClosedLoop.run(population.peers().size(),
+                index -> measured -> {
+                    if (step(population, index, mix, newNumbers) && measured) {
+                        lookupsAcross[index]++;
                     }
-                } catch (ExecutionException | TimeoutException e) {
-                    errors.count("worker:" + e.getClass().getSimpleName());
-                    lost++;
-                } catch (InterruptedException e) {
-                    Thread.currentThread().interrupt();
-                    throw new IllegalStateException("interrupted", e);
-                }
-            }
+                },
+                ClosedLoop.Connections.PERSISTENT, ClosedLoop.Phases.of(warmup, duration), errors, server);
+        long[] requestsByInstance = new long[population.instances()];
+        for (int i = 0; i < population.peers().size(); i++) {
+            requestsByInstance[population.instanceOf(i)] += loop.requestsByWorker()[i];
         }
-        return new Measured(latencies.getTotalCount(), latencies, duration.toNanos() / 1e9, lost,
-                Arrays.stream(requestsByInstance).boxed().toList(), lookupsAcross);
+        return new Measured(loop, Arrays.stream(requestsByInstance).boxed().toList(),
+                Arrays.stream(lookupsAcross).sum());
     }
 
-    /** One peer's measured requests: their latencies, and how many were LOOKUPs answered through another instance. */
-    private record PeerTally(Histogram latencies, long lookupsAcrossInstances) {
-    }
-
-    static Histogram newHistogram() {
-        return new Histogram(1, HIGHEST_TRACKED_NANOS, SIGNIFICANT_DIGITS);
-    }
-
-    /** One peer's loop; its tally, or null when its connection failed (the error is counted). */
-    private static PeerTally drive(Population population, int index, Mix mix, AtomicInteger newNumbers,
-                                   long measureFrom, long end, Errors errors) {
+    /**
+     * One request of peer {@code index}, its answer checked; true when it was a LOOKUP answered with a record ADDed
+     * through another instance than the one asked.
+     */
+    private static boolean step(Population population, int index, Mix mix, AtomicInteger newNumbers)
+            throws IOException, WrongAnswer {
         SimulatedPeer peer = population.peers().get(index);
         int recordsEach = population.recordsEach();
-        int ownFirst = index * recordsEach + 1;
-        int instance = population.instanceOf(index);
-        Histogram latencies = newHistogram();
-        long lookupsAcross = 0;
         ThreadLocalRandom random = ThreadLocalRandom.current();
-        try {
-            while (true) {
-                long begin = System.nanoTime();
-                if (begin >= end) {
-                    return new PeerTally(latencies, lookupsAcross);
-                }
-                boolean right;
-                boolean acrossInstances = false;
-                Mix step = mix == Mix.MIXED ? pickMixed(random) : mix;
-                switch (step) {
-                    case LOOKUP -> {
-                        int number = 1 + random.nextInt(population.recordCount());
-                        IndexResponse answer = peer.lookup(number);
-                        right = answer.status() == Status.OK_200
-                                && answer.records().equals(List.of(population.holderOf(number)));
-                        acrossInstances = population.instanceOf(population.holderIndexOf(number)) != instance;
-                    }
-                    case ADD -> {
-                        if (mix == Mix.MIXED) {
-                            right = peer.add(ownFirst + random.nextInt(recordsEach));
-                        } else {
-                            right = peer.add(newNumbers.incrementAndGet());
-                        }
-                    }
-                    case LIST -> {
-                        IndexResponse answer = peer.list();
-                        right = answer.status() == Status.OK_200
-                                && answer.records().size() == population.recordCount();
-                    }
-                    default -> throw new IllegalStateException("mix " + step);
-                }
-                long done = System.nanoTime();
-                if (!right) {
-                    errors.count("wrong-answer");
-                }
-                if (begin >= measureFrom) {
-                    latencies.recordValue(Math.min(done - begin, HIGHEST_TRACKED_NANOS));
-                    if (right && acrossInstances) {
-                        lookupsAcross++;
-                    }
+        boolean right;
+        boolean acrossInstances = false;
+        Mix step = mix == Mix.MIXED ? pickMixed(random) : mix;
+        switch (step) {
+            case LOOKUP -> {
+                int number = 1 + random.nextInt(population.recordCount());
+                IndexResponse answer = peer.lookup(number);
+                right = answer.status() == Status.OK_200
+                        && answer.records().equals(List.of(population.holderOf(number)));
+                acrossInstances = population.instanceOf(population.holderIndexOf(number))
+                        != population.instanceOf(index);
+            }
+            case ADD -> {
+                if (mix == Mix.MIXED) {
+                    right = peer.add(index * recordsEach + 1 + random.nextInt(recordsEach));
+                } else {
+                    right = peer.add(newNumbers.incrementAndGet());
                 }
             }
-        } catch (IOException e) {
-            errors.count(e);
-            return null;
+            case LIST -> {
+                IndexResponse answer = peer.list();
+                right = answer.status() == Status.OK_200 && answer.records().size() == population.recordCount();
+            }
+            default -> throw new IllegalStateException("mix " + step);
         }
+        if (!right) {
+            throw new WrongAnswer("wrong-answer");
+        }
+        return acrossInstances;
     }
 
     private static Mix pickMixed(ThreadLocalRandom random) {
         int roll = random.nextInt(100);
         return roll < 90 ? Mix.LOOKUP : roll < 99 ? Mix.ADD : Mix.LIST;
-    }
-
-    /** Adds the usual figures of a measured phase to {@code result}, each name prefixed by {@code prefix}. */
-    static void report(Result result, String prefix, Measured measured) {
-        Histogram latencies = measured.latencies();
-        result.figure(prefix + "throughput", measured.perSecond(), "req/s");
-        result.figure(prefix + "requests", measured.requests(), "");
-        result.figure(prefix + "p50_ms", millis(latencies.getValueAtPercentile(50)), "ms");
-        result.figure(prefix + "p90_ms", millis(latencies.getValueAtPercentile(90)), "ms");
-        result.figure(prefix + "p99_ms", millis(latencies.getValueAtPercentile(99)), "ms");
-        result.figure(prefix + "p999_ms", millis(latencies.getValueAtPercentile(99.9)), "ms");
-        result.figure(prefix + "max_ms", millis(latencies.getMaxValue()), "ms");
-    }
-
-    static double millis(long nanos) {
-        return nanos / 1e6;
     }
 }

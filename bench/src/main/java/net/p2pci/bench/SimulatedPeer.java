@@ -7,9 +7,12 @@ import java.time.Duration;
 import java.util.List;
 import java.util.Optional;
 import net.p2pci.protocol.AddRequest;
+import net.p2pci.protocol.IndexRequest;
 import net.p2pci.protocol.IndexResponse;
 import net.p2pci.protocol.ListRequest;
 import net.p2pci.protocol.LookupRequest;
+import net.p2pci.protocol.MessageReader;
+import net.p2pci.protocol.MessageWriter;
 import net.p2pci.protocol.RfcRecord;
 import net.p2pci.protocol.Status;
 
@@ -18,11 +21,11 @@ import net.p2pci.protocol.Status;
  * and the RFCs it ADDs. Every answer is checked against what the index must say. Confined to one thread at a time.
  */
 final class SimulatedPeer implements AutoCloseable {
-    private final IndexConnection connection;
+    private final WireConnection<MessageReader> connection;
     private final String host;
     private final int port;
 
-    private SimulatedPeer(IndexConnection connection, String host, int port) {
+    private SimulatedPeer(WireConnection<MessageReader> connection, String host, int port) {
         this.connection = connection;
         this.host = host;
         this.port = port;
@@ -30,13 +33,14 @@ final class SimulatedPeer implements AutoCloseable {
 
     static SimulatedPeer connect(InetSocketAddress server, InetAddress localAddress, String host, int port)
             throws IOException {
-        return connect(server, localAddress, host, port, IndexConnection.READ_TIMEOUT);
+        return connect(server, localAddress, host, port, WireConnection.READ_TIMEOUT);
     }
 
     /** As the other {@code connect}, waiting up to {@code answerTimeout} for each answer. */
     static SimulatedPeer connect(InetSocketAddress server, InetAddress localAddress, String host, int port,
             Duration answerTimeout) throws IOException {
-        return new SimulatedPeer(IndexConnection.open(server, localAddress, answerTimeout), host, port);
+        return new SimulatedPeer(WireConnection.open(server, localAddress, answerTimeout, MessageReader::new), host,
+                port);
     }
 
     /** The title every simulated peer gives RFC {@code number}, so that any LOOKUP answer can be checked. */
@@ -58,7 +62,7 @@ final class SimulatedPeer implements AutoCloseable {
 
     /** ADDs RFC {@code number}; true when the answer is 200 and echoes exactly the record added. */
     boolean add(int number) throws IOException {
-        IndexResponse response = connection.exchange(new AddRequest(number, host, port, titleOf(number)));
+        IndexResponse response = exchange(new AddRequest(number, host, port, titleOf(number)));
         return response.status() == Status.OK_200 && response.records().equals(List.of(recordOf(number)));
     }
 
@@ -72,11 +76,15 @@ final class SimulatedPeer implements AutoCloseable {
     }
 
     IndexResponse lookup(int number) throws IOException {
-        return connection.exchange(new LookupRequest(number, host, port, Optional.empty()));
+        return exchange(new LookupRequest(number, host, port, Optional.empty()));
     }
 
     IndexResponse list() throws IOException {
-        return connection.exchange(new ListRequest(host, port));
+        return exchange(new ListRequest(host, port));
+    }
+
+    private IndexResponse exchange(IndexRequest request) throws IOException {
+        return connection.exchange(MessageWriter.encode(request), MessageReader::readIndexResponse);
     }
 
     @Override

@@ -1,6 +1,7 @@
 package net.p2pci.bench;
 
 import java.io.IOException;
+import java.io.InputStream;
 import java.io.OutputStream;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
@@ -9,56 +10,62 @@ import java.net.SocketTimeoutException;
 import java.time.Duration;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
-import net.p2pci.protocol.IndexRequest;
-import net.p2pci.protocol.IndexResponse;
-import net.p2pci.protocol.MessageReader;
-import net.p2pci.protocol.MessageWriter;
+import java.util.function.Function;
 
 /**
- * One benchmark peer's connection to the index server: a request goes out in one write, and its answer is read
- * and parsed before the next one is sent (no pipelining). Confined to the thread that drives it.
+ * A persistent benchmark connection to the server under test, whatever its protocol (P2P-CI, RESP): a request
+ * goes out in one write, and its answer is read through a reader of type {@code R} over the socket and checked
+ * before the next one is sent (no pipelining). What differs between protocols is only the bytes written and the
+ * reader that recognises the answer's end; the socket, its options and the timeout are this one class.
+ * Confined to the thread that drives it.
  *
  * <p>An answer that takes longer than its timeout ({@link #READ_TIMEOUT} unless the connection was opened with
  * another) is cut off by one watchdog thread for all
  * connections, not by a socket read timeout: a virtual thread's timed read arms and cancels a timer on every
  * read, and the profile of the load generator at 64 connections had 8 % of its samples in that timer queue.
  */
-final class IndexConnection implements AutoCloseable {
+final class WireConnection<R> implements AutoCloseable {
     /** No answer on loopback takes this long; past it the request counts as a timeout instead of stalling a run. */
     static final Duration READ_TIMEOUT = Duration.ofSeconds(10);
     private static final Duration WATCHDOG_PERIOD = Duration.ofMillis(250);
-    private static final Set<IndexConnection> OPEN = ConcurrentHashMap.newKeySet();
+    private static final Set<WireConnection<?>> OPEN = ConcurrentHashMap.newKeySet();
 
     static {
-        Thread.ofPlatform().daemon().name("index-connection-watchdog").start(IndexConnection::watch);
+        Thread.ofPlatform().daemon().name("wire-connection-watchdog").start(WireConnection::watch);
     }
 
     private final Socket socket;
     private final OutputStream out;
-    private final MessageReader reader;
+    private final R reader;
     private final Duration answerTimeout;
     /** When the exchange under way began (System.nanoTime()), or 0 between exchanges. */
     private volatile long exchangeStarted;
     private volatile boolean timedOut;
 
-    private IndexConnection(Socket socket, Duration answerTimeout) throws IOException {
+    private WireConnection(Socket socket, Duration answerTimeout, Function<InputStream, R> readerOver)
+            throws IOException {
         this.socket = socket;
         this.answerTimeout = answerTimeout;
         this.out = socket.getOutputStream();
-        this.reader = new MessageReader(socket.getInputStream());
+        this.reader = readerOver.apply(socket.getInputStream());
     }
 
     /**
-     * Connects to the index server, from {@code localAddress} when it is not null (a 127.0.0.x address, so that
-     * many connections do not share one address's ephemeral ports).
+     * Reads one answer from the connection's reader, and may check it ({@code X}, such as {@link WrongAnswer}); the
+     * protocol's part of an exchange.
      */
-    static IndexConnection open(InetSocketAddress server, InetAddress localAddress) throws IOException {
-        return open(server, localAddress, READ_TIMEOUT);
+    @FunctionalInterface
+    interface AnswerReader<R, T, X extends Exception> {
+        T read(R reader) throws IOException, X;
     }
 
-    /** As the other {@code open}, cutting off any answer that takes longer than {@code answerTimeout}. */
-    static IndexConnection open(InetSocketAddress server, InetAddress localAddress, Duration answerTimeout)
-            throws IOException {
+    /**
+     * Connects to the server, from {@code localAddress} when it is not null (a 127.0.0.x address, so that many
+     * connections do not share one address's ephemeral ports), reading answers through {@code readerOver} applied
+     * to the socket's input, and cutting off any answer that takes longer than {@code answerTimeout}.
+     */
+    static <R> WireConnection<R> open(InetSocketAddress server, InetAddress localAddress, Duration answerTimeout,
+            Function<InputStream, R> readerOver) throws IOException {
         Socket socket = new Socket();
         try {
             socket.setTcpNoDelay(true);
@@ -66,7 +73,7 @@ final class IndexConnection implements AutoCloseable {
                 socket.bind(new InetSocketAddress(localAddress, 0));
             }
             socket.connect(server, (int) READ_TIMEOUT.toMillis());
-            IndexConnection connection = new IndexConnection(socket, answerTimeout);
+            WireConnection<R> connection = new WireConnection<>(socket, answerTimeout, readerOver);
             OPEN.add(connection);
             return connection;
         } catch (IOException | RuntimeException e) {
@@ -75,16 +82,12 @@ final class IndexConnection implements AutoCloseable {
         }
     }
 
-    IndexResponse exchange(IndexRequest request) throws IOException {
-        return exchange(MessageWriter.encode(request));
-    }
-
-    /** Sends a request encoded beforehand (by {@link MessageWriter}) and reads its answer. */
-    IndexResponse exchange(byte[] encodedRequest) throws IOException {
+    /** Sends a request encoded beforehand and reads its answer with {@code answer}, before anything else is sent. */
+    <T, X extends Exception> T exchange(byte[] encodedRequest, AnswerReader<R, T, X> answer) throws IOException, X {
         exchangeStarted = System.nanoTime();
         try {
             out.write(encodedRequest);
-            return reader.readIndexResponse();
+            return answer.read(reader);
         } catch (IOException e) {
             if (timedOut) {
                 throw new SocketTimeoutException("no answer within " + answerTimeout.toSeconds() + " s");
@@ -105,7 +108,7 @@ final class IndexConnection implements AutoCloseable {
     private static void watch() {
         while (true) {
             long now = System.nanoTime();
-            for (IndexConnection connection : OPEN) {
+            for (WireConnection<?> connection : OPEN) {
                 long started = connection.exchangeStarted;
                 if (started != 0 && now - started > connection.answerTimeout.toNanos()) {
                     connection.timedOut = true;
