@@ -22,13 +22,13 @@ import java.util.concurrent.atomic.LongAdder;
 import org.junit.jupiter.api.Test;
 
 /**
- * A hundred peers for thirty seconds, each at random connecting, ADDing, LOOKUPing, closing cleanly or resetting.
- * At the end the index, read from the outside with LIST, holds exactly the records of the peers still connected:
- * none lost, none stale.
+ * A hundred peers for ten seconds (some 15,000 connections, half of them ended by a reset), each at random
+ * connecting, ADDing, LOOKUPing, closing cleanly or resetting. At the end the index, read from the outside with
+ * LIST, holds exactly the records of the peers still connected: none lost, none stale.
  */
 class ChurnTest {
     private static final int PEERS = 100;
-    private static final Duration CHURN = Duration.ofSeconds(30);
+    private static final Duration CHURN = Duration.ofSeconds(10);
     private static final Duration SETTLE_DEADLINE = Duration.ofSeconds(20);
 
     /** One simulated peer: its connection (if any) and the records the server has confirmed for it. */

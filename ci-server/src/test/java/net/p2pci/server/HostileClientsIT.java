@@ -23,14 +23,17 @@ import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicLong;
 import net.p2pci.testsupport.ProgramProcess;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.parallel.Isolated;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
 
 /**
  * The memory attacks on the real server process with a reduced heap: floods that used to run it out of memory are
  * refused or dropped while a well-behaved peer is served throughout, and a server that does run out of memory
- * exits instead of living on broken.
+ * exits instead of living on broken. Each floods the machine's cores and memory, so the class runs with no other beside
+ * it.
  */
+@Isolated
 class HostileClientsIT {
     private static final String OK = "P2P-CI/1.0 200 OK\r\n";
     private static final String BAD = "P2P-CI/1.0 400 Bad Request\r\n\r\n\r\n";

@@ -18,13 +18,15 @@ import net.p2pci.protocol.GetRequest;
 import net.p2pci.protocol.LookupRequest;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.api.parallel.Isolated;
 
 /**
  * Whatever an index server or a holder does or fails to send, the real peer process never hangs: a command fails
  * within the time --help states, a download from a holder that stalls or never closes ends within the time --help
  * states, and QUIT, the end of its input and SIGTERM end it within a second. These measure, so they run one at a
- * time.
+ * time and with no other test class beside them.
  */
+@Isolated
 class PeerDeadlinesIT {
     private static final Duration EXIT_DEADLINE = Duration.ofSeconds(30);
 
