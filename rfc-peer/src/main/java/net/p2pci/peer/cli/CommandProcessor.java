@@ -12,6 +12,7 @@ import java.util.Locale;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
+import java.util.Set;
 import java.util.OptionalLong;
 import java.util.function.Consumer;
 import net.p2pci.peer.HostAndPort;
@@ -21,6 +22,7 @@ import net.p2pci.peer.download.Downloader;
 import net.p2pci.peer.index.IndexExchange;
 import net.p2pci.peer.index.IndexSession;
 import net.p2pci.peer.library.RfcFileName;
+import net.p2pci.peer.library.FolderWatcher;
 import net.p2pci.peer.library.RfcLibrary;
 import net.p2pci.peer.library.RfcLibrary.RfcFile;
 import net.p2pci.peer.library.RfcLibrary.ScanReport;
@@ -38,12 +40,13 @@ import org.apache.logging.log4j.Logger;
 
 /**
  * Runs the peer's commands, one line at a time, over its library, index connection and downloader, and prints what
- * happened to the transcript. It is the same for the interactive shell, a piped script and {@code --exec}.
+ * happened to the transcript. It is the same for the interactive shell, a piped script and {@code --exec}. The
+ * folder's watcher tells it of RFC files that appeared or went, which it registers or withdraws likewise.
  *
  * <p>Thread-safe: one command runs at a time, whoever sent it (the shell's thread, or the peer's web page), since
  * each public method that runs one holds the processor's lock; a command sent meanwhile waits for it to end.
  */
-public final class CommandProcessor {
+public final class CommandProcessor implements FolderWatcher.Listener {
     private static final Logger LOG = LogManager.getLogger(CommandProcessor.class);
     /**
      * Start-up ADDs on their way at once. 64 keeps the link busy through the round trip (each ADD and its answer
@@ -174,11 +177,7 @@ public final class CommandProcessor {
      * @return whether every RFC was registered
      */
     public synchronized boolean registerLibrary(ScanReport report) {
-        for (SkippedFile skipped : report.skipped()) {
-            transcript.note("Skipping %s: %s", WireText.forLog(skipped.fileName()), skipped.reason());
-        }
-        // The ADDs go out back to back, up to a window ahead of their answers, so that a large library costs one
-        // round trip per window instead of one per RFC; the transcript shows each with its answer, in order.
+        filesSkipped(report.skipped());
         List<RfcFile> served = report.served();
         if (served.isEmpty()) {
             try {
@@ -187,6 +186,86 @@ public final class CommandProcessor {
                 // The connection is gone; the session says so and, reconnecting, announces the peer again.
             }
         }
+        int registered = register(served);
+        int total = served.size();
+        int refused = index.refused().size();
+        transcript.note("Registered %s from %s%s", registered == total ? count(total, "RFC")
+                : registered + " of " + count(total, "RFC"), library.directory(),
+                refused == 0 ? "" : "; the index server refused " + refused + ", retried in the background");
+        return registered == total;
+    }
+
+    /** One line per entry skipped, saying why. */
+    @Override
+    public void filesSkipped(List<SkippedFile> skipped) {
+        for (SkippedFile file : skipped) {
+            transcript.note("Skipping %s: %s", WireText.forLog(file.fileName()), file.reason());
+        }
+    }
+
+    /**
+     * RFC files new in the directory, complete: registered as at start-up, each with its answer, then a count. An
+     * RFC registered already (its file came back under another name) is not sent again.
+     */
+    @Override
+    public synchronized void filesAdded(List<RfcFile> files) {
+        Set<Integer> registered = index.registered();
+        List<RfcFile> fresh = files.stream().filter(file -> !registered.contains(file.number())).toList();
+        if (!fresh.isEmpty()) {
+            int accepted = register(fresh);
+            transcript.note("Registered %s new in %s", accepted == fresh.size() ? count(fresh.size(), "RFC")
+                    : accepted + " of " + count(fresh.size(), "RFC"), library.directory());
+        }
+    }
+
+    /**
+     * RFCs whose files went, after the folder's quiet period: those still gone are withdrawn from the index, in one
+     * line saying how (a switch-over to a new connection, as the standard protocol has no withdrawal).
+     */
+    @Override
+    public synchronized void filesGone(List<Integer> rfcNumbers) {
+        List<Integer> gone = rfcNumbers.stream().filter(number -> library.find(number).isEmpty()).toList();
+        if (gone.isEmpty() && !index.holdsStaleRecords()) {
+            return;
+        }
+        long started = System.nanoTime();
+        try {
+            IndexSession.Withdrawn withdrawn = index.withdraw(gone);
+            long millis = (System.nanoTime() - started) / 1_000_000;
+            if (withdrawn.switchedTo().isPresent()) {
+                transcript.note("No longer offering %s: registered %s on a new connection to %s and closed the old"
+                        + " one, which takes their records with it (%d ms)", rfcList(withdrawn.dropped()),
+                        count(withdrawn.registered(), "RFC"), withdrawn.switchedTo().get(), millis);
+            } else if (!withdrawn.withdrawn().isEmpty()) {
+                transcript.note("No longer offering %s: withdrawn from the index", rfcList(withdrawn.withdrawn()));
+            } else {
+                transcript.note("No longer offering %s; the index gets the remaining RFCs when reconnected",
+                        rfcList(gone));
+            }
+        } catch (IOException e) {
+            transcript.error("No longer offering " + rfcList(gone) + ", but the index still lists them: a new"
+                    + " connection could not take the remaining RFCs (" + e.getMessage() + "); tried again when"
+                    + " another file goes");
+        }
+    }
+
+    @Override
+    public void scanFailed(String reason) {
+        transcript.error("cannot list " + library.directory() + ": " + reason);
+    }
+
+    /** {@code RFC 5} or {@code RFCs 5, 7, 9}. */
+    private static String rfcList(List<Integer> numbers) {
+        return (numbers.size() == 1 ? "RFC " : "RFCs ")
+                + String.join(", ", numbers.stream().map(String::valueOf).toList());
+    }
+
+    /**
+     * Registers {@code served}, showing each ADD with its answer, and returns how many the server accepted. The
+     * ADDs go out back to back, up to a window ahead of their answers, so that a large library costs one round trip
+     * per window instead of one per RFC; the transcript shows each with its answer, in order.
+     */
+    private int register(List<RfcFile> served) {
         ArrayDeque<Registering> inFlight = new ArrayDeque<>();
         int registered = 0;
         int next = 0;
@@ -215,12 +294,7 @@ public final class CommandProcessor {
                 index.registerWhenReconnected(rest.number(), titleOf(rest.number(), rest.path()));
             }
         }
-        int total = served.size();
-        int refused = index.refused().size();
-        transcript.note("Registered %s from %s%s", registered == total ? count(total, "RFC")
-                : registered + " of " + count(total, "RFC"), library.directory(),
-                refused == 0 ? "" : "; the index server refused " + refused + ", retried in the background");
-        return registered == total;
+        return registered;
     }
 
     /** An RFC of the start-up registration whose ADD is on its way. */
