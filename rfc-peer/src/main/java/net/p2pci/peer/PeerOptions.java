@@ -393,6 +393,17 @@ public record PeerOptions(List<HostAndPort> servers, Path directory, int uploadP
         out.println("  background");
         out.println("  [Peer] Registered RFC <n>, ... on retry; none is refused now");
         out.println("  [Peer] Lost the index server: the index server refused the connection: <status>; reconnecting");
+        out.println("While it runs the peer follows DIR: an RFC file that appears is registered once it has not");
+        out.println("changed for --settle-ms (never half-written), and when files go (deleted, renamed away) the");
+        out.println("peer, after --quiet-ms without another going, registers its remaining RFCs on a new index");
+        out.println("connection and closes the old one, whose records the server drops (the protocol has no");
+        out.println("withdrawal); a GET of a file gone or changing gets 404 at once:");
+        out.println("  [Peer] Registered <k> RFC(s) new in DIR");
+        out.println("  [Peer] No longer offering RFC(s) <n>, ...: registered <k> RFC(s) on a new connection to");
+        out.println("  <host:port> and closed the old one, which takes their records with it (<ms> ms)");
+        out.println("Entries not offered get one line each, when first seen: [Peer] Skipping <name>: <reason>.");
+        out.println("Of several names of one RFC (rfc1.txt, RFC0001.TXT), rfcN.txt wins, else the first in sort");
+        out.println("order. A file that changes while it is sent is cut off before its last byte.");
         out.println("A download that receives less than " + Downloader.MIN_BYTES_PER_WINDOW + " bytes in any "
                 + Downloader.RATE_WINDOW.toSeconds() + " s is given up on and the next holder tried.");
         out.println("A command (and the start-up registration) waits at most "

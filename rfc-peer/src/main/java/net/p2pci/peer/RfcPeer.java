@@ -131,6 +131,9 @@ public final class RfcPeer {
             }
             transcript.note("Connected to index %s as %s", index.server(), index.self());
             CommandProcessor processor = new CommandProcessor(peer.library(), index, peer.downloader(), transcript);
+            if (interactive) {
+                processor.showProgressOn(out); // a terminal: scripts and pipes keep their output as it is
+            }
             if (options.page().isPresent()) {
                 page = startPage(options.page().get(), new PageServer.Parts(peer.library(), index, peer.downloader(),
                         processor), feed.orElseThrow());

@@ -1,6 +1,7 @@
 package net.p2pci.peer.cli;
 
 import java.io.IOException;
+import java.io.PrintStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -110,6 +111,8 @@ public final class CommandProcessor implements FolderWatcher.Listener {
     private volatile Consumer<List<RfcRecord>> listings = records -> { };
     /** Who is told of each download from a holder (the peer's web page); nobody unless set. */
     private volatile DownloadWatcher downloads = DownloadWatcher.NONE;
+    /** The bar drawn during downloads, on a terminal only; null elsewhere. */
+    private volatile ProgressBar progressBar;
 
     /** Told of each download from a holder, whoever typed or clicked the GET, on the thread that runs it. */
     public interface DownloadWatcher {
@@ -152,6 +155,14 @@ public final class CommandProcessor implements FolderWatcher.Listener {
      */
     public void reportListingsTo(Consumer<List<RfcRecord>> reader) {
         listings = Objects.requireNonNull(reader, "reader");
+    }
+
+    /**
+     * Draws a progress bar on {@code terminal} during each download that lasts, erased at its end; for a peer whose
+     * standard output is a terminal, never for scripts or pipes, whose output stays as it is.
+     */
+    public void showProgressOn(PrintStream terminal) {
+        progressBar = new ProgressBar(terminal, downloader::progress);
     }
 
     /** Tells {@code watcher} of every download from now on. */
@@ -224,7 +235,9 @@ public final class CommandProcessor implements FolderWatcher.Listener {
      */
     @Override
     public synchronized void filesGone(List<Integer> rfcNumbers) {
-        List<Integer> gone = rfcNumbers.stream().filter(number -> library.find(number).isEmpty()).toList();
+        Set<Integer> registered = index.registered();
+        List<Integer> gone = rfcNumbers.stream()
+                .filter(number -> library.find(number).isEmpty() && registered.contains(number)).toList();
         if (gone.isEmpty() && !index.holdsStaleRecords()) {
             return;
         }
@@ -454,14 +467,24 @@ public final class CommandProcessor implements FolderWatcher.Listener {
             Download download;
             DownloadWatcher watcher = downloads;
             watcher.started(number, holder);
+            ProgressBar bar = progressBar;
+            if (bar != null) {
+                bar.start(number);
+            }
             try {
                 download = downloader.download(holder, request);
             } catch (DownloadException e) {
+                if (bar != null) {
+                    bar.stop();
+                }
                 watcher.ended(number, holder, OptionalLong.empty());
                 e.head().ifPresent(transcript::message);
                 noteDeviations(holder, e.deviations());
                 transcript.note("GET RFC %d from %s failed: %s", number, holder, e.getMessage());
                 continue;
+            }
+            if (bar != null) {
+                bar.stop();
             }
             watcher.ended(number, holder, OptionalLong.of(download.bytes()));
             transcript.message(download.head());

@@ -130,6 +130,8 @@ public final class FolderWatcher implements AutoCloseable {
         Duration nextRescan = now().plus(settings.rescan());
         int settling = 0;
         Duration settleCheck = max(settings.settle().dividedBy(SETTLE_CHECKS), SHORTEST_WAIT);
+        // The first look comes at once: it sees what changed between the start-up scan and the watch's start.
+        boolean firstLook = true;
         try {
             while (!closed) {
                 Duration wait = nextRescan.minus(now());
@@ -139,7 +141,8 @@ public final class FolderWatcher implements AutoCloseable {
                 if (!gone.isEmpty()) {
                     wait = min(wait, goneAt.plus(settings.quiet()).minus(now()));
                 }
-                boolean changed = awaitChange(max(wait, Duration.ZERO));
+                boolean changed = firstLook || awaitChange(max(wait, Duration.ZERO));
+                firstLook = false;
                 Duration now = now();
                 if (changed || settling > 0 || now.compareTo(nextRescan) >= 0) {
                     nextRescan = now.plus(settings.rescan());

@@ -26,6 +26,7 @@ import java.util.Optional;
 import java.util.OptionalInt;
 import java.util.SortedMap;
 import java.util.TreeMap;
+import java.util.TreeSet;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ConcurrentMap;
 import java.util.concurrent.ThreadLocalRandom;
@@ -68,6 +69,8 @@ public final class RfcLibrary {
     private final ConcurrentMap<Integer, Seen> files = new ConcurrentHashMap<>();
     /** Files seen new or changed by {@link #rescan}, not yet settled; only touched under the library's lock. */
     private final Map<Path, Settling> settling = new HashMap<>();
+    /** The RFCs served at the end of the last scan; only touched under the library's lock. */
+    private Set<Integer> servedAtLastScan = Set.of();
 
     private RfcLibrary(Path directory, ServableFile servable) {
         this.directory = directory;
@@ -117,6 +120,7 @@ public final class RfcLibrary {
         Listing listing = list();
         files.keySet().retainAll(listing.chosen().keySet());
         settling.clear();
+        servedAtLastScan = Set.copyOf(listing.chosen().keySet());
         listing.chosen().forEach((number, candidate) -> files.put(number, candidate.seen()));
         List<RfcFile> served = new ArrayList<>();
         listing.chosen().forEach((number, candidate) -> served.add(new RfcFile(number, candidate.seen().path())));
@@ -159,15 +163,13 @@ public final class RfcLibrary {
             }
         });
         settling.keySet().retainAll(stillSettling);
-        List<Integer> removed = new ArrayList<>();
-        for (Integer number : List.copyOf(files.keySet())) {
-            if (!listing.chosen().containsKey(number)) {
-                files.remove(number);
-                removed.add(number);
-            }
-        }
-        removed.sort(Comparator.naturalOrder());
-        return new Changes(added, removed, listing.skipped(), stillSettling.size());
+        // Also those served at the last look that a GET found gone since, and forgot.
+        Set<Integer> removed = new TreeSet<>(servedAtLastScan);
+        removed.addAll(files.keySet());
+        removed.removeAll(listing.chosen().keySet());
+        files.keySet().removeAll(removed);
+        servedAtLastScan = Set.copyOf(files.keySet());
+        return new Changes(added, List.copyOf(removed), listing.skipped(), stillSettling.size());
     }
 
     /** Lists the directory and sorts its entries into the RFC file chosen for each number and those skipped. */
