@@ -123,7 +123,7 @@ public record PeerOptions(List<HostAndPort> servers, Path directory, int uploadP
                     + ", this machine only: the page starts downloads, so it is not open to the network unless"
                     + " asked, e.g. 0.0.0.0; it has no password)").build();
     private static final Option MAX_FILE_MIB_OPTION = Option.builder().longOpt("max-file-mib").hasArg().argName("N")
-            .desc("offer no RFC file larger than N MiB; a larger one is skipped with a line saying so (default "
+            .desc("offer no RFC file larger than N MiB (1 to " + MAX_FILE_MIB + "); a larger one is skipped with a line saying so (default "
                     + RfcLibrary.DEFAULT_MAX_FILE_MIB + ", the most a peer of ours downloads)").build();
     private static final Option RESCAN_SECONDS = Option.builder().longOpt("rescan-seconds").hasArg().argName("N")
             .desc("list DIR again every N s whatever the file system reports, for where its change events are"
@@ -406,6 +406,8 @@ public record PeerOptions(List<HostAndPort> servers, Path directory, int uploadP
         out.println("order. A file that changes while it is sent is cut off before its last byte.");
         out.println("A download that receives less than " + Downloader.MIN_BYTES_PER_WINDOW + " bytes in any "
                 + Downloader.RATE_WINDOW.toSeconds() + " s is given up on and the next holder tried.");
+        out.println("On a terminal, a download that lasts over a second shows a progress bar (share, rate, time");
+        out.println("left) that is erased when it ends; scripts and pipes never get it, and their output is as above.");
         out.println("A command (and the start-up registration) waits at most "
                 + IndexClient.RESPONSE_TIMEOUT.toSeconds() + " s for the index server's answer;");
         out.println("then it fails with");

@@ -34,6 +34,8 @@ public final class FolderWatcher implements AutoCloseable {
     private static final int SETTLE_CHECKS = 4;
     /** The shortest wait between looks, so that a settle period of 0 does not spin. */
     private static final Duration SHORTEST_WAIT = Duration.ofMillis(10);
+    /** How long the events of one burst are gathered before the look they cause. */
+    private static final Duration EVENT_BURST = Duration.ofMillis(50);
     /** How long close() waits for the watcher's thread, which only has to notice the closed watch service. */
     private static final Duration JOIN = Duration.ofSeconds(2);
 
@@ -132,6 +134,7 @@ public final class FolderWatcher implements AutoCloseable {
         Duration settleCheck = max(settings.settle().dividedBy(SETTLE_CHECKS), SHORTEST_WAIT);
         // The first look comes at once: it sees what changed between the start-up scan and the watch's start.
         boolean firstLook = true;
+        Duration lastLookCost = Duration.ZERO;
         try {
             while (!closed) {
                 Duration wait = nextRescan.minus(now());
@@ -142,6 +145,12 @@ public final class FolderWatcher implements AutoCloseable {
                     wait = min(wait, goneAt.plus(settings.quiet()).minus(now()));
                 }
                 boolean changed = firstLook || awaitChange(max(wait, Duration.ZERO));
+                if (changed && !firstLook) {
+                    // Events come in bursts (a file copied in, a download's part file): one look after the burst,
+                    // and in a large directory no more than half the time spent looking.
+                    Thread.sleep(max(EVENT_BURST, lastLookCost));
+                    awaitChange(Duration.ZERO);
+                }
                 firstLook = false;
                 Duration now = now();
                 if (changed || settling > 0 || now.compareTo(nextRescan) >= 0) {
@@ -149,6 +158,7 @@ public final class FolderWatcher implements AutoCloseable {
                     Changes changes;
                     try {
                         changes = library.rescan(now, settings.settle());
+                        lastLookCost = now().minus(now);
                     } catch (IOException e) {
                         listener.scanFailed(e.getMessage());
                         continue;
