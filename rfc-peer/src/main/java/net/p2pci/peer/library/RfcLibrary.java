@@ -121,9 +121,9 @@ public final class RfcLibrary {
         files.keySet().retainAll(listing.chosen().keySet());
         settling.clear();
         servedAtLastScan = Set.copyOf(listing.chosen().keySet());
-        listing.chosen().forEach((number, candidate) -> files.put(number, candidate.seen()));
+        listing.chosen().forEach(files::put);
         List<RfcFile> served = new ArrayList<>();
-        listing.chosen().forEach((number, candidate) -> served.add(new RfcFile(number, candidate.seen().path())));
+        listing.chosen().forEach((number, seen) -> served.add(new RfcFile(number, seen.path())));
         return new ScanReport(served, listing.skipped());
     }
 
@@ -141,8 +141,7 @@ public final class RfcLibrary {
         Listing listing = list();
         List<RfcFile> added = new ArrayList<>();
         Set<Path> stillSettling = new HashSet<>();
-        listing.chosen().forEach((number, candidate) -> {
-            Seen seen = candidate.seen();
+        listing.chosen().forEach((number, seen) -> {
             Seen held = files.get(number);
             if (seen.equals(held)) {
                 return;
@@ -180,7 +179,7 @@ public final class RfcLibrary {
         }
         entries.sort(Comparator.comparing(entry -> entry.getFileName().toString()));
 
-        SortedMap<Integer, List<Candidate>> candidates = new TreeMap<>();
+        SortedMap<Integer, List<Seen>> candidates = new TreeMap<>();
         List<SkippedFile> skipped = new ArrayList<>();
         for (Path entry : entries) {
             String name = entry.getFileName().toString();
@@ -193,22 +192,22 @@ public final class RfcLibrary {
                 try {
                     BasicFileAttributes attributes = servable.check(entry).attributes();
                     candidates.computeIfAbsent(number.getAsInt(), n -> new ArrayList<>())
-                            .add(new Candidate(Seen.of(entry, attributes)));
+                            .add(Seen.of(entry, attributes));
                 } catch (UnservableFileException e) {
                     skipped.add(new SkippedFile(name, e.getMessage()));
                 }
             }
         }
-        SortedMap<Integer, Candidate> chosen = new TreeMap<>();
+        SortedMap<Integer, Seen> chosen = new TreeMap<>();
         candidates.forEach((number, named) -> {
-            Candidate winner = chosen(number, named);
+            Seen winner = chosen(number, named);
             chosen.put(number, winner);
-            String rule = winner.seen().path().getFileName().toString().equals(RfcFileName.canonical(number))
+            String rule = winner.path().getFileName().toString().equals(RfcFileName.canonical(number))
                     ? "the canonical name wins" : "the first name in sort order wins";
-            for (Candidate other : named) {
+            for (Seen other : named) {
                 if (other != winner) {
-                    skipped.add(new SkippedFile(other.seen().path().getFileName().toString(), "RFC " + number
-                            + " is served from " + winner.seen().path().getFileName() + " (" + rule + ")"));
+                    skipped.add(new SkippedFile(other.path().getFileName().toString(), "RFC " + number
+                            + " is served from " + winner.path().getFileName() + " (" + rule + ")"));
                 }
             }
         });
@@ -217,11 +216,7 @@ public final class RfcLibrary {
     }
 
     /** A directory listing sorted: the file chosen per RFC number, and the entries skipped, by name. */
-    private record Listing(SortedMap<Integer, Candidate> chosen, List<SkippedFile> skipped) {
-    }
-
-    /** One servable RFC file of a listing, as it was when listed. */
-    private record Candidate(Seen seen) {
+    private record Listing(SortedMap<Integer, Seen> chosen, List<SkippedFile> skipped) {
     }
 
     /** A file as seen at one listing: its entry, size and modification time; equal when none changed. */
@@ -240,9 +235,9 @@ public final class RfcLibrary {
     }
 
     /** Of the names of one RFC, in sort order: the canonical one if present, else the first. */
-    private static Candidate chosen(int number, List<Candidate> named) {
+    private static Seen chosen(int number, List<Seen> named) {
         String canonical = RfcFileName.canonical(number);
-        return named.stream().filter(candidate -> candidate.seen().path().getFileName().toString().equals(canonical))
+        return named.stream().filter(seen -> seen.path().getFileName().toString().equals(canonical))
                 .findFirst().orElse(named.getFirst());
     }
 
