@@ -19,6 +19,9 @@ import java.time.Duration;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Optional;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.TimeUnit;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import net.p2pci.peer.index.IndexClient;
@@ -87,14 +90,22 @@ final class FolderWatchIT {
         Path target = dir.resolve("rfc1149.txt");
         int chunks = 8;
         int chunk = whole.length / chunks + 1;
+        // The writer is a thread of its own, as a copy under way is; it writes a chunk each time the test says, and
+        // each pause between is the test's look at the index and the upload server, well within the settle period.
+        ExecutorService writerThread = Executors.newSingleThreadExecutor();
         try (OutputStream writer = Files.newOutputStream(target, StandardOpenOption.CREATE_NEW)) {
             for (int from = 0; from < whole.length; from += chunk) {
-                writer.write(whole, from, Math.min(chunk, whole.length - from));
-                writer.flush();
-                // Each pause is the test's own look at the index and the upload server, well within the settle period.
+                int offset = from;
+                writerThread.submit(() -> {
+                    writer.write(whole, offset, Math.min(chunk, whole.length - offset));
+                    writer.flush();
+                    return null;
+                }).get(INDEX_DEADLINE.toMillis(), TimeUnit.MILLISECONDS);
                 assertThat(holders(1149)).as("registered while still being written").isEmpty();
                 assertThat(statusOfGet(port, 1149)).as("served while still being written").contains(" 404 ");
             }
+        } finally {
+            writerThread.shutdownNow();
         }
         await("the finished file is registered").atMost(INDEX_DEADLINE).until(() -> holders(1149).contains(port));
         assertThat(download(port, 1149)).isEqualTo(whole);
