@@ -16,6 +16,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Optional;
@@ -80,10 +81,10 @@ final class FolderWatchIT {
     }
 
     @Test
-    void aFileWrittenSlowlyIsRegisteredAndServedOnlyOnceCompleteAndAFileMovedInWholeAtOnce() throws Exception {
+    void aFileWrittenSlowlyIsRegisteredOnlyOnceCompleteAFileMovedInAtOnceAndOneOverTheCapNever() throws Exception {
         Path dir = Files.createDirectory(work.resolve("peer"));
         SampleRfcs.copy(dir, List.of(768));
-        ChildProcess peer = startPeer(dir);
+        ChildProcess peer = startPeer(dir, "--max-file-mib", "1");
         int port = awaitRegistered(peer);
 
         byte[] whole = Files.readAllBytes(SampleRfcs.file(1149));
@@ -110,11 +111,20 @@ final class FolderWatchIT {
         await("the finished file is registered").atMost(INDEX_DEADLINE).until(() -> holders(1149).contains(port));
         assertThat(download(port, 1149)).isEqualTo(whole);
         assertThat(peer.lines()).contains("[Peer] Registered 1 RFC new in " + dir);
+        assertThat(peer.lines()).as("empty for a moment, which is not worth a line")
+                .noneMatch(line -> line.startsWith("[Peer] Skipping rfc1149.txt"));
 
         Path staged = Files.copy(SampleRfcs.file(2324), work.resolve("staged"));
         Files.move(staged, dir.resolve("RFC2324.TXT"));
         await("a file moved in is registered").atMost(INDEX_DEADLINE).until(() -> holders(2324).contains(port));
         assertThat(holders(768)).containsExactly(port);
+
+        Files.write(dir.resolve("rfc9998.txt"), new byte[1024 * 1024 + 1]);
+        Files.write(dir.resolve("rfc9997.txt"), new byte[1024 * 1024]);
+        await("the file at the cap is registered").atMost(INDEX_DEADLINE).until(() -> holders(9997).contains(port));
+        peer.awaitLine(Pattern.compile("^\\[Peer\\] Skipping rfc9998\\.txt: larger than the cap of 1 MiB \\(1048577"
+                + " bytes; --max-file-mib\\)$"), INDEX_DEADLINE);
+        assertThat(holders(9998)).isEmpty();
     }
 
     @Test
@@ -136,6 +146,8 @@ final class FolderWatchIT {
         });
         assertThat(holders(768)).containsExactly(port);
         assertThat(holders(1149)).as("renamed to another spelling of its name").containsExactly(port);
+        peer.awaitLine(Pattern.compile("^\\[Peer\\] Skipping notes\\.txt: not an RFC file name \\(rfcN\\.txt\\)$"),
+                INDEX_DEADLINE);
         assertThat(peer.lines()).filteredOn(line -> line.startsWith("[Peer] No longer offering"))
                 .singleElement().asString().matches("\\[Peer\\] No longer offering RFCs 791, 793: registered 2 RFCs on"
                         + " a new connection to 127\\.0\\.0\\.1:\\d+ and closed the old one, which takes their records"
@@ -184,9 +196,11 @@ final class FolderWatchIT {
         }
     }
 
-    private ChildProcess startPeer(Path dir) throws IOException {
-        return programs.startPeer("peer", serverPort, dir, List.of("--settle-ms", SETTLE_MS, "--quiet-ms", QUIET_MS,
+    private ChildProcess startPeer(Path dir, String... moreArgs) throws IOException {
+        List<String> args = new ArrayList<>(List.of("--settle-ms", SETTLE_MS, "--quiet-ms", QUIET_MS,
                 "--rescan-seconds", RESCAN_SECONDS));
+        args.addAll(List.of(moreArgs));
+        return programs.startPeer("peer", serverPort, dir, args);
     }
 
     /** The upload ports of the peers the index lists for RFC {@code number}. */

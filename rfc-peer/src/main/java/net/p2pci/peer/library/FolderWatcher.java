@@ -6,8 +6,11 @@ import java.nio.file.StandardWatchEventKinds;
 import java.nio.file.WatchKey;
 import java.nio.file.WatchService;
 import java.time.Duration;
+import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.HashSet;
 import java.util.List;
+import java.util.Map;
 import java.util.Objects;
 import java.util.Set;
 import java.util.TreeSet;
@@ -70,7 +73,10 @@ public final class FolderWatcher implements AutoCloseable {
         /** RFC files that appeared, or came back, and are complete, by ascending number. */
         void filesAdded(List<RfcFile> files);
 
-        /** Entries skipped that were not skipped (for this reason) at the last look, or at start-up. */
+        /**
+         * Entries newly skipped (not skipped for this reason at the last look, nor at start-up) that have stayed so
+         * for the settle period.
+         */
         void filesSkipped(List<SkippedFile> skipped);
 
         /**
@@ -127,6 +133,7 @@ public final class FolderWatcher implements AutoCloseable {
 
     private void watch(List<SkippedFile> toldAtStart) {
         Set<SkippedFile> told = new HashSet<>(toldAtStart);
+        Map<SkippedFile, Duration> skippedSince = new HashMap<>();
         Set<Integer> gone = new TreeSet<>();
         Duration goneAt = Duration.ZERO;
         Duration nextRescan = now().plus(settings.rescan());
@@ -163,17 +170,14 @@ public final class FolderWatcher implements AutoCloseable {
                         listener.scanFailed(e.getMessage());
                         continue;
                     }
-                    settling = changes.settling();
                     if (!changes.added().isEmpty()) {
                         listener.filesAdded(changes.added());
                     }
-                    List<SkippedFile> newlySkipped = changes.skipped().stream().filter(s -> !told.contains(s))
-                            .toList();
-                    told.retainAll(changes.skipped());
-                    told.addAll(newlySkipped);
-                    if (!newlySkipped.isEmpty()) {
-                        listener.filesSkipped(newlySkipped);
+                    List<SkippedFile> settledSkips = settledSkips(changes.skipped(), told, skippedSince, now);
+                    if (!settledSkips.isEmpty()) {
+                        listener.filesSkipped(settledSkips);
                     }
+                    settling = changes.settling() + skippedSince.size();
                     if (!changes.removed().isEmpty()) {
                         gone.addAll(changes.removed());
                         goneAt = now;
@@ -190,6 +194,30 @@ public final class FolderWatcher implements AutoCloseable {
             LOG.error("Watching {} failed; it is no longer followed", WireText.forLog(library.directory().toString()),
                     e);
         }
+    }
+
+    /**
+     * The entries skipped that are to be told now: those skipped for the same reason for the settle period, not told
+     * yet. A file being copied in is empty for a moment, and a download's part file lives for one download; neither
+     * is worth a line unless it stays. The peer's own part files are never told.
+     */
+    private List<SkippedFile> settledSkips(List<SkippedFile> skipped, Set<SkippedFile> told,
+                                           Map<SkippedFile, Duration> skippedSince, Duration now) {
+        told.retainAll(skipped);
+        skippedSince.keySet().retainAll(skipped);
+        List<SkippedFile> settled = new ArrayList<>();
+        for (SkippedFile entry : skipped) {
+            if (told.contains(entry) || RfcLibrary.isPartFileName(entry.fileName())) {
+                continue;
+            }
+            Duration since = skippedSince.computeIfAbsent(entry, first -> now);
+            if (now.minus(since).compareTo(settings.settle()) >= 0) {
+                skippedSince.remove(entry);
+                told.add(entry);
+                settled.add(entry);
+            }
+        }
+        return settled;
     }
 
     /**

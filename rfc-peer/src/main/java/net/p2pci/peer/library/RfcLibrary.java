@@ -368,6 +368,11 @@ public final class RfcLibrary {
         return deleted;
     }
 
+    /** Whether {@code fileName} is the name of a part file of this peer's downloads. */
+    public static boolean isPartFileName(String fileName) {
+        return PART_FILE_NAME.matcher(fileName).matches();
+    }
+
     /** The numbers of every RFC served, in ascending order. */
     public List<Integer> numbers() {
         return files.keySet().stream().sorted().toList();
