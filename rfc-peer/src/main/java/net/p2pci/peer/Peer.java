@@ -59,7 +59,8 @@ public final class Peer implements AutoCloseable {
     public static Peer start(PeerOptions options, IndexSession.Listener indexEvents) throws IOException {
         Objects.requireNonNull(options, "options");
         Objects.requireNonNull(indexEvents, "indexEvents");
-        RfcLibrary library = RfcLibrary.open(options.directory(), options.allowOutsideLinks());
+        RfcLibrary library = RfcLibrary.open(options.directory(), options.allowOutsideLinks(),
+                options.maxFileBytes());
         List<String> deletedPartFiles;
         ScanReport scan;
         try {

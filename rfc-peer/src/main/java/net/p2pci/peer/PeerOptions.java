@@ -7,6 +7,7 @@ import java.io.StringWriter;
 import java.nio.file.Files;
 import java.nio.file.InvalidPathException;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.List;
@@ -19,6 +20,8 @@ import net.p2pci.peer.cli.CommandProcessor;
 import net.p2pci.peer.download.Downloader;
 import net.p2pci.peer.index.IndexClient;
 import net.p2pci.peer.index.IndexSession;
+import net.p2pci.peer.library.FolderWatcher;
+import net.p2pci.peer.library.RfcLibrary;
 import net.p2pci.peer.upload.UploadLimits;
 import net.p2pci.peer.web.PageSettings;
 import net.p2pci.protocol.Protocol;
@@ -46,15 +49,24 @@ import org.apache.commons.cli.ParseException;
  * @param maxUploadsPerAddress the most upload connections served at once to one address
  * @param portFile   the file the upload server's port is written to once it listens, for whoever started the peer
  * @param page       where the peer's web page listens, if it is on ({@code --http-port})
+ * @param watch      how the directory is followed while the peer runs
+ * @param maxFileBytes the largest RFC file offered
  */
 public record PeerOptions(List<HostAndPort> servers, Path directory, int uploadPort, Optional<String> host,
                           List<String> commands, boolean reconnect, Optional<Path> logFile,
                           boolean allowOutsideLinks, int maxUploadsPerAddress, Optional<Path> portFile,
-                          Optional<PageSettings> page)
+                          Optional<PageSettings> page, FolderWatcher.Settings watch, long maxFileBytes)
         implements Invocation {
     public static final String USAGE = "rfc-peer --server HOST[:PORT][,HOST[:PORT]]... --dir DIR [--upload-port N]"
             + " [--host NAME] [--no-reconnect] [--allow-outside-links] [--max-uploads-per-address COUNT]"
-            + " [--log-file PATH] [--port-file PATH] [--http-port N [--http-bind ADDRESS]] [--exec CMD]...";
+            + " [--log-file PATH] [--port-file PATH] [--http-port N [--http-bind ADDRESS]] [--max-file-mib N]"
+            + " [--rescan-seconds N] [--settle-ms N] [--quiet-ms N] [--exec CMD]...";
+    /** Bytes in the mebibyte of --max-file-mib. */
+    private static final long BYTES_PER_MIB = 1024 * 1024;
+    /** The largest --max-file-mib: a cap beyond any file a peer could download (Downloader.MAX_DOWNLOAD_BYTES). */
+    private static final long MAX_FILE_MIB = 1024;
+    /** The longest period any of the watch options takes: a day, beyond which the folder is simply not followed. */
+    private static final long LONGEST_WATCH_MILLIS = Duration.ofDays(1).toMillis();
 
     /** Columns of the --help text. */
     private static final int HELP_WIDTH = 100;
@@ -110,13 +122,29 @@ public record PeerOptions(List<HostAndPort> servers, Path directory, int uploadP
             .desc("the address the web page listens on (default " + PageSettings.DEFAULT_BIND.getHostAddress()
                     + ", this machine only: the page starts downloads, so it is not open to the network unless"
                     + " asked, e.g. 0.0.0.0; it has no password)").build();
+    private static final Option MAX_FILE_MIB_OPTION = Option.builder().longOpt("max-file-mib").hasArg().argName("N")
+            .desc("offer no RFC file larger than N MiB (1 to " + MAX_FILE_MIB + "); a larger one is skipped with a line saying so (default "
+                    + RfcLibrary.DEFAULT_MAX_FILE_MIB + ", the most a peer of ours downloads)").build();
+    private static final Option RESCAN_SECONDS = Option.builder().longOpt("rescan-seconds").hasArg().argName("N")
+            .desc("list DIR again every N s whatever the file system reports, for where its change events are"
+                    + " unreliable (default " + FolderWatcher.Settings.DEFAULT_RESCAN.toSeconds() + "; changes it"
+                    + " reports are seen at once)").build();
+    private static final Option SETTLE_MS = Option.builder().longOpt("settle-ms").hasArg().argName("N")
+            .desc("a new or changed RFC file counts as complete, and is registered and served, once its size and"
+                    + " modification time have stayed the same for N ms (default "
+                    + FolderWatcher.Settings.DEFAULT_SETTLE.toMillis() + ")").build();
+    private static final Option QUIET_MS = Option.builder().longOpt("quiet-ms").hasArg().argName("N")
+            .desc("once RFC files have gone (deleted, renamed away) and no other has gone for N ms, register the"
+                    + " remaining RFCs on a new index connection and close the old one, which takes the gone RFCs'"
+                    + " records with it (default " + FolderWatcher.Settings.DEFAULT_QUIET.toMillis() + ")").build();
     private static final Option HELP = Option.builder("h").longOpt("help").desc("show this help and exit").build();
     private static final Option VERSION = Option.builder("V").longOpt("version").desc("show the version and exit")
             .build();
     private static final Options OPTIONS = new Options()
             .addOption(SERVER).addOption(DIR).addOption(UPLOAD_PORT).addOption(HOST).addOption(NO_RECONNECT)
             .addOption(ALLOW_OUTSIDE_LINKS).addOption(MAX_UPLOADS_PER_ADDRESS).addOption(LOG_FILE)
-            .addOption(PORT_FILE).addOption(HTTP_PORT).addOption(HTTP_BIND).addOption(EXEC).addOption(HELP)
+            .addOption(PORT_FILE).addOption(HTTP_PORT).addOption(HTTP_BIND).addOption(MAX_FILE_MIB_OPTION)
+            .addOption(RESCAN_SECONDS).addOption(SETTLE_MS).addOption(QUIET_MS).addOption(EXEC).addOption(HELP)
             .addOption(VERSION);
 
     public PeerOptions {
@@ -130,13 +158,18 @@ public record PeerOptions(List<HostAndPort> servers, Path directory, int uploadP
         Objects.requireNonNull(logFile, "logFile");
         Objects.requireNonNull(portFile, "portFile");
         Objects.requireNonNull(page, "page");
+        Objects.requireNonNull(watch, "watch");
+        if (maxFileBytes < 1) {
+            throw new IllegalArgumentException("maxFileBytes must be 1 or more: " + maxFileBytes);
+        }
     }
 
     /** Options of a peer that logs to stderr and offers no symbolic link out of its directory. */
     public PeerOptions(List<HostAndPort> servers, Path directory, int uploadPort, Optional<String> host,
                        List<String> commands, boolean reconnect) {
         this(servers, directory, uploadPort, host, commands, reconnect, Optional.empty(), false,
-                UploadLimits.DEFAULT_MAX_UPLOADS_PER_ADDRESS, Optional.empty(), Optional.empty());
+                UploadLimits.DEFAULT_MAX_UPLOADS_PER_ADDRESS, Optional.empty(), Optional.empty(),
+                FolderWatcher.Settings.DEFAULT, RfcLibrary.DEFAULT_MAX_FILE_MIB * BYTES_PER_MIB);
     }
 
     /** Options of a peer that reconnects, as it does unless {@code --no-reconnect} is given. */
@@ -177,7 +210,7 @@ public record PeerOptions(List<HostAndPort> servers, Path directory, int uploadP
             throw new BadOptionsException("unexpected argument: " + WireText.forLog(line.getArgList().getFirst()));
         }
         for (Option option : List.of(SERVER, DIR, UPLOAD_PORT, HOST, LOG_FILE, PORT_FILE, MAX_UPLOADS_PER_ADDRESS,
-                HTTP_PORT, HTTP_BIND)) {
+                HTTP_PORT, HTTP_BIND, MAX_FILE_MIB_OPTION, RESCAN_SECONDS, SETTLE_MS, QUIET_MS)) {
             String[] values = line.getOptionValues(option);
             if (values != null && values.length > 1) {
                 throw new BadOptionsException("--" + option.getLongOpt() + " given more than once");
@@ -211,7 +244,33 @@ public record PeerOptions(List<HostAndPort> servers, Path directory, int uploadP
         String[] commands = line.getOptionValues(EXEC);
         return new PeerOptions(servers, directory, uploadPort, host,
                 commands == null ? List.of() : List.of(commands), !line.hasOption(NO_RECONNECT), logFile,
-                line.hasOption(ALLOW_OUTSIDE_LINKS), maxUploadsPerAddress, portFile, page(line));
+                line.hasOption(ALLOW_OUTSIDE_LINKS), maxUploadsPerAddress, portFile, page(line), watch(line),
+                bounded(line, MAX_FILE_MIB_OPTION, RfcLibrary.DEFAULT_MAX_FILE_MIB, 1, MAX_FILE_MIB) * BYTES_PER_MIB);
+    }
+
+    /** How the directory is followed: --rescan-seconds, --settle-ms and --quiet-ms, each with its default. */
+    private static FolderWatcher.Settings watch(CommandLine line) throws BadOptionsException {
+        FolderWatcher.Settings defaults = FolderWatcher.Settings.DEFAULT;
+        return new FolderWatcher.Settings(
+                Duration.ofSeconds(bounded(line, RESCAN_SECONDS, defaults.rescan().toSeconds(), 1,
+                        Duration.ofMillis(LONGEST_WATCH_MILLIS).toSeconds())),
+                Duration.ofMillis(bounded(line, SETTLE_MS, defaults.settle().toMillis(), 0, LONGEST_WATCH_MILLIS)),
+                Duration.ofMillis(bounded(line, QUIET_MS, defaults.quiet().toMillis(), 0, LONGEST_WATCH_MILLIS)));
+    }
+
+    /** The whole number an option gives, from {@code least} to {@code most}, or its default when not given. */
+    private static long bounded(CommandLine line, Option option, long byDefault, long least, long most)
+            throws BadOptionsException {
+        String text = line.getOptionValue(option);
+        if (text == null) {
+            return byDefault;
+        }
+        long value = WireText.parseDecimal(text, most);
+        if (value < least) {
+            throw new BadOptionsException("--" + option.getLongOpt() + ": not a whole number from " + least + " to "
+                    + most + ": " + WireText.forLog(text));
+        }
+        return value;
     }
 
     /** The web page's settings, when --http-port is given; --http-bind alone is a mistake worth saying. */
@@ -334,8 +393,21 @@ public record PeerOptions(List<HostAndPort> servers, Path directory, int uploadP
         out.println("  background");
         out.println("  [Peer] Registered RFC <n>, ... on retry; none is refused now");
         out.println("  [Peer] Lost the index server: the index server refused the connection: <status>; reconnecting");
+        out.println("While it runs the peer follows DIR: an RFC file that appears is registered once it has not");
+        out.println("changed for --settle-ms (never half-written), and when files go (deleted, renamed away) the");
+        out.println("peer, after --quiet-ms without another going, registers its remaining RFCs on a new index");
+        out.println("connection and closes the old one, whose records the server drops (the protocol has no");
+        out.println("withdrawal); a GET of a file gone or changing gets 404 at once:");
+        out.println("  [Peer] Registered <k> RFC(s) new in DIR");
+        out.println("  [Peer] No longer offering RFC(s) <n>, ...: registered <k> RFC(s) on a new connection to");
+        out.println("  <host:port> and closed the old one, which takes their records with it (<ms> ms)");
+        out.println("Entries not offered get one line each, when first seen: [Peer] Skipping <name>: <reason>.");
+        out.println("Of several names of one RFC (rfc1.txt, RFC0001.TXT), rfcN.txt wins, else the first in sort");
+        out.println("order. A file that changes while it is sent is cut off before its last byte.");
         out.println("A download that receives less than " + Downloader.MIN_BYTES_PER_WINDOW + " bytes in any "
                 + Downloader.RATE_WINDOW.toSeconds() + " s is given up on and the next holder tried.");
+        out.println("On a terminal, a download that lasts over a second shows a progress bar (share, rate, time");
+        out.println("left) that is erased when it ends; scripts and pipes never get it, and their output is as above.");
         out.println("A command (and the start-up registration) waits at most "
                 + IndexClient.RESPONSE_TIMEOUT.toSeconds() + " s for the index server's answer;");
         out.println("then it fails with");

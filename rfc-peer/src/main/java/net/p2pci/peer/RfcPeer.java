@@ -17,6 +17,7 @@ import net.p2pci.peer.cli.Shell;
 import net.p2pci.peer.cli.Transcript;
 import net.p2pci.peer.index.ConnectFailure;
 import net.p2pci.peer.index.IndexSession;
+import net.p2pci.peer.library.FolderWatcher;
 import net.p2pci.peer.web.PageServer;
 import net.p2pci.peer.web.PageSettings;
 import net.p2pci.peer.web.TranscriptFeed;
@@ -118,6 +119,7 @@ public final class RfcPeer {
         }
         running = peer;
         PageServer page = null;
+        FolderWatcher watcher = null;
         try {
             IndexSession index = peer.index();
             transcript.note("Upload server listening on %s", new HostAndPort(index.host(), peer.uploadServer().port()));
@@ -129,6 +131,9 @@ public final class RfcPeer {
             }
             transcript.note("Connected to index %s as %s", index.server(), index.self());
             CommandProcessor processor = new CommandProcessor(peer.library(), index, peer.downloader(), transcript);
+            if (interactive) {
+                processor.showProgressOn(out); // a terminal: scripts and pipes keep their output as it is
+            }
             if (options.page().isPresent()) {
                 page = startPage(options.page().get(), new PageServer.Parts(peer.library(), index, peer.downloader(),
                         processor), feed.orElseThrow());
@@ -136,6 +141,7 @@ public final class RfcPeer {
             }
             processor.noteDeletedPartFiles(peer.deletedPartFiles());
             processor.registerLibrary(peer.initialScan());
+            watcher = FolderWatcher.start(peer.library(), options.watch(), processor, peer.initialScan().skipped());
             Shell shell = new Shell(processor);
             boolean succeeded;
             if (!options.commands().isEmpty()) {
@@ -151,6 +157,9 @@ public final class RfcPeer {
             err.println("rfc-peer: " + e.getMessage());
             return EXIT_FAILURE;
         } finally {
+            if (watcher != null) {
+                watcher.close();
+            }
             if (page != null) {
                 page.close();
             }

@@ -5,10 +5,13 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import java.net.InetAddress;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.List;
 import java.util.Optional;
 import java.util.stream.Stream;
 import net.p2pci.peer.PeerOptions.BadOptionsException;
+import net.p2pci.peer.library.FolderWatcher;
+import net.p2pci.peer.library.RfcLibrary;
 import net.p2pci.peer.upload.UploadLimits;
 import net.p2pci.peer.web.PageSettings;
 import org.junit.jupiter.api.Test;
@@ -84,6 +87,19 @@ final class PeerOptionsTest {
         assertThat(((PeerOptions) PeerOptions.parse("-s", "h", "-d", dir.toString())).allowOutsideLinks()).isFalse();
         assertThat(((PeerOptions) PeerOptions.parse("-s", "h", "-d", dir.toString(), "--allow-outside-links"))
                 .allowOutsideLinks()).isTrue();
+    }
+
+    @Test
+    void theFolderIsWatchedWithTheDefaultPeriodsAndCapUnlessGivenOthers() throws BadOptionsException {
+        PeerOptions defaults = (PeerOptions) PeerOptions.parse("-s", "h", "-d", dir.toString());
+        PeerOptions given = (PeerOptions) PeerOptions.parse("-s", "h", "-d", dir.toString(), "--max-file-mib", "1024",
+                "--rescan-seconds", "5", "--settle-ms", "0", "--quiet-ms", "250");
+
+        assertThat(defaults.watch()).isEqualTo(FolderWatcher.Settings.DEFAULT);
+        assertThat(defaults.maxFileBytes()).isEqualTo(RfcLibrary.DEFAULT_MAX_FILE_MIB * 1024 * 1024);
+        assertThat(given.watch()).isEqualTo(new FolderWatcher.Settings(Duration.ofSeconds(5), Duration.ZERO,
+                Duration.ofMillis(250)));
+        assertThat(given.maxFileBytes()).isEqualTo(1024L * 1024 * 1024);
     }
 
     @Test
@@ -190,6 +206,16 @@ final class PeerOptionsTest {
                         "--http-port given more than once"),
                 Arguments.of(List.of("--server", "h", "--dir", existing, "--http-bind", "127.0.0.1"),
                         "--http-bind needs --http-port"),
+                Arguments.of(List.of("--server", "h", "--dir", existing, "--max-file-mib", "0"),
+                        "--max-file-mib: not a whole number from 1 to 1024: 0"),
+                Arguments.of(List.of("--server", "h", "--dir", existing, "--max-file-mib", "1025"),
+                        "--max-file-mib: not a whole number from 1 to 1024: 1025"),
+                Arguments.of(List.of("--server", "h", "--dir", existing, "--rescan-seconds", "0"),
+                        "--rescan-seconds: not a whole number from 1 to 86400: 0"),
+                Arguments.of(List.of("--server", "h", "--dir", existing, "--settle-ms", "soon"),
+                        "--settle-ms: not a whole number from 0 to 86400000: soon"),
+                Arguments.of(List.of("--server", "h", "--dir", existing, "--quiet-ms", "1", "--quiet-ms", "2"),
+                        "--quiet-ms given more than once"),
                 Arguments.of(List.of("--server", "h", "--dir", existing, "stray"), "unexpected argument: stray"),
                 Arguments.of(List.of("--frobnicate"), "Unrecognized option: --frobnicate"));
     }

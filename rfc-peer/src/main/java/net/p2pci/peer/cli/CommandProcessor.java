@@ -1,6 +1,7 @@
 package net.p2pci.peer.cli;
 
 import java.io.IOException;
+import java.io.PrintStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -12,6 +13,7 @@ import java.util.Locale;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
+import java.util.Set;
 import java.util.OptionalLong;
 import java.util.function.Consumer;
 import net.p2pci.peer.HostAndPort;
@@ -21,6 +23,7 @@ import net.p2pci.peer.download.Downloader;
 import net.p2pci.peer.index.IndexExchange;
 import net.p2pci.peer.index.IndexSession;
 import net.p2pci.peer.library.RfcFileName;
+import net.p2pci.peer.library.FolderWatcher;
 import net.p2pci.peer.library.RfcLibrary;
 import net.p2pci.peer.library.RfcLibrary.RfcFile;
 import net.p2pci.peer.library.RfcLibrary.ScanReport;
@@ -38,12 +41,13 @@ import org.apache.logging.log4j.Logger;
 
 /**
  * Runs the peer's commands, one line at a time, over its library, index connection and downloader, and prints what
- * happened to the transcript. It is the same for the interactive shell, a piped script and {@code --exec}.
+ * happened to the transcript. It is the same for the interactive shell, a piped script and {@code --exec}. The
+ * folder's watcher tells it of RFC files that appeared or went, which it registers or withdraws likewise.
  *
  * <p>Thread-safe: one command runs at a time, whoever sent it (the shell's thread, or the peer's web page), since
  * each public method that runs one holds the processor's lock; a command sent meanwhile waits for it to end.
  */
-public final class CommandProcessor {
+public final class CommandProcessor implements FolderWatcher.Listener {
     private static final Logger LOG = LogManager.getLogger(CommandProcessor.class);
     /**
      * Start-up ADDs on their way at once. 64 keeps the link busy through the round trip (each ADD and its answer
@@ -107,6 +111,8 @@ public final class CommandProcessor {
     private volatile Consumer<List<RfcRecord>> listings = records -> { };
     /** Who is told of each download from a holder (the peer's web page); nobody unless set. */
     private volatile DownloadWatcher downloads = DownloadWatcher.NONE;
+    /** The bar drawn during downloads, on a terminal only; null elsewhere. */
+    private volatile ProgressBar progressBar;
 
     /** Told of each download from a holder, whoever typed or clicked the GET, on the thread that runs it. */
     public interface DownloadWatcher {
@@ -151,6 +157,14 @@ public final class CommandProcessor {
         listings = Objects.requireNonNull(reader, "reader");
     }
 
+    /**
+     * Draws a progress bar on {@code terminal} during each download that lasts, erased at its end; for a peer whose
+     * standard output is a terminal, never for scripts or pipes, whose output stays as it is.
+     */
+    public void showProgressOn(PrintStream terminal) {
+        progressBar = new ProgressBar(terminal, downloader::progress);
+    }
+
     /** Tells {@code watcher} of every download from now on. */
     public void watchDownloadsWith(DownloadWatcher watcher) {
         downloads = Objects.requireNonNull(watcher, "watcher");
@@ -174,11 +188,7 @@ public final class CommandProcessor {
      * @return whether every RFC was registered
      */
     public synchronized boolean registerLibrary(ScanReport report) {
-        for (SkippedFile skipped : report.skipped()) {
-            transcript.note("Skipping %s: %s", WireText.forLog(skipped.fileName()), skipped.reason());
-        }
-        // The ADDs go out back to back, up to a window ahead of their answers, so that a large library costs one
-        // round trip per window instead of one per RFC; the transcript shows each with its answer, in order.
+        filesSkipped(report.skipped());
         List<RfcFile> served = report.served();
         if (served.isEmpty()) {
             try {
@@ -187,6 +197,88 @@ public final class CommandProcessor {
                 // The connection is gone; the session says so and, reconnecting, announces the peer again.
             }
         }
+        int registered = register(served);
+        int total = served.size();
+        int refused = index.refused().size();
+        transcript.note("Registered %s from %s%s", registered == total ? count(total, "RFC")
+                : registered + " of " + count(total, "RFC"), library.directory(),
+                refused == 0 ? "" : "; the index server refused " + refused + ", retried in the background");
+        return registered == total;
+    }
+
+    /** One line per entry skipped, saying why. */
+    @Override
+    public void filesSkipped(List<SkippedFile> skipped) {
+        for (SkippedFile file : skipped) {
+            transcript.note("Skipping %s: %s", WireText.forLog(file.fileName()), file.reason());
+        }
+    }
+
+    /**
+     * RFC files new in the directory, complete: registered as at start-up, each with its answer, then a count. An
+     * RFC registered already (its file came back under another name) is not sent again.
+     */
+    @Override
+    public synchronized void filesAdded(List<RfcFile> files) {
+        Set<Integer> registered = index.registered();
+        List<RfcFile> fresh = files.stream().filter(file -> !registered.contains(file.number())).toList();
+        if (!fresh.isEmpty()) {
+            int accepted = register(fresh);
+            transcript.note("Registered %s new in %s", accepted == fresh.size() ? count(fresh.size(), "RFC")
+                    : accepted + " of " + count(fresh.size(), "RFC"), library.directory());
+        }
+    }
+
+    /**
+     * RFCs whose files went, after the folder's quiet period: those still gone are withdrawn from the index, in one
+     * line saying how (a switch-over to a new connection, as the standard protocol has no withdrawal).
+     */
+    @Override
+    public synchronized void filesGone(List<Integer> rfcNumbers) {
+        Set<Integer> registered = index.registered();
+        List<Integer> gone = rfcNumbers.stream()
+                .filter(number -> library.find(number).isEmpty() && registered.contains(number)).toList();
+        if (gone.isEmpty() && !index.holdsStaleRecords()) {
+            return;
+        }
+        long started = System.nanoTime();
+        try {
+            IndexSession.Withdrawn withdrawn = index.withdraw(gone);
+            long millis = (System.nanoTime() - started) / 1_000_000;
+            if (withdrawn.switchedTo().isPresent()) {
+                transcript.note("No longer offering %s: registered %s on a new connection to %s and closed the old"
+                        + " one, which takes their records with it (%d ms)", rfcList(withdrawn.dropped()),
+                        count(withdrawn.registered(), "RFC"), withdrawn.switchedTo().get(), millis);
+            } else if (!withdrawn.withdrawn().isEmpty()) {
+                transcript.note("No longer offering %s: withdrawn from the index", rfcList(withdrawn.withdrawn()));
+            } else {
+                transcript.note("No longer offering %s; the index gets the remaining RFCs when reconnected",
+                        rfcList(gone));
+            }
+        } catch (IOException e) {
+            transcript.error("No longer offering " + rfcList(gone) + ", but the index still lists them: a new"
+                    + " connection could not take the remaining RFCs (" + e.getMessage() + "); tried again when"
+                    + " another file goes");
+        }
+    }
+
+    @Override
+    public void scanFailed(String reason) {
+        transcript.error("cannot list " + library.directory() + ": " + reason);
+    }
+
+    /** {@code RFC 5} or {@code RFCs 5, 7, 9}. */
+    private static String rfcList(List<Integer> numbers) {
+        return (numbers.size() == 1 ? "RFC " : "RFCs ")
+                + String.join(", ", numbers.stream().map(String::valueOf).toList());
+    }
+
+    /**
+     * Registers {@code served}, showing each ADD with its answer, and returns how many the server accepted. The
+     * ADDs go out back to back, up to a window ahead of their answers, so that a large library costs one round trip
+     * per window instead of one per RFC; the transcript shows each with its answer, in order.
+     */
+    private int register(List<RfcFile> served) {
         ArrayDeque<Registering> inFlight = new ArrayDeque<>();
         int registered = 0;
         int next = 0;
@@ -215,12 +307,7 @@ public final class CommandProcessor {
                 index.registerWhenReconnected(rest.number(), titleOf(rest.number(), rest.path()));
             }
         }
-        int total = served.size();
-        int refused = index.refused().size();
-        transcript.note("Registered %s from %s%s", registered == total ? count(total, "RFC")
-                : registered + " of " + count(total, "RFC"), library.directory(),
-                refused == 0 ? "" : "; the index server refused " + refused + ", retried in the background");
-        return registered == total;
+        return registered;
     }
 
     /** An RFC of the start-up registration whose ADD is on its way. */
@@ -380,14 +467,24 @@ public final class CommandProcessor {
             Download download;
             DownloadWatcher watcher = downloads;
             watcher.started(number, holder);
+            ProgressBar bar = progressBar;
+            if (bar != null) {
+                bar.start(number);
+            }
             try {
                 download = downloader.download(holder, request);
             } catch (DownloadException e) {
+                if (bar != null) {
+                    bar.stop();
+                }
                 watcher.ended(number, holder, OptionalLong.empty());
                 e.head().ifPresent(transcript::message);
                 noteDeviations(holder, e.deviations());
                 transcript.note("GET RFC %d from %s failed: %s", number, holder, e.getMessage());
                 continue;
+            }
+            if (bar != null) {
+                bar.stop();
             }
             watcher.ended(number, holder, OptionalLong.of(download.bytes()));
             transcript.message(download.head());

@@ -192,6 +192,15 @@ public final class IndexClient implements AutoCloseable {
         return exchange(new LookupRequest(rfcNumber, host, uploadPort, title));
     }
 
+    /**
+     * Drops this peer's record of RFC {@code rfcNumber} if the server offers a way to, and says whether it did. The
+     * standard protocol offers none, and no server is asked yet: this is where {@code WITHDRAW RFC n}, an extension a
+     * server announces, is to be sent, so that the session above need not change when it is. Sends nothing now.
+     */
+    public Withdrawal withdraw(int rfcNumber) throws IOException {
+        return Withdrawal.UNSUPPORTED;
+    }
+
     public IndexExchange list() throws IOException {
         return exchange(new ListRequest(host, uploadPort));
     }

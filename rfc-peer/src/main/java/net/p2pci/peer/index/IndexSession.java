@@ -4,12 +4,14 @@ import java.io.IOException;
 import java.time.Duration;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
+import java.util.Collection;
 import java.util.Iterator;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
 import java.util.Set;
+import java.util.TreeSet;
 import java.util.concurrent.ConcurrentSkipListMap;
 import java.util.concurrent.ConcurrentSkipListSet;
 import java.util.concurrent.ThreadLocalRandom;
@@ -45,9 +47,13 @@ import org.apache.logging.log4j.Logger;
  * remembered and {@link #refused() refused}: a second background thread sends those ADDs again with a slower
  * backoff, until the server takes them or the session closes. Without reconnecting, neither is retried.
  *
- * <p>Thread-safe: the current connection is a volatile field that only the reconnecting thread replaces, and only
- * after it has registered everything again on the new connection; which listed server it goes to only that thread
- * reads and writes. A read-write lock keeps each ADD, from its bookkeeping to its answer, apart from that
+ * <p>A peer that stops holding an RFC {@link #withdraw withdraws} it: the standard protocol has no request for
+ * that, so the session switches over to a new connection with the remaining RFCs and closes the old one.
+ *
+ * <p>Thread-safe: the current connection is a volatile field that only the reconnecting thread and a switch-over
+ * replace, each under the write lock and only after it has registered everything on the new connection (a reconnect
+ * that finds the lost connection already replaced drops its own); which listed server it goes to only the
+ * reconnecting thread writes. A read-write lock keeps each ADD, from its bookkeeping to its answer, apart from that
  * re-registration, so that no ADD falls between the two; the retries of refused ADDs are ADDs like the others. The
  * refused set is concurrent, and its retrier waits on a condition.
  */
@@ -84,6 +90,11 @@ public final class IndexSession implements AutoCloseable {
     private final Listener listener;
     /** Title by RFC number of every RFC registered, or asked for while disconnected; ascending, as at start-up. */
     private final Map<Integer, String> registrations = new ConcurrentSkipListMap<>();
+    /**
+     * RFCs the current connection holds records of that are no longer offered, waiting for a switch-over; only
+     * touched under the write lock.
+     */
+    private final Set<Integer> staleRecords = new TreeSet<>();
     /** The remembered RFCs whose last ADD the server refused, ascending; they are sent again in the background. */
     private final Set<Integer> refused = new ConcurrentSkipListSet<>();
     private final ReentrantLock refusedLock = new ReentrantLock();
@@ -95,7 +106,7 @@ public final class IndexSession implements AutoCloseable {
     private final Thread retrier;
     private volatile IndexClient current;
     /** Where in {@link #servers} the current connection goes; only the reconnecting thread changes it. */
-    private int currentServer;
+    private volatile int currentServer;
     private volatile boolean closing;
 
     /**
@@ -469,6 +480,10 @@ public final class IndexSession implements AutoCloseable {
                 if (closing) {
                     return;
                 }
+                if (current != client) {
+                    client = current; // closed by a switch-over to a new connection, which is watched from now on
+                    continue;
+                }
                 boolean movesOn = reconnects && servers.size() > 1;
                 if (!movesOn) {
                     listener.connectionLost(reason, reconnects);
@@ -476,7 +491,7 @@ public final class IndexSession implements AutoCloseable {
                 if (!reconnects) {
                     return;
                 }
-                client = reconnect(new Loss(client.server(), reason, movesOn), client.wasRefused());
+                client = reconnect(client, new Loss(client.server(), reason, movesOn), client.wasRefused());
             }
         } catch (InterruptedException e) {
             // close() ends the session.
@@ -498,7 +513,7 @@ public final class IndexSession implements AutoCloseable {
      *
      * @param refusalTold whether the person at the peer already knows the server refuses connections
      */
-    private IndexClient reconnect(Loss loss, boolean refusalTold) throws InterruptedException {
+    private IndexClient reconnect(IndexClient lost, Loss loss, boolean refusalTold) throws InterruptedException {
         boolean lossTold = !loss.untold();
         for (int attempt = 0; ; attempt++) {
             int index = (currentServer + 1 + attempt) % servers.size();
@@ -518,9 +533,11 @@ public final class IndexSession implements AutoCloseable {
             if (fresh != null) {
                 Arrival arrival = lossTold ? listener::reconnected : (now, registered, total) ->
                         listener.movedTo(now, loss.server(), loss.reason(), registered, total);
-                if (registerAgain(fresh, arrival)) {
-                    currentServer = index;
-                    return fresh;
+                if (registerAgain(fresh, lost, arrival)) {
+                    if (current == fresh) {
+                        currentServer = index;
+                    }
+                    return current;
                 }
                 if (fresh.wasRefused() && !refusalTold && lossTold) {
                     listener.connectionRefused(fresh.awaitClosed());
@@ -545,35 +562,22 @@ public final class IndexSession implements AutoCloseable {
      * failed or was refused meanwhile (it is closed then, and the next attempt follows). The ADDs the server refuses
      * while keeping the connection are left to the retrier.
      */
-    private boolean registerAgain(IndexClient fresh, Arrival arrival) throws InterruptedException {
+    private boolean registerAgain(IndexClient fresh, IndexClient lost, Arrival arrival) throws InterruptedException {
         registrationLock.writeLock().lockInterruptibly();
         try {
             if (closing) {
                 fresh.close();
                 throw new InterruptedException("the session is closing");
             }
-            int registered = 0;
-            List<Integer> refusedNow = new ArrayList<>();
-            Status firstRefusal = null;
-            if (registrations.isEmpty()) {
-                announce(fresh);
+            if (current != lost) {
+                fresh.close(); // a switch-over replaced the lost connection meanwhile, with everything registered
+                return true;
             }
-            for (Map.Entry<Integer, String> registration : registrations.entrySet()) {
-                IndexExchange exchange = fresh.add(registration.getKey(), registration.getValue());
-                if (exchange.response().status() == Status.OK_200) {
-                    registered++;
-                    refused.remove(registration.getKey());
-                } else {
-                    refusedNow.add(registration.getKey());
-                    firstRefusal = firstRefusal != null ? firstRefusal : exchange.response().status();
-                }
-            }
+            Registered registered = registerAll(fresh);
             current = fresh;
-            arrival.tell(fresh.server(), registered, registrations.size());
-            if (!refusedNow.isEmpty()) {
-                refusedNow.forEach(this::retryLater);
-                listener.registrationsRefused(refusedNow, firstRefusal);
-            }
+            staleRecords.clear();
+            arrival.tell(fresh.server(), registered.accepted(), registrations.size());
+            registered.tellRefusals();
             return true;
         } catch (IOException e) {
             fresh.close();
@@ -586,6 +590,133 @@ public final class IndexSession implements AutoCloseable {
         } finally {
             registrationLock.writeLock().unlock();
         }
+    }
+
+    /**
+     * Sends ADD for every remembered RFC on {@code fresh}, one at a time, or announces the peer when there is none;
+     * the caller holds the write lock.
+     */
+    private Registered registerAll(IndexClient fresh) throws IOException {
+        int accepted = 0;
+        List<Integer> refusedNow = new ArrayList<>();
+        Status firstRefusal = null;
+        if (registrations.isEmpty()) {
+            announce(fresh);
+        }
+        for (Map.Entry<Integer, String> registration : registrations.entrySet()) {
+            IndexExchange exchange = fresh.add(registration.getKey(), registration.getValue());
+            if (exchange.response().status() == Status.OK_200) {
+                accepted++;
+                refused.remove(registration.getKey());
+            } else {
+                refusedNow.add(registration.getKey());
+                firstRefusal = firstRefusal != null ? firstRefusal : exchange.response().status();
+            }
+        }
+        return new Registered(accepted, refusedNow, firstRefusal);
+    }
+
+    /** What registering everything on a new connection came to: ADDs accepted, and those refused with the first status. */
+    private final class Registered {
+        private final int accepted;
+        private final List<Integer> refusedNow;
+        private final Status firstRefusal;
+
+        Registered(int accepted, List<Integer> refusedNow, Status firstRefusal) {
+            this.accepted = accepted;
+            this.refusedNow = refusedNow;
+            this.firstRefusal = firstRefusal;
+        }
+
+        int accepted() {
+            return accepted;
+        }
+
+        /** Leaves the refused ADDs to the retrier, and tells the listener of them. */
+        void tellRefusals() {
+            if (!refusedNow.isEmpty()) {
+                refusedNow.forEach(IndexSession.this::retryLater);
+                listener.registrationsRefused(refusedNow, firstRefusal);
+            }
+        }
+    }
+
+    /**
+     * Stops offering RFCs {@code rfcNumbers} at the index, for a peer whose files of them are gone: forgets them (no
+     * reconnect registers them again), asks the server to {@link IndexClient#withdraw withdraw} each record, and
+     * where it cannot, switches over: registers every remaining RFC on a new connection to the same server, makes it
+     * the current one, and only then closes the old one, whose records the server removes with it. The peer stays
+     * registered throughout; for the moment between, both connections hold records. Records that could not be
+     * withdrawn yet (the switch-over failed) are withdrawn by the next call, which may name no RFC.
+     *
+     * @return what was done; nothing when no connection is up (a reconnect registers only the remaining RFCs)
+     * @throws IOException when the new connection could not be made or take the ADDs; the old one stays current
+     */
+    public Withdrawn withdraw(Collection<Integer> rfcNumbers) throws IOException {
+        registrationLock.writeLock().lock();
+        try {
+            for (int number : rfcNumbers) {
+                registrations.remove(number);
+                refused.remove(number);
+            }
+            IndexClient old = current;
+            if (closing || !old.isOpen()) {
+                return Withdrawn.NOTHING;
+            }
+            List<Integer> withdrawn = new ArrayList<>();
+            for (int number : rfcNumbers) {
+                if (old.withdraw(number) == Withdrawal.WITHDRAWN) {
+                    withdrawn.add(number);
+                } else {
+                    staleRecords.add(number);
+                }
+            }
+            if (staleRecords.isEmpty()) {
+                return new Withdrawn(withdrawn, List.of(), Optional.empty(), 0);
+            }
+            HostAndPort server = servers.get(currentServer);
+            IndexClient fresh = IndexClient.connect(server, advertisedHost, uploadPort,
+                    noteDeviations(listener, server));
+            Registered registered;
+            try {
+                registered = registerAll(fresh);
+            } catch (IOException e) {
+                fresh.close();
+                throw e;
+            }
+            current = fresh;
+            old.close();
+            List<Integer> dropped = List.copyOf(staleRecords);
+            staleRecords.clear();
+            registered.tellRefusals();
+            return new Withdrawn(withdrawn, dropped, Optional.of(server), registered.accepted());
+        } finally {
+            registrationLock.writeLock().unlock();
+        }
+    }
+
+    /**
+     * What {@link #withdraw} did: the records the server withdrew itself, and those dropped by a switch-over to a new
+     * connection to {@code switchedTo}, on which {@code registered} RFCs were registered.
+     */
+    public record Withdrawn(List<Integer> withdrawn, List<Integer> dropped, Optional<HostAndPort> switchedTo,
+                            int registered) {
+        static final Withdrawn NOTHING = new Withdrawn(List.of(), List.of(), Optional.empty(), 0);
+
+        public Withdrawn {
+            withdrawn = List.copyOf(withdrawn);
+            dropped = List.copyOf(dropped);
+        }
+    }
+
+    /** Whether the current connection still holds records of RFCs no longer offered, for {@link #withdraw} to drop. */
+    public boolean holdsStaleRecords() {
+        return !staleRecords.isEmpty();
+    }
+
+    /** The RFCs registered, or to be once connected, ascending. */
+    public Set<Integer> registered() {
+        return Set.copyOf(registrations.keySet());
     }
 
     /** Marks a remembered RFC as refused, for the retrier to send again. */

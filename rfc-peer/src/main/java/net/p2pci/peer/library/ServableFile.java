@@ -15,17 +15,25 @@ import net.p2pci.protocol.WireText;
 
 /**
  * The one rule for which directory entries a peer may offer and send, applied at the scan and again when a file is
- * sent (the entry may have changed in between): a regular file, not empty, that this process can open for reading,
- * and, if it is a symbolic link, one that leads to a file inside the directory, unless links out of it are allowed.
+ * sent (the entry may have changed in between): a regular file, not empty, no larger than the cap, that this process
+ * can open for reading, and, if it is a symbolic link, one that leads to a file inside the directory, unless links
+ * out of it are allowed.
  *
  * <p>Thread-safe: immutable.
  *
  * @param realDirectory      the directory with every symbolic link on its path resolved
  * @param allowsOutsideLinks whether a symbolic link to a file outside the directory may be offered
+ * @param maxFileBytes       the largest file offered; a larger one is skipped, as no peer of ours would take it
  */
-record ServableFile(Path realDirectory, boolean allowsOutsideLinks) {
+record ServableFile(Path realDirectory, boolean allowsOutsideLinks, long maxFileBytes) {
+    /** Bytes in the mebibyte of {@code --max-file-mib}. */
+    static final long BYTES_PER_MIB = 1024 * 1024;
+
     ServableFile {
         Objects.requireNonNull(realDirectory, "realDirectory");
+        if (maxFileBytes < 1) {
+            throw new IllegalArgumentException("maxFileBytes must be 1 or more: " + maxFileBytes);
+        }
     }
 
     /** An entry that passed the checks: the real path to open it at, and its attributes as checked. */
@@ -65,6 +73,10 @@ record ServableFile(Path realDirectory, boolean allowsOutsideLinks) {
         if (attributes.size() == 0) {
             throw new UnservableFileException("empty");
         }
+        if (attributes.size() > maxFileBytes) {
+            throw new UnservableFileException("larger than the cap of " + describeCap(maxFileBytes) + " ("
+                    + attributes.size() + " bytes; --max-file-mib)");
+        }
         return new Checked(real, attributes);
     }
 
@@ -72,10 +84,10 @@ record ServableFile(Path realDirectory, boolean allowsOutsideLinks) {
      * Checks {@code entry} wholly, opening it once: the scan's check. Files.isReadable asks the permission bits,
      * which root passes whatever they say; an open is the real test.
      */
-    void check(Path entry) throws UnservableFileException {
-        Path real = checkBeforeOpening(entry).real();
-        try (FileChannel probe = open(real)) {
-            // readable
+    Checked check(Path entry) throws UnservableFileException {
+        Checked checked = checkBeforeOpening(entry);
+        try (FileChannel probe = open(checked.real())) {
+            return checked;
         } catch (IOException e) {
             throw cannotBeRead(e);
         }
@@ -84,6 +96,11 @@ record ServableFile(Path realDirectory, boolean allowsOutsideLinks) {
     /** Opens a real path for reading, refusing a symbolic link swapped in since it was checked. */
     static FileChannel open(Path real) throws IOException {
         return FileChannel.open(real, StandardOpenOption.READ, LinkOption.NOFOLLOW_LINKS);
+    }
+
+    /** The cap as {@code --max-file-mib} gives it: whole MiB where it is, else bytes. */
+    private static String describeCap(long bytes) {
+        return bytes % BYTES_PER_MIB == 0 ? bytes / BYTES_PER_MIB + " MiB" : bytes + " bytes";
     }
 
     static UnservableFileException cannotBeRead(IOException failure) {

@@ -1,6 +1,7 @@
 package net.p2pci.peer.upload;
 
 import java.io.IOException;
+import java.net.StandardSocketOptions;
 import java.nio.ByteBuffer;
 import java.nio.channels.FileChannel;
 import java.nio.channels.SocketChannel;
@@ -35,7 +36,9 @@ import org.apache.logging.log4j.Logger;
  * <p>Thread-safe: it keeps no state per connection; every connection runs {@link #handle} on its own thread, and the
  * library it reads from is thread-safe. The RFC number is the only part of a request that selects a file, and it is
  * looked up in the library, so nothing a peer sends ever becomes a path; the library checks the file again as it
- * opens it, so that one that changed since the scan (a link out of the directory, unreadable, gone) gets 404.
+ * opens it, so that one that changed since the scan (a link out of the directory, unreadable, gone, or rewritten
+ * since it was seen complete) gets 404. A file that changes while it is sent is cut off before its last byte, by a
+ * reset, so that the requester never holds all the announced bytes of a file that was not what was announced.
  */
 final class UploadHandler {
     private static final Logger LOG = LogManager.getLogger(UploadHandler.class);
@@ -54,6 +57,8 @@ final class UploadHandler {
      * takes one well within the stall timeout (64 KiB in 30 s is 2 kB/s), large enough for few system calls.
      */
     static final int TRANSFER_CHUNK_BYTES = 64 * 1024;
+    /** The bytes held back until the file is known unchanged: one is enough to leave a changed file short. */
+    static final long LAST_BYTES = 1;
     /** What is read and dropped of a refused connection's request, once: a GET and then some. */
     private static final int REFUSAL_DRAIN_BYTES = 4096;
     /**
@@ -187,27 +192,48 @@ final class UploadHandler {
             // The length comes from the open file, so that the announced length and the bytes sent agree.
             long length = file.size();
             sendHead(channel, FileResponse.ok(Instant.now(), os, rfc.lastModified(), length));
-            long sent = 0;
-            ByteBuffer buffer = null;
-            while (sent < length) {
-                long transferred = file.transferTo(sent, Math.min(SENDFILE_BYTES, length - sent), channel);
-                if (transferred == 0) {
-                    // On a virtual thread the socket is non-blocking underneath, and transferTo returns 0 when its
-                    // buffer is full instead of waiting; a write waits. At the file's end (it shrank), read says so.
-                    buffer = buffer != null ? buffer.clear() : ByteBuffer.allocateDirect(TRANSFER_CHUNK_BYTES);
-                    int read = file.read(buffer.limit((int) Math.min(TRANSFER_CHUNK_BYTES, length - sent)), sent);
-                    if (read <= 0) {
-                        break; // the file shrank while being sent: the requester sees a short body and discards it
-                    }
-                    writeFully(channel, buffer.flip());
-                    transferred = read;
-                }
-                sent += transferred;
-                expectReading(connection);
+            // The last byte is held back until the file is known unchanged since it was opened: a requester that
+            // received every announced byte got the file as announced, and one written to meanwhile leaves it short.
+            long sent = send(connection, channel, file, 0, length - LAST_BYTES);
+            if (sent == length - LAST_BYTES && !rfc.unchangedSinceOpened()) {
+                clientLog.log(LOG, Level.INFO, "RFC changed while sent", source, "RFC {} sent to {}: its file changed"
+                        + " while being sent; the connection is reset before its last byte", number, requester);
+                channel.setOption(StandardSocketOptions.SO_LINGER, 0);
+                return;
+            }
+            if (sent == length - LAST_BYTES) {
+                sent = send(connection, channel, file, sent, length);
             }
             clientLog.log(LOG, Level.INFO, "RFC sent", source, "Sent RFC {} to {} ({} of {} bytes)", number, requester,
                     sent, length);
         }
+    }
+
+    /**
+     * Sends the file's bytes from {@code from} up to {@code to} and returns where it stopped: at {@code to}, or
+     * earlier if the file shrank while being sent (the requester then sees a short body and discards it).
+     */
+    private long send(UploadConnection connection, SocketChannel channel, FileChannel file, long from, long to)
+            throws IOException {
+        long sent = from;
+        ByteBuffer buffer = null;
+        while (sent < to) {
+            long transferred = file.transferTo(sent, Math.min(SENDFILE_BYTES, to - sent), channel);
+            if (transferred == 0) {
+                // On a virtual thread the socket is non-blocking underneath, and transferTo returns 0 when its
+                // buffer is full instead of waiting; a write waits. At the file's end (it shrank), read says so.
+                buffer = buffer != null ? buffer.clear() : ByteBuffer.allocateDirect(TRANSFER_CHUNK_BYTES);
+                int read = file.read(buffer.limit((int) Math.min(TRANSFER_CHUNK_BYTES, to - sent)), sent);
+                if (read <= 0) {
+                    break;
+                }
+                writeFully(channel, buffer.flip());
+                transferred = read;
+            }
+            sent += transferred;
+            expectReading(connection);
+        }
+        return sent;
     }
 
     /**

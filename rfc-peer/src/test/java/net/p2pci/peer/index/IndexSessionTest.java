@@ -3,6 +3,7 @@ package net.p2pci.peer.index;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.junit.jupiter.api.Assertions.assertTimeoutPreemptively;
+import static org.awaitility.Awaitility.await;
 
 import java.io.IOException;
 import java.net.InetAddress;
@@ -70,6 +71,31 @@ final class IndexSessionTest {
                 new RfcRecord(2616, "Hypertext Transfer Protocol -- HTTP/1.1", PEER_HOST, PEER_PORT));
         assertThat(session.isConnected()).isTrue();
         assertThat(session.lookup(1149, Optional.empty()).response().status()).isEqualTo(Status.OK_200);
+    }
+
+    @Test
+    void withdrawingSwitchesToANewConnectionWithTheRemainingRfcsAndTheOldOnesRecordsGoWithIt() throws Exception {
+        IndexSession session = open(true);
+        session.add(768, "User Datagram Protocol");
+        session.add(791, "Internet Protocol");
+        session.add(1149, "Avian Carriers");
+
+        IndexSession.Withdrawn withdrawn = session.withdraw(List.of(791));
+
+        assertThat(withdrawn.withdrawn()).as("the standard protocol has no withdrawal").isEmpty();
+        assertThat(withdrawn.dropped()).containsExactly(791);
+        assertThat(withdrawn.switchedTo()).contains(new HostAndPort("127.0.0.1", port));
+        assertThat(withdrawn.registered()).isEqualTo(2);
+        assertThat(session.registered()).containsExactlyInAnyOrder(768, 1149);
+        assertThat(session.holdsStaleRecords()).isFalse();
+        await("the old connection's records go").atMost(RecordedEvents.EVENT_DEADLINE)
+                .until(() -> recordsAtTheServer().size() == 2);
+        assertThat(recordsAtTheServer()).containsExactlyInAnyOrder(
+                new RfcRecord(768, "User Datagram Protocol", PEER_HOST, PEER_PORT),
+                new RfcRecord(1149, "Avian Carriers", PEER_HOST, PEER_PORT));
+        assertThat(session.isConnected()).isTrue();
+        session.add(2616, "HTTP/1.1");
+        assertThat(events.isEmpty()).as("a switch-over is no lost connection").isTrue();
     }
 
     @Test

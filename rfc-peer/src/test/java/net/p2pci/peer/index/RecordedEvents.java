@@ -59,6 +59,11 @@ final class RecordedEvents implements IndexSession.Listener {
     }
 
     /** The next event, waiting for it up to {@link #EVENT_DEADLINE}. */
+    /** Whether no event is waiting to be taken. */
+    boolean isEmpty() {
+        return events.isEmpty();
+    }
+
     String next() throws InterruptedException {
         String event = events.poll(EVENT_DEADLINE.toMillis(), TimeUnit.MILLISECONDS);
         assertThat(event).as("an event within " + EVENT_DEADLINE).isNotNull();
