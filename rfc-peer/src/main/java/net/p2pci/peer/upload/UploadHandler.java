@@ -12,12 +12,15 @@ import java.util.Optional;
 import net.p2pci.peer.library.RfcLibrary;
 import net.p2pci.peer.library.RfcLibrary.OpenedFile;
 import net.p2pci.peer.library.UnservableFileException;
+import net.p2pci.protocol.ByteRange;
 import net.p2pci.protocol.FileResponse;
 import net.p2pci.protocol.GetRequest;
+import net.p2pci.protocol.Header;
 import net.p2pci.protocol.IndexRequest;
 import net.p2pci.protocol.Limits;
 import net.p2pci.protocol.MessageReader;
 import net.p2pci.protocol.MessageWriter;
+import net.p2pci.protocol.ReprDigest;
 import net.p2pci.protocol.Request;
 import net.p2pci.protocol.RequestDeviation;
 import net.p2pci.protocol.RequestException;
@@ -29,7 +32,8 @@ import org.apache.logging.log4j.LogManager;
 import org.apache.logging.log4j.Logger;
 
 /**
- * Serves one upload connection: reads one request, answers a GET with the RFC file or an error, then closes. It
+ * Serves one upload connection: reads one request, answers a GET with the RFC file or an error, then closes; a GET
+ * that asks for the extensions of docs/PROTOCOL.md 9 gets the file's digest, or a byte range of it, too. It
  * moves the connection's deadline on as the transfer progresses; the server's watchdog enforces it.
  *
  * <p>Thread-safe: it keeps no state per connection; every connection runs {@link #handle} on its own thread, and the
@@ -67,6 +71,8 @@ final class UploadHandler {
     private final String os;
     private final UploadLimits limits;
     private final ClientCausedLog clientLog;
+    /** Digests of the files asked for one, so that each version of a file is read for it once. */
+    private final DigestCache digests;
     /** What a transfer waits for, for the watchdog's log line. */
     private final String readingAwaited;
 
@@ -75,6 +81,7 @@ final class UploadHandler {
         this.os = Objects.requireNonNull(os, "os");
         this.limits = Objects.requireNonNull(limits, "limits");
         this.clientLog = Objects.requireNonNull(clientLog, "clientLog");
+        this.digests = new DigestCache(limits.stallTimeout());
         this.readingAwaited = "the requester took no byte for " + limits.stallTimeout().toMillis() + " ms";
     }
 
@@ -186,28 +193,56 @@ final class UploadHandler {
             FileChannel file = rfc.channel();
             // The length comes from the open file, so that the announced length and the bytes sent agree.
             long length = file.size();
-            sendHead(channel, FileResponse.ok(Instant.now(), os, rfc.lastModified(), length));
-            long sent = 0;
-            ByteBuffer buffer = null;
-            while (sent < length) {
-                long transferred = file.transferTo(sent, Math.min(SENDFILE_BYTES, length - sent), channel);
-                if (transferred == 0) {
-                    // On a virtual thread the socket is non-blocking underneath, and transferTo returns 0 when its
-                    // buffer is full instead of waiting; a write waits. At the file's end (it shrank), read says so.
-                    buffer = buffer != null ? buffer.clear() : ByteBuffer.allocateDirect(TRANSFER_CHUNK_BYTES);
-                    int read = file.read(buffer.limit((int) Math.min(TRANSFER_CHUNK_BYTES, length - sent)), sent);
-                    if (read <= 0) {
-                        break; // the file shrank while being sent: the requester sees a short body and discards it
-                    }
-                    writeFully(channel, buffer.flip());
-                    transferred = read;
+            long first = 0;
+            long last = length - 1;
+            FileResponse head = FileResponse.ok(Instant.now(), os, rfc.lastModified(), length);
+            if (get.range().isPresent()) {
+                ByteRange range = get.range().get();
+                last = range.lastIn(length);
+                if (last < 0) {
+                    clientLog.log(LOG, Level.INFO, "range refused", source, "RFC {} requested by {}: range {} starts"
+                            + " past its {} bytes", number, requester, range.headerValue(), length);
+                    sendHead(channel, FileResponse.error(Status.BAD_REQUEST_400, Instant.now(), os));
+                    return;
                 }
-                sent += transferred;
-                expectReading(connection);
+                first = range.first();
+                head = FileResponse.partial(Instant.now(), os, rfc.lastModified(), first, last, length);
             }
-            clientLog.log(LOG, Level.INFO, "RFC sent", source, "Sent RFC {} to {} ({} of {} bytes)", number, requester,
-                    sent, length);
+            if (get.wantsDigest()) {
+                ReprDigest digest = digests.digestOf(rfc.path(), file, length, rfc.lastModified());
+                head = head.with(new Header(ReprDigest.HEADER, digest.headerValue()));
+                expectReading(connection); // the digest of a large file, computed once, can take a while
+            }
+            sendHead(channel, head);
+            long sent = sendBytes(connection, channel, file, first, last + 1);
+            clientLog.log(LOG, Level.INFO, "RFC sent", source, "Sent RFC {} to {} ({} of {} bytes{})", number,
+                    requester, sent, last + 1 - first, get.range().isPresent()
+                            ? ", " + ByteRange.contentRange(first, last, length) : "");
         }
+    }
+
+    /** Sends bytes {@code start..end-1} of {@code file}; returns how many went, fewer if the file shrank. */
+    private long sendBytes(UploadConnection connection, SocketChannel channel, FileChannel file, long start,
+                           long end) throws IOException {
+        long position = start;
+        ByteBuffer buffer = null;
+        while (position < end) {
+            long transferred = file.transferTo(position, Math.min(SENDFILE_BYTES, end - position), channel);
+            if (transferred == 0) {
+                // On a virtual thread the socket is non-blocking underneath, and transferTo returns 0 when its
+                // buffer is full instead of waiting; a write waits. At the file's end (it shrank), read says so.
+                buffer = buffer != null ? buffer.clear() : ByteBuffer.allocateDirect(TRANSFER_CHUNK_BYTES);
+                int read = file.read(buffer.limit((int) Math.min(TRANSFER_CHUNK_BYTES, end - position)), position);
+                if (read <= 0) {
+                    break; // the file shrank while being sent: the requester sees a short body and discards it
+                }
+                writeFully(channel, buffer.flip());
+                transferred = read;
+            }
+            position += transferred;
+            expectReading(connection);
+        }
+        return position - start;
     }
 
     /**
