@@ -5,18 +5,14 @@ import static org.assertj.core.api.Assertions.assertThat;
 import java.io.ByteArrayInputStream;
 import java.io.IOException;
 import java.net.InetAddress;
-import java.net.InetSocketAddress;
 import java.net.Socket;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.attribute.FileTime;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.Arrays;
 import java.util.List;
-import net.p2pci.peer.SampleRfcs;
-import net.p2pci.peer.library.RfcLibrary;
 import net.p2pci.protocol.FileResponse;
 import net.p2pci.protocol.MessageReader;
 import net.p2pci.protocol.ReprDigest;
@@ -40,12 +36,8 @@ final class UploadExtensionsTest {
 
     @BeforeEach
     void startServer() throws IOException {
-        SampleRfcs.copy(dir, List.of(2616));
-        Files.setLastModifiedTime(dir.resolve("rfc2616.txt"), FileTime.from(Instant.parse("1999-06-01T00:00:00Z")));
-        file = Files.readAllBytes(dir.resolve("rfc2616.txt"));
-        RfcLibrary library = RfcLibrary.open(dir);
-        library.scan();
-        server = UploadServer.start(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0), library, OS);
+        server = SampleUploadServer.start(dir, Instant.parse("1999-06-01T00:00:00Z"), OS);
+        file = Files.readAllBytes(SampleUploadServer.file(dir));
     }
 
     @AfterEach
