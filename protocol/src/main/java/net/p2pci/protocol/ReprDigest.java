@@ -1,7 +1,6 @@
 package net.p2pci.protocol;
 
 import java.io.IOException;
-import java.io.InputStream;
 import java.nio.ByteBuffer;
 import java.nio.channels.FileChannel;
 import java.security.MessageDigest;
@@ -100,16 +99,6 @@ public final class ReprDigest {
             }
             digest.update(buffer.flip());
             position += read;
-        }
-        return new ReprDigest(digest.digest());
-    }
-
-    /** The digest of everything {@code in} gives. */
-    public static ReprDigest of(InputStream in) throws IOException {
-        MessageDigest digest = sha256();
-        byte[] buffer = new byte[READ_BYTES];
-        for (int read = in.read(buffer); read >= 0; read = in.read(buffer)) {
-            digest.update(buffer, 0, read);
         }
         return new ReprDigest(digest.digest());
     }

@@ -308,7 +308,7 @@ public final class Downloader implements AutoCloseable {
      * The first offset, last offset and total size of a 206 answer's Content-Range, checked against the range asked
      * for, its Content-Length and (when not -1) the total size known from the first holder.
      */
-    private static long[] contentRange(FileResponse head, ByteRange asked, long total, HostAndPort holder)
+    private static long[] contentRange(FileResponse head, ByteRange asked, long total)
             throws IOException {
         long[] range = head.header(FileResponse.CONTENT_RANGE).flatMap(ByteRange::parseContentRange)
                 .orElseThrow(() -> new ResponseFormatException("a 206 answer without a readable Content-Range: "
@@ -399,7 +399,7 @@ public final class Downloader implements AutoCloseable {
                                 ? "it offers no ranges: it answered 200 with the whole file"
                                 : "it answered " + head.status() + " to a range");
                     }
-                    long[] sent = contentRange(head, range, total, holder);
+                    long[] sent = contentRange(head, range, total);
                     Optional<ReprDigest> digest = head.header(ReprDigest.HEADER).flatMap(ReprDigest::parse);
                     if (expected.isPresent() && !expected.equals(digest)) {
                         throw new IOException("its Repr-Digest is " + digest.map(ReprDigest::headerValue)
