@@ -31,8 +31,8 @@ public final class Bench {
     static final int EXIT_USAGE = 2;
 
     static final List<String> SCENARIOS =
-            List.of("lookup", "add", "list", "mixed", "hold", "churn", "get", "get-large", "load-dir", "redis-get",
-                    "redis-set", "http-get");
+            List.of("lookup", "add", "list", "mixed", "hold", "churn", "get", "get-large", "load-dir",
+                    "multi-source", "redis-get", "redis-set", "http-get");
     /** The scenarios that load another server (Redis, a web server) with this tool's client, for fair ratios. */
     static final List<String> FOREIGN_SCENARIOS = List.of("redis-get", "redis-set", "http-get");
 
@@ -54,7 +54,8 @@ public final class Bench {
             .addOption(Option.builder().longOpt("hold-seconds").hasArg().argName("SECONDS")
                     .desc("hold: seconds the peers stay idle before they are counted (default 5)").build())
             .addOption(Option.builder().longOpt("size").hasArg().argName("BYTES")
-                    .desc("get-large: file size, with an optional K, M or G suffix (default 1G)").build())
+                    .desc("get-large, multi-source: file size, with an optional K, M or G suffix (default 1G)")
+                    .build())
             .addOption(Option.builder().longOpt("large-file").hasArg().argName("FILE")
                     .desc("get-large: serve this file instead of generating one of --size bytes").build())
             .addOption(Option.builder().longOpt("rfc-file").hasArg().argName("FILE")
@@ -74,7 +75,8 @@ public final class Bench {
             .addOption(Option.builder().longOpt("server-jvm").hasArg().argName("OPTION")
                     .desc("a JVM option for the server process; repeat for several").build())
             .addOption(Option.builder().longOpt("peer-jvm").hasArg().argName("OPTION")
-                    .desc("get, get-large, load-dir: a JVM option for the rfc-peer process; repeat for several")
+                    .desc("get, get-large, load-dir, multi-source: a JVM option for the rfc-peer processes; repeat for"
+                            + " several")
                     .build())
             .addOption(Option.builder().longOpt("server").hasArg().argName("HOST:PORT")
                     .desc("use an index server already running on a loopback address (no heap figures); for"
@@ -189,6 +191,7 @@ public final class Bench {
             case "get" -> GetScenario.runSmall(settings, server, settings.rfcFile());
             case "get-large" -> GetScenario.runLarge(settings, server, settings.largeFile().orElse(null));
             case "load-dir" -> LoadDirScenario.run(settings, server);
+            case "multi-source" -> MultiSourceScenario.run(settings, server);
             case "redis-get" -> RedisScenario.run(settings, server, false);
             case "redis-set" -> RedisScenario.run(settings, server, true);
             case "http-get" -> HttpScenario.run(settings, server);

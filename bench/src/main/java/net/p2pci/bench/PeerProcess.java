@@ -42,6 +42,11 @@ final class PeerProcess implements AutoCloseable {
         return new InetSocketAddress("127.0.0.1", program.awaitPort(START_DEADLINE));
     }
 
+    /** Kills the peer with SIGKILL, as a machine that dies: no goodbye to the index, connections just end. */
+    void kill() {
+        process.destroyForcibly();
+    }
+
     boolean isAlive() {
         return process.isAlive();
     }

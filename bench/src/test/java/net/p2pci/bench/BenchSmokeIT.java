@@ -58,6 +58,7 @@ class BenchSmokeIT {
             get       | -c 4
             get-large | --size 16M
             load-dir  | --files 300
+            multi-source | --size 32M
             """)
     void scenarioRunsCleanly(String scenario, String options) throws IOException {
         runsCleanly(scenario, options + " --peer-jar " + PEER_JAR);

@@ -23,6 +23,11 @@ public record Outcome(Verdict verdict, String detail) {
         return new Outcome(Verdict.PASS, note);
     }
 
+    /** The case's extension is not offered: why, as seen. */
+    public static Outcome skip(String why) {
+        return new Outcome(Verdict.SKIP, why);
+    }
+
     /** Works, but deviates: each deviation named as a reader would notice it. */
     public static Outcome nonStrict(List<String> deviations) {
         return new Outcome(Verdict.NON_STRICT, String.join("; ", deviations));

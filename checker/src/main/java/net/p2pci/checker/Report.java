@@ -30,8 +30,9 @@ public record Report(String role, String target, boolean strict, List<CaseResult
     }
 
     public String summary() {
-        return String.format(Locale.ROOT, "%s %s: %d cases, %d PASS, %d NON-STRICT, %d FAIL%s -> %s", role, target,
+        return String.format(Locale.ROOT, "%s %s: %d cases, %d PASS, %d NON-STRICT, %d FAIL%s%s -> %s", role, target,
                 results.size(), count(Verdict.PASS), count(Verdict.NON_STRICT), count(Verdict.FAIL),
+                count(Verdict.SKIP) > 0 ? ", " + count(Verdict.SKIP) + " SKIP (extensions not offered)" : "",
                 strict ? " (strict: NON-STRICT fails)" : "", passed() ? "passed" : "FAILED");
     }
 
@@ -48,7 +49,8 @@ public record Report(String role, String target, boolean strict, List<CaseResult
         json.append("  \"strict\": ").append(strict).append(",\n");
         json.append("  \"passed\": ").append(passed()).append(",\n");
         json.append("  \"counts\": {\"PASS\": ").append(count(Verdict.PASS)).append(", \"NON-STRICT\": ")
-                .append(count(Verdict.NON_STRICT)).append(", \"FAIL\": ").append(count(Verdict.FAIL)).append("},\n");
+                .append(count(Verdict.NON_STRICT)).append(", \"FAIL\": ").append(count(Verdict.FAIL))
+                .append(count(Verdict.SKIP) > 0 ? ", \"SKIP\": " + count(Verdict.SKIP) : "").append("},\n");
         json.append("  \"cases\": [");
         for (int i = 0; i < results.size(); i++) {
             CaseResult result = results.get(i);
@@ -66,7 +68,8 @@ public record Report(String role, String target, boolean strict, List<CaseResult
         double seconds = results.stream().map(CaseResult::took).reduce(Duration.ZERO, Duration::plus).toMillis() / 1000.0;
         xml.append("<testsuites>\n");
         xml.append(String.format(Locale.ROOT, "  <testsuite name=\"p2pci-check %s\" tests=\"%d\" failures=\"%d\""
-                + " errors=\"0\" skipped=\"0\" time=\"%.3f\">\n", xmlText(role), results.size(), failures(), seconds));
+                + " errors=\"0\" skipped=\"%d\" time=\"%.3f\">\n", xmlText(role), results.size(), failures(),
+                count(Verdict.SKIP), seconds));
         xml.append("    <properties>\n      <property name=\"target\" value=\"").append(xmlText(target))
                 .append("\"/>\n      <property name=\"strict\" value=\"").append(strict).append("\"/>\n    </properties>\n");
         for (CaseResult result : results) {
@@ -76,6 +79,9 @@ public record Report(String role, String target, boolean strict, List<CaseResult
                 String message = result.verdict().label() + ": " + result.outcome().detail();
                 xml.append("\n      <failure type=\"").append(result.verdict().label()).append("\" message=\"")
                         .append(xmlText(message)).append("\">").append(xmlText(message)).append("</failure>\n    ");
+            } else if (result.verdict() == Verdict.SKIP) {
+                xml.append("\n      <skipped message=\"").append(xmlText(result.outcome().detail()))
+                        .append("\"/>\n    ");
             } else if (result.verdict() == Verdict.NON_STRICT) {
                 xml.append("\n      <system-out>").append(xmlText("NON-STRICT: " + result.outcome().detail()))
                         .append("</system-out>\n    ");

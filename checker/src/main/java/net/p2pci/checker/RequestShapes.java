@@ -29,9 +29,10 @@ final class RequestShapes {
         return Pattern.compile("LIST ALL P2P-CI/1\\.0\r\nHost: [^\\s]+\r\nPort: [0-9]{1,5}\r\n\r\n");
     }
 
+    /** GET, with the extension headers of docs/PROTOCOL.md 9 in their exact form where the peer sends them. */
     static Pattern get(int number) {
         return Pattern.compile("GET RFC " + number + " P2P-CI/1\\.0\r\nHost: [^\\s]+\r\nOS: " + HEADER_VALUE
-                + "\r\n\r\n");
+                + "\r\n(Want-Repr-Digest: sha-256=1\r\n)?(Range: bytes=[0-9]{1,18}-([0-9]{1,18})?\r\n)?\r\n");
     }
 
     /** The form a request must have, for messages: the pattern as a person writes it. */
@@ -41,7 +42,8 @@ final class RequestShapes {
             case "LOOKUP" -> "LOOKUP RFC <n> P2P-CI/1.0\\r\\nHost: <host>\\r\\nPort: <port>\\r\\n[Title: <title>\\r\\n]"
                     + "\\r\\n";
             case "LIST" -> "LIST ALL P2P-CI/1.0\\r\\nHost: <host>\\r\\nPort: <port>\\r\\n\\r\\n";
-            default -> "GET RFC <n> P2P-CI/1.0\\r\\nHost: <host>\\r\\nOS: <os>\\r\\n\\r\\n";
+            default -> "GET RFC <n> P2P-CI/1.0\\r\\nHost: <host>\\r\\nOS: <os>\\r\\n[Want-Repr-Digest: sha-256=1\\r\\n]"
+                    + "[Range: bytes=<a>-<b>\\r\\n]\\r\\n";
         };
     }
 

@@ -26,6 +26,11 @@ public final class Requests {
         return "GET RFC " + number + " " + version + CRLF + "Host: " + host + CRLF + "OS: p2pci-check" + CRLF + CRLF;
     }
 
+    /** The same request with one more header line before its empty line. */
+    public static String withHeader(String request, String headerLine) {
+        return request.substring(0, request.length() - CRLF.length()) + headerLine + CRLF + CRLF;
+    }
+
     /** The same request with LF alone ending its lines. */
     public static String withLf(String request) {
         return request.replace(CRLF, "\n");

@@ -5,10 +5,14 @@ import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Optional;
+import net.p2pci.protocol.ByteRange;
+import net.p2pci.protocol.FileResponse;
+import net.p2pci.protocol.ReprDigest;
 
 /**
  * The cases of {@code p2pci-check upload}: a peer's upload server asked for an RFC it holds (and for others, and
- * in malformed ways), its answers judged against docs/PROTOCOL.md 4 and 6.1.
+ * in malformed ways), its answers judged against docs/PROTOCOL.md 4 and 6.1, and the extensions of 9 where it offers
+ * them.
  */
 public final class UploadCases {
     static final String HOST = "p2pci-check.example";
@@ -49,7 +53,85 @@ public final class UploadCases {
                         run -> error(run, Requests.get("-" + run.rfc(), HOST, "P2P-CI/1.0"), 400, "Bad Request")),
                 new CheckCase<>("6.1-get-leading-zeros", "GET RFC 000N is the same file as GET RFC N",
                         run -> sameFile(run, Requests.get("000" + run.rfc(), HOST, "P2P-CI/1.0"),
-                                "GET RFC 000" + run.rfc())));
+                                "GET RFC 000" + run.rfc())),
+                new CheckCase<>("9.2-get-digest", "extension: a GET with Want-Repr-Digest: sha-256=1 gets the file"
+                        + " and its SHA-256 as Repr-Digest (skipped where not offered)", UploadCases::digest),
+                new CheckCase<>("9.3-get-range", "extension: a GET with Range: bytes=10-29 gets 206 with those 20"
+                        + " bytes and their Content-Range (skipped where not offered)", UploadCases::range));
+    }
+
+    /** The bytes of the range case: small enough for any RFC file. */
+    private static final long RANGE_FIRST = 10;
+    private static final long RANGE_LAST = 29;
+
+    /** The standard GET's body, to compare an extension's answer with; empty when the standard GET already fails. */
+    private static Optional<byte[]> standardBody(UploadRun run) throws IOException {
+        FileAnswer standard = getHeld(run);
+        return standard.judgeHead(200, "OK", FileAnswer.OK_HEADERS).verdict() == Verdict.FAIL ? Optional.empty()
+                : Optional.of(standard.body());
+    }
+
+    private static Outcome digest(UploadRun run) throws IOException {
+        Optional<byte[]> file = standardBody(run);
+        if (file.isEmpty()) {
+            return Outcome.fail("the standard GET already fails (see 4.2-get-status-and-headers)");
+        }
+        FileAnswer answer = run.get(Requests.withHeader(held(run), ReprDigest.WANT_HEADER + ": "
+                + ReprDigest.WANT_SHA_256));
+        Optional<String> digest = answer.header(ReprDigest.HEADER);
+        if (digest.isEmpty()) {
+            return answer.statusCode() == 200 || answer.statusCode() == 400
+                    ? Outcome.skip("answered " + answer.statusCode() + " without Repr-Digest: no digest extension")
+                    : Outcome.fail("answered a GET with Want-Repr-Digest with " + Bytes.quote(answer.raw()));
+        }
+        if (answer.statusCode() != 200 || !Arrays.equals(answer.body(), file.get())) {
+            return Outcome.fail("with Repr-Digest, expected 200 and the file's " + file.get().length + " bytes, saw "
+                    + answer.statusCode() + " and " + answer.body().length + " bytes");
+        }
+        String expected = ReprDigest.of(file.get()).headerValue();
+        Optional<ReprDigest> sent = ReprDigest.parse(digest.get());
+        if (sent.isEmpty() || !sent.get().headerValue().equals(expected)) {
+            return Outcome.fail("Repr-Digest " + Bytes.quote(digest.get()) + ", but the file's SHA-256 is "
+                    + expected);
+        }
+        return Outcome.pass();
+    }
+
+    private static Outcome range(UploadRun run) throws IOException {
+        Optional<byte[]> file = standardBody(run);
+        if (file.isEmpty()) {
+            return Outcome.fail("the standard GET already fails (see 4.2-get-status-and-headers)");
+        }
+        if (file.get().length <= RANGE_LAST) {
+            return Outcome.fail("the file of RFC " + run.rfc() + " has " + file.get().length + " bytes; give --rfc"
+                    + " one of more than " + RANGE_LAST);
+        }
+        ByteRange asked = new ByteRange(RANGE_FIRST, RANGE_LAST);
+        FileAnswer answer = run.get(Requests.withHeader(held(run), FileResponse.RANGE + ": " + asked.headerValue()));
+        if (answer.statusCode() == 200 || answer.statusCode() == 400) {
+            return answer.header(FileResponse.CONTENT_RANGE).isPresent()
+                    ? Outcome.fail("Content-Range on a " + answer.statusCode() + " answer: " + Bytes.quote(answer.raw()))
+                    : Outcome.skip("answered " + answer.statusCode() + " to a Range: no range extension");
+        }
+        if (answer.statusCode() != 206 || !answer.statusLine().equals("P2P-CI/1.0 206 Partial Content")) {
+            return Outcome.fail("expected 'P2P-CI/1.0 206 Partial Content', saw " + Bytes.quote(answer.raw()));
+        }
+        String contentRange = ByteRange.contentRange(RANGE_FIRST, RANGE_LAST, file.get().length);
+        List<String> wrong = new ArrayList<>();
+        if (!answer.header(FileResponse.CONTENT_RANGE).orElse("").equals(contentRange)) {
+            wrong.add("Content-Range " + Bytes.quote(answer.header(FileResponse.CONTENT_RANGE).orElse("(none)"))
+                    + ", not " + contentRange);
+        }
+        long length = RANGE_LAST - RANGE_FIRST + 1;
+        if (!answer.header(FileResponse.CONTENT_LENGTH).orElse("").equals(Long.toString(length))) {
+            wrong.add("Content-Length " + Bytes.quote(answer.header(FileResponse.CONTENT_LENGTH).orElse("(none)"))
+                    + ", not " + length);
+        }
+        if (!Arrays.equals(answer.body(), Arrays.copyOfRange(file.get(), (int) RANGE_FIRST, (int) RANGE_LAST + 1))) {
+            wrong.add("a body of " + answer.body().length + " bytes that is not bytes " + RANGE_FIRST + "-"
+                    + RANGE_LAST + " of the file: " + Bytes.quote(answer.body()));
+        }
+        return wrong.isEmpty() ? Outcome.pass() : Outcome.fail(String.join("; ", wrong));
     }
 
     /** An RFC the peer does not hold: {@link #NOT_HELD}, unless that is the one it was said to hold. */

@@ -74,6 +74,8 @@ class BrokenFakesTest {
                 fails("6.1-get-huge-number-400", FakeUploadServer.Fault.HUGE_NUMBER_404),
                 fails("6.1-get-negative-400", FakeUploadServer.Fault.NEGATIVE_404),
                 fails("6.1-get-leading-zeros", FakeUploadServer.Fault.LEADING_ZEROS_404),
+                fails("9.2-get-digest", FakeUploadServer.Fault.WRONG_DIGEST),
+                fails("9.3-get-range", FakeUploadServer.Fault.RANGE_OFF_BY_ONE),
 
                 fails("3.1-client-add-request", FakePeer.Fault.ADD_WITHOUT_RFC_TOKEN),
                 fails("3.1-client-lookup-request", FakePeer.Fault.LOOKUP_WITHOUT_PORT),
@@ -135,6 +137,17 @@ class BrokenFakesTest {
     @Test
     void theUploadFakeWithoutAFaultPassesEveryUploadCase() throws Exception {
         assertEveryCasePasses(run(FakeUploadServer.Fault.NONE, ""));
+    }
+
+    @Test
+    void aStandardUploadServerHasTheExtensionCasesSkippedAndPassesTheRest() throws Exception {
+        List<CaseResult> results = run(FakeUploadServer.Fault.STANDARD_ONLY, "");
+
+        assertThat(results).filteredOn(result -> result.id().startsWith("9."))
+                .extracting(CaseResult::id, CaseResult::verdict)
+                .containsExactly(org.assertj.core.groups.Tuple.tuple("9.2-get-digest", Verdict.SKIP),
+                        org.assertj.core.groups.Tuple.tuple("9.3-get-range", Verdict.SKIP));
+        assertEveryCasePasses(results.stream().filter(result -> !result.id().startsWith("9.")).toList());
     }
 
     @Test

@@ -14,8 +14,8 @@ import java.time.format.DateTimeFormatter;
 import java.util.Locale;
 
 /**
- * A small upload server holding one RFC that follows docs/PROTOCOL.md 4 except for one deliberate fault, so that a
- * test can show the checker's case for that rule failing. Each connection runs on a virtual thread of its own.
+ * A small upload server holding one RFC that follows docs/PROTOCOL.md 4, and offers the extensions of 9, except for
+ * one deliberate fault, so that a test can show the checker's case for that rule failing. Each connection runs on a virtual thread of its own.
  */
 final class FakeUploadServer implements AutoCloseable {
     /** The one thing this server gets wrong. */
@@ -33,7 +33,11 @@ final class FakeUploadServer implements AutoCloseable {
         PATHS_SERVED,
         HUGE_NUMBER_404,
         NEGATIVE_404,
-        LEADING_ZEROS_404
+        LEADING_ZEROS_404,
+        /** Offers neither extension of docs/PROTOCOL.md 9, as a standard upload server does. */
+        STANDARD_ONLY,
+        WRONG_DIGEST,
+        RANGE_OFF_BY_ONE
     }
 
     static final int HELD = 2616;
@@ -109,7 +113,7 @@ final class FakeUploadServer implements AutoCloseable {
         }
         String number = fields[2];
         if (fault == Fault.PATHS_SERVED && number.contains("/")) {
-            return ok();
+            return ok(request);
         }
         if (fault == Fault.HUGE_NUMBER_404 && number.matches("[0-9]{19,}")) {
             return error(404, "Not Found");
@@ -125,7 +129,51 @@ final class FakeUploadServer implements AutoCloseable {
         if (!held) {
             return fault == Fault.NOT_HELD_SILENT_CLOSE ? new byte[0] : error(404, "Not Found");
         }
-        return ok();
+        return ok(request);
+    }
+
+    /** The value of the request's header {@code name}, or null. */
+    private static String header(String request, String name) {
+        for (String line : request.split("\r?\n")) {
+            int colon = line.indexOf(':');
+            if (colon > 0 && line.substring(0, colon).strip().equalsIgnoreCase(name)) {
+                return line.substring(colon + 1).strip();
+            }
+        }
+        return null;
+    }
+
+    private byte[] ok(String request) {
+        byte[] file = BODY.getBytes(StandardCharsets.UTF_8);
+        String range = fault == Fault.STANDARD_ONLY ? null : header(request, "Range");
+        String want = fault == Fault.STANDARD_ONLY ? null : header(request, "Want-Repr-Digest");
+        if (range == null && want == null) {
+            return ok();
+        }
+        String date = DATE.format(Instant.now());
+        String digest = want == null ? "" : "Repr-Digest: " + net.p2pci.protocol.ReprDigest.of(fault
+                == Fault.WRONG_DIGEST ? BODY.toUpperCase(Locale.ROOT).getBytes(StandardCharsets.UTF_8) : file)
+                .headerValue() + "\r\n";
+        if (range == null) {
+            return concat(("P2P-CI/1.0 200 OK\r\nDate: " + date + "\r\nOS: Fake 1.0\r\nLast-Modified: " + date
+                    + "\r\nContent-Length: " + file.length + "\r\nContent-Type: text/plain\r\n" + digest + "\r\n")
+                    .getBytes(StandardCharsets.UTF_8), file);
+        }
+        String[] span = range.substring("bytes=".length()).split("-");
+        int first = Integer.parseInt(span[0]);
+        int last = Integer.parseInt(span[1]);
+        int shift = fault == Fault.RANGE_OFF_BY_ONE ? 1 : 0;
+        byte[] part = java.util.Arrays.copyOfRange(file, first + shift, last + 1 + shift);
+        return concat(("P2P-CI/1.0 206 Partial Content\r\nDate: " + date + "\r\nOS: Fake 1.0\r\nLast-Modified: "
+                + date + "\r\nContent-Length: " + part.length + "\r\nContent-Range: bytes " + first + "-" + last
+                + "/" + file.length + "\r\nContent-Type: text/plain\r\n" + digest + "\r\n")
+                .getBytes(StandardCharsets.UTF_8), part);
+    }
+
+    private static byte[] concat(byte[] head, byte[] body) {
+        byte[] all = java.util.Arrays.copyOf(head, head.length + body.length);
+        System.arraycopy(body, 0, all, head.length, body.length);
+        return all;
     }
 
     private byte[] ok() {

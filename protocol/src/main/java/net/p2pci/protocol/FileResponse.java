@@ -16,6 +16,10 @@ public record FileResponse(Status status, List<Header> headers) {
     public static final String LAST_MODIFIED = "Last-Modified";
     public static final String CONTENT_LENGTH = "Content-Length";
     public static final String CONTENT_TYPE = "Content-Type";
+    /** The range extension's answer header, on a 206 only (docs/PROTOCOL.md 9.3). */
+    public static final String CONTENT_RANGE = "Content-Range";
+    /** The range extension's request header. */
+    public static final String RANGE = "Range";
 
     /** An exabyte: beyond any file, and small enough that the decimal can never overflow a long. */
     private static final long MAX_CONTENT_LENGTH = 1_000_000_000_000_000_000L - 1;
@@ -37,6 +41,28 @@ public record FileResponse(Status status, List<Header> headers) {
                 new Header(LAST_MODIFIED, WireDates.format(lastModified)),
                 new Header(CONTENT_LENGTH, Long.toString(contentLength)),
                 new Header(CONTENT_TYPE, Protocol.CONTENT_TYPE_TEXT)));
+    }
+
+    /**
+     * A 206 response to a GET that asked for a range: bytes {@code first..last} of a file of {@code size} bytes
+     * (docs/PROTOCOL.md 9.3).
+     */
+    public static FileResponse partial(Instant date, String os, Instant lastModified, long first, long last,
+                                       long size) {
+        return new FileResponse(Status.PARTIAL_CONTENT_206, List.of(
+                new Header(DATE, WireDates.format(date)),
+                new Header(OS, os),
+                new Header(LAST_MODIFIED, WireDates.format(lastModified)),
+                new Header(CONTENT_LENGTH, Long.toString(last - first + 1)),
+                new Header(CONTENT_RANGE, ByteRange.contentRange(first, last, size)),
+                new Header(CONTENT_TYPE, Protocol.CONTENT_TYPE_TEXT)));
+    }
+
+    /** This response with {@code extra} after its headers. */
+    public FileResponse with(Header extra) {
+        List<Header> more = new java.util.ArrayList<>(headers);
+        more.add(extra);
+        return new FileResponse(status, more);
     }
 
     /** An error response: Date, OS and {@code Content-Length: 0}, as the protocol asks. */

@@ -800,6 +800,9 @@ public final class MessageReader {
         String port;
         String title;
         String os;
+        /** The extension headers (docs/PROTOCOL.md 9): the first of each is taken, repeats ignored. */
+        String wantReprDigest;
+        String range;
         int deviations;
 
         RequestHeaders(int maxLineBytes) {
@@ -813,6 +816,8 @@ public final class MessageReader {
             copy.port = port;
             copy.title = title;
             copy.os = os;
+            copy.wantReprDigest = wantReprDigest;
+            copy.range = range;
             copy.deviations = deviations;
             return copy;
         }
@@ -836,6 +841,8 @@ public final class MessageReader {
                 case "Port" -> port = once(port, value, name);
                 case "Title" -> title = once(title, value, name);
                 case "OS" -> os = once(os, value, name);
+                case ReprDigest.WANT_HEADER -> wantReprDigest = firstOf(wantReprDigest, value);
+                case FileResponse.RANGE -> range = firstOf(range, value);
                 default -> acceptInAnotherCase(name, value);
             }
         }
@@ -846,11 +853,18 @@ public final class MessageReader {
                 case "port" -> port = once(port, value, name);
                 case "title" -> title = once(title, value, name);
                 case "os" -> os = once(os, value, name);
+                case "want-repr-digest" -> wantReprDigest = firstOf(wantReprDigest, value);
+                case "range" -> range = firstOf(range, value);
                 default -> {
                     return; // extensions and other implementations' extra headers are not our concern
                 }
             }
             deviations |= RequestDeviation.HEADER_NAME_CASE.bit();
+        }
+
+        /** An extension header's value: the first one given, as HTTP takes a repeated Range to be none it reads. */
+        private static String firstOf(String previous, String value) {
+            return previous != null ? previous : value;
         }
 
         /** A known header's value: refused when given twice, or when the writer could not send it on in a line. */
@@ -879,7 +893,9 @@ public final class MessageReader {
                 case "LOOKUP" -> new LookupRequest(line.rfcNumber(), host, requiredPort(headers.port),
                         optional(headers.title));
                 case "LIST" -> new ListRequest(host, requiredPort(headers.port));
-                case "GET" -> new GetRequest(line.rfcNumber(), host, optional(headers.os));
+                case "GET" -> new GetRequest(line.rfcNumber(), host, optional(headers.os),
+                        headers.wantReprDigest != null && ReprDigest.wantsSha256(headers.wantReprDigest),
+                        headers.range == null ? Optional.empty() : ByteRange.parse(headers.range));
                 default -> throw new IllegalStateException("method " + line.method());
             };
         } catch (IllegalArgumentException e) {

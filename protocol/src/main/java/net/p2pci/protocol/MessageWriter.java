@@ -34,6 +34,10 @@ public final class MessageWriter {
                 requestLine(out, "GET", get.rfcNumber());
                 header(out, "Host", get.host());
                 get.os().ifPresent(os -> header(out, "OS", os));
+                if (get.wantsDigest()) {
+                    header(out, ReprDigest.WANT_HEADER, ReprDigest.WANT_SHA_256);
+                }
+                get.range().ifPresent(range -> header(out, FileResponse.RANGE, range.headerValue()));
             }
         }
         return out.append(CRLF).toString().getBytes(StandardCharsets.UTF_8);

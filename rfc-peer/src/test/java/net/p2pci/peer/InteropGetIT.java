@@ -43,6 +43,9 @@ class InteropGetIT {
             + "Last-Modified: Sat, 21 Nov 2026 15:12:05 GMT\nContent-Length: " + FILE.length
             + "\nContent-Type: text/plain\n";
 
+    /** What the peer says once of a file from a holder that sent no digest (docs/PROTOCOL.md 9.2). */
+    private static final String UNVERIFIED = "sent no Repr-Digest: the file is unverified";
+
     @TempDir
     Path work;
 
@@ -160,6 +163,41 @@ class InteropGetIT {
         }
     }
 
+    /**
+     * A holder that sends wrong bytes under the file's true digest: the peer keeps nothing of it and takes the file
+     * from the next holder LOOKUP named, a standard one, whose file it keeps unverified.
+     */
+    @org.junit.jupiter.api.Test
+    void aFileThatFailsItsDigestIsNotKeptAndTheNextHolderIsAsked() throws Exception {
+        Path dir = work.resolve("peer");
+        byte[] wrong = FILE.clone();
+        wrong[wrong.length / 2] ^= 1;
+        String digest = net.p2pci.protocol.ReprDigest.of(FILE).headerValue();
+        try (DeviantServer liar = new DeviantServer(request -> Answer.bytes(concat(crlf("P2P-CI/1.0 200 OK\n"
+                        + HEADERS + "Repr-Digest: " + digest + "\n\n"), wrong)).thenClose());
+                DeviantServer standard = new DeviantServer(request -> Answer.bytes(concat(crlf("P2P-CI/1.0 200 OK\n"
+                        + HEADERS + "\n"), FILE)).thenClose());
+                DeviantServer index = new DeviantServer(request -> request instanceof LookupRequest lookup
+                        ? Answer.of(crlf("P2P-CI/1.0 200 OK\n\nRFC " + lookup.rfcNumber() + " " + TITLE
+                        + " 127.0.0.1 " + liar.port() + "\nRFC " + lookup.rfcNumber() + " " + TITLE + " 127.0.0.1 "
+                        + standard.port() + "\n\n"))
+                        : Answer.of(InteropIndexIT.standard(request, "\r\n")));
+                ChildProcess peer = InteropIndexIT.startPeerIn(dir, index, List.of("GET " + RFC), false)) {
+            int exitStatus = peer.awaitExit(EXIT_DEADLINE);
+            List<String> printed = peer.lines().stream().filter(line -> line.startsWith("[Peer] ")).toList();
+
+            assertThat(exitStatus).as(peer.output() + peer.errors()).isEqualTo(RfcPeer.EXIT_OK);
+            assertThat(printed).as(peer.output()).containsSubsequence(
+                    "[Peer] Downloading RFC " + RFC + " from 127.0.0.1:" + liar.port(),
+                    "[Peer] Downloading RFC " + RFC + " from 127.0.0.1:" + standard.port(),
+                    "[Peer] Note: peer 127.0.0.1:" + standard.port() + " " + UNVERIFIED);
+            assertThat(printed).as(peer.output()).anyMatch(line -> line.startsWith("[Peer] GET RFC " + RFC
+                    + " from 127.0.0.1:" + liar.port() + " failed: 127.0.0.1:" + liar.port() + " sent a file whose"
+                    + " SHA-256 is ") && line.endsWith("not the " + digest + " of its Repr-Digest; nothing kept"));
+            assertThat(dir.resolve(RfcFileName.canonical(RFC))).hasBinaryContent(FILE);
+        }
+    }
+
     /** An index that answers LOOKUP with one record, the holder at {@code holderPort}, and everything else standard. */
     static Dialect indexListing(int holderPort) {
         return request -> request instanceof LookupRequest lookup
@@ -176,8 +214,11 @@ class InteropGetIT {
         return savedLeftOpen(row, name, answer.thenClose(), notes);
     }
 
+    /** The file is kept, and said once to be unverified: these holders, like every standard one, send no digest. */
     private static Case savedLeftOpen(String row, String name, Answer answer, String... notes) {
-        return new Case(row, name, get -> answer, FILE, noteLines(notes));
+        List<String> lines = noteLines(notes);
+        lines.add("[Peer] Note: peer %s " + UNVERIFIED);
+        return new Case(row, name, get -> answer, FILE, lines);
     }
 
     /** A row where there is no file to be had: the failure line says why, after the notes. */

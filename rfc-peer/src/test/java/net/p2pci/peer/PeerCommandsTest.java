@@ -75,6 +75,39 @@ final class PeerCommandsTest {
         assertThat(dir.resolve("rfc2616.txt")).hasSameBinaryContentAs(SampleRfcs.file(2616));
     }
 
+    /**
+     * A file over the multi-source threshold that LOOKUP finds at three peers comes in ranges from more than one of
+     * them (all three, unless one found every range taken when it started), and is checked against its digest before
+     * it takes its name.
+     */
+    @Test
+    void aLargeFileFoundAtThreePeersComesInRangesFromSeveralOfThem() throws Exception {
+        long size = net.p2pci.peer.download.Downloader.MultiSource.DEFAULT.minFileBytes() + 12345;
+        byte[] large = new byte[(int) size];
+        byte[] line = "Request for Comments: 9999 -- a large file held by three peers\n"
+                .getBytes(StandardCharsets.US_ASCII);
+        for (int i = 0; i < large.length; i++) {
+            large[i] = line[i % line.length];
+        }
+        for (String name : List.of("h1", "h2", "h3")) {
+            Path dir = Files.createDirectory(work.resolve(name));
+            Files.write(dir.resolve("rfc9999.txt"), large);
+            Peer holder = Peer.start(new PeerOptions(List.of(new HostAndPort("127.0.0.1", server.port())), dir, 0,
+                    Optional.empty(), List.of()));
+            peers.add(holder);
+            register(holder);
+        }
+        Path dir = directoryWith("downloader", List.of());
+
+        Run run = runPeer(dir, "GET 9999\n");
+
+        assertThat(run.status()).as(run.output()).isZero();
+        assertThat(run.lines()).as(run.output()).anyMatch(printed -> printed.matches("\\[Peer] Note: ranges from [23]"
+                + " holders: .*"));
+        assertThat(run.lines()).as(run.output()).noneMatch(printed -> printed.contains("unverified"));
+        assertThat(dir.resolve("rfc9999.txt")).hasBinaryContent(large);
+    }
+
     @Test
     void aDownloadedRfcIsServedByTheDownloaderToo() throws Exception {
         Peer first = startPeer("first", List.of(1149));

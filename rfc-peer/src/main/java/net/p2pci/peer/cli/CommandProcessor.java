@@ -74,6 +74,11 @@ public final class CommandProcessor implements FolderWatcher.Listener {
               [Peer] Downloading RFC <n> from <host:port>          (before each GET request)
               [Peer] GET RFC <n>: <bytes> bytes in <ms> ms (<rate> MB/s or kB/s), saved as rfc<n>.txt
               [Peer] GET RFC <n> from <host:port> failed: <reason>  (the next holder is tried)
+              [Peer] Note: peer <host:port> sent no Repr-Digest: the file is unverified
+                                    (a holder that does not offer the digest extension; our peers'
+                                    files are checked against their SHA-256 before they are kept,
+                                    and a large file held by several peers comes in ranges from
+                                    all of them: docs/PROTOCOL.md 9)
             A holder of another implementation that answers GET in a way of its own, but one
             that can be understood, gets one line per way before the GET's summary:
               [Peer] Note: peer <host:port> <how its answer differs>
@@ -460,6 +465,9 @@ public final class CommandProcessor implements FolderWatcher.Listener {
         }
 
         List<HostAndPort> candidates = new ArrayList<>(holders.keySet());
+        // Holders that may send ranges of a large file alongside the one asked first; after a file from several
+        // did not match its digest, nobody can tell whose ranges were wrong, so each is then asked alone.
+        boolean severalAtOnce = true;
         for (HostAndPort holder : candidates) {
             transcript.note("Downloading RFC %d from %s", number, holder);
             GetRequest request = downloader.requestFor(number, holder);
@@ -472,7 +480,8 @@ public final class CommandProcessor implements FolderWatcher.Listener {
                 bar.start(number);
             }
             try {
-                download = downloader.download(holder, request);
+                download = downloader.download(holder, request, severalAtOnce
+                        ? candidates.stream().filter(other -> !other.equals(holder)).toList() : List.of());
             } catch (DownloadException e) {
                 if (bar != null) {
                     bar.stop();
@@ -481,6 +490,7 @@ public final class CommandProcessor implements FolderWatcher.Listener {
                 e.head().ifPresent(transcript::message);
                 noteDeviations(holder, e.deviations());
                 transcript.note("GET RFC %d from %s failed: %s", number, holder, e.getMessage());
+                severalAtOnce &= !e.digestMismatch();
                 continue;
             }
             if (bar != null) {
@@ -489,6 +499,7 @@ public final class CommandProcessor implements FolderWatcher.Listener {
             watcher.ended(number, holder, OptionalLong.of(download.bytes()));
             transcript.message(download.head());
             noteDeviations(holder, download.deviations());
+            download.notes().forEach(note -> transcript.note("Note: %s", note));
             transcript.note("GET RFC %d: %d bytes in %s, saved as %s", number, download.bytes(),
                     timeAndRate(download.bytes(), download.elapsed()), download.file().getFileName());
             String title = Optional.ofNullable(holders.get(holder))

@@ -9,11 +9,23 @@ import net.p2pci.protocol.FileResponse;
 public final class DownloadException extends Exception {
     private final transient FileResponse head;
     private final transient List<AnswerDeviation> deviations;
+    private final boolean digestMismatch;
 
     DownloadException(String reason, FileResponse head, List<AnswerDeviation> deviations, Throwable cause) {
+        this(reason, head, deviations, cause, false);
+    }
+
+    DownloadException(String reason, FileResponse head, List<AnswerDeviation> deviations, Throwable cause,
+                      boolean digestMismatch) {
         super(reason, cause);
         this.head = head;
         this.deviations = List.copyOf(deviations);
+        this.digestMismatch = digestMismatch;
+    }
+
+    /** Whether the whole file came but did not match the digest its holder announced. */
+    public boolean digestMismatch() {
+        return digestMismatch;
     }
 
     /** How the holder's answer differed from docs/PROTOCOL.md before it failed, one of each kind. */

@@ -13,12 +13,15 @@ import java.util.Optional;
 import net.p2pci.peer.library.RfcLibrary;
 import net.p2pci.peer.library.RfcLibrary.OpenedFile;
 import net.p2pci.peer.library.UnservableFileException;
+import net.p2pci.protocol.ByteRange;
 import net.p2pci.protocol.FileResponse;
 import net.p2pci.protocol.GetRequest;
+import net.p2pci.protocol.Header;
 import net.p2pci.protocol.IndexRequest;
 import net.p2pci.protocol.Limits;
 import net.p2pci.protocol.MessageReader;
 import net.p2pci.protocol.MessageWriter;
+import net.p2pci.protocol.ReprDigest;
 import net.p2pci.protocol.Request;
 import net.p2pci.protocol.RequestDeviation;
 import net.p2pci.protocol.RequestException;
@@ -30,7 +33,8 @@ import org.apache.logging.log4j.LogManager;
 import org.apache.logging.log4j.Logger;
 
 /**
- * Serves one upload connection: reads one request, answers a GET with the RFC file or an error, then closes. It
+ * Serves one upload connection: reads one request, answers a GET with the RFC file or an error, then closes; a GET
+ * that asks for the extensions of docs/PROTOCOL.md 9 gets the file's digest, or a byte range of it, too. It
  * moves the connection's deadline on as the transfer progresses; the server's watchdog enforces it.
  *
  * <p>Thread-safe: it keeps no state per connection; every connection runs {@link #handle} on its own thread, and the
@@ -72,6 +76,8 @@ final class UploadHandler {
     private final String os;
     private final UploadLimits limits;
     private final ClientCausedLog clientLog;
+    /** Digests of the files asked for one, so that each version of a file is read for it once. */
+    private final DigestCache digests;
     /** What a transfer waits for, for the watchdog's log line. */
     private final String readingAwaited;
 
@@ -80,6 +86,7 @@ final class UploadHandler {
         this.os = Objects.requireNonNull(os, "os");
         this.limits = Objects.requireNonNull(limits, "limits");
         this.clientLog = Objects.requireNonNull(clientLog, "clientLog");
+        this.digests = new DigestCache(limits.stallTimeout());
         this.readingAwaited = "the requester took no byte for " + limits.stallTimeout().toMillis() + " ms";
     }
 
@@ -191,49 +198,69 @@ final class UploadHandler {
             FileChannel file = rfc.channel();
             // The length comes from the open file, so that the announced length and the bytes sent agree.
             long length = file.size();
-            sendHead(channel, FileResponse.ok(Instant.now(), os, rfc.lastModified(), length));
+            long first = 0;
+            long last = length - 1;
+            FileResponse head = FileResponse.ok(Instant.now(), os, rfc.lastModified(), length);
+            if (get.range().isPresent()) {
+                ByteRange range = get.range().get();
+                last = range.lastIn(length);
+                if (last < 0) {
+                    clientLog.log(LOG, Level.INFO, "range refused", source, "RFC {} requested by {}: range {} starts"
+                            + " past its {} bytes", number, requester, range.headerValue(), length);
+                    sendHead(channel, FileResponse.error(Status.BAD_REQUEST_400, Instant.now(), os));
+                    return;
+                }
+                first = range.first();
+                head = FileResponse.partial(Instant.now(), os, rfc.lastModified(), first, last, length);
+            }
+            if (get.wantsDigest()) {
+                ReprDigest digest = digests.digestOf(rfc.path(), file, length, rfc.lastModified());
+                head = head.with(new Header(ReprDigest.HEADER, digest.headerValue()));
+                expectReading(connection); // the digest of a large file, computed once, can take a while
+            }
+            sendHead(channel, head);
             // The last byte is held back until the file is known unchanged since it was opened: a requester that
             // received every announced byte got the file as announced, and one written to meanwhile leaves it short.
-            long sent = send(connection, channel, file, 0, length - LAST_BYTES);
-            if (sent == length - LAST_BYTES && !rfc.unchangedSinceOpened()) {
+            long end = last + 1;
+            long heldBack = Math.max(first, end - LAST_BYTES);
+            long sent = sendBytes(connection, channel, file, first, heldBack);
+            if (first + sent == heldBack && !rfc.unchangedSinceOpened()) {
                 clientLog.log(LOG, Level.INFO, "RFC changed while sent", source, "RFC {} sent to {}: its file changed"
                         + " while being sent; the connection is reset before its last byte", number, requester);
                 channel.setOption(StandardSocketOptions.SO_LINGER, 0);
                 return;
             }
-            if (sent == length - LAST_BYTES) {
-                sent = send(connection, channel, file, sent, length);
+            if (first + sent == heldBack) {
+                sent += sendBytes(connection, channel, file, heldBack, end);
             }
-            clientLog.log(LOG, Level.INFO, "RFC sent", source, "Sent RFC {} to {} ({} of {} bytes)", number, requester,
-                    sent, length);
+            clientLog.log(LOG, Level.INFO, "RFC sent", source, "Sent RFC {} to {} ({} of {} bytes{})", number,
+                    requester, sent, end - first, get.range().isPresent()
+                            ? ", " + ByteRange.contentRange(first, last, length) : "");
         }
     }
 
-    /**
-     * Sends the file's bytes from {@code from} up to {@code to} and returns where it stopped: at {@code to}, or
-     * earlier if the file shrank while being sent (the requester then sees a short body and discards it).
-     */
-    private long send(UploadConnection connection, SocketChannel channel, FileChannel file, long from, long to)
-            throws IOException {
-        long sent = from;
+    /** Sends bytes {@code start..end-1} of {@code file}; returns how many went, fewer if the file shrank. */
+    private long sendBytes(UploadConnection connection, SocketChannel channel, FileChannel file, long start,
+                           long end) throws IOException {
+        long position = start;
         ByteBuffer buffer = null;
-        while (sent < to) {
-            long transferred = file.transferTo(sent, Math.min(SENDFILE_BYTES, to - sent), channel);
+        while (position < end) {
+            long transferred = file.transferTo(position, Math.min(SENDFILE_BYTES, end - position), channel);
             if (transferred == 0) {
                 // On a virtual thread the socket is non-blocking underneath, and transferTo returns 0 when its
                 // buffer is full instead of waiting; a write waits. At the file's end (it shrank), read says so.
                 buffer = buffer != null ? buffer.clear() : ByteBuffer.allocateDirect(TRANSFER_CHUNK_BYTES);
-                int read = file.read(buffer.limit((int) Math.min(TRANSFER_CHUNK_BYTES, to - sent)), sent);
+                int read = file.read(buffer.limit((int) Math.min(TRANSFER_CHUNK_BYTES, end - position)), position);
                 if (read <= 0) {
-                    break;
+                    break; // the file shrank while being sent: the requester sees a short body and discards it
                 }
                 writeFully(channel, buffer.flip());
                 transferred = read;
             }
-            sent += transferred;
+            position += transferred;
             expectReading(connection);
         }
-        return sent;
+        return position - start;
     }
 
     /**

@@ -36,6 +36,8 @@ final class DownloadJobs implements CommandProcessor.DownloadWatcher {
         State state = State.WAITING;
         long received;
         OptionalLong total = OptionalLong.empty();
+        /** The holders sending ranges of it now (docs/PROTOCOL.md 9.3); 1 for an ordinary download. */
+        int sources = 1;
 
         Job(long id, int rfcNumber, HostAndPort holder) {
             this.id = id;
@@ -121,6 +123,7 @@ final class DownloadJobs implements CommandProcessor.DownloadWatcher {
             if (job != null) {
                 job.received = counts.receivedBytes();
                 job.total = counts.totalBytes();
+                job.sources = counts.sources();
             }
         }
     }
@@ -135,6 +138,7 @@ final class DownloadJobs implements CommandProcessor.DownloadWatcher {
                     .member("holder", job.holder.toString())
                     .member("state", job.state.name().toLowerCase(Locale.ROOT))
                     .member("received", job.received)
+                    .member("sources", job.sources)
                     .name("total");
             if (job.total.isPresent()) {
                 json.value(job.total.getAsLong());

@@ -123,7 +123,8 @@ function showDownloads(data) {
     item.dataset.rfc = String(job.rfc);
     item.className = job.state;
     const name = document.createElement('span');
-    name.textContent = 'RFC ' + job.rfc + ' from ' + job.holder;
+    name.textContent = 'RFC ' + job.rfc + ' from ' + job.holder
+        + (job.sources > 1 ? ' and ' + (job.sources - 1) + ' more (ranges from each)' : '');
     const bar = document.createElement('progress');
     if (job.total !== null) {
       bar.max = Math.max(job.total, 1);

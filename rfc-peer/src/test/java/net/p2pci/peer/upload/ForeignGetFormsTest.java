@@ -11,15 +11,12 @@ import java.net.Socket;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.attribute.FileTime;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
 import java.util.regex.Pattern;
 import java.util.stream.Stream;
 import net.p2pci.peer.CapturedLog;
-import net.p2pci.peer.SampleRfcs;
-import net.p2pci.peer.library.RfcLibrary;
 import net.p2pci.protocol.MessageReader;
 import org.apache.logging.log4j.Level;
 import org.junit.jupiter.api.AfterEach;
@@ -53,12 +50,8 @@ final class ForeignGetFormsTest {
 
     @BeforeEach
     void startServer() throws IOException {
-        SampleRfcs.copy(dir, List.of(2616));
-        Files.setLastModifiedTime(dir.resolve("rfc2616.txt"), FileTime.from(FILE_TIME));
-        rfc2616 = Files.readAllBytes(dir.resolve("rfc2616.txt"));
-        RfcLibrary library = RfcLibrary.open(dir);
-        library.scan();
-        server = UploadServer.start(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0), library, OS);
+        server = SampleUploadServer.start(dir, FILE_TIME, OS);
+        rfc2616 = Files.readAllBytes(SampleUploadServer.file(dir));
     }
 
     @AfterEach
