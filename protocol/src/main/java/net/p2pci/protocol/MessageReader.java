@@ -735,6 +735,19 @@ public final class MessageReader {
             checkVersion(tokens[2]);
             return new RequestLine("LIST", -1, 0);
         }
+        if (tokens.length == 3 && isExtensionWithoutRfc(tokens[0])) {
+            // docs/PROTOCOL.md section 8: OPTIONS *, SEARCH TITLE, PEERS ALL
+            String expected = switch (tokens[0]) {
+                case "OPTIONS" -> "*";
+                case "SEARCH" -> "TITLE";
+                default -> "ALL";
+            };
+            if (!tokens[1].equals(expected)) {
+                throw badRequest(tokens[0] + " must be followed by " + expected);
+            }
+            checkVersion(tokens[2]);
+            return new RequestLine(tokens[0], -1, 0);
+        }
         if (tokens.length == 2 && (tokens[0].equals("LIST") || tokens[0].equals("LISTALL"))) {
             checkVersion(tokens[1]); // docs/INTEROP.md row 16: there is only one thing to list
             return new RequestLine("LIST", -1, RequestDeviation.LIST_WITHOUT_ALL.bit());
@@ -761,7 +774,11 @@ public final class MessageReader {
     }
 
     private static boolean isMethodOfAnRfc(String method) {
-        return method.equals("ADD") || method.equals("LOOKUP") || method.equals("GET");
+        return method.equals("ADD") || method.equals("LOOKUP") || method.equals("GET") || method.equals("WITHDRAW");
+    }
+
+    private static boolean isExtensionWithoutRfc(String method) {
+        return method.equals("OPTIONS") || method.equals("SEARCH") || method.equals("PEERS");
     }
 
     private static void checkVersion(String version) throws RequestException {
@@ -800,6 +817,7 @@ public final class MessageReader {
         String port;
         String title;
         String os;
+        String words;
         int deviations;
 
         RequestHeaders(int maxLineBytes) {
@@ -813,6 +831,7 @@ public final class MessageReader {
             copy.port = port;
             copy.title = title;
             copy.os = os;
+            copy.words = words;
             copy.deviations = deviations;
             return copy;
         }
@@ -836,6 +855,7 @@ public final class MessageReader {
                 case "Port" -> port = once(port, value, name);
                 case "Title" -> title = once(title, value, name);
                 case "OS" -> os = once(os, value, name);
+                case "Words" -> words = once(words, value, name);
                 default -> acceptInAnotherCase(name, value);
             }
         }
@@ -846,6 +866,7 @@ public final class MessageReader {
                 case "port" -> port = once(port, value, name);
                 case "title" -> title = once(title, value, name);
                 case "os" -> os = once(os, value, name);
+                case "words" -> words = once(words, value, name);
                 default -> {
                     return; // extensions and other implementations' extra headers are not our concern
                 }
@@ -880,6 +901,11 @@ public final class MessageReader {
                         optional(headers.title));
                 case "LIST" -> new ListRequest(host, requiredPort(headers.port));
                 case "GET" -> new GetRequest(line.rfcNumber(), host, optional(headers.os));
+                case "OPTIONS" -> new OptionsRequest(host, requiredPort(headers.port));
+                case "SEARCH" -> new SearchRequest(host, requiredPort(headers.port),
+                        TitleWords.of(required(headers.words, "Words")));
+                case "PEERS" -> new PeersRequest(host, requiredPort(headers.port));
+                case "WITHDRAW" -> new WithdrawRequest(line.rfcNumber(), host, requiredPort(headers.port));
                 default -> throw new IllegalStateException("method " + line.method());
             };
         } catch (IllegalArgumentException e) {

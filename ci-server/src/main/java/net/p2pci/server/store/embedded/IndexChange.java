@@ -4,6 +4,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
 import java.util.concurrent.locks.LockSupport;
+import net.p2pci.protocol.RfcRecord;
 import net.p2pci.server.store.AddOutcome;
 import net.p2pci.server.store.AddPolicy;
 import net.p2pci.server.store.IndexStore;
@@ -201,7 +202,53 @@ abstract sealed class IndexChange<T> {
             // The peer's rows go even when the mirror has no such peer, so that none can outlive its connection:
             // after a removal of it that failed (a takeover of its endpoint, say), its record rows are still there.
             deletePeer(peerId, seqs.orElseGet(() -> mirror.rowsBeingRemoved(peerId)));
+            // Rows of withdrawn records whose own deletion failed go with the peer, so that none outlives it.
+            for (long withdrawn : mirror.withdrawnRows(peerId)) {
+                statements.add(0, new WriteBatch.Statement.DeleteRecord(withdrawn));
+            }
             answer(seqs.map(removed -> removed.length));
+        }
+    }
+
+    /** Removes peer {@code peerId}'s record of one RFC; see {@link IndexStore#withdrawRecord}. */
+    static final class Withdraw extends IndexChange<Optional<RfcRecord>> {
+        private final long peerId;
+        private final int number;
+        private long seq = -1;
+
+        Withdraw(long peerId, int number) {
+            this.peerId = peerId;
+            this.number = number;
+        }
+
+        @Override
+        boolean conflictsWith(WriteBatch batch, HolderIndex mirror) {
+            return batch.touchesPeer(peerId);
+        }
+
+        @Override
+        void prepare(WriteBatch batch, HolderIndex mirror) {
+            batch.touch(peerId);
+            if (!mirror.hasPeer(peerId)) {
+                fail(new PeerGoneException(peerId));
+                return;
+            }
+            // The mirror first, as for a removed peer: no LOOKUP or SEARCH shows the record from now on.
+            HolderIndex.Withdrawn withdrawn = mirror.withdraw(peerId, number);
+            if (withdrawn == null) {
+                answer(Optional.empty());
+                return;
+            }
+            seq = withdrawn.seq();
+            statements.add(new WriteBatch.Statement.DeleteRecord(seq));
+            answer(Optional.of(withdrawn.record()));
+        }
+
+        @Override
+        void added(HolderIndex mirror) {
+            if (seq >= 0) {
+                mirror.withdrawalCommitted(peerId, seq);
+            }
         }
     }
 }
