@@ -448,6 +448,48 @@ public final class IndexSession implements AutoCloseable {
         }
     }
 
+    /** SEARCH on the current connection; empty when its server does not offer it ({@link IndexClient#search}). */
+    public Optional<IndexExchange> search(String words) throws IOException {
+        IndexClient client = current;
+        try {
+            return client.search(words);
+        } catch (IOException e) {
+            throw whileDisconnected(client, e, "");
+        }
+    }
+
+    /** PEERS on the current connection; empty when its server does not offer it. */
+    public Optional<IndexExchange> peers() throws IOException {
+        IndexClient client = current;
+        try {
+            return client.peers();
+        } catch (IOException e) {
+            throw whileDisconnected(client, e, "");
+        }
+    }
+
+    /**
+     * WITHDRAW RFC {@code rfcNumber} on the current connection, where its server offers it; the RFC is then also
+     * forgotten, so that a later connection does not register it again. Empty when the server does not offer it:
+     * then the RFC stays registered, as it is on the server.
+     */
+    public Optional<IndexExchange> withdraw(int rfcNumber) throws IOException {
+        registrationLock.readLock().lock();
+        IndexClient client = current;
+        try {
+            Optional<IndexExchange> exchange = client.withdrawExchange(rfcNumber);
+            if (exchange.isPresent()) {
+                registrations.remove(rfcNumber);
+                refused.remove(rfcNumber);
+            }
+            return exchange;
+        } catch (IOException e) {
+            throw whileDisconnected(client, e, "");
+        } finally {
+            registrationLock.readLock().unlock();
+        }
+    }
+
     /** The failure of a request, saying that a reconnect is under way if the failure was the lost connection. */
     private IOException whileDisconnected(IndexClient client, IOException failure, String consequence) {
         if (!reconnects || closing || client.isOpen()) {
