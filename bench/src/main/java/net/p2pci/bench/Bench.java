@@ -31,7 +31,8 @@ public final class Bench {
     static final int EXIT_USAGE = 2;
 
     static final List<String> SCENARIOS =
-            List.of("lookup", "add", "list", "mixed", "hold", "churn", "get", "get-large", "load-dir");
+            List.of("lookup", "add", "list", "mixed", "search", "search-broad", "hold", "churn", "get",
+                    "get-large", "load-dir");
 
     private static final Options OPTIONS = new Options()
             .addOption(Option.builder("c").longOpt("connections").hasArg().argName("C")
@@ -148,7 +149,7 @@ public final class Bench {
         if (settings.store().shared()) {
             try (SharedStoreServers servers = SharedStoreServers.start(settings)) {
                 return LoadScenario.run(settings, servers.addresses(),
-                        RequestLoad.Mix.valueOf(settings.scenario().toUpperCase(Locale.ROOT)));
+                        RequestLoad.Mix.of(settings.scenario()));
             }
         }
         if (settings.externalServer().isPresent()) {
@@ -168,6 +169,8 @@ public final class Bench {
             case "add" -> LoadScenario.run(settings, server, RequestLoad.Mix.ADD);
             case "list" -> LoadScenario.run(settings, server, RequestLoad.Mix.LIST);
             case "mixed" -> LoadScenario.run(settings, server, RequestLoad.Mix.MIXED);
+            case "search" -> LoadScenario.run(settings, server, RequestLoad.Mix.SEARCH);
+            case "search-broad" -> LoadScenario.run(settings, server, RequestLoad.Mix.SEARCH_BROAD);
             case "hold" -> HoldScenario.run(settings, server, process);
             case "churn" -> ChurnScenario.run(settings, server);
             case "get" -> GetScenario.runSmall(settings, server, settings.rfcFile());
@@ -315,7 +318,9 @@ public final class Bench {
 
     private static void printHelp(PrintWriter out) {
         new HelpFormatter().printHelp(out, 100, "bench SCENARIO [options]",
-                "\nLoad generator for P2P-CI/1.0 on loopback. Scenarios: " + String.join(", ", SCENARIOS) + "\n\n",
+                "\nLoad generator for P2P-CI/1.0 on loopback. Scenarios: " + String.join(", ", SCENARIOS)
+                        + "\n(search and search-broad use the SEARCH extension; -c 100 -k 1000 makes an index of"
+                        + " 100,000 records)\n\n",
                 OPTIONS, 2, 4, "\nExit status: 0 when every check passed, 1 when one failed, 2 for bad options.",
                 false);
         out.flush();

@@ -11,6 +11,7 @@ import net.p2pci.protocol.IndexResponse;
 import net.p2pci.protocol.ListRequest;
 import net.p2pci.protocol.LookupRequest;
 import net.p2pci.protocol.RfcRecord;
+import net.p2pci.protocol.SearchRequest;
 import net.p2pci.protocol.Status;
 
 /**
@@ -73,6 +74,11 @@ final class SimulatedPeer implements AutoCloseable {
 
     IndexResponse lookup(int number) throws IOException {
         return connection.exchange(new LookupRequest(number, host, port, Optional.empty()));
+    }
+
+    /** SEARCH (the index extension) for the titles with every word of {@code words}. */
+    IndexResponse search(String words) throws IOException {
+        return connection.exchange(SearchRequest.of(host, port, words));
     }
 
     IndexResponse list() throws IOException {

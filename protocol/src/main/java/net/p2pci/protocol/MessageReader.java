@@ -302,14 +302,21 @@ public final class MessageReader {
     public IndexResponse readIndexResponse() throws IOException {
         messageBytes = 0;
         Status status = parseStatusLine(requireResponseLine("status line"));
-        if (!requireResponseLine("empty line after the status").isEmpty()) {
-            throw new ResponseFormatException("no empty line after the status line");
+        // An extension's answer has headers here (docs/PROTOCOL.md section 8); a standard one goes on at once.
+        List<Header> headers = new ArrayList<>();
+        for (String line = requireResponseLine("empty line after the status"); !line.isEmpty();
+                line = requireResponseLine("empty line after the headers")) {
+            Header header = IndexAnswerReader.headerOf(line);
+            if (header == null || headers.size() == limits.maxHeaderCount()) {
+                throw new ResponseFormatException("no empty line after the status line");
+            }
+            headers.add(header);
         }
         List<RfcRecord> records = new ArrayList<>();
         while (true) {
             String line = requireResponseLine("record line");
             if (line.isEmpty()) {
-                return new IndexResponse(status, records);
+                return new IndexResponse(status, headers, records, List.of());
             }
             if (records.size() == limits.maxRecords()) {
                 throw new ResponseFormatException("more than " + limits.maxRecords() + " records");
