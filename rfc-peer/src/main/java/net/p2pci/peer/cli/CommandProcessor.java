@@ -381,12 +381,10 @@ public final class CommandProcessor {
             transcript.note("SEARCH: %s", count(found.size(), "record"));
             return Outcome.SUCCEEDED;
         }
-        print(searched.get());
-        IndexResponse response = searched.get().response();
-        if (response.status() != Status.OK_200) {
-            transcript.error("SEARCH: the server answered " + response.status());
+        if (!printAnswered("SEARCH", searched.get())) {
             return Outcome.FAILED;
         }
+        IndexResponse response = searched.get().response();
         String limit = response.header(Extensions.LIMIT_HEADER);
         String cut = response.header(Extensions.TRUNCATED_HEADER) != null
                 ? " (cut at the server's limit of " + WireText.forLog(String.valueOf(limit)) + ")" : "";
@@ -400,14 +398,22 @@ public final class CommandProcessor {
             transcript.error("PEERS: the index server has no PEERS extension");
             return Outcome.FAILED;
         }
-        print(asked.get());
-        IndexResponse response = asked.get().response();
-        if (response.status() != Status.OK_200) {
-            transcript.error("PEERS: the server answered " + response.status());
+        if (!printAnswered("PEERS", asked.get())) {
             return Outcome.FAILED;
         }
-        transcript.note("PEERS: %s", count(response.peers().size(), "peer"));
+        transcript.note("PEERS: %s", count(asked.get().response().peers().size(), "peer"));
         return Outcome.SUCCEEDED;
+    }
+
+    /** Prints {@code exchange}; false, with an error line, when the server answered other than 200. */
+    private boolean printAnswered(String what, IndexExchange exchange) {
+        print(exchange);
+        Status status = exchange.response().status();
+        if (status != Status.OK_200) {
+            transcript.error(what + ": the server answered " + status);
+            return false;
+        }
+        return true;
     }
 
     private Outcome withdraw(Command.Withdraw withdraw) throws IOException {

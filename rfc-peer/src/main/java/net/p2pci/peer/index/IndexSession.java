@@ -431,38 +431,34 @@ public final class IndexSession implements AutoCloseable {
     }
 
     public IndexExchange lookup(int rfcNumber, Optional<String> title) throws IOException {
-        IndexClient client = current;
-        try {
-            return client.lookup(rfcNumber, title);
-        } catch (IOException e) {
-            throw whileDisconnected(client, e, "");
-        }
+        return onCurrent(client -> client.lookup(rfcNumber, title));
     }
 
     public IndexExchange list() throws IOException {
-        IndexClient client = current;
-        try {
-            return client.list();
-        } catch (IOException e) {
-            throw whileDisconnected(client, e, "");
-        }
+        return onCurrent(IndexClient::list);
     }
 
     /** SEARCH on the current connection; empty when its server does not offer it ({@link IndexClient#search}). */
     public Optional<IndexExchange> search(String words) throws IOException {
-        IndexClient client = current;
-        try {
-            return client.search(words);
-        } catch (IOException e) {
-            throw whileDisconnected(client, e, "");
-        }
+        return onCurrent(client -> client.search(words));
     }
 
     /** PEERS on the current connection; empty when its server does not offer it. */
     public Optional<IndexExchange> peers() throws IOException {
+        return onCurrent(IndexClient::peers);
+    }
+
+    /** A request of the current connection's. */
+    @FunctionalInterface
+    private interface ClientCall<T> {
+        T on(IndexClient client) throws IOException;
+    }
+
+    /** Makes {@code call} on the current connection; its failure says when a reconnect is under way. */
+    private <T> T onCurrent(ClientCall<T> call) throws IOException {
         IndexClient client = current;
         try {
-            return client.peers();
+            return call.on(client);
         } catch (IOException e) {
             throw whileDisconnected(client, e, "");
         }

@@ -65,6 +65,19 @@ abstract sealed class IndexChange<T> {
         removedPeer = peerId;
     }
 
+    /**
+     * Marks peer {@code peerId} as touched by {@code batch}; when the mirror no longer has it, fails this change
+     * and answers false.
+     */
+    final boolean touchRegistered(WriteBatch batch, HolderIndex mirror, long peerId) {
+        batch.touch(peerId);
+        if (!mirror.hasPeer(peerId)) {
+            fail(new PeerGoneException(peerId));
+            return false;
+        }
+        return true;
+    }
+
     final void answer(T value) {
         this.answer = value;
     }
@@ -92,6 +105,20 @@ abstract sealed class IndexChange<T> {
             throw failure;
         }
         return answer;
+    }
+
+    /** A change of one registered peer's: it waits for the next batch when the batch has a change of that peer. */
+    abstract static sealed class OfPeer<T> extends IndexChange<T> permits AddRecord, RemovePeer, Withdraw {
+        final long peerId;
+
+        OfPeer(long peerId) {
+            this.peerId = peerId;
+        }
+
+        @Override
+        final boolean conflictsWith(WriteBatch batch, HolderIndex mirror) {
+            return batch.touchesPeer(peerId);
+        }
     }
 
     /** Registers a peer and gives it its id; see {@link IndexStore#registerPeer}. */
@@ -128,8 +155,7 @@ abstract sealed class IndexChange<T> {
     }
 
     /** Records that peer {@code peerId} holds an RFC; see {@link IndexStore#addRecord}. */
-    static final class AddRecord extends IndexChange<AddOutcome> {
-        private final long peerId;
+    static final class AddRecord extends OfPeer<AddOutcome> {
         private final int number;
         private final String title;
         private final AddPolicy policy;
@@ -137,22 +163,15 @@ abstract sealed class IndexChange<T> {
         private long seq;
 
         AddRecord(long peerId, int number, String title, AddPolicy policy) {
-            this.peerId = peerId;
+            super(peerId);
             this.number = number;
             this.title = title;
             this.policy = policy;
         }
 
         @Override
-        boolean conflictsWith(WriteBatch batch, HolderIndex mirror) {
-            return batch.touchesPeer(peerId);
-        }
-
-        @Override
         void prepare(WriteBatch batch, HolderIndex mirror) {
-            batch.touch(peerId);
-            if (!mirror.hasPeer(peerId)) {
-                fail(new PeerGoneException(peerId));
+            if (!touchRegistered(batch, mirror, peerId)) {
                 return;
             }
             boolean held = mirror.holds(peerId, number);
@@ -182,16 +201,9 @@ abstract sealed class IndexChange<T> {
     }
 
     /** Removes peer {@code peerId} and its records; see {@link IndexStore#removePeer}. */
-    static final class RemovePeer extends IndexChange<Optional<Integer>> {
-        private final long peerId;
-
+    static final class RemovePeer extends OfPeer<Optional<Integer>> {
         RemovePeer(long peerId) {
-            this.peerId = peerId;
-        }
-
-        @Override
-        boolean conflictsWith(WriteBatch batch, HolderIndex mirror) {
-            return batch.touchesPeer(peerId);
+            super(peerId);
         }
 
         @Override
@@ -211,26 +223,18 @@ abstract sealed class IndexChange<T> {
     }
 
     /** Removes peer {@code peerId}'s record of one RFC; see {@link IndexStore#withdrawRecord}. */
-    static final class Withdraw extends IndexChange<Optional<RfcRecord>> {
-        private final long peerId;
+    static final class Withdraw extends OfPeer<Optional<RfcRecord>> {
         private final int number;
         private long seq = -1;
 
         Withdraw(long peerId, int number) {
-            this.peerId = peerId;
+            super(peerId);
             this.number = number;
         }
 
         @Override
-        boolean conflictsWith(WriteBatch batch, HolderIndex mirror) {
-            return batch.touchesPeer(peerId);
-        }
-
-        @Override
         void prepare(WriteBatch batch, HolderIndex mirror) {
-            batch.touch(peerId);
-            if (!mirror.hasPeer(peerId)) {
-                fail(new PeerGoneException(peerId));
+            if (!touchRegistered(batch, mirror, peerId)) {
                 return;
             }
             // The mirror first, as for a removed peer: no LOOKUP or SEARCH shows the record from now on.
