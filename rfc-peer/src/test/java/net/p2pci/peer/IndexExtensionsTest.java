@@ -28,6 +28,9 @@ import net.p2pci.protocol.RfcRecord;
 import net.p2pci.protocol.Status;
 import net.p2pci.server.IndexServer;
 import net.p2pci.server.ServerConfig;
+import net.p2pci.server.store.shared.SharedStoreSettings;
+import net.p2pci.testsupport.PostgresCluster;
+import net.p2pci.testsupport.RequiresPostgres;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -87,8 +90,32 @@ final class IndexExtensionsTest {
     @Test
     void ourServerOffersEveryExtensionAndAnswersThem() throws Exception {
         int port = startOurServer();
-        IndexClient a = connect(port, "a.example", 5678);
-        IndexClient b = connect(port, "b.example", 6789);
+        offersAndAnswersEveryExtension(port, port);
+    }
+
+    /** The same through two instances of our server sharing one index in PostgreSQL, a peer on each. */
+    @Test
+    @RequiresPostgres
+    void instancesSharingAnIndexInPostgresqlOfferEveryExtensionAndAnswerThemAcrossInstances() throws Exception {
+        PostgresCluster cluster = PostgresCluster.start();
+        closing.add(cluster);
+        int[] ports = new int[2];
+        for (int i = 0; i < ports.length; i++) {
+            SharedStoreSettings shared = SharedStoreSettings.DEFAULT.withInstanceName("instance-" + i)
+                    .withCredentials(Optional.of(cluster.user()), Optional.of(cluster.password()));
+            IndexServer instance = IndexServer.start(ServerConfig.defaults().withPort(0)
+                    .withBindAddress(InetAddress.getLoopbackAddress()).withJdbcUrl(cluster.jdbcUrl())
+                    .withShared(shared));
+            closing.add(instance);
+            ports[i] = instance.port();
+        }
+        offersAndAnswersEveryExtension(ports[0], ports[1]);
+    }
+
+    /** Peer a on the server at {@code portA}, b at {@code portB}: one index, every extension, checked in full. */
+    private void offersAndAnswersEveryExtension(int portA, int portB) throws Exception {
+        IndexClient a = connect(portA, "a.example", 5678);
+        IndexClient b = connect(portB, "b.example", 6789);
         a.add(793, TCP);
         a.add(2616, "Hypertext Transfer Protocol -- HTTP/1.1");
         b.add(9293, TCP + " (TCP)");
