@@ -72,7 +72,7 @@ public final class SharedStore implements IndexStore {
     private static final PeerQueries PEERS = PeerQueries.shared();
     /** An ADD: a new record, or a new title for the peer's record of that RFC, which keeps its place. */
     /** SEARCH: the expression must be the one schema version 3 indexes, word for word, for the index to serve. */
-    private static final String SEARCH = """
+    static final String SEARCH = """
             SELECT r.rfc_number, r.title, p.host, p.port
             FROM rfc_record r JOIN peer p ON p.id = r.peer_id
             WHERE regexp_split_to_array(lower(r.title), '[^[:alnum:]]+') @> ?::text[]
