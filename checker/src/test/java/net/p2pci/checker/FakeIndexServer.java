@@ -77,7 +77,8 @@ final class FakeIndexServer implements AutoCloseable {
         this.fault = fault;
         this.listener = new ServerSocket(0, 100, InetAddress.getLoopbackAddress());
         if (fault == Fault.PRELOADED_RECORD) {
-            records.put(new Socket(), new ArrayList<>(List.of(new Rec(1, "Stale", "RFC 1 Stale stale.example 1", added++))));
+            Rec stale = new Rec(1, "Stale", "RFC 1 Stale stale.example 1", added++);
+            records.put(new Socket(), new ArrayList<>(List.of(stale)));
         }
         Thread.ofVirtual().start(this::acceptLoop);
     }
