@@ -13,6 +13,7 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.atomic.AtomicInteger;
+import net.p2pci.protocol.Extensions;
 import net.p2pci.protocol.IndexResponse;
 import net.p2pci.protocol.RfcRecord;
 import net.p2pci.protocol.Status;
@@ -33,7 +34,22 @@ final class RequestLoad {
         /** LIST ALL; the answer must hold every record. */
         LIST,
         /** 90 % LOOKUP, 9 % repeated ADD of a peer's own RFC (the record count stays the same), 1 % LIST. */
-        MIXED
+        MIXED,
+        /**
+         * SEARCH (the extension) for two words of a random RFC's title, one of them its number: the answer must be
+         * that one record. A word index finds it among all; a scan would read every title.
+         */
+        SEARCH,
+        /**
+         * SEARCH for a word every title has: the answer must be the first 1000 records by number, cut there and
+         * saying so. The worst case of a word index: every record is a candidate.
+         */
+        SEARCH_BROAD;
+
+        /** The mix of the scenario named {@code scenario} ({@code search-broad} is SEARCH_BROAD). */
+        static Mix of(String scenario) {
+            return valueOf(scenario.toUpperCase(java.util.Locale.ROOT).replace('-', '_'));
+        }
     }
 
     /** Upload ports of simulated peers start here; they are only numbers, nothing listens on them. */
@@ -211,6 +227,20 @@ final class RequestLoad {
             case LIST -> {
                 IndexResponse answer = peer.list();
                 right = answer.status() == Status.OK_200 && answer.records().size() == population.recordCount();
+            }
+            case SEARCH -> {
+                int number = 1 + random.nextInt(population.recordCount());
+                IndexResponse answer = peer.search("benchmark " + number);
+                right = answer.status() == Status.OK_200
+                        && answer.records().equals(List.of(population.holderOf(number)));
+            }
+            case SEARCH_BROAD -> {
+                IndexResponse answer = peer.search("ordinary title");
+                int expected = Math.min(population.recordCount(), Extensions.MAX_RESULT_LINES);
+                right = answer.status() == Status.OK_200 && answer.records().size() == expected
+                        && answer.records().getFirst().equals(population.holderOf(1))
+                        && (answer.header(Extensions.TRUNCATED_HEADER) != null)
+                                == (population.recordCount() > Extensions.MAX_RESULT_LINES);
             }
             default -> throw new IllegalStateException("mix " + step);
         }

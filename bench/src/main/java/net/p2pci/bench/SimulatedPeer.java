@@ -7,13 +7,14 @@ import java.time.Duration;
 import java.util.List;
 import java.util.Optional;
 import net.p2pci.protocol.AddRequest;
-import net.p2pci.protocol.IndexRequest;
 import net.p2pci.protocol.IndexResponse;
 import net.p2pci.protocol.ListRequest;
 import net.p2pci.protocol.LookupRequest;
 import net.p2pci.protocol.MessageReader;
 import net.p2pci.protocol.MessageWriter;
+import net.p2pci.protocol.Request;
 import net.p2pci.protocol.RfcRecord;
+import net.p2pci.protocol.SearchRequest;
 import net.p2pci.protocol.Status;
 
 /**
@@ -79,11 +80,16 @@ final class SimulatedPeer implements AutoCloseable {
         return exchange(new LookupRequest(number, host, port, Optional.empty()));
     }
 
+    /** SEARCH (the index extension) for the titles with every word of {@code words}. */
+    IndexResponse search(String words) throws IOException {
+        return exchange(SearchRequest.of(host, port, words));
+    }
+
     IndexResponse list() throws IOException {
         return exchange(new ListRequest(host, port));
     }
 
-    private IndexResponse exchange(IndexRequest request) throws IOException {
+    private IndexResponse exchange(Request request) throws IOException {
         return connection.exchange(MessageWriter.encode(request), MessageReader::readIndexResponse);
     }
 

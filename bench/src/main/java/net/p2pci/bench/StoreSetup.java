@@ -22,7 +22,7 @@ record StoreSetup(boolean shared, int instances, Optional<Database> database) {
      */
     static final int MAX_INSTANCES = 4;
     /** The scenarios that run on a shared store: those whose peers only send requests, and can be spread. */
-    static final List<String> SCENARIOS = List.of("lookup", "add", "list", "mixed");
+    static final List<String> SCENARIOS = List.of("lookup", "add", "list", "mixed", "search", "search-broad");
 
     StoreSetup {
         Objects.requireNonNull(database, "database");

@@ -52,6 +52,8 @@ class BenchSmokeIT {
             add       | -c 8 -k 5
             list      | -c 4 -k 5
             mixed     | -c 8 -k 5
+            search    | -c 4 -k 5
+            search-broad | -c 2 -k 600
             lookup    | -c 1 -k 10
             hold      | -c 4 -k 10 -n 300 --addresses 3 --hold-seconds 1
             churn     | -c 4 -k 10 --addresses 2

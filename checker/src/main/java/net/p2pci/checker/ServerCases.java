@@ -34,7 +34,14 @@ public final class ServerCases {
     private ServerCases() {
     }
 
+    /** The standard cases, then those of the index extensions (which a standard server passes as not offered). */
     public static List<CheckCase<ServerRun>> all() {
+        List<CheckCase<ServerRun>> all = new ArrayList<>(standard());
+        all.addAll(ExtensionCases.all());
+        return List.copyOf(all);
+    }
+
+    private static List<CheckCase<ServerRun>> standard() {
         return List.of(
                 new CheckCase<>("3.6-list-empty", "LIST ALL on a fresh index: 200 and no records",
                         ServerCases::listEmpty),

@@ -60,6 +60,10 @@ class BrokenFakesTest {
                 fails("5-garbage-control", FakeIndexServer.Fault.CONTROL_BYTES_ACCEPTED),
                 fails("6.11-line-too-long-400", FakeIndexServer.Fault.NO_LINE_LIMIT),
                 fails("6.11-huge-line", FakeIndexServer.Fault.HUGE_LINE_STALLS),
+                fails("8.1-discovery", FakeIndexServer.Fault.DISCOVERY_WITHOUT_FINAL_EMPTY_LINE),
+                fails("8.2-search", FakeIndexServer.Fault.SEARCH_ANY_WORD),
+                fails("8.3-peers", FakeIndexServer.Fault.PEERS_WITHOUT_COUNTS),
+                fails("8.4-withdraw", FakeIndexServer.Fault.WITHDRAW_EVERY_CLAIM),
 
                 fails("4.2-get-status-and-headers", FakeUploadServer.Fault.NO_EMPTY_LINE_BEFORE_BODY),
                 new Broken("4.2-get-date-format", FakeUploadServer.Fault.ASCTIME_DATES, Verdict.NON_STRICT),
@@ -132,6 +136,26 @@ class BrokenFakesTest {
     @Test
     void theIndexFakeWithoutAFaultPassesEveryServerCase() throws Exception {
         assertEveryCasePasses(run(FakeIndexServer.Fault.NONE, ""));
+    }
+
+    @Test
+    void theStandardIndexFakeIsToldTheExtensionsWereNotOffered() throws Exception {
+        List<CaseResult> results = run(FakeIndexServer.Fault.NONE, "8.*");
+
+        assertThat(results).extracting(CaseResult::id)
+                .containsExactly("8.1-discovery", "8.2-search", "8.3-peers", "8.4-withdraw");
+        assertThat(results).extracting(result -> result.outcome().detail()).containsExactly(
+                "no extensions offered: answered 400, as a standard server does", "skipped: SEARCH not offered",
+                "skipped: PEERS not offered", "skipped: WITHDRAW not offered");
+    }
+
+    @Test
+    void theIndexFakeOfferingExtensionsWithoutAFaultPassesEveryServerCase() throws Exception {
+        List<CaseResult> results = run(FakeIndexServer.Fault.EXTENSIONS, "");
+
+        assertEveryCasePasses(results);
+        assertThat(results).filteredOn(result -> result.id().startsWith("8."))
+                .allSatisfy(result -> assertThat(result.outcome().detail()).isEmpty());
     }
 
     @Test

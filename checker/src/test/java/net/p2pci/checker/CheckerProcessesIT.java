@@ -77,7 +77,7 @@ class CheckerProcessesIT {
                     report.toString());
 
             assertThat(ran.status()).as(ran.out() + ran.err()).isZero();
-            assertThat(ran.out()).contains("22 cases, 22 PASS, 0 NON-STRICT, 0 FAIL (strict: NON-STRICT fails)"
+            assertThat(ran.out()).contains("26 cases, 26 PASS, 0 NON-STRICT, 0 FAIL (strict: NON-STRICT fails)"
                     + " -> passed");
         }
         Document xml = DocumentBuilderFactory.newInstance().newDocumentBuilder().parse(report.toFile());

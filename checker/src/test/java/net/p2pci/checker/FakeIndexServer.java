@@ -45,7 +45,18 @@ final class FakeIndexServer implements AutoCloseable {
         NUL_STOPS_SERVER,
         CONTROL_BYTES_ACCEPTED,
         NO_LINE_LIMIT,
-        HUGE_LINE_STALLS
+        HUGE_LINE_STALLS,
+        /** Not a fault: offers the extensions of PROTOCOL.md section 8 and answers them right. */
+        EXTENSIONS,
+        DISCOVERY_WITHOUT_FINAL_EMPTY_LINE,
+        SEARCH_ANY_WORD,
+        PEERS_WITHOUT_COUNTS,
+        WITHDRAW_EVERY_CLAIM;
+
+        /** Whether a fake with this fault offers the extensions; the standard ones answer them 400. */
+        boolean offersExtensions() {
+            return ordinal() >= EXTENSIONS.ordinal();
+        }
     }
 
     private static final int MAX_LINE_BYTES = 4096;
@@ -57,7 +68,7 @@ final class FakeIndexServer implements AutoCloseable {
     private final Map<Socket, List<Rec>> records = new LinkedHashMap<>();
     private final Map<Socket, Boolean> open = new ConcurrentHashMap<>();
 
-    private record Rec(int number, String line, long order) {
+    private record Rec(int number, String title, String line, long order) {
     }
 
     private long added;
@@ -66,7 +77,8 @@ final class FakeIndexServer implements AutoCloseable {
         this.fault = fault;
         this.listener = new ServerSocket(0, 100, InetAddress.getLoopbackAddress());
         if (fault == Fault.PRELOADED_RECORD) {
-            records.put(new Socket(), new ArrayList<>(List.of(new Rec(1, "RFC 1 Stale stale.example 1", added++))));
+            Rec stale = new Rec(1, "Stale", "RFC 1 Stale stale.example 1", added++);
+            records.put(new Socket(), new ArrayList<>(List.of(stale)));
         }
         Thread.ofVirtual().start(this::acceptLoop);
     }
@@ -241,6 +253,27 @@ final class FakeIndexServer implements AutoCloseable {
         if (fields[0].equals("LIST") && fields.length == 3 && fields[1].equals("ALL")) {
             return ok(list(socket));
         }
+        if (fault.offersExtensions() && fields.length == 3) {
+            switch (fields[0] + " " + fields[1]) {
+                case "OPTIONS *" -> {
+                    return "P2P-CI/1.0 200 OK\r\nExtensions: SEARCH, PEERS, WITHDRAW\r\n\r\n"
+                            + (fault == Fault.DISCOVERY_WITHOUT_FINAL_EMPTY_LINE ? "" : "\r\n");
+                }
+                case "SEARCH TITLE" -> {
+                    return limited(search(headers.getOrDefault("Words", "")));
+                }
+                case "PEERS ALL" -> {
+                    return limited(peers());
+                }
+                default -> {
+                    // not an extension request: answered below
+                }
+            }
+        }
+        if (fault.offersExtensions() && fields.length == 4 && fields[0].equals("WITHDRAW")
+                && fields[2].matches("[0-9]{1,9}")) {
+            return withdraw(socket, Integer.parseInt(fields[2]));
+        }
         if (fields.length != 4 || !fields[1].equals("RFC")) {
             return fault == Fault.UNKNOWN_METHOD_OK ? ok(List.of()) : BAD;
         }
@@ -274,7 +307,7 @@ final class FakeIndexServer implements AutoCloseable {
                 return BAD;
             }
         }
-        records.computeIfAbsent(socket, s -> new ArrayList<>()).add(new Rec(number, line, added++));
+        records.computeIfAbsent(socket, s -> new ArrayList<>()).add(new Rec(number, title, line, added++));
         return fault == Fault.ADD_WITHOUT_ECHO ? ok(List.of()) : ok(List.of(line));
     }
 
@@ -297,6 +330,45 @@ final class FakeIndexServer implements AutoCloseable {
     private List<Rec> all() {
         return records.values().stream().flatMap(List::stream)
                 .sorted(java.util.Comparator.comparingLong(Rec::order)).toList();
+    }
+
+    private synchronized List<String> search(String words) {
+        List<String> wanted = List.of(words.toLowerCase(java.util.Locale.ROOT).split(" "));
+        return all().stream().filter(r -> {
+            List<String> has = List.of(r.title().toLowerCase(java.util.Locale.ROOT).split(" "));
+            return fault == Fault.SEARCH_ANY_WORD ? wanted.stream().anyMatch(has::contains) : has.containsAll(wanted);
+        }).sorted(java.util.Comparator.comparingInt(Rec::number)).map(Rec::line).toList();
+    }
+
+    private synchronized List<String> peers() {
+        List<String> lines = new ArrayList<>();
+        for (List<Rec> held : records.values()) {
+            if (!held.isEmpty()) {
+                String[] fields = held.getFirst().line().split(" ");
+                String endpoint = fields[fields.length - 2] + " " + fields[fields.length - 1];
+                lines.add("PEER " + endpoint + (fault == Fault.PEERS_WITHOUT_COUNTS ? "" : " " + held.size()));
+            }
+        }
+        return lines;
+    }
+
+    private synchronized String withdraw(Socket socket, int number) {
+        List<Rec> held = records.getOrDefault(socket, new ArrayList<>());
+        Rec own = held.stream().filter(r -> r.number() == number).findFirst().orElse(null);
+        if (own == null) {
+            return "P2P-CI/1.0 404 Not Found\r\n\r\n\r\n";
+        }
+        if (fault == Fault.WITHDRAW_EVERY_CLAIM) {
+            records.values().forEach(list -> list.removeIf(r -> r.line().equals(own.line())));
+        } else {
+            held.remove(own);
+        }
+        return ok(List.of(own.line()));
+    }
+
+    /** A SEARCH or PEERS answer: the cap stated after the status line. */
+    private static String limited(List<String> lines) {
+        return ok(lines).replaceFirst("\r\n", "\r\nLimit: 1000\r\n");
     }
 
     private static String ok(List<String> lines) {

@@ -48,7 +48,8 @@ record ServerOptions(ServerConfig config, Optional<WebSettings> web, Level logLe
                     .desc("local address to listen on (default: every address)").build())
             .addOption(Option.builder().longOpt("http-port").hasArg().argName("PORT")
                     .desc("serve the live dashboard (/), Prometheus metrics (/metrics) and JSON (/api/peers,"
-                            + " /api/records, /api/stats) over HTTP on PORT (default: off; 0 takes any free port)")
+                            + " /api/records, /api/search, /api/stats) over HTTP on PORT (0 takes any free port;"
+                            + " default: off)")
                     .build())
             .addOption(Option.builder().longOpt("http-bind").hasArg().argName("ADDRESS")
                     .desc("local address for --http-port (default: every address; 127.0.0.1 keeps it on this"

@@ -81,6 +81,23 @@ class WebSideTest {
         }
     }
 
+    @Test
+    void apiSearchAnswersAsTheSearchExtensionDoes() throws Exception {
+        try (RawClient a = new RawClient(server.port())) {
+            a.exchange(Requests.add(793, "a.example", 5678, "Transmission Control Protocol"));
+            a.exchange(Requests.add(791, "a.example", 5678, "Internet Protocol"));
+
+            assertThat(records("/api/search?q=PROTOCOL%20control")).extracting(record -> record.get("rfc"))
+                    .containsExactly(793L);
+            assertThat(records("/api/search?q=protocol")).extracting(record -> record.get("rfc"))
+                    .containsExactly(791L, 793L);
+            assertThat(records("/api/search?q=contr")).as("whole words only").isEmpty();
+            assertThat(records("/api/search")).isEmpty();
+            assertThat(web.json("/api/search?q=protocol")).containsEntry("truncated", false)
+                    .containsEntry("limit", 1000L);
+        }
+    }
+
     @SuppressWarnings("unchecked")
     private List<Map<String, Object>> records(String pathAndQuery) throws Exception {
         return (List<Map<String, Object>>) web.json(pathAndQuery).get("records");

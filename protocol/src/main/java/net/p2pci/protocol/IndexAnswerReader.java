@@ -68,21 +68,42 @@ public final class IndexAnswerReader {
         try {
             RawLine statusLine = nextStatusLine(deviations);
             Status status = parseStatusLine(statusLine, deviations);
-            return new Answer(new IndexResponse(status, readRecords(deviations)), deviations);
+            return new Answer(readBody(status, deviations), deviations);
         } finally {
             quiet.end();
         }
     }
 
-    /** The rest of the answer after its status line: the records, with or without the empty lines around them. */
-    private List<RfcRecord> readRecords(Set<AnswerDeviation> deviations) throws IOException {
+    /**
+     * The rest of the answer after its status line: the records, with or without the empty lines around them; and
+     * for an extension's answer (docs/PROTOCOL.md section 8) its headers, between the status line and its empty
+     * line, and a PEERS answer's peer lines. A header line cannot be taken for a record: a record line begins with
+     * {@code RFC} and a space, or with its number.
+     */
+    private IndexResponse readBody(Status status, Set<AnswerDeviation> deviations) throws IOException {
+        List<Header> headers = new ArrayList<>();
         List<RfcRecord> records = new ArrayList<>();
+        List<PeerLine> peers = new ArrayList<>();
+        readLines(headers, records, peers, deviations);
+        return new IndexResponse(status, headers, records, peers);
+    }
+
+    private void readLines(List<Header> headers, List<RfcRecord> records, List<PeerLine> peers,
+            Set<AnswerDeviation> deviations) throws IOException {
         boolean first = true;
         while (true) {
             RawLine line = nextLineOrQuiet(deviations);
             if (line == null) {
                 deviations.add(AnswerDeviation.of(Kind.NO_FINAL_EMPTY_LINE));
-                return records;
+                return;
+            }
+            if (first && line.end() != LineEnd.NONE) {
+                Header header = headerOf(line.text());
+                if (header != null) {
+                    noteLineEnd(line, deviations);
+                    headers.add(header);
+                    continue;
+                }
             }
             noteLineEnd(line, deviations);
             if (line.isEmpty()) {
@@ -90,7 +111,7 @@ public final class IndexAnswerReader {
                     first = false;
                     continue; // the empty line after the status line
                 }
-                return records; // the final empty line
+                return; // the final empty line
             }
             if (first) {
                 deviations.add(AnswerDeviation.of(Kind.NO_EMPTY_LINE_AFTER_STATUS));
@@ -100,19 +121,23 @@ public final class IndexAnswerReader {
             if (startsStatusLine(text)) {
                 reader.unreadLine(); // the next answer has begun
                 deviations.add(AnswerDeviation.of(Kind.NO_FINAL_EMPTY_LINE));
-                return records;
+                return;
             }
             if (text.strip().equals("END")) {
                 deviations.add(AnswerDeviation.of(Kind.END_LINE));
-                return records;
+                return;
             }
-            if (records.size() == maxRecords) {
+            if (records.size() + peers.size() == maxRecords) {
                 throw new ResponseFormatException("more than " + maxRecords + " records in one answer");
             }
-            records.add(parseRecordLine(line, deviations));
+            if (text.startsWith("PEER ")) {
+                peers.add(parsePeerLine(line));
+            } else {
+                records.add(parseRecordLine(line, deviations));
+            }
             if (line.end() == LineEnd.NONE) {
                 deviations.add(AnswerDeviation.of(Kind.NO_FINAL_LINE_END));
-                return records;
+                return;
             }
         }
     }
@@ -238,6 +263,34 @@ public final class IndexAnswerReader {
         } catch (IllegalArgumentException e) {
             throw notUnderstood("a record line that cannot be a record (" + e.getMessage() + ")", line);
         }
+    }
+
+    /** {@code Name: value}, where Name is a header name that begins with a letter; null for any other line. */
+    static Header headerOf(String text) {
+        int colon = text.indexOf(':');
+        if (colon < 1 || !Character.isLetter(text.charAt(0))) {
+            return null;
+        }
+        String name = text.substring(0, colon);
+        String value = text.substring(colon + 1).strip();
+        if (!WireText.isHeaderName(name) || !(value.isEmpty() || WireText.isFieldText(value))) {
+            return null;
+        }
+        return new Header(name, value);
+    }
+
+    /** {@code PEER host port records}, a line of a PEERS answer. */
+    static PeerLine parsePeerLine(RawLine line) throws ResponseFormatException {
+        String[] fields = WireText.fields(line.text().strip(), 0);
+        if (fields.length != 4) {
+            throw notUnderstood("a peer line needs PEER, a host, a port and a record count", line);
+        }
+        long port = WireText.parseDecimal(fields[2], 65_535);
+        long count = WireText.parseDecimal(fields[3], Integer.MAX_VALUE);
+        if (port < 1 || count < 0 || !WireText.isHost(fields[1])) {
+            throw notUnderstood("a peer line's host, port or record count is not one", line);
+        }
+        return new PeerLine(fields[1], (int) port, (int) count);
     }
 
     private static boolean isBlank(char c) {

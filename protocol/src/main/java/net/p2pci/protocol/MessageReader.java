@@ -302,14 +302,21 @@ public final class MessageReader {
     public IndexResponse readIndexResponse() throws IOException {
         messageBytes = 0;
         Status status = parseStatusLine(requireResponseLine("status line"));
-        if (!requireResponseLine("empty line after the status").isEmpty()) {
-            throw new ResponseFormatException("no empty line after the status line");
+        // An extension's answer has headers here (docs/PROTOCOL.md section 8); a standard one goes on at once.
+        List<Header> headers = new ArrayList<>();
+        for (String line = requireResponseLine("empty line after the status"); !line.isEmpty();
+                line = requireResponseLine("empty line after the headers")) {
+            Header header = IndexAnswerReader.headerOf(line);
+            if (header == null || headers.size() == limits.maxHeaderCount()) {
+                throw new ResponseFormatException("no empty line after the status line");
+            }
+            headers.add(header);
         }
         List<RfcRecord> records = new ArrayList<>();
         while (true) {
             String line = requireResponseLine("record line");
             if (line.isEmpty()) {
-                return new IndexResponse(status, records);
+                return new IndexResponse(status, headers, records, List.of());
             }
             if (records.size() == limits.maxRecords()) {
                 throw new ResponseFormatException("more than " + limits.maxRecords() + " records");
@@ -735,6 +742,19 @@ public final class MessageReader {
             checkVersion(tokens[2]);
             return new RequestLine("LIST", -1, 0);
         }
+        if (tokens.length == 3 && isExtensionWithoutRfc(tokens[0])) {
+            // docs/PROTOCOL.md section 8: OPTIONS *, SEARCH TITLE, PEERS ALL
+            String expected = switch (tokens[0]) {
+                case "OPTIONS" -> "*";
+                case "SEARCH" -> "TITLE";
+                default -> "ALL";
+            };
+            if (!tokens[1].equals(expected)) {
+                throw badRequest(tokens[0] + " must be followed by " + expected);
+            }
+            checkVersion(tokens[2]);
+            return new RequestLine(tokens[0], -1, 0);
+        }
         if (tokens.length == 2 && (tokens[0].equals("LIST") || tokens[0].equals("LISTALL"))) {
             checkVersion(tokens[1]); // docs/INTEROP.md row 16: there is only one thing to list
             return new RequestLine("LIST", -1, RequestDeviation.LIST_WITHOUT_ALL.bit());
@@ -761,7 +781,11 @@ public final class MessageReader {
     }
 
     private static boolean isMethodOfAnRfc(String method) {
-        return method.equals("ADD") || method.equals("LOOKUP") || method.equals("GET");
+        return method.equals("ADD") || method.equals("LOOKUP") || method.equals("GET") || method.equals("WITHDRAW");
+    }
+
+    private static boolean isExtensionWithoutRfc(String method) {
+        return method.equals("OPTIONS") || method.equals("SEARCH") || method.equals("PEERS");
     }
 
     private static void checkVersion(String version) throws RequestException {
@@ -803,6 +827,7 @@ public final class MessageReader {
         /** The extension headers (docs/PROTOCOL.md 9): the first of each is taken, repeats ignored. */
         String wantReprDigest;
         String range;
+        String words;
         int deviations;
 
         RequestHeaders(int maxLineBytes) {
@@ -818,6 +843,7 @@ public final class MessageReader {
             copy.os = os;
             copy.wantReprDigest = wantReprDigest;
             copy.range = range;
+            copy.words = words;
             copy.deviations = deviations;
             return copy;
         }
@@ -843,6 +869,7 @@ public final class MessageReader {
                 case "OS" -> os = once(os, value, name);
                 case ReprDigest.WANT_HEADER -> wantReprDigest = firstOf(wantReprDigest, value);
                 case FileResponse.RANGE -> range = firstOf(range, value);
+                case "Words" -> words = once(words, value, name);
                 default -> acceptInAnotherCase(name, value);
             }
         }
@@ -855,6 +882,7 @@ public final class MessageReader {
                 case "os" -> os = once(os, value, name);
                 case "want-repr-digest" -> wantReprDigest = firstOf(wantReprDigest, value);
                 case "range" -> range = firstOf(range, value);
+                case "words" -> words = once(words, value, name);
                 default -> {
                     return; // extensions and other implementations' extra headers are not our concern
                 }
@@ -896,6 +924,11 @@ public final class MessageReader {
                 case "GET" -> new GetRequest(line.rfcNumber(), host, optional(headers.os),
                         headers.wantReprDigest != null && ReprDigest.wantsSha256(headers.wantReprDigest),
                         headers.range == null ? Optional.empty() : ByteRange.parse(headers.range));
+                case "OPTIONS" -> new OptionsRequest(host, requiredPort(headers.port));
+                case "SEARCH" -> new SearchRequest(host, requiredPort(headers.port),
+                        TitleWords.of(required(headers.words, "Words")));
+                case "PEERS" -> new PeersRequest(host, requiredPort(headers.port));
+                case "WITHDRAW" -> new WithdrawRequest(line.rfcNumber(), host, requiredPort(headers.port));
                 default -> throw new IllegalStateException("method " + line.method());
             };
         } catch (IllegalArgumentException e) {

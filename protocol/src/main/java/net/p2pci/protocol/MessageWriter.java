@@ -30,6 +30,23 @@ public final class MessageWriter {
                 out.append("LIST ALL ").append(Protocol.VERSION).append(CRLF);
                 indexHeaders(out, list.host(), list.port());
             }
+            case OptionsRequest options -> {
+                out.append("OPTIONS * ").append(Protocol.VERSION).append(CRLF);
+                indexHeaders(out, options.host(), options.port());
+            }
+            case SearchRequest search -> {
+                out.append("SEARCH TITLE ").append(Protocol.VERSION).append(CRLF);
+                indexHeaders(out, search.host(), search.port());
+                header(out, Extensions.WORDS_HEADER, String.join(" ", search.words()));
+            }
+            case PeersRequest peers -> {
+                out.append("PEERS ALL ").append(Protocol.VERSION).append(CRLF);
+                indexHeaders(out, peers.host(), peers.port());
+            }
+            case WithdrawRequest withdraw -> {
+                requestLine(out, "WITHDRAW", withdraw.rfcNumber());
+                indexHeaders(out, withdraw.host(), withdraw.port());
+            }
             case GetRequest get -> {
                 requestLine(out, "GET", get.rfcNumber());
                 header(out, "Host", get.host());
@@ -43,9 +60,28 @@ public final class MessageWriter {
         return out.append(CRLF).toString().getBytes(StandardCharsets.UTF_8);
     }
 
-    /** Status line, empty line, one line per record, and the final empty line that clients wait for. */
+    /**
+     * Status line, empty line, one line per record, and the final empty line that clients wait for. An extension's
+     * answer has its headers after the status line, and a PEERS answer its peer lines after the records.
+     */
     public static byte[] encode(IndexResponse response) {
-        return encodePart(response.status(), response.records(), true);
+        if (response.headers().isEmpty() && response.peers().isEmpty()) {
+            return encodePart(response.status(), response.records(), true);
+        }
+        StringBuilder out = new StringBuilder(64 + 96 * response.records().size() + 40 * response.peers().size());
+        statusLine(out, response.status());
+        for (Header header : response.headers()) {
+            header(out, header.name(), header.value());
+        }
+        out.append(CRLF);
+        for (RfcRecord record : response.records()) {
+            appendRecord(out, record).append(CRLF);
+        }
+        for (PeerLine peer : response.peers()) {
+            out.append("PEER ").append(peer.host()).append(' ').append(peer.port()).append(' ')
+                    .append(peer.records()).append(CRLF);
+        }
+        return out.append(CRLF).toString().getBytes(StandardCharsets.UTF_8);
     }
 
     /**

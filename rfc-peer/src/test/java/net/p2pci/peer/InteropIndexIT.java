@@ -14,6 +14,7 @@ import java.util.stream.Stream;
 import net.p2pci.peer.DeviantServer.Answer;
 import net.p2pci.peer.DeviantServer.Dialect;
 import net.p2pci.protocol.AddRequest;
+import net.p2pci.protocol.ExtensionRequest;
 import net.p2pci.protocol.GetRequest;
 import net.p2pci.protocol.ListRequest;
 import net.p2pci.protocol.LookupRequest;
@@ -207,6 +208,7 @@ class InteropIndexIT {
                     ? List.of("P2P-CI/1.0 200 OK", HOLDER_RECORD) : List.of("P2P-CI/1.0 404 Not Found");
             case ListRequest list -> List.of("P2P-CI/1.0 200 OK", HOLDER_RECORD);
             case GetRequest get -> throw new IllegalArgumentException("GET is not for the index");
+            case ExtensionRequest extension -> List.of("P2P-CI/1.0 400 Bad Request"); // a standard server's answer
         };
     }
 

@@ -1,7 +1,16 @@
 package net.p2pci.server.index;
 
 import java.util.List;
+import java.util.Optional;
 import net.p2pci.protocol.AddRequest;
+import net.p2pci.protocol.ExtensionRequest;
+import net.p2pci.protocol.Extensions;
+import net.p2pci.protocol.Header;
+import net.p2pci.protocol.OptionsRequest;
+import net.p2pci.protocol.PeerLine;
+import net.p2pci.protocol.PeersRequest;
+import net.p2pci.protocol.SearchRequest;
+import net.p2pci.protocol.WithdrawRequest;
 import net.p2pci.protocol.GetRequest;
 import net.p2pci.protocol.IndexRequest;
 import net.p2pci.protocol.IndexResponse;
@@ -13,6 +22,8 @@ import net.p2pci.protocol.Status;
 import net.p2pci.protocol.WireText;
 import net.p2pci.server.store.AddOutcome;
 import net.p2pci.server.store.IndexStore;
+import net.p2pci.server.store.PeerView;
+import net.p2pci.server.store.SearchHits;
 import org.apache.logging.log4j.LogManager;
 import org.apache.logging.log4j.Logger;
 
@@ -64,6 +75,7 @@ public final class Dispatcher {
                     case AddRequest add -> add(session, add);
                     case LookupRequest lookup -> lookup(session, lookup);
                     case ListRequest list -> list(session);
+                    case ExtensionRequest extension -> extension(session, extension);
                 };
             }
             case GetRequest get -> {
@@ -127,6 +139,38 @@ public final class Dispatcher {
             log.debug("[Server] LIST ALL from {}", WireText.forLog(session.host()));
         }
         return new Answer.Pages(store);
+    }
+
+    /** The index extensions of docs/PROTOCOL.md section 8, which only a peer that asked for them sends. */
+    private Answer extension(PeerSession session, ExtensionRequest request) {
+        return switch (request) {
+            case OptionsRequest options -> whole(new IndexResponse(Status.OK_200,
+                    List.of(new Header(Extensions.EXTENSIONS_HEADER, Extensions.headerValue(Extensions.ALL))),
+                    List.of(), List.of()));
+            case SearchRequest search -> {
+                SearchHits hits = store.search(search.words(), Extensions.MAX_RESULT_LINES);
+                yield whole(new IndexResponse(Status.OK_200, Extensions.limitHeaders(hits.truncated()),
+                        hits.records(), List.of()));
+            }
+            case PeersRequest peers -> {
+                List<PeerView> views = store.peers(Extensions.MAX_RESULT_LINES + 1);
+                List<PeerLine> lines = views.stream().limit(Extensions.MAX_RESULT_LINES)
+                        .map(view -> new PeerLine(view.host(), view.port(), view.records())).toList();
+                yield whole(new IndexResponse(Status.OK_200,
+                        Extensions.limitHeaders(views.size() > Extensions.MAX_RESULT_LINES), List.of(), lines));
+            }
+            case WithdrawRequest withdraw -> withdraw(session, withdraw);
+        };
+    }
+
+    private Answer withdraw(PeerSession session, WithdrawRequest withdraw) {
+        Optional<RfcRecord> withdrawn = store.withdrawRecord(session.peerId(), withdraw.rfcNumber());
+        if (withdrawn.isEmpty()) {
+            return whole(IndexResponse.of(Status.NOT_FOUND_404));
+        }
+        clientLog.event("withdrew RFC", session.sourceAddress(), "[Server] Withdrew RFC {} from {}",
+                withdraw.rfcNumber(), WireText.forLog(session.host()));
+        return whole(IndexResponse.ok(List.of(withdrawn.get())));
     }
 
     /** Removes the session's peer and its records, if it registered. */

@@ -235,8 +235,14 @@ public final class ConnectionHandler implements Runnable {
             }
             Status status = switch (answer) {
                 case Answer.Whole whole -> {
-                    writeInPieces(out, whole.response().status(), whole.response().records(), true, true);
-                    yield whole.response().status();
+                    IndexResponse response = whole.response();
+                    if (response.headers().isEmpty() && response.peers().isEmpty()) {
+                        writeInPieces(out, response.status(), response.records(), true, true);
+                    } else {
+                        // An extension's answer: at most Extensions.MAX_RESULT_LINES lines, held whole.
+                        write(out, MessageWriter.encode(response));
+                    }
+                    yield response.status();
                 }
                 case Answer.Pages pages -> {
                     writePages(out, pages.store());

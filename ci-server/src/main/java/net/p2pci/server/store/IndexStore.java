@@ -36,6 +36,21 @@ public interface IndexStore extends AutoCloseable {
     /** Every holder of RFC {@code number}, in the order they registered it. */
     List<RfcRecord> lookup(int number);
 
+    /**
+     * SEARCH: up to {@code limit} records whose titles have every one of {@code words} (as
+     * {@link net.p2pci.protocol.TitleWords} cuts them), by RFC number and then registration order, found through a
+     * word index rather than a scan; and whether more matched.
+     */
+    SearchHits search(List<String> words, int limit);
+
+    /**
+     * WITHDRAW: removes peer {@code peerId}'s own record of RFC {@code number}, and no other peer's.
+     *
+     * @return the record removed, or empty when the peer held none
+     * @throws PeerGoneException when the peer is no longer registered
+     */
+    Optional<RfcRecord> withdrawRecord(long peerId, int number);
+
     /** Up to {@code limit} records, in registration order, from the one after {@code after} on. */
     RecordPage listPage(RecordPage.Cursor after, int limit);
 

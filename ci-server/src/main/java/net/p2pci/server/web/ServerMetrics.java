@@ -13,6 +13,10 @@ import net.p2pci.protocol.AddRequest;
 import net.p2pci.protocol.GetRequest;
 import net.p2pci.protocol.ListRequest;
 import net.p2pci.protocol.LookupRequest;
+import net.p2pci.protocol.OptionsRequest;
+import net.p2pci.protocol.PeersRequest;
+import net.p2pci.protocol.SearchRequest;
+import net.p2pci.protocol.WithdrawRequest;
 import net.p2pci.protocol.Request;
 import net.p2pci.protocol.Status;
 import net.p2pci.server.index.EndReason;
@@ -32,7 +36,7 @@ final class ServerMetrics implements CommitObserver {
 
     /** The methods requests are counted under; INVALID is a request that could not be parsed. */
     enum Method {
-        LOOKUP, ADD, LIST, GET, INVALID;
+        LOOKUP, ADD, LIST, GET, OPTIONS, SEARCH, PEERS, WITHDRAW, INVALID;
 
         static Method of(Request request) {
             return switch (request) {
@@ -41,6 +45,10 @@ final class ServerMetrics implements CommitObserver {
                 case AddRequest add -> ADD;
                 case ListRequest list -> LIST;
                 case GetRequest get -> GET;
+                case OptionsRequest options -> OPTIONS;
+                case SearchRequest search -> SEARCH;
+                case PeersRequest peers -> PEERS;
+                case WithdrawRequest withdraw -> WITHDRAW;
             };
         }
     }

@@ -11,12 +11,15 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Optional;
 import java.util.function.IntSupplier;
+import net.p2pci.protocol.Extensions;
 import net.p2pci.protocol.RfcRecord;
+import net.p2pci.protocol.TitleWords;
 import net.p2pci.protocol.Status;
 import net.p2pci.server.index.IndexEvents;
 import net.p2pci.server.store.IndexStore;
 import net.p2pci.server.store.PeerView;
 import net.p2pci.server.store.RecordPage;
+import net.p2pci.server.store.SearchHits;
 import net.p2pci.server.store.StoreUnavailableException;
 import net.p2pci.web.RequestException;
 import net.p2pci.web.BoundedExecutor;
@@ -161,6 +164,7 @@ public final class WebServer implements AutoCloseable {
             case "/metrics" -> sendMetrics(exchange);
             case "/api/peers" -> RESPONSES.sendJson(exchange, peersJson());
             case "/api/records" -> RESPONSES.sendJson(exchange, recordsJson(Query.parse(query)));
+            case "/api/search" -> RESPONSES.sendJson(exchange, searchJson(Query.parse(query)));
             case "/api/stats" -> RESPONSES.sendJson(exchange, statsJson());
             case "/api/events" -> RESPONSES.sendJson(exchange, eventsJson());
             default -> RESPONSES.sendText(exchange, 404, "not found\n");
@@ -229,6 +233,21 @@ public final class WebServer implements AutoCloseable {
             truncated |= page.hasMore() && searched >= MAX_RECORDS_SEARCHED;
         }
         return json.endArray().name("truncated").value(truncated).endObject().toString();
+    }
+
+    /**
+     * The SEARCH extension's answer to the words of {@code q} (docs/PROTOCOL.md 8.2), from the store's word index:
+     * whole words, every one, at most {@link Extensions#MAX_RESULT_LINES} records; no words, no records.
+     */
+    String searchJson(Query query) {
+        List<String> words = TitleWords.of(String.join(" ", query.words("q", MAX_FILTER_CHARS)));
+        words = words.subList(0, Math.min(words.size(), Extensions.MAX_SEARCH_WORDS));
+        SearchHits hits = words.isEmpty() ? new SearchHits(List.of(), false)
+                : store.search(words, Extensions.MAX_RESULT_LINES);
+        Json json = new Json().beginObject().name("records").beginArray();
+        hits.records().forEach(record -> write(json, record));
+        return json.endArray().name("truncated").value(hits.truncated()).name("limit")
+                .value(Extensions.MAX_RESULT_LINES).endObject().toString();
     }
 
     private static boolean matches(RfcRecord record, List<String> words) {

@@ -74,6 +74,82 @@ public abstract class IndexStoreContract {
     }
 
     @Test
+    void searchFindsTitlesWithEveryWordInAnyCaseByNumberThenRegistration() {
+        long a = register("a.example", 5678, "127.0.0.1");
+        long b = register("b.example", 6789, "127.0.0.2");
+        store.addRecord(a, 793, "Transmission Control Protocol");
+        store.addRecord(a, 791, "Internet Protocol");
+        store.addRecord(b, 793, "TRANSMISSION control protocol (TCP)");
+        store.addRecord(b, 9293, "Transmission Control Protocol (TCP)");
+        store.addRecord(b, 2616, "Hypertext Transfer Protocol -- HTTP/1.1");
+
+        assertThat(store.search(List.of("control", "transmission"), 10).records()).containsExactly(
+                new RfcRecord(793, "Transmission Control Protocol", "a.example", 5678),
+                new RfcRecord(793, "TRANSMISSION control protocol (TCP)", "b.example", 6789),
+                new RfcRecord(9293, "Transmission Control Protocol (TCP)", "b.example", 6789));
+        assertThat(store.search(List.of("tcp"), 10).records()).extracting(RfcRecord::number)
+                .containsExactly(793, 9293);
+        assertThat(store.search(List.of("http", "1"), 10).records()).extracting(RfcRecord::number)
+                .containsExactly(2616);
+        assertThat(store.search(List.of("protocol", "nowhere"), 10).records()).isEmpty();
+        assertThat(store.search(List.of("contr"), 10).records()).as("whole words only").isEmpty();
+    }
+
+    @Test
+    void searchStopsAtItsLimitAndSaysSo() {
+        long a = register("a.example", 5678, "127.0.0.1");
+        for (int number = 1; number <= 5; number++) {
+            store.addRecord(a, number, "Request for Comments " + number);
+        }
+
+        SearchHits cut = store.search(List.of("comments"), 3);
+        SearchHits whole = store.search(List.of("comments"), 5);
+
+        assertThat(cut.records()).extracting(RfcRecord::number).containsExactly(1, 2, 3);
+        assertThat(cut.truncated()).isTrue();
+        assertThat(whole.records()).hasSize(5);
+        assertThat(whole.truncated()).isFalse();
+    }
+
+    @Test
+    void searchFollowsNewTitlesWithdrawalsAndDepartures() {
+        long a = register("a.example", 5678, "127.0.0.1");
+        long b = register("b.example", 6789, "127.0.0.2");
+        store.addRecord(a, 791, "Internet Protocol");
+        store.addRecord(b, 791, "Internet Protocol");
+        store.addRecord(a, 791, "Darpa Internet Program");
+
+        assertThat(store.search(List.of("protocol"), 10).records()).extracting(RfcRecord::host)
+                .containsExactly("b.example");
+        assertThat(store.search(List.of("darpa"), 10).records()).extracting(RfcRecord::host)
+                .containsExactly("a.example");
+        store.withdrawRecord(b, 791);
+        assertThat(store.search(List.of("protocol"), 10).records()).isEmpty();
+        store.removePeer(a);
+        assertThat(store.search(List.of("darpa"), 10).records()).isEmpty();
+    }
+
+    @Test
+    void withdrawRemovesOnlyThePeersOwnRecord() {
+        long a = register("a.example", 5678, "127.0.0.1");
+        long b = register("a.example", 5678, "127.0.0.1"); // the same claim on another connection
+        store.addRecord(a, 2616, "HTTP/1.1");
+        store.addRecord(b, 2616, "HTTP/1.1");
+        store.addRecord(a, 791, "Internet Protocol");
+
+        assertThat(store.withdrawRecord(a, 2616)).contains(new RfcRecord(2616, "HTTP/1.1", "a.example", 5678));
+        assertThat(store.withdrawRecord(a, 2616)).isEmpty();
+        assertThat(store.withdrawRecord(a, 1)).isEmpty();
+
+        assertThat(store.lookup(2616)).hasSize(1);
+        assertThat(store.listAll()).extracting(RfcRecord::number).containsExactly(2616, 791);
+        assertThat(store.peers(10)).extracting(PeerView::records).containsExactly(1, 1);
+        assertThat(store.removePeer(a)).contains(1);
+        assertThat(store.listAll()).extracting(RfcRecord::number).containsExactly(2616);
+        assertThatThrownBy(() -> store.withdrawRecord(a, 791)).isInstanceOf(PeerGoneException.class);
+    }
+
+    @Test
     void recordsAreListedWithTheirPeerInRegistrationOrder() {
         long a = register("a.example", 5678, "127.0.0.1");
         long b = register("b.example", 6789, "127.0.0.2");

@@ -17,6 +17,18 @@ public sealed interface Command {
     record ListAll() implements Command {
     }
 
+    /** {@code SEARCH <words>}: the records whose titles have every word (the SEARCH extension, else LIST filtered). */
+    record Search(String words) implements Command {
+    }
+
+    /** {@code PEERS}: the active peers (the PEERS extension). */
+    record Peers() implements Command {
+    }
+
+    /** {@code WITHDRAW <n>}: stop offering RFC n without leaving the index (the WITHDRAW extension). */
+    record Withdraw(int rfcNumber) implements Command {
+    }
+
     /** {@code GET <n> [host:port]}: download RFC n from a holder found by LOOKUP, or from the one given. */
     record Get(int rfcNumber, Optional<HostAndPort> holder) implements Command {
     }

@@ -5,13 +5,16 @@ import java.util.Locale;
 import java.util.Optional;
 import java.util.OptionalInt;
 import net.p2pci.peer.HostAndPort;
+import net.p2pci.protocol.Extensions;
 import net.p2pci.protocol.Protocol;
+import net.p2pci.protocol.TitleWords;
 import net.p2pci.protocol.WireText;
 
 /** Turns a line typed by the user (or read from a script) into a {@link Command}. */
 public final class CommandParser {
     /** The command words, for completion in the interactive shell. */
-    public static final List<String> COMMAND_NAMES = List.of("ADD", "LOOKUP", "LIST", "GET", "HELP", "QUIT");
+    public static final List<String> COMMAND_NAMES = List.of("ADD", "LOOKUP", "LIST", "SEARCH", "PEERS",
+            "WITHDRAW", "GET", "HELP", "QUIT");
 
     /** RFC file names carry at most nine digits (see RfcFileName), so larger numbers cannot name a file. */
     private static final int MAX_RFC_DIGITS = 9;
@@ -43,6 +46,21 @@ public final class CommandParser {
                 }
                 yield new Command.ListAll();
             }
+            case "SEARCH" -> {
+                int searchWords = TitleWords.of(rest).size();
+                if (searchWords == 0 || searchWords > Extensions.MAX_SEARCH_WORDS) {
+                    throw new CommandSyntaxException("usage: SEARCH <words> (1 to " + Extensions.MAX_SEARCH_WORDS
+                            + " words of letters and digits)");
+                }
+                yield new Command.Search(rest);
+            }
+            case "PEERS" -> new Command.Peers();
+            case "WITHDRAW" -> {
+                if (arguments.length != 1) {
+                    throw new CommandSyntaxException("usage: WITHDRAW <n>");
+                }
+                yield new Command.Withdraw(rfcNumber(arguments, "WITHDRAW <n>"));
+            }
             case "GET" -> {
                 String usage = "GET <n> [host:port]";
                 int number = rfcNumber(arguments, usage);
@@ -59,7 +77,8 @@ public final class CommandParser {
             case "QUIT" -> new Command.Quit();
             default -> throw new CommandSyntaxException("unknown command " + WireText.forLog(words[0]) + " (try HELP)");
         };
-        if ((command instanceof Command.Help || command instanceof Command.Quit) && arguments.length > 0) {
+        if ((command instanceof Command.Help || command instanceof Command.Quit
+                || command instanceof Command.Peers) && arguments.length > 0) {
             throw new CommandSyntaxException("usage: " + name);
         }
         return Optional.of(command);

@@ -30,11 +30,13 @@ import net.p2pci.peer.library.RfcLibrary.ScanReport;
 import net.p2pci.peer.library.RfcLibrary.SkippedFile;
 import net.p2pci.peer.library.RfcTitleReader;
 import net.p2pci.protocol.AnswerDeviation;
+import net.p2pci.protocol.Extensions;
 import net.p2pci.protocol.GetRequest;
 import net.p2pci.protocol.IndexResponse;
 import net.p2pci.protocol.Protocol;
 import net.p2pci.protocol.RfcRecord;
 import net.p2pci.protocol.Status;
+import net.p2pci.protocol.TitleWords;
 import net.p2pci.protocol.WireText;
 import org.apache.logging.log4j.LogManager;
 import org.apache.logging.log4j.Logger;
@@ -62,6 +64,12 @@ public final class CommandProcessor implements FolderWatcher.Listener {
                                     the title defaults to the one read from the file
               LOOKUP <n> [title]    ask the index server which peers hold RFC n
               LIST                  ask the index server for every record
+              SEARCH <words>        the records whose titles have every word (whole words, any
+                                    case); where the server lacks the SEARCH extension, LIST
+                                    filtered here, which one line says
+              PEERS                 the active peers, where the server offers PEERS
+              WITHDRAW <n>          stop offering RFC n without leaving, where the server offers
+                                    WITHDRAW
               GET <n> [host:port]   download RFC n from a holder found by LOOKUP (trying the next
                                     holder if one fails) or from the one given, then ADD it
               HELP                  show this help
@@ -71,6 +79,10 @@ public final class CommandProcessor implements FolderWatcher.Listener {
               [Peer] ADD RFC <n>: registered
               [Peer] LOOKUP RFC <n>: <k> holder(s) | no holder
               [Peer] LIST: <k> record(s)
+              [Peer] SEARCH: <k> record(s) [(cut at the server's limit of <m>)]
+              [Peer] SEARCH: the index server has no SEARCH extension; LIST filtered here
+              [Peer] PEERS: <k> peer(s)
+              [Peer] WITHDRAW RFC <n>: withdrawn | not offered through this connection
               [Peer] Downloading RFC <n> from <host:port>          (before each GET request)
               [Peer] GET RFC <n>: <bytes> bytes in <ms> ms (<rate> MB/s or kB/s), saved as rfc<n>.txt
               [Peer] GET RFC <n> from <host:port> failed: <reason>  (the next holder is tried)
@@ -348,6 +360,9 @@ public final class CommandProcessor implements FolderWatcher.Listener {
                 case Command.Add add -> add(add);
                 case Command.Lookup lookup -> lookup(lookup);
                 case Command.ListAll list -> list().isPresent() ? Outcome.SUCCEEDED : Outcome.FAILED;
+                case Command.Search search -> search(search);
+                case Command.Peers peers -> peers();
+                case Command.Withdraw withdraw -> withdraw(withdraw);
                 case Command.Get get -> get(get);
                 case Command.Help help -> {
                     transcript.text(HELP);
@@ -434,6 +449,82 @@ public final class CommandProcessor implements FolderWatcher.Listener {
         transcript.note("LIST: %s", count(response.records().size(), "record"));
         listings.accept(response.records());
         return Optional.of(response.records());
+    }
+
+    /**
+     * SEARCH through the extension where the server offers it; else LIST, filtered here by the same rule the server
+     * applies, said in one line first.
+     */
+    private Outcome search(Command.Search search) throws IOException {
+        Optional<IndexExchange> searched = index.search(search.words());
+        if (searched.isEmpty()) {
+            transcript.note("SEARCH: the index server has no SEARCH extension; LIST filtered here");
+            IndexExchange exchange = index.list();
+            transcript.message(exchange.request());
+            IndexResponse response = exchange.response();
+            if (response.status() != Status.OK_200) {
+                transcript.error("SEARCH: LIST answered " + response.status());
+                return Outcome.FAILED;
+            }
+            List<String> words = TitleWords.of(search.words());
+            List<RfcRecord> found = response.records().stream()
+                    .filter(record -> TitleWords.matchesAll(record.title(), words)).toList();
+            transcript.message(IndexResponse.ok(found)); // the records LIST answered that match, not all of them
+            transcript.note("SEARCH: %s", count(found.size(), "record"));
+            return Outcome.SUCCEEDED;
+        }
+        if (!printAnswered("SEARCH", searched.get())) {
+            return Outcome.FAILED;
+        }
+        IndexResponse response = searched.get().response();
+        String limit = response.header(Extensions.LIMIT_HEADER);
+        String cut = response.header(Extensions.TRUNCATED_HEADER) != null
+                ? " (cut at the server's limit of " + WireText.forLog(String.valueOf(limit)) + ")" : "";
+        transcript.note("SEARCH: %s%s", count(response.records().size(), "record"), cut);
+        return Outcome.SUCCEEDED;
+    }
+
+    private Outcome peers() throws IOException {
+        Optional<IndexExchange> asked = index.peers();
+        if (asked.isEmpty()) {
+            transcript.error("PEERS: the index server has no PEERS extension");
+            return Outcome.FAILED;
+        }
+        if (!printAnswered("PEERS", asked.get())) {
+            return Outcome.FAILED;
+        }
+        transcript.note("PEERS: %s", count(asked.get().response().peers().size(), "peer"));
+        return Outcome.SUCCEEDED;
+    }
+
+    /** Prints {@code exchange}; false, with an error line, when the server answered other than 200. */
+    private boolean printAnswered(String what, IndexExchange exchange) {
+        print(exchange);
+        Status status = exchange.response().status();
+        if (status != Status.OK_200) {
+            transcript.error(what + ": the server answered " + status);
+            return false;
+        }
+        return true;
+    }
+
+    private Outcome withdraw(Command.Withdraw withdraw) throws IOException {
+        int number = withdraw.rfcNumber();
+        Optional<IndexExchange> asked = index.withdraw(number);
+        if (asked.isEmpty()) {
+            transcript.error("WITHDRAW RFC " + number + ": the index server has no WITHDRAW extension; the RFC stays"
+                    + " registered until this peer leaves");
+            return Outcome.FAILED;
+        }
+        print(asked.get());
+        Status status = asked.get().response().status();
+        if (status == Status.OK_200 || status == Status.NOT_FOUND_404) {
+            transcript.note("WITHDRAW RFC %d: %s", number, status == Status.OK_200 ? "withdrawn"
+                    : "not offered through this connection");
+            return Outcome.SUCCEEDED;
+        }
+        transcript.error("WITHDRAW RFC " + number + ": the server answered " + status);
+        return Outcome.FAILED;
     }
 
     private Outcome get(Command.Get get) throws IOException {

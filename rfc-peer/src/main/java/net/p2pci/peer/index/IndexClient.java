@@ -25,6 +25,7 @@ import jdk.net.ExtendedSocketOptions;
 import net.p2pci.peer.HostAndPort;
 import net.p2pci.protocol.AddRequest;
 import net.p2pci.protocol.AnswerDeviation;
+import net.p2pci.protocol.Extensions;
 import net.p2pci.protocol.IndexAnswerReader;
 import net.p2pci.protocol.IndexRequest;
 import net.p2pci.protocol.IndexResponse;
@@ -33,9 +34,13 @@ import net.p2pci.protocol.ListRequest;
 import net.p2pci.protocol.LookupRequest;
 import net.p2pci.protocol.MessageReader;
 import net.p2pci.protocol.MessageWriter;
+import net.p2pci.protocol.OptionsRequest;
+import net.p2pci.protocol.PeersRequest;
 import net.p2pci.protocol.ResponseFormatException;
+import net.p2pci.protocol.SearchRequest;
 import net.p2pci.protocol.Status;
 import net.p2pci.protocol.WireText;
+import net.p2pci.protocol.WithdrawRequest;
 import org.apache.logging.log4j.LogManager;
 import org.apache.logging.log4j.Logger;
 
@@ -54,6 +59,11 @@ public final class IndexClient implements AutoCloseable {
     private static final Logger LOG = LogManager.getLogger(IndexClient.class);
 
     /** An index server accepts at once; a wrong address or a dead server must fail fast with a clear error. */
+    /** Held while the server is asked for its extensions, so that it is asked once. */
+    private final ReentrantLock discoveryLock = new ReentrantLock();
+    /** The server's extensions, once asked; under {@link #discoveryLock}. */
+    private Set<String> extensions;
+
     public static final Duration CONNECT_TIMEOUT = Duration.ofSeconds(5);
     /**
      * The server answers in milliseconds; this long without its whole answer means it is hung or the network is, and
@@ -192,17 +202,75 @@ public final class IndexClient implements AutoCloseable {
         return exchange(new LookupRequest(rfcNumber, host, uploadPort, title));
     }
 
-    /**
-     * Drops this peer's record of RFC {@code rfcNumber} if the server offers a way to, and says whether it did. The
-     * standard protocol offers none, and no server is asked yet: this is where {@code WITHDRAW RFC n}, an extension a
-     * server announces, is to be sent, so that the session above need not change when it is. Sends nothing now.
-     */
-    public Withdrawal withdraw(int rfcNumber) throws IOException {
-        return Withdrawal.UNSUPPORTED;
-    }
-
     public IndexExchange list() throws IOException {
         return exchange(new ListRequest(host, uploadPort));
+    }
+
+    /**
+     * The extensions (docs/PROTOCOL.md section 8) this connection's server offers, upper-case: asked with
+     * {@code OPTIONS *} the first time something needs to know, and kept for the connection's life. Nothing is sent
+     * before that, so a peer that uses no extension sends a standard server nothing but standard requests. A
+     * standard server answers 400, and offers none; so does one that answers 200 without naming any (a server that
+     * takes an unknown method for another).
+     */
+    public Set<String> extensions() throws IOException {
+        discoveryLock.lock();
+        try {
+            if (extensions == null) {
+                IndexResponse answer = exchange(new OptionsRequest(host, uploadPort)).response();
+                String offered = answer.status() == Status.OK_200 ? answer.header(Extensions.EXTENSIONS_HEADER) : null;
+                extensions = offered == null ? Set.of() : Extensions.parseHeaderValue(offered);
+                LOG.debug("Index server {} offers {}", server, extensions.isEmpty() ? "no extensions" : extensions);
+            }
+            return extensions;
+        } finally {
+            discoveryLock.unlock();
+        }
+    }
+
+    /** Whether this connection's server offers {@code extension} ({@link #extensions()}). */
+    public boolean offers(String extension) throws IOException {
+        return extensions().contains(extension);
+    }
+
+    /** SEARCH for the titles with every word of {@code words}; empty when the server does not offer it. */
+    public Optional<IndexExchange> search(String words) throws IOException {
+        SearchRequest request = SearchRequest.of(host, uploadPort, words);
+        return offers(Extensions.SEARCH) ? Optional.of(exchange(request)) : Optional.empty();
+    }
+
+    /** PEERS: the active peers; empty when the server does not offer it. */
+    public Optional<IndexExchange> peers() throws IOException {
+        return offers(Extensions.PEERS) ? Optional.of(exchange(new PeersRequest(host, uploadPort)))
+                : Optional.empty();
+    }
+
+    /**
+     * WITHDRAW RFC {@code rfcNumber}: this connection stops offering it (200 with the record withdrawn, or 404 when it
+     * held none); empty when the server does not offer it, and then nothing was sent but, once, the discovery.
+     */
+    public Optional<IndexExchange> withdrawExchange(int rfcNumber) throws IOException {
+        return offers(Extensions.WITHDRAW)
+                ? Optional.of(exchange(new WithdrawRequest(rfcNumber, host, uploadPort))) : Optional.empty();
+    }
+
+    /**
+     * Drops this peer's record of RFC {@code rfcNumber} if the server offers a way to, and says whether it did: with
+     * {@code WITHDRAW RFC n} where the server offers it ({@link Withdrawal#WITHDRAWN}, whether the connection held the
+     * record or not); where it does not, nothing is sent but, once, the discovery, and the record stays until the
+     * connection ends ({@link Withdrawal#UNSUPPORTED}), so the session above re-registers on a new connection instead.
+     */
+    public Withdrawal withdraw(int rfcNumber) throws IOException {
+        Optional<IndexExchange> exchange = withdrawExchange(rfcNumber);
+        if (exchange.isEmpty()) {
+            return Withdrawal.UNSUPPORTED;
+        }
+        Status status = exchange.get().response().status();
+        if (status != Status.OK_200 && status != Status.NOT_FOUND_404) {
+            throw new IOException("index server " + server + " answered WITHDRAW RFC " + rfcNumber + " with "
+                    + status.code() + " " + status.phrase());
+        }
+        return Withdrawal.WITHDRAWN;
     }
 
     /**

@@ -442,20 +442,58 @@ public final class IndexSession implements AutoCloseable {
     }
 
     public IndexExchange lookup(int rfcNumber, Optional<String> title) throws IOException {
+        return onCurrent(client -> client.lookup(rfcNumber, title));
+    }
+
+    public IndexExchange list() throws IOException {
+        return onCurrent(IndexClient::list);
+    }
+
+    /** SEARCH on the current connection; empty when its server does not offer it ({@link IndexClient#search}). */
+    public Optional<IndexExchange> search(String words) throws IOException {
+        return onCurrent(client -> client.search(words));
+    }
+
+    /** PEERS on the current connection; empty when its server does not offer it. */
+    public Optional<IndexExchange> peers() throws IOException {
+        return onCurrent(IndexClient::peers);
+    }
+
+    /** A request of the current connection's. */
+    @FunctionalInterface
+    private interface ClientCall<T> {
+        T on(IndexClient client) throws IOException;
+    }
+
+    /** Makes {@code call} on the current connection; its failure says when a reconnect is under way. */
+    private <T> T onCurrent(ClientCall<T> call) throws IOException {
         IndexClient client = current;
         try {
-            return client.lookup(rfcNumber, title);
+            return call.on(client);
         } catch (IOException e) {
             throw whileDisconnected(client, e, "");
         }
     }
 
-    public IndexExchange list() throws IOException {
+    /**
+     * WITHDRAW RFC {@code rfcNumber} on the current connection, where its server offers it; the RFC is then also
+     * forgotten, so that a later connection does not register it again. Empty when the server does not offer it:
+     * then the RFC stays registered, as it is on the server.
+     */
+    public Optional<IndexExchange> withdraw(int rfcNumber) throws IOException {
+        registrationLock.readLock().lock();
         IndexClient client = current;
         try {
-            return client.list();
+            Optional<IndexExchange> exchange = client.withdrawExchange(rfcNumber);
+            if (exchange.isPresent()) {
+                registrations.remove(rfcNumber);
+                refused.remove(rfcNumber);
+            }
+            return exchange;
         } catch (IOException e) {
             throw whileDisconnected(client, e, "");
+        } finally {
+            registrationLock.readLock().unlock();
         }
     }
 

@@ -18,7 +18,7 @@ final class ProgressBarTest {
 
     @Test
     void aDownloadWithAKnownLengthShowsTheBarShareRateAndTimeLeft() {
-        DownloadProgress progress = new DownloadProgress(9000, HOLDER, 4_000_000, OptionalLong.of(16_000_000));
+        DownloadProgress progress = new DownloadProgress(9000, HOLDER, 4_000_000, OptionalLong.of(16_000_000), 1);
 
         assertThat(ProgressBar.line(progress, Duration.ofSeconds(2))).isEqualTo("RFC 9000 [#######"
                 + ".......................]  25%  4.0 MB of 16.0 MB  2.0 MB/s  0:06 left");
@@ -26,7 +26,7 @@ final class ProgressBarTest {
 
     @Test
     void aDownloadWithoutAnAnnouncedLengthShowsBytesAndRateOnly() {
-        DownloadProgress progress = new DownloadProgress(1, HOLDER, 1_500, OptionalLong.empty());
+        DownloadProgress progress = new DownloadProgress(1, HOLDER, 1_500, OptionalLong.empty(), 1);
 
         assertThat(ProgressBar.line(progress, Duration.ofSeconds(3))).isEqualTo("RFC 1 1.5 kB  500 B/s");
     }
@@ -41,7 +41,7 @@ final class ProgressBarTest {
     void aDownloadThatEndsBeforeTheBarWouldShowLeavesTheOutputUntouched() {
         ByteArrayOutputStream output = new ByteArrayOutputStream();
         ProgressBar bar = new ProgressBar(new PrintStream(output, true, StandardCharsets.UTF_8),
-                () -> List.of(new DownloadProgress(1, HOLDER, 10, OptionalLong.of(20))));
+                () -> List.of(new DownloadProgress(1, HOLDER, 10, OptionalLong.of(20), 1)));
 
         bar.start(1);
         bar.stop();

@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import java.io.ByteArrayInputStream;
 import java.io.IOException;
 import java.net.InetAddress;
+import java.net.InetSocketAddress;
 import java.net.Socket;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -14,6 +15,7 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.Arrays;
 import java.util.List;
+import net.p2pci.peer.library.RfcLibrary;
 import net.p2pci.protocol.FileResponse;
 import net.p2pci.protocol.MessageReader;
 import net.p2pci.protocol.ReprDigest;
@@ -131,7 +133,11 @@ final class UploadExtensionsTest {
     }
 
     @Test
-    void aFileChangedInPlaceGetsItsNewDigest() throws IOException {
+    void aFileChangedInPlaceGetsItsNewDigestOnceTheLibraryHasSeenItSettle() throws IOException {
+        server.close();
+        RfcLibrary library = RfcLibrary.open(dir);
+        library.scan();
+        server = UploadServer.start(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0), library, OS);
         assertThat(exchange(GET_2616 + "Want-Repr-Digest: sha-256=1\r\n\r\n").head.header("Repr-Digest"))
                 .contains(ReprDigest.of(file).headerValue());
         byte[] changed = Arrays.copyOf(file, file.length + 1);
@@ -139,6 +145,12 @@ final class UploadExtensionsTest {
         Path path = dir.resolve("rfc2616.txt");
         Files.write(path, changed);
         Files.setLastModifiedTime(path, FileTime.from(Instant.parse("2001-01-01T00:00:00Z")));
+        assertThat(exchange(GET_2616 + "Want-Repr-Digest: sha-256=1\r\n\r\n").head.status())
+                .as("changed since the library saw it").isEqualTo(Status.NOT_FOUND_404);
+
+        Duration settle = Duration.ofSeconds(2);
+        library.rescan(Duration.ZERO, settle);
+        library.rescan(settle, settle);
 
         assertThat(exchange(GET_2616 + "Want-Repr-Digest: sha-256=1\r\n\r\n").head.header("Repr-Digest"))
                 .contains(ReprDigest.of(changed).headerValue());

@@ -20,6 +20,7 @@ import net.p2pci.server.store.PeerView;
 import net.p2pci.server.store.RecordPage;
 import net.p2pci.server.store.RecordQueries;
 import net.p2pci.server.store.Schema;
+import net.p2pci.server.store.SearchHits;
 import org.h2.jdbcx.JdbcConnectionPool;
 import org.jdbi.v3.core.Handle;
 import org.jdbi.v3.core.HandleCallback;
@@ -127,6 +128,18 @@ public final class EmbeddedStore implements IndexStore {
     @Override
     public List<RfcRecord> lookup(int number) {
         return holders.lookup(number);
+    }
+
+    /** SEARCH's answer, from the in-memory mirror's word index. */
+    @Override
+    public SearchHits search(List<String> words, int limit) {
+        requireOpen();
+        return holders.search(words, limit);
+    }
+
+    @Override
+    public Optional<RfcRecord> withdrawRecord(long peerId, int number) {
+        return apply(new IndexChange.Withdraw(peerId, number));
     }
 
     /** What {@link #lookup} answers, asked of the database itself: for tests that hold the mirror to it. */

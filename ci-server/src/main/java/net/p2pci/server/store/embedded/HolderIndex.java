@@ -8,7 +8,9 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.ConcurrentHashMap;
 import net.p2pci.protocol.RfcRecord;
+import net.p2pci.protocol.TitleWords;
 import net.p2pci.server.store.RecordSize;
+import net.p2pci.server.store.SearchHits;
 
 /**
  * The index's peers and records as they stand in the database, held in memory too, so that LOOKUP and the checks
@@ -85,6 +87,18 @@ final class HolderIndex {
         }
     }
 
+    /**
+     * SEARCH's word index: per title word, the RFC numbers with a record whose title has it, each with how many such
+     * records there are. A word is entered before a record that has it is published in {@link #byNumber}, and left
+     * after the record is gone from there, so a reader never misses a record; it may find a number whose record
+     * has just gone, and checks every record it answers with against the words anyway.
+     */
+    private final Map<String, Map<Integer, Integer>> numbersByWord = new ConcurrentHashMap<>();
+    /**
+     * The rows of records withdrawn from the mirror whose deletion the database has not committed yet, per peer:
+     * should it fail, the peer's removal deletes them.
+     */
+    private final Map<Long, List<Long>> withdrawnRows = new HashMap<>();
     /** Per RFC number, its holders; never empty. */
     private final Map<Integer, Holders> byNumber = new ConcurrentHashMap<>();
     /** Writer only, like the maps and counters below. */
@@ -109,6 +123,39 @@ final class HolderIndex {
     List<RfcRecord> lookup(int number) {
         Holders holders = byNumber.get(number);
         return holders == null ? List.of() : holders.records();
+    }
+
+    /**
+     * Up to {@code limit} records whose titles have all of {@code words}, by RFC number and then registration order:
+     * the numbers of the rarest word, each number's holders checked against every word.
+     */
+    SearchHits search(List<String> words, int limit) {
+        Map<Integer, Integer> rarest = null;
+        for (String word : words) {
+            Map<Integer, Integer> numbers = numbersByWord.get(word);
+            if (numbers == null) {
+                return new SearchHits(List.of(), false);
+            }
+            if (rarest == null || numbers.size() < rarest.size()) {
+                rarest = numbers;
+            }
+        }
+        if (rarest == null) {
+            return new SearchHits(List.of(), false);
+        }
+        int[] candidates = rarest.keySet().stream().mapToInt(Integer::intValue).sorted().toArray();
+        List<RfcRecord> found = new ArrayList<>();
+        for (int number : candidates) {
+            for (RfcRecord record : lookup(number)) {
+                if (TitleWords.matchesAll(record.title(), words)) {
+                    if (found.size() == limit) {
+                        return new SearchHits(found, true);
+                    }
+                    found.add(record);
+                }
+            }
+        }
+        return new SearchHits(found, false);
     }
 
     /** The other live registrations of {@code host:port} than {@code peerId}, oldest first. Writer only. */
@@ -204,7 +251,9 @@ final class HolderIndex {
             peer.records[slot] = record;
             List<RfcRecord> records = new ArrayList<>(holders.records());
             records.set(at, record);
+            indexWords(number, title, 1);
             byNumber.put(number, new Holders(List.copyOf(records), holders.peerIds()));
+            indexWords(number, old.title(), -1);
             account(peer, RecordSize.of(title) - RecordSize.of(old.title()));
         } else {
             peer.add(record, seq);
@@ -212,6 +261,7 @@ final class HolderIndex {
             records.add(record);
             long[] ids = holders == null ? new long[1] : Arrays.copyOf(holders.peerIds(), holders.peerIds().length + 1);
             ids[ids.length - 1] = peerId;
+            indexWords(number, title, 1);
             byNumber.put(number, new Holders(List.copyOf(records), ids));
             account(peer, RecordSize.of(title));
         }
@@ -235,7 +285,7 @@ final class HolderIndex {
         }
         long bytes = 0;
         for (int i = 0; i < peer.count; i++) {
-            removeHolder(peerId, peer.records[i].number());
+            removeHolder(peerId, peer.records[i]);
             bytes += RecordSize.of(peer.records[i].title());
         }
         account(peer, -bytes);
@@ -255,6 +305,67 @@ final class HolderIndex {
     /** The database has committed the removal of peer {@code peerId}'s rows. */
     void removalCommitted(long peerId) {
         rowsBeingRemoved.remove(peerId);
+        withdrawnRows.remove(peerId);
+    }
+
+    /**
+     * Removes peer {@code peerId}'s record of RFC {@code number}, before the database deletes its row.
+     *
+     * @return the record and the seq of its row, or null when the peer holds none
+     */
+    Withdrawn withdraw(long peerId, int number) {
+        Peer peer = peers.get(peerId);
+        int slot = peer == null ? -1 : peer.slotOf(number);
+        if (slot < 0) {
+            return null;
+        }
+        RfcRecord record = peer.records[slot];
+        long seq = peer.seqs[slot];
+        removeHolder(peerId, record);
+        int last = peer.count - 1;
+        System.arraycopy(peer.records, slot + 1, peer.records, slot, last - slot);
+        System.arraycopy(peer.seqs, slot + 1, peer.seqs, slot, last - slot);
+        peer.records[last] = null;
+        peer.count = last;
+        account(peer, -RecordSize.of(record.title()));
+        withdrawnRows.computeIfAbsent(peerId, key -> new ArrayList<>(1)).add(seq);
+        return new Withdrawn(record, seq);
+    }
+
+    /** The rows of peer {@code peerId}'s withdrawn records whose deletion is not committed; for its removal. */
+    long[] withdrawnRows(long peerId) {
+        return withdrawnRows.getOrDefault(peerId, List.of()).stream().mapToLong(Long::longValue).toArray();
+    }
+
+    /** A record withdrawn from the mirror, and the row the database is to delete. */
+    record Withdrawn(RfcRecord record, long seq) {
+    }
+
+    /** The database has committed the deletion of peer {@code peerId}'s withdrawn row {@code seq}. */
+    void withdrawalCommitted(long peerId, long seq) {
+        List<Long> rows = withdrawnRows.get(peerId);
+        if (rows != null) {
+            rows.remove(Long.valueOf(seq));
+            if (rows.isEmpty()) {
+                withdrawnRows.remove(peerId);
+            }
+        }
+    }
+
+    /** Counts {@code title}'s words in (delta 1) or out (delta -1) for RFC {@code number}. Writer only. */
+    private void indexWords(int number, String title, int delta) {
+        for (String word : TitleWords.of(title)) {
+            Map<Integer, Integer> numbers = numbersByWord.computeIfAbsent(word, key -> new ConcurrentHashMap<>());
+            int count = numbers.getOrDefault(number, 0) + delta;
+            if (count > 0) {
+                numbers.put(number, count);
+            } else {
+                numbers.remove(number);
+                if (numbers.isEmpty()) {
+                    numbersByWord.remove(word);
+                }
+            }
+        }
     }
 
     private void account(Peer peer, long bytes) {
@@ -267,7 +378,8 @@ final class HolderIndex {
         }
     }
 
-    private void removeHolder(long peerId, int number) {
+    private void removeHolder(long peerId, RfcRecord record) {
+        int number = record.number();
         Holders holders = byNumber.get(number);
         int at = holders == null ? -1 : holders.indexOf(peerId);
         if (at < 0) {
@@ -275,6 +387,7 @@ final class HolderIndex {
         }
         if (holders.peerIds().length == 1) {
             byNumber.remove(number);
+            indexWords(number, record.title(), -1);
             return;
         }
         List<RfcRecord> records = new ArrayList<>(holders.records());
@@ -283,6 +396,7 @@ final class HolderIndex {
         System.arraycopy(holders.peerIds(), 0, ids, 0, at);
         System.arraycopy(holders.peerIds(), at + 1, ids, at, ids.length - at);
         byNumber.put(number, new Holders(List.copyOf(records), ids));
+        indexWords(number, record.title(), -1);
     }
 
     /**

@@ -4,6 +4,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
 import java.util.concurrent.locks.LockSupport;
+import net.p2pci.protocol.RfcRecord;
 import net.p2pci.server.store.AddOutcome;
 import net.p2pci.server.store.AddPolicy;
 import net.p2pci.server.store.IndexStore;
@@ -64,6 +65,19 @@ abstract sealed class IndexChange<T> {
         removedPeer = peerId;
     }
 
+    /**
+     * Marks peer {@code peerId} as touched by {@code batch}; when the mirror no longer has it, fails this change
+     * and answers false.
+     */
+    final boolean touchRegistered(WriteBatch batch, HolderIndex mirror, long peerId) {
+        batch.touch(peerId);
+        if (!mirror.hasPeer(peerId)) {
+            fail(new PeerGoneException(peerId));
+            return false;
+        }
+        return true;
+    }
+
     final void answer(T value) {
         this.answer = value;
     }
@@ -91,6 +105,20 @@ abstract sealed class IndexChange<T> {
             throw failure;
         }
         return answer;
+    }
+
+    /** A change of one registered peer's: it waits for the next batch when the batch has a change of that peer. */
+    abstract static sealed class OfPeer<T> extends IndexChange<T> permits AddRecord, RemovePeer, Withdraw {
+        final long peerId;
+
+        OfPeer(long peerId) {
+            this.peerId = peerId;
+        }
+
+        @Override
+        final boolean conflictsWith(WriteBatch batch, HolderIndex mirror) {
+            return batch.touchesPeer(peerId);
+        }
     }
 
     /** Registers a peer and gives it its id; see {@link IndexStore#registerPeer}. */
@@ -127,8 +155,7 @@ abstract sealed class IndexChange<T> {
     }
 
     /** Records that peer {@code peerId} holds an RFC; see {@link IndexStore#addRecord}. */
-    static final class AddRecord extends IndexChange<AddOutcome> {
-        private final long peerId;
+    static final class AddRecord extends OfPeer<AddOutcome> {
         private final int number;
         private final String title;
         private final AddPolicy policy;
@@ -136,22 +163,15 @@ abstract sealed class IndexChange<T> {
         private long seq;
 
         AddRecord(long peerId, int number, String title, AddPolicy policy) {
-            this.peerId = peerId;
+            super(peerId);
             this.number = number;
             this.title = title;
             this.policy = policy;
         }
 
         @Override
-        boolean conflictsWith(WriteBatch batch, HolderIndex mirror) {
-            return batch.touchesPeer(peerId);
-        }
-
-        @Override
         void prepare(WriteBatch batch, HolderIndex mirror) {
-            batch.touch(peerId);
-            if (!mirror.hasPeer(peerId)) {
-                fail(new PeerGoneException(peerId));
+            if (!touchRegistered(batch, mirror, peerId)) {
                 return;
             }
             boolean held = mirror.holds(peerId, number);
@@ -181,16 +201,9 @@ abstract sealed class IndexChange<T> {
     }
 
     /** Removes peer {@code peerId} and its records; see {@link IndexStore#removePeer}. */
-    static final class RemovePeer extends IndexChange<Optional<Integer>> {
-        private final long peerId;
-
+    static final class RemovePeer extends OfPeer<Optional<Integer>> {
         RemovePeer(long peerId) {
-            this.peerId = peerId;
-        }
-
-        @Override
-        boolean conflictsWith(WriteBatch batch, HolderIndex mirror) {
-            return batch.touchesPeer(peerId);
+            super(peerId);
         }
 
         @Override
@@ -201,7 +214,45 @@ abstract sealed class IndexChange<T> {
             // The peer's rows go even when the mirror has no such peer, so that none can outlive its connection:
             // after a removal of it that failed (a takeover of its endpoint, say), its record rows are still there.
             deletePeer(peerId, seqs.orElseGet(() -> mirror.rowsBeingRemoved(peerId)));
+            // Rows of withdrawn records whose own deletion failed go with the peer, so that none outlives it.
+            for (long withdrawn : mirror.withdrawnRows(peerId)) {
+                statements.add(0, new WriteBatch.Statement.DeleteRecord(withdrawn));
+            }
             answer(seqs.map(removed -> removed.length));
+        }
+    }
+
+    /** Removes peer {@code peerId}'s record of one RFC; see {@link IndexStore#withdrawRecord}. */
+    static final class Withdraw extends OfPeer<Optional<RfcRecord>> {
+        private final int number;
+        private long seq = -1;
+
+        Withdraw(long peerId, int number) {
+            super(peerId);
+            this.number = number;
+        }
+
+        @Override
+        void prepare(WriteBatch batch, HolderIndex mirror) {
+            if (!touchRegistered(batch, mirror, peerId)) {
+                return;
+            }
+            // The mirror first, as for a removed peer: no LOOKUP or SEARCH shows the record from now on.
+            HolderIndex.Withdrawn withdrawn = mirror.withdraw(peerId, number);
+            if (withdrawn == null) {
+                answer(Optional.empty());
+                return;
+            }
+            seq = withdrawn.seq();
+            statements.add(new WriteBatch.Statement.DeleteRecord(seq));
+            answer(Optional.of(withdrawn.record()));
+        }
+
+        @Override
+        void added(HolderIndex mirror) {
+            if (seq >= 0) {
+                mirror.withdrawalCommitted(peerId, seq);
+            }
         }
     }
 }

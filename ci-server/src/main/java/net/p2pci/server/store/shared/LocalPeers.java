@@ -72,6 +72,20 @@ final class LocalPeers {
         account(peer, (previousTitle == null ? 0 : RecordSize.of(previousTitle)) - RecordSize.of(title));
     }
 
+    /** Whether peer {@code peerId} is registered through this instance. */
+    synchronized boolean has(long peerId) {
+        return peers.containsKey(peerId);
+    }
+
+    /** Frees the budget of peer {@code peerId}'s record of RFC {@code number}, which the database no longer has. */
+    synchronized void withdraw(long peerId, int number) {
+        Peer peer = peers.get(peerId);
+        String title = peer == null ? null : peer.titles.get(number);
+        if (title != null) {
+            undo(peerId, number, title, null);
+        }
+    }
+
     /** Forgets peer {@code peerId} and frees its records' share of the budget; false when it was not here. */
     synchronized boolean remove(long peerId) {
         Peer peer = peers.remove(peerId);

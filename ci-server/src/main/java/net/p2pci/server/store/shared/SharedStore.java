@@ -4,9 +4,11 @@ import com.zaxxer.hikari.HikariConfig;
 import com.zaxxer.hikari.HikariDataSource;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
+import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.SQLRecoverableException;
 import java.sql.SQLTransientConnectionException;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
 import java.util.Set;
@@ -21,6 +23,7 @@ import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.LongConsumer;
 import java.util.function.Supplier;
 import net.p2pci.protocol.RfcRecord;
+import net.p2pci.protocol.TitleWords;
 import net.p2pci.server.store.AddOutcome;
 import net.p2pci.server.store.AddPolicy;
 import net.p2pci.server.store.IndexStore;
@@ -30,6 +33,7 @@ import net.p2pci.server.store.PeerQueries;
 import net.p2pci.server.store.PeerView;
 import net.p2pci.server.store.RecordQueries;
 import net.p2pci.server.store.Schema;
+import net.p2pci.server.store.SearchHits;
 import net.p2pci.server.store.StoreUnavailableException;
 import org.jdbi.v3.core.Jdbi;
 import org.jdbi.v3.core.JdbiException;
@@ -67,6 +71,17 @@ public final class SharedStore implements IndexStore {
     private static final RecordQueries RECORDS = new RecordQueries("id");
     private static final PeerQueries PEERS = PeerQueries.shared();
     /** An ADD: a new record, or a new title for the peer's record of that RFC, which keeps its place. */
+    /** SEARCH: the expression must be the one schema version 3 indexes, word for word, for the index to serve. */
+    static final String SEARCH = """
+            SELECT r.rfc_number, r.title, p.host, p.port
+            FROM rfc_record r JOIN peer p ON p.id = r.peer_id
+            WHERE regexp_split_to_array(lower(r.title), '[^[:alnum:]]+') @> ?::text[]
+            ORDER BY r.rfc_number, r.id LIMIT ?
+            """;
+    private static final String WITHDRAW = """
+            DELETE FROM rfc_record r USING peer p WHERE p.id = r.peer_id AND r.peer_id = ? AND r.rfc_number = ?
+            RETURNING r.title, p.host, p.port
+            """;
     private static final String UPSERT_RECORD = "INSERT INTO rfc_record (peer_id, rfc_number, title) VALUES (?, ?, ?)"
             + " ON CONFLICT (peer_id, rfc_number) DO UPDATE SET title = EXCLUDED.title";
 
@@ -277,6 +292,51 @@ public final class SharedStore implements IndexStore {
     @Override
     public List<RfcRecord> lookup(int number) {
         return withDatabase(deadlineFromNow(), () -> withConnection(connection -> RECORDS.lookup(connection, number)));
+    }
+
+    /**
+     * {@inheritDoc} The GIN index of schema version 3 finds the candidates; each is checked here against the words
+     * as this server cuts them, so that a database whose idea of a letter differs never adds a wrong record.
+     */
+    @Override
+    public SearchHits search(List<String> words, int limit) {
+        List<RfcRecord> rows = withDatabase(deadlineFromNow(), () -> withConnection(connection -> {
+            try (PreparedStatement statement = connection.prepareStatement(SEARCH)) {
+                statement.setArray(1, connection.createArrayOf("text", words.toArray()));
+                statement.setInt(2, limit + 1);
+                try (ResultSet found = statement.executeQuery()) {
+                    List<RfcRecord> records = new ArrayList<>();
+                    while (found.next()) {
+                        records.add(new RfcRecord(found.getInt(1), found.getString(2), found.getString(3),
+                                found.getInt(4)));
+                    }
+                    return records;
+                }
+            }
+        }));
+        boolean truncated = rows.size() > limit;
+        List<RfcRecord> matching = rows.stream().limit(limit)
+                .filter(record -> TitleWords.matchesAll(record.title(), words)).toList();
+        return new SearchHits(matching, truncated);
+    }
+
+    @Override
+    public Optional<RfcRecord> withdrawRecord(long peerId, int number) {
+        if (!localPeers.has(peerId)) {
+            throw new PeerGoneException(peerId);
+        }
+        Optional<RfcRecord> withdrawn = withDatabase(deadlineFromNow(), () -> withConnection(connection -> {
+            try (PreparedStatement statement = connection.prepareStatement(WITHDRAW)) {
+                statement.setLong(1, peerId);
+                statement.setInt(2, number);
+                try (ResultSet deleted = statement.executeQuery()) {
+                    return deleted.next() ? Optional.of(new RfcRecord(number, deleted.getString(1),
+                            deleted.getString(2), deleted.getInt(3))) : Optional.<RfcRecord>empty();
+                }
+            }
+        }));
+        withdrawn.ifPresent(record -> localPeers.withdraw(peerId, number));
+        return withdrawn;
     }
 
     @Override

@@ -92,6 +92,21 @@ class SharedStoreTest extends IndexStoreContract {
     }
 
     @Test
+    void searchCanBeAnsweredFromTheWordIndexOfSchemaVersion3() {
+        String url = newDatabase();
+        try (SharedStore store = instance(url, "search", () -> { }); Handle handle = connect(url)) {
+            // With scans forbidden the planner takes the GIN index if, and only if, the query's expression is the
+            // very one indexed; a mismatch would leave every SEARCH a scan of all titles.
+            handle.execute("SET enable_seqscan = off");
+            String search = SharedStore.SEARCH.replace("?::text[]", "ARRAY['protocol', 'internet']::text[]")
+                    .replace("LIMIT ?", "LIMIT 1001");
+            String plan = String.join("\n", handle.createQuery("EXPLAIN " + search).mapTo(String.class).list());
+
+            assertThat(plan).contains("rfc_record_title_words");
+        }
+    }
+
+    @Test
     void whatOneInstanceWritesAnotherReadsAtOnceAndARemovalIsSeenEverywhere() {
         String url = newDatabase();
         try (SharedStore a = instance(url, "a", () -> { }); SharedStore b = instance(url, "b", () -> { })) {
