@@ -92,6 +92,8 @@ final class MultiSourceScenario {
                 result.figure("speedup_four", one / four, "x the one-holder time");
                 result.figure("speedup_four_one_killed", one / killed, "x the one-holder time");
             }
+            result.figure("errors", result.failures().size(),
+                    "downloads not whole, not verified or from too few holders");
         } finally {
             peers.forEach(PeerProcess::close);
         }

@@ -34,7 +34,7 @@ public final class ServerCases {
     private ServerCases() {
     }
 
-    /** The standard cases, then those of the index extensions (which a standard server passes as not offered). */
+    /** The standard cases, then those of the index extensions (skipped where a server does not offer them). */
     public static List<CheckCase<ServerRun>> all() {
         List<CheckCase<ServerRun>> all = new ArrayList<>(standard());
         all.addAll(ExtensionCases.all());

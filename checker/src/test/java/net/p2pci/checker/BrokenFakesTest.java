@@ -134,8 +134,11 @@ class BrokenFakesTest {
     }
 
     @Test
-    void theIndexFakeWithoutAFaultPassesEveryServerCase() throws Exception {
-        assertEveryCasePasses(run(FakeIndexServer.Fault.NONE, ""));
+    void theIndexFakeWithoutAFaultPassesEveryStandardServerCase() throws Exception {
+        assertEveryCasePasses(run(FakeIndexServer.Fault.NONE, "").stream()
+                .filter(result -> !result.id().startsWith("8.2") && !result.id().startsWith("8.3")
+                        && !result.id().startsWith("8.4"))
+                .toList());
     }
 
     @Test
@@ -144,9 +147,11 @@ class BrokenFakesTest {
 
         assertThat(results).extracting(CaseResult::id)
                 .containsExactly("8.1-discovery", "8.2-search", "8.3-peers", "8.4-withdraw");
+        assertThat(results).extracting(CaseResult::verdict)
+                .containsExactly(Verdict.PASS, Verdict.SKIP, Verdict.SKIP, Verdict.SKIP);
         assertThat(results).extracting(result -> result.outcome().detail()).containsExactly(
-                "no extensions offered: answered 400, as a standard server does", "skipped: SEARCH not offered",
-                "skipped: PEERS not offered", "skipped: WITHDRAW not offered");
+                "no extensions offered: answered 400, as a standard server does", "SEARCH not offered",
+                "PEERS not offered", "WITHDRAW not offered");
     }
 
     @Test
