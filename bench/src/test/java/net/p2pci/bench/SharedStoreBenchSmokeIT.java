@@ -19,6 +19,8 @@ import net.p2pci.testsupport.RequiresPostgres;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.parallel.Execution;
+import org.junit.jupiter.api.parallel.ExecutionMode;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
 
@@ -27,8 +29,9 @@ import org.junit.jupiter.params.provider.CsvSource;
  * real PostgreSQL, so that {@code --store shared} cannot rot: each run must pass its own checks, and with two
  * instances both must carry load and LOOKUPs must find records ADDed through the other. The figures mean nothing at
  * this size; the full runs are bench/shared-store.sh. Without PostgreSQL those tests skip (and fail in CI); the
- * options' checks run anyway.
+ * options' checks run anyway. Each run has a cluster and servers of its own, so they run side by side.
  */
+@Execution(ExecutionMode.CONCURRENT)
 class SharedStoreBenchSmokeIT {
     private static final Path SERVER_JAR = Path.of("..", "ci-server", "target", "ci-server.jar");
 
