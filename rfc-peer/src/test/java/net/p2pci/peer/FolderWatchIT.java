@@ -27,6 +27,7 @@ import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import net.p2pci.peer.index.IndexClient;
 import net.p2pci.protocol.RfcRecord;
+import org.awaitility.core.ConditionTimeoutException;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeAll;
@@ -139,11 +140,15 @@ final class FolderWatchIT {
         Files.move(dir.resolve("rfc1149.txt"), dir.resolve("RFC01149.TXT"));
         assertThat(statusOfGet(port, 793)).as("a deleted file").contains(" 404 ");
 
-        await("the gone RFCs leave the index").atMost(INDEX_DEADLINE).until(() -> {
-            // Every look on the way: the RFCs still held are never missing from the index.
-            assertThat(holders(768)).contains(port);
-            return holders(791).isEmpty() && holders(793).isEmpty();
-        });
+        try {
+            await("the gone RFCs leave the index").atMost(INDEX_DEADLINE).until(() -> {
+                // Every look on the way: the RFCs still held are never missing from the index.
+                assertThat(holders(768)).contains(port);
+                return holders(791).isEmpty() && holders(793).isEmpty();
+            });
+        } catch (ConditionTimeoutException e) {
+            throw new AssertionError(e.getMessage() + "; the peer printed:\n" + peer.output(), e);
+        }
         assertThat(holders(768)).containsExactly(port);
         assertThat(holders(1149)).as("renamed to another spelling of its name").containsExactly(port);
         peer.awaitLine(Pattern.compile("^\\[Peer\\] Skipping notes\\.txt: not an RFC file name \\(rfcN\\.txt\\)$"),
