@@ -7,6 +7,8 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ConcurrentNavigableMap;
+import java.util.concurrent.ConcurrentSkipListMap;
 import net.p2pci.protocol.RfcRecord;
 import net.p2pci.protocol.TitleWords;
 import net.p2pci.server.store.RecordSize;
@@ -93,7 +95,18 @@ final class HolderIndex {
      * after the record is gone from there, so a reader never misses a record; it may find a number whose record
      * has just gone, and checks every record it answers with against the words anyway.
      */
-    private final Map<String, Map<Integer, Integer>> numbersByWord = new ConcurrentHashMap<>();
+    private final Map<String, Postings> numbersByWord = new ConcurrentHashMap<>();
+
+    /**
+     * One word's RFC numbers, in order, each with how many records of it have the word, and how many numbers there
+     * are. In order, so that a SEARCH walks them from the lowest and stops at its limit: sorting every number of a
+     * word that all titles have cost a search 6 ms of CPU on an index of 100,000 records. The count is kept apart, as
+     * the sorted map counts by walking; the writer alone changes both.
+     */
+    private static final class Postings {
+        final ConcurrentNavigableMap<Integer, Integer> counts = new ConcurrentSkipListMap<>();
+        volatile int size;
+    }
     /**
      * The rows of records withdrawn from the mirror whose deletion the database has not committed yet, per peer:
      * should it fail, the peer's removal deletes them.
@@ -130,22 +143,21 @@ final class HolderIndex {
      * the numbers of the rarest word, each number's holders checked against every word.
      */
     SearchHits search(List<String> words, int limit) {
-        Map<Integer, Integer> rarest = null;
+        Postings rarest = null;
         for (String word : words) {
-            Map<Integer, Integer> numbers = numbersByWord.get(word);
-            if (numbers == null) {
+            Postings postings = numbersByWord.get(word);
+            if (postings == null) {
                 return new SearchHits(List.of(), false);
             }
-            if (rarest == null || numbers.size() < rarest.size()) {
-                rarest = numbers;
+            if (rarest == null || postings.size < rarest.size) {
+                rarest = postings;
             }
         }
         if (rarest == null) {
             return new SearchHits(List.of(), false);
         }
-        int[] candidates = rarest.keySet().stream().mapToInt(Integer::intValue).sorted().toArray();
         List<RfcRecord> found = new ArrayList<>();
-        for (int number : candidates) {
+        for (int number : rarest.counts.keySet()) {
             for (RfcRecord record : lookup(number)) {
                 if (TitleWords.matchesAll(record.title(), words)) {
                     if (found.size() == limit) {
@@ -355,13 +367,20 @@ final class HolderIndex {
     /** Counts {@code title}'s words in (delta 1) or out (delta -1) for RFC {@code number}. Writer only. */
     private void indexWords(int number, String title, int delta) {
         for (String word : TitleWords.of(title)) {
-            Map<Integer, Integer> numbers = numbersByWord.computeIfAbsent(word, key -> new ConcurrentHashMap<>());
-            int count = numbers.getOrDefault(number, 0) + delta;
+            Postings postings = numbersByWord.computeIfAbsent(word, key -> new Postings());
+            Integer before = postings.counts.get(number);
+            int count = (before == null ? 0 : before) + delta;
             if (count > 0) {
-                numbers.put(number, count);
+                postings.counts.put(number, count);
+                if (before == null) {
+                    postings.size = postings.size + 1;
+                }
             } else {
-                numbers.remove(number);
-                if (numbers.isEmpty()) {
+                if (before != null) {
+                    postings.counts.remove(number);
+                    postings.size = postings.size - 1;
+                }
+                if (postings.size == 0) {
                     numbersByWord.remove(word);
                 }
             }
