@@ -67,6 +67,12 @@ final class FakeIndexServer implements AutoCloseable {
     /** Each connection's records, in the order added; a record is {@code RFC n title host port}. */
     private final Map<Socket, List<Rec>> records = new LinkedHashMap<>();
     private final Map<Socket, Boolean> open = new ConcurrentHashMap<>();
+    /**
+     * Set by NUL_STOPS_SERVER: from then on no connection is served, whatever the kernel still accepted. Closing the
+     * listener alone left a window in which a connection made just after was accepted and served, and the case
+     * passed against its broken fake (seen once in CI).
+     */
+    private volatile boolean stopped;
 
     private record Rec(int number, String title, String line, long order) {
     }
@@ -114,7 +120,11 @@ final class FakeIndexServer implements AutoCloseable {
                     clean = true;
                     return;
                 }
+                if (stopped) {
+                    return;
+                }
                 if (fault == Fault.NUL_STOPS_SERVER && lines.stream().anyMatch(l -> contains(l, (byte) 0))) {
+                    stopped = true;
                     listener.close();
                     return;
                 }
