@@ -5,6 +5,7 @@ import java.net.InetSocketAddress;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
+import net.p2pci.peer.PeerOptions;
 import net.p2pci.testsupport.ProgramProcess;
 
 /**
@@ -30,14 +31,12 @@ final class PeerProcess implements AutoCloseable {
      * and with {@code --max-file-mib 1024}, so that it offers the 1 GiB files of get-large and multi-source (its
      * default cap is 64 MiB). Returns at once; the peer registers its files on its own.
      */
-    /** The largest file the peers offer, in MiB: the largest cap rfc-peer takes, as large as the bench's files. */
-    private static final long MAX_FILE_MIB = 1024;
-
     static PeerProcess start(Settings settings, InetSocketAddress server, Path directory, Path output)
             throws IOException {
         ProcessBuilder builder = Jvm.program(settings.peerLauncher(), settings.peerJar(), settings.peerJvmOptions());
         builder.command().addAll(List.of("--server", server.getAddress().getHostAddress() + ":" + server.getPort(),
-                "--dir", directory.toString(), "--host", "127.0.0.1", "--max-file-mib", Long.toString(MAX_FILE_MIB)));
+                "--dir", directory.toString(), "--host", "127.0.0.1", "--max-file-mib",
+                Long.toString(PeerOptions.MAX_FILE_MIB)));
         return new PeerProcess(ProgramProcess.start("the peer", builder.redirectErrorStream(true), output));
     }
 

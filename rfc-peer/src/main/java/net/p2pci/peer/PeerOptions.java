@@ -64,7 +64,7 @@ public record PeerOptions(List<HostAndPort> servers, Path directory, int uploadP
     /** Bytes in the mebibyte of --max-file-mib. */
     private static final long BYTES_PER_MIB = 1024 * 1024;
     /** The largest --max-file-mib: a cap beyond any file a peer could download (Downloader.MAX_DOWNLOAD_BYTES). */
-    private static final long MAX_FILE_MIB = 1024;
+    public static final long MAX_FILE_MIB = 1024;
     /** The longest period any of the watch options takes: a day, beyond which the folder is simply not followed. */
     private static final long LONGEST_WATCH_MILLIS = Duration.ofDays(1).toMillis();
 
