@@ -1,9 +1,9 @@
 package net.p2pci.peer.library;
 
+import java.io.FileInputStream;
 import java.io.IOException;
 import java.io.InputStream;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.HashMap;
@@ -86,8 +86,11 @@ public final class RfcTitleReader {
             "^(?:Category|Categories|Obsoletes|Updates|References|Online file|See Also|BCP|STD|FYI)\\b[^:]{0,12}:",
             Pattern.CASE_INSENSITIVE);
 
-    /** Two columns of a header line are set apart by several spaces; titles never are. */
-    private static final Pattern COLUMN_GAP_WIDE = Pattern.compile("\\s{3,}");
+    /** Two columns of a header line are set apart by several spaces (three or more); titles never are. */
+    private static final int COLUMN_GAP_WIDE = 3;
+
+    /** Running page headers set their columns apart by two spaces or more. */
+    private static final int COLUMN_GAP = 2;
 
     /** A title line ends where the date of a cover page begins ("July 30, 1987", "23 March 1971"). */
     private static final Pattern DATE_LINE = Pattern.compile(
@@ -134,15 +137,11 @@ public final class RfcTitleReader {
 
     private static final Pattern MULTIPLE_SPACES = Pattern.compile(" {2,}");
 
-    private static final Pattern COLUMN_GAP = Pattern.compile("\\s{2,}");
-
     private static final Pattern WORD = Pattern.compile("[A-Za-z0-9]+");
 
     private static final Pattern LETTERS = Pattern.compile("[A-Za-z]+");
 
-    private static final Pattern HAS_DIGIT = Pattern.compile(".*[0-9].*");
-
-    private static final Pattern HAS_VOWEL = Pattern.compile(".*[AEIOUYaeiouy].*");
+    private static final String VOWELS = "AEIOUYaeiouy";
 
     private static final Set<String> SMALL_WORDS = Set.of(
             "a", "an", "and", "as", "at", "but", "by", "for", "from", "in", "into", "nor", "of", "on",
@@ -163,14 +162,16 @@ public final class RfcTitleReader {
      * @throws IOException if the file cannot be read
      */
     public static Optional<String> readTitle(Path file) throws IOException {
-        byte[] head;
-        boolean fileIsLonger;
-        try (InputStream in = Files.newInputStream(file)) {
-            head = in.readNBytes(HEAD_BYTES);
-            fileIsLonger = in.read() != -1;
+        // One byte past the head says whether the file goes on; read straight into one array, as a directory of
+        // thousands of RFCs is read at start-up.
+        byte[] head = new byte[HEAD_BYTES + 1];
+        int read;
+        try (InputStream in = new FileInputStream(file.toFile())) {
+            read = in.readNBytes(head, 0, head.length);
         }
+        boolean fileIsLonger = read > HEAD_BYTES;
         // A line cut at the limit could pass for a shorter title and may end inside a UTF-8 sequence.
-        int length = fileIsLonger ? lengthUpToLastLineBreak(head) : head.length;
+        int length = fileIsLonger ? lengthUpToLastLineBreak(head, HEAD_BYTES) : read;
         int start = startsWithUtf8Bom(head, length) ? 3 : 0;
         // new String(...) replaces malformed input with U+FFFD instead of throwing.
         return titleFromHead(new String(head, start, length - start, StandardCharsets.UTF_8));
@@ -272,20 +273,20 @@ public final class RfcTitleReader {
      */
     private static Optional<String> titleInHeaderLine(List<String> header) {
         for (String line : header) {
-            String[] columns = COLUMN_GAP_WIDE.split(line.strip());
-            if (columns.length < 3 || !isHeaderTitleColumn(columns[0])) {
+            List<String> columns = columns(line, COLUMN_GAP_WIDE);
+            if (columns.size() < 3 || !isHeaderTitleColumn(columns.get(0))) {
                 continue;
             }
             boolean datesAndNumbersOnly = true;
             boolean hasRfcNumber = false;
-            for (int i = 1; i < columns.length; i++) {
-                boolean rfcNumber = RFC_NUMBER_COLUMN.matcher(columns[i]).matches();
+            for (int i = 1; i < columns.size(); i++) {
+                boolean rfcNumber = RFC_NUMBER_COLUMN.matcher(columns.get(i)).matches();
                 hasRfcNumber |= rfcNumber;
-                datesAndNumbersOnly &= rfcNumber || DATE_LINE.matcher(columns[i]).matches()
-                        || NUMBER_LABEL_LINE.matcher(columns[i]).find();
+                datesAndNumbersOnly &= rfcNumber || DATE_LINE.matcher(columns.get(i)).matches()
+                        || NUMBER_LABEL_LINE.matcher(columns.get(i)).find();
             }
             if (hasRfcNumber && datesAndNumbersOnly) {
-                return joined(List.of(columns[0]));
+                return joined(List.of(columns.get(0)));
             }
         }
         return Optional.empty();
@@ -296,7 +297,7 @@ public final class RfcTitleReader {
      * nor an author's ("J. NORTH").
      */
     private static boolean isHeaderTitleColumn(String column) {
-        return column.contains(" ") && !HAS_DIGIT.matcher(column).matches() && !GROUP_NAME.matcher(column).find()
+        return column.contains(" ") && !hasDigit(column) && !GROUP_NAME.matcher(column).find()
                 && !INITIAL.matcher(column).find();
     }
 
@@ -424,20 +425,70 @@ public final class RfcTitleReader {
 
     /** The RFC number line may be the left or the right column of a header line, or the whole line. */
     private static boolean hasRfcNumber(String line) {
-        return HEADER_NUMBER_LINE.matcher(line.strip()).find() || anyColumnFinds(line, HEADER_NUMBER_LINE);
+        return hasDigit(line)
+                && (HEADER_NUMBER_LINE.matcher(line.strip()).find() || anyColumnFinds(line, HEADER_NUMBER_LINE));
     }
 
     private static boolean hasNicNumber(String line) {
-        return anyColumnFinds(line, NUMBER_LABEL_LINE);
+        return hasDigit(line) && anyColumnFinds(line, NUMBER_LABEL_LINE);
     }
 
+    /** Whether a column of {@code line} holds what {@code pattern} finds; each such pattern needs a digit. */
     private static boolean anyColumnFinds(String line, Pattern pattern) {
-        for (String column : COLUMN_GAP_WIDE.split(line.strip())) {
+        if (!hasDigit(line)) {
+            return false;
+        }
+        for (String column : columns(line, COLUMN_GAP_WIDE)) {
             if (pattern.matcher(column).find()) {
                 return true;
             }
         }
         return false;
+    }
+
+    private static boolean hasDigit(String text) {
+        for (int i = 0; i < text.length(); i++) {
+            char c = text.charAt(i);
+            if (c >= '0' && c <= '9') {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    /**
+     * The columns of {@code line}, stripped: the text between runs of at least {@code minGap} whitespace characters
+     * (as a regular expression's {@code \\s} counts them). A plain loop: every line of every cover is split so, and a
+     * regular expression's split costs most of a cold start's title reading.
+     */
+    static List<String> columns(String line, int minGap) {
+        String text = line.strip();
+        List<String> columns = new ArrayList<>(4);
+        int start = 0;
+        int i = 0;
+        while (i < text.length()) {
+            if (!isRegexSpace(text.charAt(i))) {
+                i++;
+                continue;
+            }
+            int gapEnd = i;
+            while (gapEnd < text.length() && isRegexSpace(text.charAt(gapEnd))) {
+                gapEnd++;
+            }
+            if (gapEnd - i >= minGap) {
+                columns.add(text.substring(start, i));
+                start = gapEnd;
+            }
+            i = gapEnd;
+        }
+        if (start < text.length() || columns.isEmpty()) {
+            columns.add(text.substring(start));
+        }
+        return columns;
+    }
+
+    private static boolean isRegexSpace(char c) {
+        return c == ' ' || c == '\t' || c == '\n' || c == 0x0B || c == '\f' || c == '\r';
     }
 
     /** Header lines: the RFC number line, labelled metadata at the margin, and two-column author/date lines. */
@@ -449,15 +500,15 @@ public final class RfcTitleReader {
         if (leftMargin(line) <= 2 && HEADER_LABEL.matcher(content).find()) {
             return true;
         }
-        return COLUMN_GAP_WIDE.matcher(content).find() && rightMargin(line) <= 8;
+        return columns(content, COLUMN_GAP_WIDE).size() > 1 && rightMargin(line) <= 8;
     }
 
     private static boolean isFooterOnly(List<List<String>> blocks) {
         return blocks.size() == 1 && blocks.get(0).size() == 1 && PAGE_FOOTER.matcher(blocks.get(0).get(0)).find();
     }
 
-    private static int lengthUpToLastLineBreak(byte[] head) {
-        for (int i = head.length - 1; i >= 0; i--) {
+    private static int lengthUpToLastLineBreak(byte[] head, int length) {
+        for (int i = length - 1; i >= 0; i--) {
             if (head[i] == '\n' || head[i] == '\r' || head[i] == '\f') {
                 return i + 1;
             }
@@ -627,7 +678,7 @@ public final class RfcTitleReader {
         for (List<String> page : laterPages) {
             List<String> headerLines = page.stream().filter(line -> !line.isBlank()).limit(2).toList();
             for (String line : headerLines) {
-                for (String column : COLUMN_GAP.split(line.strip())) {
+                for (String column : columns(line, COLUMN_GAP)) {
                     String candidate = singleLine(column);
                     boolean mixedCase = candidate.chars().anyMatch(Character::isLowerCase);
                     if (mixedCase && (candidate.equalsIgnoreCase(title) || candidate.equalsIgnoreCase(withoutParenthetical))) {
@@ -723,7 +774,7 @@ public final class RfcTitleReader {
     }
 
     private static String titleCaseWord(String word, boolean mustCapitalise, Set<String> acronyms) {
-        if (isAcronym(word.replaceAll("[^A-Za-z0-9]", ""), acronyms) || HAS_DIGIT.matcher(word).matches()) {
+        if (isAcronym(word.replaceAll("[^A-Za-z0-9]", ""), acronyms) || hasDigit(word)) {
             return word;
         }
         StringBuilder result = new StringBuilder();
@@ -748,6 +799,6 @@ public final class RfcTitleReader {
     }
 
     private static boolean isAcronym(String letters, Set<String> acronyms) {
-        return letters.length() >= 2 && (acronyms.contains(letters) || !HAS_VOWEL.matcher(letters).matches());
+        return letters.length() >= 2 && (acronyms.contains(letters) || letters.chars().noneMatch(c -> VOWELS.indexOf(c) >= 0));
     }
 }
