@@ -10,7 +10,9 @@ import java.util.concurrent.atomic.AtomicReferenceArray;
  * The latest index events, in a ring of fixed size that the dashboards following them read by sequence number.
  *
  * <p>Thread-safe, and publishing costs a peer's connection thread the same whether no dashboard or many follow: it
- * numbers the event and writes it into the ring, and that is all. Each subscriber keeps its own place in the ring and
+ * numbers the event and writes it into the ring, and that is all: no lock, no JSON, no wakeup of a stream (each
+ * stream sleeps {@link WebServer#FEED_BATCH_MILLIS} and reads what came meanwhile, so a flood of events costs it one
+ * read of the ring per interval, not a wakeup per event). Each subscriber keeps its own place in the ring and
  * reads from there when its stream wakes; one that falls a whole ring behind (a browser that does not read) is
  * dropped rather than waited for. It reconnects and catches up from what the ring still holds.
  *
@@ -90,11 +92,16 @@ final class EventFeed {
         return (int) (seq % RING_EVENTS);
     }
 
-    /** Records {@code event}'s details under the next number, where subscribers will read it. */
-    void publish(long epochMillis, String kind, String host, int port, String source, int rfc, String title,
+    /**
+     * Records {@code event}'s details under the next number, where subscribers will read it. Written with release
+     * semantics: a subscriber's read of the slot sees the whole event, and the publisher need not wait for its store
+     * to be seen by every core as a volatile write would make it.
+     */
+    void publish(long epochMillis, FeedEvent.Kind kind, String host, int port, String source, int rfc, String title,
             int records, String reason) {
         long seq = lastSeq.incrementAndGet();
-        ring.set(slot(seq), new FeedEvent(seq, epochMillis, kind, host, port, source, rfc, title, records, reason));
+        ring.setRelease(slot(seq), new FeedEvent(seq, epochMillis, kind, host, port, source, rfc, title, records,
+                reason));
     }
 
     /**

@@ -299,14 +299,14 @@ public final class WebServer implements AutoCloseable {
 
     String eventsJson() {
         Json json = new Json().beginObject().name("events").beginArray();
-        feed.latest().forEach(event -> event.writeTo(json));
+        AddedRun.coalesce(feed.latest()).forEach(entry -> entry.writeTo(json));
         return json.endArray().endObject().toString();
     }
 
     /**
      * Streams the feed as server-sent events: first the ring's events after the browser's Last-Event-ID (the latest
-     * for a new page), then, every {@link #FEED_BATCH_MILLIS}, what was published meanwhile, until the browser goes
-     * or does not keep up.
+     * for a new page), then, every {@link #FEED_BATCH_MILLIS}, what was published meanwhile, each peer's additions
+     * told as one entry ({@link AddedRun}), until the browser goes or does not keep up.
      */
     private void streamFeed(HttpExchange exchange) throws IOException {
         if (feed.subscribers() >= MAX_SUBSCRIBERS) {
@@ -325,8 +325,8 @@ public final class WebServer implements AutoCloseable {
                     break;
                 }
                 if (!batch.isEmpty()) {
-                    for (FeedEvent event : batch) {
-                        out.send(event.seq(), "index", event.toJson());
+                    for (FeedEntry entry : AddedRun.coalesce(batch)) {
+                        out.send(entry.seq(), "index", entry.toJson());
                     }
                     batch.clear();
                     out.flush();

@@ -111,7 +111,13 @@ function describe(event) {
   const peer = event.host + ":" + event.port;
   switch (event.kind) {
     case "registered": return "Peer " + peer + " registered (from " + event.source + ")";
-    case "added": return "RFC " + event.rfc + " “" + event.title + "” added by " + peer;
+    case "added":
+      // A peer that adds many RFCs at once is sent as one entry: how many, the first and the last.
+      if (event.count > 1) {
+        return "Peer " + peer + " added " + event.count + " RFCs: RFC " + event.rfc + " “" + event.title + "” … RFC "
+          + event.lastRfc + " “" + event.lastTitle + "”";
+      }
+      return "RFC " + event.rfc + " “" + event.title + "” added by " + peer;
     case "removed": return "Peer " + peer + " removed: " + event.reason + " (" + event.records
       + (event.records === 1 ? " record)" : " records)");
     default: return event.kind + " " + peer;
@@ -124,6 +130,8 @@ function addToFeed(event) {
   item.className = event.kind;
   item.dataset.seq = event.seq;
   item.dataset.kind = event.kind;
+  item.dataset.peer = event.host + ":" + event.port;
+  if (event.kind === "added") item.dataset.count = event.count || 1;
   const time = document.createElement("time");
   time.dateTime = event.time;
   time.textContent = new Date(event.time).toLocaleTimeString([], { hour12: false });

@@ -11,7 +11,8 @@ class EventFeedTest {
     private final EventFeed feed = new EventFeed();
 
     private void publish(int rfc) {
-        feed.publish(System.currentTimeMillis(), "added", "a.example", 5678, "127.0.0.1", rfc, "Title " + rfc, 0, null);
+        feed.publish(System.currentTimeMillis(), FeedEvent.Kind.ADDED, "a.example", 5678, "127.0.0.1", rfc,
+                "Title " + rfc, 0, null);
     }
 
     private static List<Integer> drain(EventFeed.Subscription subscription) {
