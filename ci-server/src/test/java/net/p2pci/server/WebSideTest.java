@@ -98,6 +98,33 @@ class WebSideTest {
         }
     }
 
+    @Test
+    void recordsFilteredByTitleWordsAreWhatTheSearchFinds() throws Exception {
+        try (RawClient a = new RawClient(server.port()); RawClient b = new RawClient(server.port())) {
+            a.exchange(Requests.add(793, "a.example", 5678, "Transmission Control Protocol"));
+            a.exchange(Requests.add(791, "a.example", 5678, "Internet Protocol"));
+            b.exchange(Requests.add(791, "b.example", 6789, "Internet protocol (IP)"));
+
+            for (String q : List.of("protocol", "PROTOCOL%20control", "ip", "contr", "--", "ip%20--%20internet")) {
+                assertThat(records("/api/records?q=" + q)).as(q).isEqualTo(records("/api/search?q=" + q));
+            }
+            assertThat(records("/api/records?q=protocol"))
+                    .extracting(record -> record.get("rfc"), record -> record.get("host"))
+                    .containsExactly(org.assertj.core.api.Assertions.tuple(791L, "a.example"),
+                            org.assertj.core.api.Assertions.tuple(791L, "b.example"),
+                            org.assertj.core.api.Assertions.tuple(793L, "a.example"));
+            assertThat(records("/api/records?q=contr")).as("whole words only").isEmpty();
+            assertThat(records("/api/records?q=--")).as("no words, no records").isEmpty();
+            assertThat(records("/api/records?rfc=791&q=--")).as("no words, no records").isEmpty();
+            assertThat(records("/api/records?rfc=791&q=ip")).extracting(record -> record.get("host"))
+                    .containsExactly("b.example");
+            assertThat(web.json("/api/records?q=protocol&limit=2")).containsEntry("truncated", true)
+                    .doesNotContainKey("limit");
+            assertThat(web.json("/api/records?q=protocol&limit=3")).containsEntry("truncated", false);
+            assertThat(web.json("/api/records?rfc=791&limit=1")).containsEntry("truncated", true);
+        }
+    }
+
     @SuppressWarnings("unchecked")
     private List<Map<String, Object>> records(String pathAndQuery) throws Exception {
         return (List<Map<String, Object>>) web.json(pathAndQuery).get("records");
