@@ -115,6 +115,16 @@ final class EventFeed {
         return subscription;
     }
 
+    /**
+     * The latest events, at most {@link #SHOWN_EVENTS}, oldest first: what a new page is given to start from, read
+     * as a subscriber that is never followed reads them (up to an event still being written, if one is).
+     */
+    List<FeedEvent> latest() {
+        List<FeedEvent> events = new ArrayList<>();
+        new Subscription(Math.max(0, lastSeq.get() - SHOWN_EVENTS)).drainTo(events);
+        return events;
+    }
+
     /** Drops every subscription, so that their streams end: the server is closing. */
     void dropAll() {
         subscriptions.forEach(Subscription::drop);
@@ -122,18 +132,5 @@ final class EventFeed {
 
     int subscribers() {
         return subscriptions.size();
-    }
-
-    /** The latest events, at most {@link #SHOWN_EVENTS}, oldest first. */
-    List<FeedEvent> latest() {
-        long last = lastSeq.get();
-        List<FeedEvent> events = new ArrayList<>();
-        for (long seq = Math.max(1, last - SHOWN_EVENTS + 1); seq <= last; seq++) {
-            FeedEvent event = ring.get(slot(seq));
-            if (event != null && event.seq() == seq) { // else overwritten meanwhile, or not yet written
-                events.add(event);
-            }
-        }
-        return events;
     }
 }
