@@ -6,10 +6,16 @@ const FEED_ENTRIES = 200;
 const STATS_MILLIS = 1000;
 // Other instances' changes reach this page through the shared database, not its feed: read it again this often.
 const REFRESH_MILLIS = 5000;
+// The tables are read again this long after an event, and not sooner than REFRESH_MIN_MILLIS after the last reading:
+// under a flood of ADDs, a reading per batch of events would cost the index ten database reads a second that no one
+// could follow on the screen.
+const REFRESH_DELAY_MILLIS = 100;
+const REFRESH_MIN_MILLIS = 1000;
 
 const $ = (id) => document.getElementById(id);
 let previousStats = null;
 let refreshTimer = null;
+let lastRefresh = 0;
 
 function cell(text, className) {
   const td = document.createElement("td");
@@ -74,11 +80,13 @@ async function refreshRecords() {
 
 function refreshSoon() {
   if (refreshTimer) return;
+  const delay = Math.max(REFRESH_DELAY_MILLIS, lastRefresh + REFRESH_MIN_MILLIS - Date.now());
   refreshTimer = setTimeout(() => {
     refreshTimer = null;
+    lastRefresh = Date.now();
     refreshPeers().catch(showError);
     refreshRecords().catch(showError);
-  }, 100);
+  }, delay);
 }
 
 async function refreshStats() {
