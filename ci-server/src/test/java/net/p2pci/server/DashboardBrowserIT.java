@@ -156,6 +156,7 @@ class DashboardBrowserIT {
             assertThat(browser.findElements(By.cssSelector("#records tbody tr"))).hasSize(BURST_RFCS);
             wait.until(ExpectedConditions.visibilityOfElementLocated(
                     By.cssSelector("#records tbody tr[data-record='" + BURST_RFCS + "@bulk.example:5678']")));
+            ((JavascriptExecutor) browser).executeScript("document.getElementById('feed').scrollIntoView()");
             chromium.screenshot("dashboard-burst");
 
             // A new page is given the latest events in one batch: the burst is one entry there.
