@@ -32,6 +32,8 @@ import org.openqa.selenium.support.ui.WebDriverWait;
 class DashboardBrowserIT {
     private static final Duration PATIENCE = Duration.ofSeconds(10);
     private static final InetAddress LOOPBACK = InetAddress.getLoopbackAddress();
+    /** RFCs a peer adds at once in the burst test: fewer than the 500 records and events a page is given. */
+    private static final int BURST_RFCS = 300;
 
     private IndexServer server;
     private HeadlessChromium chromium;
@@ -120,6 +122,65 @@ class DashboardBrowserIT {
             assertThat(browser.findElement(By.tagName("body")).getText()).isNotBlank();
             chromium.screenshot(page.replace('/', '-'));
         }
+    }
+
+    @Test
+    void aPeerThatAddsManyRfcsInABurstIsToldInFewFeedEntriesWhileTheRecordsTableShowsThemAll() throws Exception {
+        String dashboard = "http://127.0.0.1:" + server.httpPort().orElseThrow() + "/";
+        browser.get(dashboard);
+        WebDriverWait wait = new WebDriverWait(browser, PATIENCE);
+        wait.until(ExpectedConditions.textToBe(By.id("live"), "live"));
+        String bulkEntries = "#feed li[data-kind='added'][data-peer='bulk.example:5678']";
+
+        try (RawClient peer = new RawClient(server.port())) {
+            StringBuilder burst = new StringBuilder();
+            for (int rfc = 1; rfc <= BURST_RFCS; rfc++) {
+                burst.append(Requests.add(rfc, "bulk.example", 5678, "Bulk " + rfc));
+            }
+            peer.send(burst.toString()); // all at once, as a peer sharing its collection does
+            for (int rfc = 1; rfc <= BURST_RFCS; rfc++) {
+                assertThat(peer.readResponse()).startsWith("P2P-CI/1.0 200 OK");
+            }
+
+            // Each addition is counted in exactly one entry, and the burst took fewer entries than additions.
+            wait.until(page -> addedCount(bulkEntries) == BURST_RFCS);
+            List<WebElement> entries = browser.findElements(By.cssSelector(bulkEntries));
+            assertThat(entries).hasSizeLessThan(BURST_RFCS);
+            WebElement run = entries.stream().filter(entry -> Integer.parseInt(entry.getDomAttribute("data-count")) > 1)
+                    .findFirst().orElseThrow();
+            assertThat(run.getText()).matches("(?s).*Peer bulk\\.example:5678 added \\d+ RFCs: "
+                    + "RFC (\\d+) “Bulk \\1” … RFC (\\d+) “Bulk \\2”");
+            assertThat(browser.findElements(By.cssSelector("#feed li[data-kind='registered']"))).hasSize(1);
+
+            wait.until(ExpectedConditions.textToBe(By.id("records-count"), "(" + BURST_RFCS + ")"));
+            assertThat(browser.findElements(By.cssSelector("#records tbody tr"))).hasSize(BURST_RFCS);
+            wait.until(ExpectedConditions.visibilityOfElementLocated(
+                    By.cssSelector("#records tbody tr[data-record='" + BURST_RFCS + "@bulk.example:5678']")));
+            ((JavascriptExecutor) browser).executeScript("document.getElementById('feed').scrollIntoView()");
+            chromium.screenshot("dashboard-burst");
+
+            // A new page is given the latest events in one batch: the burst is one entry there.
+            browser.navigate().refresh();
+            wait.until(ExpectedConditions.textToBe(By.id("live"), "live"));
+            WebElement whole = wait.until(ExpectedConditions.visibilityOfElementLocated(By.cssSelector(bulkEntries)));
+            assertThat(whole.getDomAttribute("data-count")).isEqualTo(Integer.toString(BURST_RFCS));
+            assertThat(whole.getText()).endsWith("Peer bulk.example:5678 added " + BURST_RFCS
+                    + " RFCs: RFC 1 “Bulk 1” … RFC " + BURST_RFCS + " “Bulk " + BURST_RFCS + "”");
+
+            peer.reset();
+        }
+
+        // The removal after the burst is told too.
+        WebElement removal = wait.until(ExpectedConditions.visibilityOfElementLocated(
+                By.cssSelector("#feed li[data-kind='removed']")));
+        assertThat(removal.getText()).contains("Peer bulk.example:5678 removed: reset (" + BURST_RFCS + " records)");
+    }
+
+    /** The additions the feed's entries matching {@code selector} count between them. */
+    private long addedCount(String selector) {
+        return ((Number) ((JavascriptExecutor) browser).executeScript("return [...document.querySelectorAll("
+                + "arguments[0])].reduce((sum, entry) => sum + Number(entry.dataset.count), 0)", selector))
+                .longValue();
     }
 
     @Test

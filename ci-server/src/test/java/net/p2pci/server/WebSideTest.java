@@ -98,6 +98,33 @@ class WebSideTest {
         }
     }
 
+    @Test
+    void recordsFilteredByTitleWordsAreWhatTheSearchFinds() throws Exception {
+        try (RawClient a = new RawClient(server.port()); RawClient b = new RawClient(server.port())) {
+            a.exchange(Requests.add(793, "a.example", 5678, "Transmission Control Protocol"));
+            a.exchange(Requests.add(791, "a.example", 5678, "Internet Protocol"));
+            b.exchange(Requests.add(791, "b.example", 6789, "Internet protocol (IP)"));
+
+            for (String q : List.of("protocol", "PROTOCOL%20control", "ip", "contr", "--", "ip%20--%20internet")) {
+                assertThat(records("/api/records?q=" + q)).as(q).isEqualTo(records("/api/search?q=" + q));
+            }
+            assertThat(records("/api/records?q=protocol"))
+                    .extracting(record -> record.get("rfc"), record -> record.get("host"))
+                    .containsExactly(org.assertj.core.api.Assertions.tuple(791L, "a.example"),
+                            org.assertj.core.api.Assertions.tuple(791L, "b.example"),
+                            org.assertj.core.api.Assertions.tuple(793L, "a.example"));
+            assertThat(records("/api/records?q=contr")).as("whole words only").isEmpty();
+            assertThat(records("/api/records?q=--")).as("no words, no records").isEmpty();
+            assertThat(records("/api/records?rfc=791&q=--")).as("no words, no records").isEmpty();
+            assertThat(records("/api/records?rfc=791&q=ip")).extracting(record -> record.get("host"))
+                    .containsExactly("b.example");
+            assertThat(web.json("/api/records?q=protocol&limit=2")).containsEntry("truncated", true)
+                    .doesNotContainKey("limit");
+            assertThat(web.json("/api/records?q=protocol&limit=3")).containsEntry("truncated", false);
+            assertThat(web.json("/api/records?rfc=791&limit=1")).containsEntry("truncated", true);
+        }
+    }
+
     @SuppressWarnings("unchecked")
     private List<Map<String, Object>> records(String pathAndQuery) throws Exception {
         return (List<Map<String, Object>>) web.json(pathAndQuery).get("records");
@@ -249,13 +276,54 @@ class WebSideTest {
         }
     }
 
+    @Test
+    @SuppressWarnings("unchecked")
+    void aFeedFollowedAgainAfterAFloodOfAdditionsTellsTheRemovalItMissedThenTheAdditionsAsOne() throws Exception {
+        long lastSeen;
+        try (RawClient gone = new RawClient(server.port())) {
+            gone.exchange(Requests.add(1, "gone.example", 5678, "One"));
+            List<Map<String, Object>> events = (List<Map<String, Object>>) web.json("/api/events").get("events");
+            lastSeen = (Long) events.getLast().get("seq"); // what a dashboard following then had last
+        }
+        await().atMost(PATIENCE).until(() -> server.store().peerCount() == 0);
+        int given = 500; // the latest events a returning browser is given again (README, /events)
+        int flood = given + 100;
+        try (RawClient bulk = new RawClient(server.port())) {
+            StringBuilder burst = new StringBuilder();
+            for (int rfc = 1; rfc <= flood; rfc++) {
+                burst.append(Requests.add(rfc, "bulk.example", 6789, "Bulk " + rfc));
+            }
+            bulk.send(burst.toString());
+            for (int rfc = 1; rfc <= flood; rfc++) {
+                assertThat(bulk.readResponse()).startsWith("P2P-CI/1.0 200 OK");
+            }
+
+            try (Socket socket = new Socket(LOOPBACK, server.httpPort().orElseThrow())) {
+                BufferedReader feed = sendRaw(socket, "/events", "Last-Event-ID: " + lastSeen + "\r\n");
+                assertThat(feed.readLine()).isEqualTo("HTTP/1.1 200 OK");
+                assertThat(readUntil(feed, "data: ")).contains("\"kind\":\"removed\"")
+                        .contains("\"host\":\"gone.example\"").contains("\"reason\":\"closed\"");
+                assertThat(readUntil(feed, "data: ")).contains("\"kind\":\"registered\"")
+                        .contains("\"host\":\"bulk.example\"");
+                assertThat(readUntil(feed, "data: ")).contains("\"kind\":\"added\"")
+                        .contains("\"host\":\"bulk.example\"").contains("\"count\":" + given)
+                        .contains("\"lastRfc\":" + flood);
+            }
+        }
+    }
+
     /**
      * Sends a GET of {@code target} exactly as written (an HTTP client would refuse a malformed one) and returns the
      * answer's lines; the socket's timeout bounds every read.
      */
     private static BufferedReader sendRaw(Socket socket, String target) throws IOException {
+        return sendRaw(socket, target, "");
+    }
+
+    /** As {@link #sendRaw(Socket, String)}, with {@code headerLines} (each ending in CRLF) after Host. */
+    private static BufferedReader sendRaw(Socket socket, String target, String headerLines) throws IOException {
         socket.setSoTimeout((int) PATIENCE.toMillis());
-        socket.getOutputStream().write(("GET " + target + " HTTP/1.1\r\nHost: localhost\r\n\r\n")
+        socket.getOutputStream().write(("GET " + target + " HTTP/1.1\r\nHost: localhost\r\n" + headerLines + "\r\n")
                 .getBytes(StandardCharsets.US_ASCII));
         return new BufferedReader(new InputStreamReader(socket.getInputStream(), StandardCharsets.UTF_8));
     }

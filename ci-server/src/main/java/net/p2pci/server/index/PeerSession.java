@@ -9,6 +9,8 @@ import java.net.InetSocketAddress;
 public final class PeerSession {
     private final long id;
     private final InetSocketAddress remote;
+    /** The remote address as text, formatted once: every ADD logs it and puts it on the web side's feed. */
+    private final String sourceAddress;
     /** Volatile: the network side looks it up from other threads, to probe a contested claim's connection. */
     private volatile long peerId = -1;
     private String host;
@@ -19,6 +21,7 @@ public final class PeerSession {
     public PeerSession(long id, InetSocketAddress remote) {
         this.id = id;
         this.remote = remote;
+        this.sourceAddress = remote.getAddress().getHostAddress();
     }
 
     /** The connection's id, given by the accept loop. */
@@ -39,7 +42,7 @@ public final class PeerSession {
 
     /** The remote IP address as text, without a port. */
     public String sourceAddress() {
-        return remote.getAddress().getHostAddress();
+        return sourceAddress;
     }
 
     public boolean isRegistered() {

@@ -5,6 +5,7 @@ import net.p2pci.protocol.Status;
 import net.p2pci.server.index.EndReason;
 import net.p2pci.server.index.IndexEvents;
 import net.p2pci.server.index.PeerSession;
+import net.p2pci.server.web.FeedEvent.Kind;
 
 /**
  * The server's events as the web side takes them: counted in the metrics, and the index's changes put on the feed.
@@ -26,21 +27,21 @@ final class WebEvents implements IndexEvents {
 
     @Override
     public void peerRegistered(PeerSession session) {
-        feed.publish(System.currentTimeMillis(), "registered", session.host(), session.port(),
+        feed.publish(System.currentTimeMillis(), Kind.REGISTERED, session.host(), session.port(),
                 session.sourceAddress(), 0, null, 0, null);
     }
 
     @Override
     public void recordAdded(PeerSession session, int number, String title) {
-        feed.publish(System.currentTimeMillis(), "added", session.host(), session.port(), session.sourceAddress(),
-                number, title, 0, null);
+        feed.publish(System.currentTimeMillis(), Kind.ADDED, session.host(), session.port(),
+                session.sourceAddress(), number, title, 0, null);
     }
 
     @Override
     public void peerRemoved(PeerSession session, int records, EndReason reason) {
         metrics.peerRemoved(reason);
-        feed.publish(System.currentTimeMillis(), "removed", session.host(), session.port(), session.sourceAddress(),
-                0, null, records, reason.text());
+        feed.publish(System.currentTimeMillis(), Kind.REMOVED, session.host(), session.port(),
+                session.sourceAddress(), 0, null, records, reason.text());
     }
 
     @Override

@@ -8,7 +8,6 @@ import java.io.IOException;
 import java.net.InetSocketAddress;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Locale;
 import java.util.Optional;
 import java.util.function.IntSupplier;
 import net.p2pci.protocol.Extensions;
@@ -63,8 +62,6 @@ public final class WebServer implements AutoCloseable {
     /** Records one answer lists, by default and at most. */
     static final int DEFAULT_RECORDS = 500;
     static final int MAX_RECORDS = 5000;
-    /** Records a title search reads before it answers with what it found: a bound on one search's work. */
-    static final int MAX_RECORDS_SEARCHED = 200_000;
     /** How often an idle feed sends a comment, so that a closed browser is noticed and proxies keep it open. */
     static final long FEED_KEEPALIVE_MILLIS = 15_000;
     /** How long events gather after a batch is sent before the next: a person watching sees no delay. */
@@ -196,43 +193,27 @@ public final class WebServer implements AutoCloseable {
         return json.endArray().name("truncated").value(peers.size() == MAX_PEERS).endObject().toString();
     }
 
-    /** Records of RFC {@code rfc} if given, else of every RFC, whose titles hold every word of {@code q}. */
+    /**
+     * Records of RFC {@code rfc} if given, else of every RFC, whose titles have every word of {@code q} as SEARCH
+     * finds them: of one RFC, its few holders checked word by word; of every RFC, from the store's word index, by RFC
+     * number, as {@link #searchJson} answers. Without {@code q}, in registration order.
+     */
     String recordsJson(Query query) {
         Optional<Integer> rfc = query.optionalInteger("rfc", 1, Integer.MAX_VALUE);
         int limit = query.optionalInteger("limit", 1, MAX_RECORDS).orElse(DEFAULT_RECORDS);
-        List<String> words = query.words("q", MAX_FILTER_CHARS);
-        Json json = new Json().beginObject().name("records").beginArray();
-        int found = 0;
-        boolean truncated = false;
+        Optional<List<String>> words = titleFilter(query);
+        SearchHits hits;
         if (rfc.isPresent()) {
-            for (RfcRecord record : store.lookup(rfc.get())) {
-                if (matches(record, words)) {
-                    if (found++ == limit) {
-                        truncated = true;
-                        break;
-                    }
-                    write(json, record);
-                }
-            }
+            hits = firstOf(store.lookup(rfc.get()).stream()
+                    .filter(record -> words.map(filter -> hasAll(record, filter)).orElse(true))
+                    .toList(), limit);
+        } else if (words.isPresent()) {
+            hits = search(words.get(), limit);
         } else {
-            RecordPage page = null;
-            int searched = 0;
-            do {
-                page = store.listPage(page == null ? RecordPage.Cursor.START : page.next(), DEFAULT_RECORDS);
-                for (RfcRecord record : page.records()) {
-                    if (matches(record, words)) {
-                        if (found++ == limit) {
-                            truncated = true;
-                            break;
-                        }
-                        write(json, record);
-                    }
-                }
-                searched += page.records().size();
-            } while (!truncated && page.hasMore() && searched < MAX_RECORDS_SEARCHED);
-            truncated |= page.hasMore() && searched >= MAX_RECORDS_SEARCHED;
+            RecordPage page = store.listPage(RecordPage.Cursor.START, limit);
+            hits = new SearchHits(page.records(), page.hasMore());
         }
-        return json.endArray().name("truncated").value(truncated).endObject().toString();
+        return recordsJson(hits).endObject().toString();
     }
 
     /**
@@ -240,24 +221,42 @@ public final class WebServer implements AutoCloseable {
      * whole words, every one, at most {@link Extensions#MAX_RESULT_LINES} records; no words, no records.
      */
     String searchJson(Query query) {
-        List<String> words = TitleWords.of(String.join(" ", query.words("q", MAX_FILTER_CHARS)));
-        words = words.subList(0, Math.min(words.size(), Extensions.MAX_SEARCH_WORDS));
-        SearchHits hits = words.isEmpty() ? new SearchHits(List.of(), false)
-                : store.search(words, Extensions.MAX_RESULT_LINES);
-        Json json = new Json().beginObject().name("records").beginArray();
-        hits.records().forEach(record -> write(json, record));
-        return json.endArray().name("truncated").value(hits.truncated()).name("limit")
-                .value(Extensions.MAX_RESULT_LINES).endObject().toString();
+        SearchHits hits = search(titleFilter(query).orElse(List.of()), Extensions.MAX_RESULT_LINES);
+        return recordsJson(hits).name("limit").value(Extensions.MAX_RESULT_LINES).endObject().toString();
     }
 
-    private static boolean matches(RfcRecord record, List<String> words) {
-        String title = record.title().toLowerCase(Locale.ROOT);
-        for (String word : words) {
-            if (!title.contains(word)) {
-                return false;
-            }
+    /**
+     * The words of {@code q} as SEARCH cuts titles ({@link TitleWords}), the first
+     * {@link Extensions#MAX_SEARCH_WORDS} of them; empty when {@code q} is not given or blank.
+     */
+    private static Optional<List<String>> titleFilter(Query query) {
+        List<String> given = query.words("q", MAX_FILTER_CHARS);
+        if (given.isEmpty()) {
+            return Optional.empty();
         }
-        return true;
+        List<String> words = TitleWords.of(String.join(" ", given));
+        return Optional.of(words.subList(0, Math.min(words.size(), Extensions.MAX_SEARCH_WORDS)));
+    }
+
+    /** Up to {@code limit} records with every one of {@code words}, from the store's word index; no words, none. */
+    private SearchHits search(List<String> words, int limit) {
+        return words.isEmpty() ? new SearchHits(List.of(), false) : store.search(words, limit);
+    }
+
+    /** Whether {@code record}'s title has every one of {@code words}; no words, no match, as {@link #search}. */
+    private static boolean hasAll(RfcRecord record, List<String> words) {
+        return !words.isEmpty() && TitleWords.matchesAll(record.title(), words);
+    }
+
+    private static SearchHits firstOf(List<RfcRecord> records, int limit) {
+        return new SearchHits(records.subList(0, Math.min(records.size(), limit)), records.size() > limit);
+    }
+
+    /** The object both record answers start with, left open: {@code records} and {@code truncated}. */
+    private static Json recordsJson(SearchHits hits) {
+        Json json = new Json().beginObject().name("records").beginArray();
+        hits.records().forEach(record -> write(json, record));
+        return json.endArray().name("truncated").value(hits.truncated());
     }
 
     private static void write(Json json, RfcRecord record) {
@@ -299,14 +298,14 @@ public final class WebServer implements AutoCloseable {
 
     String eventsJson() {
         Json json = new Json().beginObject().name("events").beginArray();
-        feed.latest().forEach(event -> event.writeTo(json));
+        AddedRun.coalesce(feed.latest()).forEach(entry -> entry.writeTo(json));
         return json.endArray().endObject().toString();
     }
 
     /**
      * Streams the feed as server-sent events: first the ring's events after the browser's Last-Event-ID (the latest
-     * for a new page), then, every {@link #FEED_BATCH_MILLIS}, what was published meanwhile, until the browser goes
-     * or does not keep up.
+     * for a new page), then, every {@link #FEED_BATCH_MILLIS}, what was published meanwhile, each peer's additions
+     * told as one entry ({@link AddedRun}), until the browser goes or does not keep up.
      */
     private void streamFeed(HttpExchange exchange) throws IOException {
         if (feed.subscribers() >= MAX_SUBSCRIBERS) {
@@ -325,8 +324,8 @@ public final class WebServer implements AutoCloseable {
                     break;
                 }
                 if (!batch.isEmpty()) {
-                    for (FeedEvent event : batch) {
-                        out.send(event.seq(), "index", event.toJson());
+                    for (FeedEntry entry : AddedRun.coalesce(batch)) {
+                        out.send(entry.seq(), "index", entry.toJson());
                     }
                     batch.clear();
                     out.flush();

@@ -6,10 +6,16 @@ const FEED_ENTRIES = 200;
 const STATS_MILLIS = 1000;
 // Other instances' changes reach this page through the shared database, not its feed: read it again this often.
 const REFRESH_MILLIS = 5000;
+// The tables are read again this long after an event, and not sooner than REFRESH_MIN_MILLIS after the last reading:
+// under a flood of ADDs, a reading per batch of events would cost the index ten database reads a second that no one
+// could follow on the screen.
+const REFRESH_DELAY_MILLIS = 100;
+const REFRESH_MIN_MILLIS = 1000;
 
 const $ = (id) => document.getElementById(id);
 let previousStats = null;
 let refreshTimer = null;
+let lastRefresh = 0;
 
 function cell(text, className) {
   const td = document.createElement("td");
@@ -74,11 +80,13 @@ async function refreshRecords() {
 
 function refreshSoon() {
   if (refreshTimer) return;
+  const delay = Math.max(REFRESH_DELAY_MILLIS, lastRefresh + REFRESH_MIN_MILLIS - Date.now());
   refreshTimer = setTimeout(() => {
     refreshTimer = null;
+    lastRefresh = Date.now();
     refreshPeers().catch(showError);
     refreshRecords().catch(showError);
-  }, 100);
+  }, delay);
 }
 
 async function refreshStats() {
@@ -111,7 +119,13 @@ function describe(event) {
   const peer = event.host + ":" + event.port;
   switch (event.kind) {
     case "registered": return "Peer " + peer + " registered (from " + event.source + ")";
-    case "added": return "RFC " + event.rfc + " “" + event.title + "” added by " + peer;
+    case "added":
+      // A peer that adds many RFCs at once is sent as one entry: how many, the first and the last.
+      if (event.count > 1) {
+        return "Peer " + peer + " added " + event.count + " RFCs: RFC " + event.rfc + " “" + event.title + "” … RFC "
+          + event.lastRfc + " “" + event.lastTitle + "”";
+      }
+      return "RFC " + event.rfc + " “" + event.title + "” added by " + peer;
     case "removed": return "Peer " + peer + " removed: " + event.reason + " (" + event.records
       + (event.records === 1 ? " record)" : " records)");
     default: return event.kind + " " + peer;
@@ -124,6 +138,8 @@ function addToFeed(event) {
   item.className = event.kind;
   item.dataset.seq = event.seq;
   item.dataset.kind = event.kind;
+  item.dataset.peer = event.host + ":" + event.port;
+  if (event.kind === "added") item.dataset.count = event.count || 1;
   const time = document.createElement("time");
   time.dateTime = event.time;
   time.textContent = new Date(event.time).toLocaleTimeString([], { hour12: false });

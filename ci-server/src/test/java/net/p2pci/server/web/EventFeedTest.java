@@ -11,7 +11,13 @@ class EventFeedTest {
     private final EventFeed feed = new EventFeed();
 
     private void publish(int rfc) {
-        feed.publish(System.currentTimeMillis(), "added", "a.example", 5678, "127.0.0.1", rfc, "Title " + rfc, 0, null);
+        feed.publish(System.currentTimeMillis(), FeedEvent.Kind.ADDED, "a.example", 5678, "127.0.0.1", rfc,
+                "Title " + rfc, 0, null);
+    }
+
+    private void remove(String host) {
+        feed.publish(System.currentTimeMillis(), FeedEvent.Kind.REMOVED, host, 5678, "127.0.0.1", 0, null, 1,
+                "reset");
     }
 
     private static List<Integer> drain(EventFeed.Subscription subscription) {
@@ -45,6 +51,61 @@ class EventFeedTest {
         try (EventFeed.Subscription ahead = feed.subscribe(99)) { // a number from a server since restarted
             publish(11);
             assertThat(drain(ahead)).containsExactly(11);
+        }
+    }
+
+    @Test
+    void aBrowserBackAfterAFloodOfAdditionsIsToldEveryRemovalItMissedThenTheLatestEvents() {
+        publish(1); // the last event the browser had: number 1
+        remove("gone-1.example");
+        for (int rfc = 2; rfc <= EventFeed.RING_EVENTS; rfc++) {
+            publish(rfc);
+            if (rfc % 1000 == 0) {
+                remove("gone-" + rfc + ".example");
+            }
+        }
+        try (EventFeed.Subscription back = feed.subscribe(1)) {
+            List<FeedEvent> batch = new ArrayList<>();
+            back.drainTo(batch);
+            assertThat(batch).filteredOn(event -> event.kind() == FeedEvent.Kind.REMOVED)
+                    .extracting(FeedEvent::host).containsExactly("gone-1.example", "gone-1000.example",
+                            "gone-2000.example", "gone-3000.example", "gone-4000.example", "gone-5000.example",
+                            "gone-6000.example", "gone-7000.example", "gone-8000.example");
+            assertThat(batch).extracting(FeedEvent::seq).isSorted().doesNotHaveDuplicates();
+            assertThat(batch).filteredOn(event -> event.kind() == FeedEvent.Kind.ADDED)
+                    .hasSize(EventFeed.SHOWN_EVENTS - 1); // the last 500 events hold one removal
+        }
+        try (EventFeed.Subscription fresh = feed.subscribe(0)) {
+            assertThat(drain(fresh)).as("a new page is given the latest only").hasSize(EventFeed.SHOWN_EVENTS);
+        }
+    }
+
+    @Test
+    void theRemovalsKeptForABrowserThatWasAwayAreTheLastOfThemUpToTheLimit() {
+        publish(1);
+        for (int removal = 1; removal <= EventFeed.PEER_EVENTS; removal++) {
+            remove("gone-" + removal + ".example");
+        }
+        for (int rfc = 2; rfc <= EventFeed.SHOWN_EVENTS + 1; rfc++) {
+            publish(rfc);
+        }
+        assertThat(removalsToldAfter(1)).as("at the limit").hasSize(EventFeed.PEER_EVENTS)
+                .startsWith("gone-1.example").endsWith("gone-" + EventFeed.PEER_EVENTS + ".example");
+
+        remove("one-more.example"); // over by one, and numbered after the others
+        for (int rfc = 1; rfc <= EventFeed.SHOWN_EVENTS; rfc++) {
+            publish(rfc);
+        }
+        assertThat(removalsToldAfter(1)).as("over by one").hasSize(EventFeed.PEER_EVENTS)
+                .startsWith("gone-2.example").endsWith("one-more.example");
+    }
+
+    private List<String> removalsToldAfter(long lastEventId) {
+        try (EventFeed.Subscription back = feed.subscribe(lastEventId)) {
+            List<FeedEvent> batch = new ArrayList<>();
+            back.drainTo(batch);
+            return batch.stream().filter(event -> event.kind() == FeedEvent.Kind.REMOVED).map(FeedEvent::host)
+                    .toList();
         }
     }
 
