@@ -343,10 +343,9 @@ public final class SharedStore implements IndexStore {
         try {
             List<RfcRecord> rows = withDatabase(deadline, () -> withConnection(connection -> {
                 Array wanted = connection.createArrayOf("text", words.toArray());
-                int broad = BROAD_MATCHES_PER_LINE * (limit + 1);
-                return countMatches(connection, wanted, broad) < broad
-                        ? findMatches(connection, wanted, limit + 1)
-                        : walkToMatches(connection, wanted, limit + 1);
+                return isBroad(connection, wanted, limit)
+                        ? walkToMatches(connection, wanted, limit + 1)
+                        : findMatches(connection, wanted, limit + 1);
             }));
             List<RfcRecord> matching = rows.stream()
                     .filter(record -> TitleWords.matchesAll(record.title(), words)).toList();
@@ -370,13 +369,21 @@ public final class SharedStore implements IndexStore {
         }
     }
 
-    private static int countMatches(Connection connection, Array words, int atMost) throws SQLException {
+    /** Whether {@link #search} walks the records in order for {@code words}, rather than sorting every match. */
+    boolean searchWalksInOrder(List<String> words, int limit) {
+        return withDatabase(deadlineFromNow(), () -> withConnection(connection ->
+                isBroad(connection, connection.createArrayOf("text", words.toArray()), limit)));
+    }
+
+    /** Whether at least {@link #BROAD_MATCHES_PER_LINE} times the limit (and one) match, counted no further. */
+    private static boolean isBroad(Connection connection, Array words, int limit) throws SQLException {
+        int broad = BROAD_MATCHES_PER_LINE * (limit + 1);
         try (PreparedStatement statement = connection.prepareStatement(COUNT_MATCHES)) {
             statement.setArray(1, words);
-            statement.setInt(2, atMost);
+            statement.setInt(2, broad);
             try (ResultSet counted = statement.executeQuery()) {
                 counted.next();
-                return counted.getInt(1);
+                return counted.getInt(1) >= broad;
             }
         }
     }

@@ -137,10 +137,18 @@ class SharedStoreTest extends IndexStoreContract {
             }
             handle.execute("ANALYZE rfc_record");
 
+            // Both ways of answering, each the embedded store's answer: "ordinary" is walked in order, the 171
+            // titles with "seventh" (under the broad mark of 204) and the one with "1111" are sorted.
+            assertThat(shared.searchWalksInOrder(List.of("ordinary"), limit)).isTrue();
+            assertThat(shared.searchWalksInOrder(List.of("seventh", "title"), limit)).isFalse();
+            assertThat(shared.searchWalksInOrder(List.of("ordinary"), records / 4)).as("a cap near the matches")
+                    .isFalse();
             for (List<String> words : List.of(List.of("ordinary"), List.of("seventh", "title"), List.of("1111"))) {
                 SearchHits hits = shared.search(words, limit);
                 assertThat(hits).as("%s", words).isEqualTo(embedded.search(words, limit));
             }
+            assertThat(shared.search(List.of("seventh"), limit).records()).extracting(RfcRecord::number)
+                    .containsExactlyElementsOf(IntStream.rangeClosed(1, limit).map(n -> n * 7).boxed().toList());
             SearchHits broad = shared.search(List.of("ordinary"), limit);
             assertThat(broad.records()).extracting(RfcRecord::number)
                     .containsExactlyElementsOf(IntStream.rangeClosed(1, limit).boxed().toList());
