@@ -166,6 +166,7 @@ class SharedStoreTest extends IndexStoreContract {
             handle.rollback();
             assertThat(plan).contains("Limit (actual rows=" + (limit + 1))
                     .contains("Index Scan using rfc_record_lookup on rfc_record r (actual rows=" + (limit + 1))
+                    .contains("Index Scan using peer_pkey")
                     .doesNotContain("Sort").doesNotContain("Bitmap").doesNotContain("Rows Removed by Filter");
             // Counting the matches to tell broad from narrow stops at the broad mark, however many match.
             int broadMark = 4 * (limit + 1);
