@@ -115,8 +115,9 @@ public record PeerOptions(List<HostAndPort> servers, Path directory, int uploadP
                     + " whole GET within " + UploadLimits.DEFAULT_REQUEST_TIMEOUT.toSeconds() + " s)").build();
     private static final Option HTTP_PORT = Option.builder().longOpt("http-port").hasArg().argName("N")
             .desc("also serve this peer's web page on port N (0: any free port; the peer prints the address): its"
-                    + " RFCs, the index with search, a download button per record with its progress, and the"
-                    + " transcript as it is printed. Clicks on the page run the same commands as the shell. Off unless"
+                    + " RFCs, the index with search (the index server's SEARCH where it offers it, else the last LIST"
+                    + " filtered here), the active peers (PEERS, where offered), a download button per record with its"
+                    + " progress, and the transcript as it is printed. Clicks on the page run the same commands as the shell. Off unless"
                     + " given").build();
     private static final Option HTTP_BIND = Option.builder().longOpt("http-bind").hasArg().argName("ADDRESS")
             .desc("the address the web page listens on (default " + PageSettings.DEFAULT_BIND.getHostAddress()

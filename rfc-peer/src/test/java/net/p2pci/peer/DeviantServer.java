@@ -10,8 +10,14 @@ import java.time.Duration;
 import java.util.List;
 import java.util.Optional;
 import java.util.concurrent.CopyOnWriteArrayList;
+import net.p2pci.protocol.AddRequest;
+import net.p2pci.protocol.ExtensionRequest;
+import net.p2pci.protocol.IndexResponse;
 import net.p2pci.protocol.MessageReader;
+import net.p2pci.protocol.MessageWriter;
 import net.p2pci.protocol.Request;
+import net.p2pci.protocol.RfcRecord;
+import net.p2pci.protocol.Status;
 
 /**
  * An index server or an upload server of another implementation, played by a test on loopback: it reads our peer's
@@ -59,6 +65,22 @@ final class DeviantServer implements AutoCloseable {
         Answer thenClose() {
             return new Answer(pieces, true);
         }
+    }
+
+    /**
+     * A server that knows only the standard requests: an extension is answered 400, as its reader would refuse it;
+     * an ADD is echoed, and LOOKUP and LIST are answered with {@code listed}.
+     */
+    static Dialect standardOnly(List<RfcRecord> listed) {
+        return request -> {
+            IndexResponse response = switch (request) {
+                case ExtensionRequest extension -> IndexResponse.of(Status.BAD_REQUEST_400);
+                case AddRequest add -> IndexResponse.ok(List.of(new RfcRecord(add.rfcNumber(), add.title(),
+                        add.host(), add.port())));
+                default -> IndexResponse.ok(listed);
+            };
+            return Answer.bytes(MessageWriter.encode(response));
+        };
     }
 
     private final ServerSocket listener;

@@ -23,10 +23,8 @@ import net.p2pci.peer.index.Withdrawal;
 import net.p2pci.protocol.AddRequest;
 import net.p2pci.protocol.ExtensionRequest;
 import net.p2pci.protocol.IndexResponse;
-import net.p2pci.protocol.MessageWriter;
 import net.p2pci.protocol.OptionsRequest;
 import net.p2pci.protocol.PeerLine;
-import net.p2pci.protocol.Request;
 import net.p2pci.protocol.RfcRecord;
 import net.p2pci.protocol.Status;
 import net.p2pci.server.IndexServer;
@@ -66,22 +64,12 @@ final class IndexExtensionsTest {
         return server.port();
     }
 
-    /** A server that knows only the standard requests: any other is answered 400, as its reader would refuse it. */
+    /** A server that knows only the standard requests, which lists TCP and IP. */
     private int startStandardServer() throws IOException {
-        standard = new DeviantServer(IndexExtensionsTest::standardAnswer);
+        standard = new DeviantServer(DeviantServer.standardOnly(List.of(new RfcRecord(793, TCP, "holder.example", 6789),
+                new RfcRecord(791, "Internet Protocol", "holder.example", 6789))));
         closing.add(standard);
         return standard.port();
-    }
-
-    private static DeviantServer.Answer standardAnswer(Request request) {
-        IndexResponse response = switch (request) {
-            case ExtensionRequest extension -> IndexResponse.of(Status.BAD_REQUEST_400);
-            case AddRequest add -> IndexResponse.ok(List.of(new RfcRecord(add.rfcNumber(), add.title(), add.host(),
-                    add.port())));
-            default -> IndexResponse.ok(List.of(new RfcRecord(793, TCP, "holder.example", 6789),
-                    new RfcRecord(791, "Internet Protocol", "holder.example", 6789)));
-        };
-        return DeviantServer.Answer.bytes(MessageWriter.encode(response));
     }
 
     private IndexClient connect(int port, String host, int uploadPort) throws IOException {

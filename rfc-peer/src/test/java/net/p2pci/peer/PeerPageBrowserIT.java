@@ -10,6 +10,8 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
 import java.util.regex.Pattern;
+import net.p2pci.protocol.RfcRecord;
+import net.p2pci.protocol.SearchRequest;
 import net.p2pci.testsupport.HeadlessChromium;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
@@ -65,7 +67,7 @@ class PeerPageBrowserIT {
         SampleRfcs.copy(dirB, List.of(2616, 768));
         ChildProcess peerA = programs.startPeer("peer A", serverPort, dirA, List.of("--http-port", "0"));
         ChildProcess peerB = programs.startPeer("peer B", serverPort, dirB);
-        awaitRegistered(peerA);
+        int portA = awaitRegistered(peerA);
         int portB = awaitRegistered(peerB);
         String page = peerA.awaitLine(PAGE_LINE).group(1);
         String holderB = "127.0.0.1:" + portB;
@@ -87,12 +89,22 @@ class PeerPageBrowserIT {
         wait.until(ExpectedConditions.visibilityOfElementLocated(
                 By.cssSelector("#index tbody tr[data-record='768@" + holderB + "']")));
         wait.until(ExpectedConditions.textToBePresentInElementLocated(By.id("log"), "LIST ALL P2P-CI/1.0"));
+        // The active peers, from the PEERS the page ran with the LIST: both, with their record counts.
+        assertThat(cellsOf(wait, By.cssSelector("#peers tbody tr[data-peer='127.0.0.1:" + portA + "']")))
+                .containsExactly("127.0.0.1:" + portA, "1");
+        assertThat(cellsOf(wait, By.cssSelector("#peers tbody tr[data-peer='" + holderB + "']")))
+                .containsExactly(holderB, "2");
+        assertThat(browser.findElement(By.id("peers-count")).getText()).isEqualTo("(2)");
+        wait.until(ExpectedConditions.textToBePresentInElementLocated(By.id("log"), "PEERS ALL P2P-CI/1.0"));
         chromium.screenshot("peer-1-opened");
 
-        // Search by title words, then by number.
-        search(wait, "hypertext", "2616");
-        search(wait, "768", "768");
-        search(wait, "hypertext", "2616");
+        // Title words are the index server's SEARCH, as the shell's command sends it; a number filters the LIST.
+        search(wait, "hypertext", "2616", "(1 found by SEARCH)");
+        wait.until(ExpectedConditions.textToBePresentInElementLocated(By.id("log"), "Words: hypertext"));
+        assertThat(browser.findElement(By.id("search-note")).getText()).startsWith("Searched by the index server");
+        search(wait, "768", "768", "(1 of 3)");
+        assertThat(browser.findElement(By.id("search-note")).isDisplayed()).isFalse();
+        search(wait, "TRANSFER protocol", "2616", "(1 found by SEARCH)");
         chromium.screenshot("peer-2-searched");
 
         // A click downloads it: the progress bar ends full, the file is the holder's byte for byte, and the peer
@@ -133,8 +145,35 @@ class PeerPageBrowserIT {
         chromium.screenshot("peer-phone");
     }
 
-    /** Types a search and waits until the index shows that one RFC alone (of the three records listed). */
-    private void search(WebDriverWait wait, String words, String onlyRfc) {
+    @Test
+    void againstAStandardServerThePageFiltersTheListAndSaysThereIsNoSearchNorPeers() throws Exception {
+        try (DeviantServer standard = new DeviantServer(DeviantServer.standardOnly(List.of(
+                new RfcRecord(793, "Transmission Control Protocol", "holder.example", 6789),
+                new RfcRecord(791, "Internet Protocol", "holder.example", 6789))))) {
+            Path dir = Files.createDirectory(work.resolve("a"));
+            ChildProcess peer = programs.startPeer("peer", standard.port(), dir, List.of("--http-port", "0"));
+            String page = peer.awaitLine(PAGE_LINE).group(1);
+
+            browser.get(page);
+            WebDriverWait wait = new WebDriverWait(browser, PATIENCE);
+            wait.ignoring(StaleElementReferenceException.class);
+            wait.until(ExpectedConditions.textToBe(By.id("index-count"), "(2 of 2)"));
+            wait.until(ExpectedConditions.textToBe(By.id("peers-empty"), "The index server has no PEERS extension."));
+            assertThat(browser.findElements(By.cssSelector("#peers tbody tr"))).isEmpty();
+
+            search(wait, "transmission", "793", "(1 found in LIST)");
+            assertThat(browser.findElement(By.id("search-note")).getText())
+                    .startsWith("The index server has no SEARCH extension");
+            wait.until(ExpectedConditions.textToBePresentInElementLocated(By.id("log"),
+                    "[Peer] SEARCH: the index server has no SEARCH extension; LIST filtered here"));
+            search(wait, "protocol control", "793", "(1 found in LIST)");
+            chromium.screenshot("peer-standard-server");
+            assertThat(standard.received()).filteredOn(request -> request instanceof SearchRequest).isEmpty();
+        }
+    }
+
+    /** Types a search and waits until the index shows that one RFC alone, counted as {@code count} says. */
+    private void search(WebDriverWait wait, String words, String onlyRfc, String count) {
         WebElement field = browser.findElement(By.id("search"));
         field.clear();
         field.sendKeys(words);
@@ -142,7 +181,7 @@ class PeerPageBrowserIT {
                 ExpectedConditions.numberOfElementsToBe(By.cssSelector("#index tbody tr"), 1),
                 ExpectedConditions.numberOfElementsToBe(By.cssSelector("#index tbody tr[data-rfc='" + onlyRfc + "']"),
                         1),
-                ExpectedConditions.textToBe(By.id("index-count"), "(1 of 3)")));
+                ExpectedConditions.textToBe(By.id("index-count"), count)));
     }
 
     /**

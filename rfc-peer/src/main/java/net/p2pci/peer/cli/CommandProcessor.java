@@ -33,6 +33,7 @@ import net.p2pci.protocol.AnswerDeviation;
 import net.p2pci.protocol.Extensions;
 import net.p2pci.protocol.GetRequest;
 import net.p2pci.protocol.IndexResponse;
+import net.p2pci.protocol.PeerLine;
 import net.p2pci.protocol.Protocol;
 import net.p2pci.protocol.RfcRecord;
 import net.p2pci.protocol.Status;
@@ -360,8 +361,9 @@ public final class CommandProcessor implements FolderWatcher.Listener {
                 case Command.Add add -> add(add);
                 case Command.Lookup lookup -> lookup(lookup);
                 case Command.ListAll list -> list().isPresent() ? Outcome.SUCCEEDED : Outcome.FAILED;
-                case Command.Search search -> search(search);
-                case Command.Peers peers -> peers();
+                case Command.Search search -> search(search.words()).isPresent() ? Outcome.SUCCEEDED : Outcome.FAILED;
+                case Command.Peers peers -> askPeers(true).filter(PeerList::offered).isPresent()
+                        ? Outcome.SUCCEEDED : Outcome.FAILED;
                 case Command.Withdraw withdraw -> withdraw(withdraw);
                 case Command.Get get -> get(get);
                 case Command.Help help -> {
@@ -452,11 +454,71 @@ public final class CommandProcessor implements FolderWatcher.Listener {
     }
 
     /**
+     * What a SEARCH found, and how: through the server's SEARCH extension (which may have cut the answer at its
+     * limit), or, where the server has none, through LIST filtered here by the same rule. Immutable.
+     *
+     * @param limit the server's cap on the answer, as it said it; empty in a fallback or when it said none
+     */
+    public record SearchResult(List<RfcRecord> records, boolean throughExtension, boolean truncated,
+            Optional<String> limit) {
+        public SearchResult {
+            records = List.copyOf(records);
+        }
+    }
+
+    /**
+     * The active peers as PEERS answered them, or, where the server has no PEERS extension, none and
+     * {@code offered} false. Immutable.
+     */
+    public record PeerList(boolean offered, List<PeerLine> peers) {
+        public PeerList {
+            peers = List.copyOf(peers);
+        }
+    }
+
+    /**
+     * Runs SEARCH as the typed command does, printing the same lines, and gives what it found: the web page's
+     * search.
+     *
+     * @param words 1 to {@link Extensions#MAX_SEARCH_WORDS} words of letters and digits
+     * @return empty when it failed, as its error line says
+     * @throws IllegalArgumentException when {@code words} are not a search's words
+     */
+    public synchronized Optional<SearchResult> searchRecords(String words) {
+        int count = TitleWords.of(words).size();
+        if (count == 0 || count > Extensions.MAX_SEARCH_WORDS) {
+            throw new IllegalArgumentException("a search takes 1 to " + Extensions.MAX_SEARCH_WORDS
+                    + " words of letters and digits");
+        }
+        try {
+            return search(words);
+        } catch (IOException e) {
+            transcript.error(e.getMessage());
+            return Optional.empty();
+        }
+    }
+
+    /**
+     * Runs PEERS as the typed command does, printing the same lines (but no error where the server lacks PEERS:
+     * the page asks without being told to), and gives its answer: the web page's table of peers.
+     *
+     * @return empty when it failed, as its error line says
+     */
+    public synchronized Optional<PeerList> listPeers() {
+        try {
+            return askPeers(false);
+        } catch (IOException e) {
+            transcript.error(e.getMessage());
+            return Optional.empty();
+        }
+    }
+
+    /**
      * SEARCH through the extension where the server offers it; else LIST, filtered here by the same rule the server
      * applies, said in one line first.
      */
-    private Outcome search(Command.Search search) throws IOException {
-        Optional<IndexExchange> searched = index.search(search.words());
+    private Optional<SearchResult> search(String text) throws IOException {
+        Optional<IndexExchange> searched = index.search(text);
         if (searched.isEmpty()) {
             transcript.note("SEARCH: the index server has no SEARCH extension; LIST filtered here");
             IndexExchange exchange = index.list();
@@ -464,37 +526,42 @@ public final class CommandProcessor implements FolderWatcher.Listener {
             IndexResponse response = exchange.response();
             if (response.status() != Status.OK_200) {
                 transcript.error("SEARCH: LIST answered " + response.status());
-                return Outcome.FAILED;
+                return Optional.empty();
             }
-            List<String> words = TitleWords.of(search.words());
+            List<String> words = TitleWords.of(text);
             List<RfcRecord> found = response.records().stream()
                     .filter(record -> TitleWords.matchesAll(record.title(), words)).toList();
             transcript.message(IndexResponse.ok(found)); // the records LIST answered that match, not all of them
             transcript.note("SEARCH: %s", count(found.size(), "record"));
-            return Outcome.SUCCEEDED;
+            return Optional.of(new SearchResult(found, false, false, Optional.empty()));
         }
         if (!printAnswered("SEARCH", searched.get())) {
-            return Outcome.FAILED;
+            return Optional.empty();
         }
         IndexResponse response = searched.get().response();
-        String limit = response.header(Extensions.LIMIT_HEADER);
-        String cut = response.header(Extensions.TRUNCATED_HEADER) != null
-                ? " (cut at the server's limit of " + WireText.forLog(String.valueOf(limit)) + ")" : "";
+        Optional<String> limit = Optional.ofNullable(response.header(Extensions.LIMIT_HEADER));
+        boolean truncated = response.header(Extensions.TRUNCATED_HEADER) != null;
+        String cut = truncated
+                ? " (cut at the server's limit of " + WireText.forLog(limit.orElse("null")) + ")" : "";
         transcript.note("SEARCH: %s%s", count(response.records().size(), "record"), cut);
-        return Outcome.SUCCEEDED;
+        return Optional.of(new SearchResult(response.records(), true, truncated, limit));
     }
 
-    private Outcome peers() throws IOException {
+    /** PEERS; where the server has no PEERS extension, an error line if {@code typed}, and nothing else. */
+    private Optional<PeerList> askPeers(boolean typed) throws IOException {
         Optional<IndexExchange> asked = index.peers();
         if (asked.isEmpty()) {
-            transcript.error("PEERS: the index server has no PEERS extension");
-            return Outcome.FAILED;
+            if (typed) {
+                transcript.error("PEERS: the index server has no PEERS extension");
+            }
+            return Optional.of(new PeerList(false, List.of()));
         }
         if (!printAnswered("PEERS", asked.get())) {
-            return Outcome.FAILED;
+            return Optional.empty();
         }
-        transcript.note("PEERS: %s", count(asked.get().response().peers().size(), "peer"));
-        return Outcome.SUCCEEDED;
+        List<PeerLine> peers = asked.get().response().peers();
+        transcript.note("PEERS: %s", count(peers.size(), "peer"));
+        return Optional.of(new PeerList(true, peers));
     }
 
     /** Prints {@code exchange}; false, with an error line, when the server answered other than 200. */

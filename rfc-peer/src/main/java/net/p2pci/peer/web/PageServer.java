@@ -21,6 +21,7 @@ import net.p2pci.peer.cli.CommandProcessor;
 import net.p2pci.peer.download.Downloader;
 import net.p2pci.peer.index.IndexSession;
 import net.p2pci.peer.library.RfcLibrary;
+import net.p2pci.protocol.PeerLine;
 import net.p2pci.protocol.RfcRecord;
 import net.p2pci.web.RequestException;
 import net.p2pci.web.BoundedExecutor;
@@ -35,13 +36,15 @@ import org.apache.logging.log4j.LogManager;
 import org.apache.logging.log4j.Logger;
 
 /**
- * The peer's own web page ({@code --http-port}): its RFCs, the index (LIST) with a search, a download button per
+ * The peer's own web page ({@code --http-port}): its RFCs, the index (LIST) with a search (the index server's SEARCH
+ * where it offers it, else the LIST filtered here), the active peers (PEERS, where offered), a download button per
  * record with a live progress bar, and the transcript as it is printed. The page acts through the same
  * {@link CommandProcessor} as the shell, so a click prints the same lines a typed command does.
  *
  * <p>Paths: {@code /} and its script and style; {@code /events}, the transcript and the downloads as server-sent
- * events; {@code GET /api/own}, {@code GET /api/index?q=}; {@code POST /api/list} (runs LIST) and
- * {@code POST /api/get} (starts a GET). A POST must carry the header {@value #PAGE_HEADER}, which a page of another
+ * events; {@code GET /api/own}, {@code GET /api/index?q=}; {@code POST /api/list} (runs LIST),
+ * {@code POST /api/search} (runs SEARCH), {@code POST /api/peers} (runs PEERS) and {@code POST /api/get} (starts a
+ * GET). A POST must carry the header {@value #PAGE_HEADER}, which a page of another
  * site cannot send here without this server's leave (it never gives it), and every request must name this machine
  * in its Host header, so that a site whose name is made to point here cannot use the page either.
  *
@@ -62,6 +65,8 @@ public final class PageServer implements AutoCloseable {
     static final int MAX_QUERY_CHARS = 1024;
     /** Records one index answer lists; the count of all that matched comes with them. */
     static final int MAX_RECORDS_SHOWN = 1000;
+    /** Peers of a PEERS answer listed; the count of all comes with them. */
+    static final int MAX_PEERS_SHOWN = 1000;
     /** RFCs of this peer listed, each title read from its file. */
     static final int MAX_OWN_SHOWN = 1000;
     /** How often a stream looks at the downloads' progress while no line comes. */
@@ -192,6 +197,8 @@ public final class PageServer implements AutoCloseable {
                 processor.listRecords();
                 RESPONSES.sendJson(exchange, indexJson(form.text("q")));
             }
+            case "/api/search" -> RESPONSES.sendJson(exchange, searchJson(form.text("q")));
+            case "/api/peers" -> RESPONSES.sendJson(exchange, peersJson());
             case "/api/get" -> startDownload(exchange, form);
             default -> throw new RequestException(404, "not found");
         }
@@ -229,21 +236,60 @@ public final class PageServer implements AutoCloseable {
         List<String> words = search.isBlank() ? List.of()
                 : List.of(search.strip().toLowerCase(Locale.ROOT).split("\\s+"));
         List<RfcRecord> records = listing;
-        Json json = new Json().beginObject().name("listed").value(records != null)
-                .member("self", index.self().toString());
-        json.name("records").beginArray();
-        int matched = 0;
-        for (RfcRecord record : records == null ? List.<RfcRecord>of() : records) {
-            if (matches(record, words) && matched++ < MAX_RECORDS_SHOWN) {
-                json.beginObject()
-                        .member("rfc", record.number())
-                        .member("title", record.title())
-                        .member("holder", new HostAndPort(record.host(), record.port()).toString())
-                        .endObject();
-            }
-        }
-        return json.endArray().member("matched", matched)
+        List<RfcRecord> matching = (records == null ? List.<RfcRecord>of() : records).stream()
+                .filter(record -> matches(record, words)).toList();
+        return recordsJson(new Json().beginObject().name("listed").value(records != null), matching)
                 .member("total", records == null ? 0 : records.size()).endObject().toString();
+    }
+
+    /**
+     * SEARCH for the words of {@code words}, run as the shell's SEARCH command runs it: through the index server's
+     * extension, or where it has none through LIST filtered here, which the answer says ({@code through}).
+     */
+    String searchJson(String words) {
+        Optional<CommandProcessor.SearchResult> found;
+        try {
+            found = processor.searchRecords(words);
+        } catch (IllegalArgumentException e) {
+            throw new RequestException(400, e.getMessage());
+        }
+        if (found.isEmpty()) {
+            throw new RequestException(502, "the index server did not answer the search; the log says why");
+        }
+        CommandProcessor.SearchResult result = found.get();
+        Json json = recordsJson(new Json().beginObject().name("listed").value(true), result.records());
+        json.member("through", result.throughExtension() ? "SEARCH" : "LIST").name("truncated")
+                .value(result.truncated());
+        result.limit().ifPresent(limit -> json.member("limit", limit));
+        return json.endObject().toString();
+    }
+
+    /** PEERS, as the shell's command runs it: the active peers, or {@code offered} false where the server lacks it. */
+    String peersJson() {
+        CommandProcessor.PeerList answer = processor.listPeers().orElseThrow(
+                () -> new RequestException(502, "the index server did not answer PEERS; the log says why"));
+        Json json = new Json().beginObject().name("offered").value(answer.offered())
+                .member("count", answer.peers().size()).name("peers").beginArray();
+        for (PeerLine peer : answer.peers().subList(0, Math.min(answer.peers().size(), MAX_PEERS_SHOWN))) {
+            json.beginObject()
+                    .member("peer", new HostAndPort(peer.host(), peer.port()).toString())
+                    .member("records", peer.records())
+                    .endObject();
+        }
+        return json.endArray().endObject().toString();
+    }
+
+    /** This peer's address and up to {@link #MAX_RECORDS_SHOWN} of {@code records}, with how many there are. */
+    private Json recordsJson(Json json, List<RfcRecord> records) {
+        json.member("self", index.self().toString()).name("records").beginArray();
+        for (RfcRecord record : records.subList(0, Math.min(records.size(), MAX_RECORDS_SHOWN))) {
+            json.beginObject()
+                    .member("rfc", record.number())
+                    .member("title", record.title())
+                    .member("holder", new HostAndPort(record.host(), record.port()).toString())
+                    .endObject();
+        }
+        return json.endArray().member("matched", records.size());
     }
 
     private static boolean matches(RfcRecord record, List<String> words) {

@@ -71,10 +71,37 @@ function showIndex(data) {
     row.appendChild(td);
     body.appendChild(row);
   }
-  $('index-count').textContent = data.listed
-      ? '(' + data.matched + ' of ' + data.total + ')' : '(no LIST yet)';
+  const note = $('search-note');
+  if (data.through === 'SEARCH') {
+    $('index-count').textContent = '(' + data.matched + ' found by SEARCH'
+        + (data.truncated ? ', cut at the server\'s limit of ' + data.limit : '') + ')';
+    note.textContent = 'Searched by the index server (SEARCH): whole title words, any case.';
+  } else if (data.through === 'LIST') {
+    $('index-count').textContent = '(' + data.matched + ' found in LIST)';
+    note.textContent = 'The index server has no SEARCH extension: its LIST was filtered here, whole title words,'
+        + ' any case.';
+  } else {
+    $('index-count').textContent = data.listed
+        ? '(' + data.matched + ' of ' + data.total + ')' : '(no LIST yet)';
+  }
+  note.hidden = !data.through;
   $('index-empty').hidden = data.records.length > 0;
   renderIndexButtons();
+}
+
+function showPeers(data) {
+  const body = $('peers').tBodies[0];
+  body.replaceChildren();
+  for (const peer of data.peers) {
+    const row = document.createElement('tr');
+    row.dataset.peer = peer.peer;
+    cell(row, peer.peer);
+    cell(row, peer.records, 'number');
+    body.appendChild(row);
+  }
+  $('peers-count').textContent = data.offered ? '(' + data.count + ')' : '';
+  $('peers-empty').textContent = data.offered ? 'No active peer.' : 'The index server has no PEERS extension.';
+  $('peers-empty').hidden = data.peers.length > 0;
 }
 
 /** A record of this peer's own, or of an RFC it has, needs no download. */
@@ -95,13 +122,26 @@ async function askIndex(path, options) {
   if (asked === indexRequests) showIndex(data);
 }
 
+/** Whether the search field holds title words (sent as SEARCH) rather than nothing or RFC numbers (LIST filtered). */
+function searchesTitles() {
+  const text = $('search').value.trim();
+  return /[\p{L}\p{N}]/u.test(text) && !/^[\d\s]+$/.test(text);
+}
+
 function searchIndex() {
+  if (searchesTitles()) {
+    const body = new URLSearchParams({ q: $('search').value });
+    return askIndex('/api/search', { method: 'POST', headers: PAGE_HEADER, body })
+        .catch((error) => appendLog('(page) search: ' + error.message));
+  }
   return askIndex('/api/index?q=' + encodeURIComponent($('search').value));
 }
 
-function listAgain() {
-  const body = new URLSearchParams({ q: $('search').value });
-  return askIndex('/api/list', { method: 'POST', headers: PAGE_HEADER, body });
+async function listAgain() {
+  const body = new URLSearchParams({ q: searchesTitles() ? '' : $('search').value });
+  await askIndex('/api/list', { method: 'POST', headers: PAGE_HEADER, body });
+  showPeers(await getJson('/api/peers', { method: 'POST', headers: PAGE_HEADER }));
+  if (searchesTitles()) await searchIndex();
 }
 
 async function download(rfc, holder, button) {
@@ -159,8 +199,8 @@ function onLine(text) {
     clearTimeout(ownTimer);
     ownTimer = setTimeout(loadOwn, SEARCH_DELAY_MS);
   }
-  // A LIST ran, typed or clicked: the index shown follows it.
-  if (/^\[Peer\] LIST: /.test(text)) {
+  // A LIST ran, typed or clicked: the index shown follows it, unless it shows a SEARCH's answer.
+  if (/^\[Peer\] LIST: /.test(text) && !searchesTitles()) {
     clearTimeout(searchTimer);
     searchTimer = setTimeout(searchIndex, SEARCH_DELAY_MS);
   }

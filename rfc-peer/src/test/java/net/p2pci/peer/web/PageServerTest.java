@@ -163,6 +163,32 @@ final class PageServerTest {
         }
     }
 
+    @Test
+    void aSearchAndThePeersTableAreTheIndexServersAnswersToTheShellsSearchAndPeers() throws IOException {
+        try (IndexClient other = IndexClient.connect(new HostAndPort("127.0.0.1", server.port()),
+                Optional.of("other.example"), 5678)) {
+            other.add(7, "Avian Carriers Revisited");
+            other.add(8, "Carriers of Other Kinds");
+            String post = "POST %s HTTP/1.1\r\nHost: 127.0.0.1:" + page.port()
+                    + "\r\nX-P2PCI-Page: 1\r\nContent-Length: %d\r\n\r\n%s";
+
+            String found = exchange(post.formatted("/api/search", 22, "q=CARRIERS+avian&x=%3C"));
+            assertThat(found).startsWith("HTTP/1.1 200").contains("\"through\":\"SEARCH\"", "\"truncated\":false",
+                    "\"limit\":\"1000\"", "\"matched\":2");
+            assertThat(found.indexOf("\"rfc\":7,")).isPositive().isLessThan(found.indexOf("\"rfc\":1149,"));
+            assertThat(found).doesNotContain("\"rfc\":8,");
+            assertThat(exchange(post.formatted("/api/search", 8, "q=%21%21"))).startsWith("HTTP/1.1 400");
+            assertThat(exchange(post.formatted("/api/search", 0, ""))).startsWith("HTTP/1.1 400");
+
+            String peers = exchange(post.formatted("/api/peers", 0, ""));
+            assertThat(peers).startsWith("HTTP/1.1 200").contains("\"offered\":true", "\"count\":2",
+                    "{\"peer\":\"other.example:5678\",\"records\":2}",
+                    "{\"peer\":\"" + peer.index().self() + "\",\"records\":1}");
+            assertThat(exchange("GET /api/search?q=avian HTTP/1.1\r\nHost: 127.0.0.1:" + page.port() + "\r\n"))
+                    .as("runs a command: a POST of the page only").startsWith("HTTP/1.1 404");
+        }
+    }
+
     /** Waits until the page's downloads, as JSON, hold every one of {@code parts}. */
     private void awaitDownloads(String... parts) {
         await("the download's end").atMost(Duration.ofSeconds(30)).untilAsserted(() -> assertThat(

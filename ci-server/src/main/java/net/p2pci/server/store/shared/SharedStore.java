@@ -2,6 +2,7 @@ package net.p2pci.server.store.shared;
 
 import com.zaxxer.hikari.HikariConfig;
 import com.zaxxer.hikari.HikariDataSource;
+import java.sql.Array;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
@@ -16,6 +17,7 @@ import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.RejectedExecutionException;
+import java.util.concurrent.Semaphore;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
@@ -70,18 +72,53 @@ public final class SharedStore implements IndexStore {
 
     private static final RecordQueries RECORDS = new RecordQueries("id");
     private static final PeerQueries PEERS = PeerQueries.shared();
-    /** An ADD: a new record, or a new title for the peer's record of that RFC, which keeps its place. */
-    /** SEARCH: the expression must be the one schema version 3 indexes, word for word, for the index to serve. */
+    /**
+     * SEARCH's words as the index cuts a title: the expression must be the one schema version 3 indexes, word for
+     * word, for the index to serve.
+     */
+    private static final String TITLE_WORDS = "regexp_split_to_array(lower(r.title), '[^[:alnum:]]+') @> ?::text[]";
+    /**
+     * A SEARCH's matches, counted no further than the limit given: from the word index, whose entries for the words
+     * are read whole (a fraction of a microsecond per match; 20 ms for two words in each of 100,000 titles), but
+     * whose rows are fetched only up to the limit.
+     */
+    static final String COUNT_MATCHES = "SELECT count(*) FROM (SELECT 1 FROM rfc_record r WHERE " + TITLE_WORDS
+            + " LIMIT ?) m";
+    /**
+     * SEARCH: the matches in the answer's order. A narrow search finds them through the word index and sorts them;
+     * a broad one walks {@code rfc_record_lookup} in that order, checking each title, and stops at the limit (the
+     * planner is held to that walk, see {@link #WALK_IN_ORDER}).
+     */
     static final String SEARCH = """
             SELECT r.rfc_number, r.title, p.host, p.port
             FROM rfc_record r JOIN peer p ON p.id = r.peer_id
-            WHERE regexp_split_to_array(lower(r.title), '[^[:alnum:]]+') @> ?::text[]
+            WHERE %s
             ORDER BY r.rfc_number, r.id LIMIT ?
-            """;
+            """.formatted(TITLE_WORDS);
+    /**
+     * For a broad SEARCH, in its own transaction: without a bitmap scan, a sort or a sequential scan, the only plan
+     * left is the walk of the records in the answer's order, each one's peer found by its key, which stops once it
+     * has the limit's matches. Left to itself the planner may take the word index and sort every match (100,000 of
+     * them for a word in every title), as its statistics of the words lag behind the index or misjudge how the
+     * matches lie; without statistics it also joined each of them to a scan of the peers, 2.1 s a search.
+     */
+    static final String WALK_IN_ORDER = "SET LOCAL enable_bitmapscan = off; SET LOCAL enable_sort = off;"
+            + " SET LOCAL enable_seqscan = off";
+    /**
+     * How many matches, per line of the limit, make a SEARCH broad: where the matches are this dense the walk in
+     * order meets the limit's worth of them long before the word index's matches are all fetched and sorted.
+     */
+    private static final int BROAD_MATCHES_PER_LINE = 4;
+    /**
+     * Searches one instance runs at once: at most half its request connections, so that broad searches never keep
+     * LOOKUP and ADD from the database. A search beyond them waits its turn, within the database wait.
+     */
+    static final int MAX_CONCURRENT_SEARCHES = REQUEST_CONNECTIONS / 2;
     private static final String WITHDRAW = """
             DELETE FROM rfc_record r USING peer p WHERE p.id = r.peer_id AND r.peer_id = ? AND r.rfc_number = ?
             RETURNING r.title, p.host, p.port
             """;
+    /** An ADD: a new record, or a new title for the peer's record of that RFC, which keeps its place. */
     private static final String UPSERT_RECORD = "INSERT INTO rfc_record (peer_id, rfc_number, title) VALUES (?, ?, ?)"
             + " ON CONFLICT (peer_id, rfc_number) DO UPDATE SET title = EXCLUDED.title";
 
@@ -108,6 +145,7 @@ public final class SharedStore implements IndexStore {
     private final ExecutorService cleaner = Executors.newSingleThreadExecutor(
             Thread.ofPlatform().name("removal-retry").daemon(true).factory());
     private final AtomicBoolean closing = new AtomicBoolean();
+    private final Semaphore searches = new Semaphore(MAX_CONCURRENT_SEARCHES, true);
 
     private record FailedRegistration(long instanceId, long registration) {
     }
@@ -295,29 +333,92 @@ public final class SharedStore implements IndexStore {
     }
 
     /**
-     * {@inheritDoc} The GIN index of schema version 3 finds the candidates; each is checked here against the words
-     * as this server cuts them, so that a database whose idea of a letter differs never adds a wrong record.
+     * {@inheritDoc} The GIN index of schema version 3 counts the matches, up to a few times the limit: fewer, and it
+     * finds them all; as many, and the records are walked in the answer's order until the limit's worth have matched.
+     * Either way a search reads and checks a few times its limit of rows at most, however many titles match; only
+     * the count's read of the word index grows with the matches, at a fraction of a microsecond each. Each record the database
+     * gives is checked here against the words as this server cuts them, so that a database whose idea of a letter
+     * differs never adds a wrong record.
      */
     @Override
     public SearchHits search(List<String> words, int limit) {
-        List<RfcRecord> rows = withDatabase(deadlineFromNow(), () -> withConnection(connection -> {
-            try (PreparedStatement statement = connection.prepareStatement(SEARCH)) {
-                statement.setArray(1, connection.createArrayOf("text", words.toArray()));
-                statement.setInt(2, limit + 1);
-                try (ResultSet found = statement.executeQuery()) {
-                    List<RfcRecord> records = new ArrayList<>();
-                    while (found.next()) {
-                        records.add(new RfcRecord(found.getInt(1), found.getString(2), found.getString(3),
-                                found.getInt(4)));
-                    }
-                    return records;
-                }
+        long deadline = deadlineFromNow();
+        awaitSearchTurn(deadline);
+        try {
+            List<RfcRecord> rows = withDatabase(deadline, () -> withConnection(connection -> {
+                Array wanted = connection.createArrayOf("text", words.toArray());
+                return isBroad(connection, wanted, limit)
+                        ? walkToMatches(connection, wanted, limit + 1)
+                        : findMatches(connection, wanted, limit + 1);
+            }));
+            List<RfcRecord> matching = rows.stream()
+                    .filter(record -> TitleWords.matchesAll(record.title(), words)).toList();
+            return new SearchHits(matching.stream().limit(limit).toList(), matching.size() > limit);
+        } finally {
+            searches.release();
+        }
+    }
+
+    /** Waits, until {@code deadline}, for one of the instance's {@link #MAX_CONCURRENT_SEARCHES} turns. */
+    private void awaitSearchTurn(long deadline) {
+        try {
+            if (!searches.tryAcquire(Math.max(0, deadline - System.nanoTime()), TimeUnit.NANOSECONDS)) {
+                throw new StoreUnavailableException("no SEARCH turn came free within "
+                        + InstanceLease.seconds(settings.databaseWait()) + " s: " + MAX_CONCURRENT_SEARCHES
+                        + " searches were running", null);
             }
-        }));
-        boolean truncated = rows.size() > limit;
-        List<RfcRecord> matching = rows.stream().limit(limit)
-                .filter(record -> TitleWords.matchesAll(record.title(), words)).toList();
-        return new SearchHits(matching, truncated);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new StoreUnavailableException("interrupted while waiting for a SEARCH turn", e);
+        }
+    }
+
+    /** Whether {@link #search} walks the records in order for {@code words}, rather than sorting every match. */
+    boolean searchWalksInOrder(List<String> words, int limit) {
+        return withDatabase(deadlineFromNow(), () -> withConnection(connection ->
+                isBroad(connection, connection.createArrayOf("text", words.toArray()), limit)));
+    }
+
+    /** Whether at least {@link #BROAD_MATCHES_PER_LINE} times the limit (and one) match, counted no further. */
+    private static boolean isBroad(Connection connection, Array words, int limit) throws SQLException {
+        int broad = BROAD_MATCHES_PER_LINE * (limit + 1);
+        try (PreparedStatement statement = connection.prepareStatement(COUNT_MATCHES)) {
+            statement.setArray(1, words);
+            statement.setInt(2, broad);
+            try (ResultSet counted = statement.executeQuery()) {
+                counted.next();
+                return counted.getInt(1) >= broad;
+            }
+        }
+    }
+
+    /** The walk in order, for a broad search: {@link #SEARCH} planned under {@link #WALK_IN_ORDER}. */
+    private static List<RfcRecord> walkToMatches(Connection connection, Array words, int limit) throws SQLException {
+        connection.setAutoCommit(false);
+        try (var settings = connection.createStatement()) {
+            settings.execute(WALK_IN_ORDER);
+            List<RfcRecord> found = findMatches(connection, words, limit);
+            connection.commit();
+            return found;
+        } finally {
+            connection.rollback(); // nothing to undo; ends the transaction should the walk have failed
+            connection.setAutoCommit(true);
+        }
+    }
+
+    private static List<RfcRecord> findMatches(Connection connection, Array words, int limit) throws SQLException {
+        try (PreparedStatement statement = connection.prepareStatement(SEARCH)) {
+            statement.setArray(1, words);
+            statement.setInt(2, limit);
+            try (ResultSet found = statement.executeQuery()) {
+                List<RfcRecord> records = new ArrayList<>();
+                while (found.next()) {
+                    records.add(new RfcRecord(found.getInt(1), found.getString(2), found.getString(3),
+                            found.getInt(4)));
+                }
+                return records;
+            }
+        }
     }
 
     @Override

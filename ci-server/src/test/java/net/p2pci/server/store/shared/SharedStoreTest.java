@@ -6,18 +6,28 @@ import static org.awaitility.Awaitility.await;
 
 import java.io.IOException;
 import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.LongConsumer;
+import java.util.stream.IntStream;
 import net.p2pci.protocol.RfcRecord;
+import net.p2pci.server.ServerConfig;
 import net.p2pci.server.store.AddOutcome;
 import net.p2pci.server.store.AddPolicy;
 import net.p2pci.server.store.IndexStore;
 import net.p2pci.server.store.IndexStoreContract;
 import net.p2pci.server.store.PeerGoneException;
+import net.p2pci.server.store.SearchHits;
 import net.p2pci.server.store.StoreUnavailableException;
+import net.p2pci.server.store.embedded.EmbeddedStore;
 import net.p2pci.testsupport.PostgresCluster;
 import net.p2pci.testsupport.RequiresPostgres;
 import org.jdbi.v3.core.Handle;
@@ -103,6 +113,90 @@ class SharedStoreTest extends IndexStoreContract {
             String plan = String.join("\n", handle.createQuery("EXPLAIN " + search).mapTo(String.class).list());
 
             assertThat(plan).contains("rfc_record_title_words");
+        }
+    }
+
+    @Test
+    void aBroadSearchWalksRecordsInOrderAndStopsAtItsLimitAnsweringAsTheEmbeddedStoreDoes() {
+        String url = newDatabase();
+        int limit = 50;
+        int records = 1200; // past the broad mark of 4 * (limit + 1), and many times the limit
+        try (SharedStore shared = instance(url, "broad", () -> { });
+                IndexStore embedded = EmbeddedStore.open(ServerConfig.newInMemoryDatabaseUrl(), AddPolicy.ADMIT_ALL);
+                Handle handle = connect(url)) {
+            long[] sharedPeers = {shared.registerPeer("a.example", 5001, "127.0.0.1").peerId(),
+                    shared.registerPeer("b.example", 5002, "127.0.0.2").peerId()};
+            long[] embeddedPeers = {embedded.registerPeer("a.example", 5001, "127.0.0.1").peerId(),
+                    embedded.registerPeer("b.example", 5002, "127.0.0.2").peerId()};
+            // Registered from the highest number down, and over two peers, so that registration order, physical
+            // order and the answer's order all differ; every title has "ordinary", one in seven has "seventh".
+            for (int number = records; number >= 1; number--) {
+                String title = "Ordinary title " + number + (number % 7 == 0 ? " seventh" : "");
+                shared.addRecord(sharedPeers[number % 2], number, title);
+                embedded.addRecord(embeddedPeers[number % 2], number, title);
+            }
+            handle.execute("ANALYZE rfc_record");
+
+            // Both ways of answering, each the embedded store's answer: "ordinary" is walked in order, the 171
+            // titles with "seventh" (under the broad mark of 204) and the one with "1111" are sorted.
+            assertThat(shared.searchWalksInOrder(List.of("ordinary"), limit)).isTrue();
+            assertThat(shared.searchWalksInOrder(List.of("seventh", "title"), limit)).isFalse();
+            assertThat(shared.searchWalksInOrder(List.of("ordinary"), records / 4)).as("a cap near the matches")
+                    .isFalse();
+            for (List<String> words : List.of(List.of("ordinary"), List.of("seventh", "title"), List.of("1111"))) {
+                SearchHits hits = shared.search(words, limit);
+                assertThat(hits).as("%s", words).isEqualTo(embedded.search(words, limit));
+            }
+            assertThat(shared.search(List.of("seventh"), limit).records()).extracting(RfcRecord::number)
+                    .containsExactlyElementsOf(IntStream.rangeClosed(1, limit).map(n -> n * 7).boxed().toList());
+            SearchHits broad = shared.search(List.of("ordinary"), limit);
+            assertThat(broad.records()).extracting(RfcRecord::number)
+                    .containsExactlyElementsOf(IntStream.rangeClosed(1, limit).boxed().toList());
+            assertThat(broad.truncated()).isTrue();
+            assertThat(shared.search(List.of("1111", "ordinary"), limit).records()).hasSize(1);
+
+            // The broad walk as the store plans it: in the answer's order through rfc_record_lookup, no sort, and
+            // no more titles read than the limit and the one that says there are more, of 1200 that match.
+            handle.begin();
+            handle.execute(SharedStore.WALK_IN_ORDER);
+            String plan = String.join("\n", handle.createQuery("EXPLAIN (ANALYZE, COSTS OFF, TIMING OFF) "
+                            + SharedStore.SEARCH.replace("?::text[]", "ARRAY['ordinary']::text[]")
+                                    .replace("LIMIT ?", "LIMIT " + (limit + 1)))
+                    .mapTo(String.class).list());
+            handle.rollback();
+            assertThat(plan).contains("Limit (actual rows=" + (limit + 1))
+                    .contains("Index Scan using rfc_record_lookup on rfc_record r (actual rows=" + (limit + 1))
+                    .contains("Index Scan using peer_pkey")
+                    .doesNotContain("Sort").doesNotContain("Bitmap").doesNotContain("Rows Removed by Filter");
+            // Counting the matches to tell broad from narrow stops at the broad mark, however many match.
+            int broadMark = 4 * (limit + 1);
+            String count = String.join("\n", handle.createQuery("EXPLAIN (ANALYZE, COSTS OFF, TIMING OFF) "
+                            + SharedStore.COUNT_MATCHES.replace("?::text[]", "ARRAY['ordinary']::text[]")
+                                    .replace("LIMIT ?", "LIMIT " + broadMark))
+                    .mapTo(String.class).list());
+            assertThat(count).contains("Limit (actual rows=" + broadMark);
+        }
+    }
+
+    @Test
+    void searchesBeyondTheInstancesTurnsWaitForOneAndAnswerAllTheSame() throws Exception {
+        String url = newDatabase();
+        try (SharedStore store = instance(url, "turns", () -> { })) {
+            long peer = store.registerPeer("a.example", 5001, "127.0.0.1").peerId();
+            for (int number = 1; number <= 20; number++) {
+                store.addRecord(peer, number, "Common words " + number);
+            }
+            int searchers = SharedStore.MAX_CONCURRENT_SEARCHES * 3;
+            try (ExecutorService pool = Executors.newVirtualThreadPerTaskExecutor()) {
+                List<Future<SearchHits>> answers = new ArrayList<>();
+                for (int i = 0; i < searchers; i++) {
+                    answers.add(pool.submit(() -> store.search(List.of("common"), 5)));
+                }
+                for (Future<SearchHits> answer : answers) {
+                    assertThat(answer.get(PATIENCE.toSeconds(), TimeUnit.SECONDS).records())
+                            .extracting(RfcRecord::number).containsExactly(1, 2, 3, 4, 5);
+                }
+            }
         }
     }
 
