@@ -162,6 +162,11 @@ public final class RfcTitleReader {
      * @throws IOException if the file cannot be read
      */
     public static Optional<String> readTitle(Path file) throws IOException {
+        return titleFromHead(readHead(file));
+    }
+
+    /** The first {@link #HEAD_BYTES} bytes of {@code file} as text, cut after their last full line. */
+    static String readHead(Path file) throws IOException {
         // One byte past the head says whether the file goes on; read straight into one array, as a directory of
         // thousands of RFCs is read at start-up.
         byte[] head = new byte[HEAD_BYTES + 1];
@@ -174,7 +179,7 @@ public final class RfcTitleReader {
         int length = fileIsLonger ? lengthUpToLastLineBreak(head, HEAD_BYTES) : read;
         int start = startsWithUtf8Bom(head, length) ? 3 : 0;
         // new String(...) replaces malformed input with U+FFFD instead of throwing.
-        return titleFromHead(new String(head, start, length - start, StandardCharsets.UTF_8));
+        return new String(head, start, length - start, StandardCharsets.UTF_8);
     }
 
     /**
@@ -186,6 +191,156 @@ public final class RfcTitleReader {
     public static Optional<String> titleFromHead(String headText) {
         Objects.requireNonNull(headText, "headText");
         String text = headText.startsWith("\uFEFF") ? headText.substring(1) : headText;
+        Optional<String> plain = plainModernCoverTitle(text);
+        return plain.isPresent() ? plain : titleByEveryRule(text);
+    }
+
+    /**
+     * The title of a cover in today's plain layout, read without the general rules: header lines at the margin, each
+     * two columns ending at the page's edge or one labelled column ("Category: ..."), one of them
+     * "Request for Comments: N"; blank lines; one to {@value #MAX_TITLE_LINES} centred lines in mixed case; a blank
+     * line; a line at the margin. Anything the general rules could read otherwise (a title line starting as a label, a date
+     * or a number line does, a full stop that ends a sentence or an initial, a footnote mark, a last small word,
+     * capitals only, tabs, CRs, form feeds, characters outside ASCII) leaves it empty, and {@link #titleByEveryRule} reads the
+     * cover. A peer starting on thousands of files reads most of them here: the general rules run dozens of regular
+     * expressions over every line, which a fresh JVM interprets and compiles at a cost of seconds per 10,000 files.
+     * RfcTitleCorpusTest holds both to the same answer wherever this one gives one.
+     */
+    static Optional<String> plainModernCoverTitle(String text) {
+        int[] cursor = {0};
+        String line = nextLine(text, cursor);
+        while (line != null && line.isEmpty()) {
+            line = nextLine(text, cursor);
+        }
+        boolean numbered = false;
+        int headerLines = 0;
+        for (; line != null && !line.isEmpty(); line = nextLine(text, cursor)) {
+            if (!isPlainHeaderLine(line)) {
+                return Optional.empty();
+            }
+            numbered |= isPlainRfcNumberLine(columns(line, COLUMN_GAP_WIDE).get(0));
+            headerLines++;
+        }
+        if (!numbered || headerLines < 2) {
+            return Optional.empty();
+        }
+        while (line != null && line.isEmpty()) {
+            line = nextLine(text, cursor);
+        }
+        List<String> titleLines = new ArrayList<>(MAX_TITLE_LINES);
+        for (; line != null && !line.isEmpty(); line = nextLine(text, cursor)) {
+            if (titleLines.size() == MAX_TITLE_LINES || !isPlainTitleLine(line)) {
+                return Optional.empty();
+            }
+            titleLines.add(line.strip());
+        }
+        while (line != null && line.isEmpty()) {
+            line = nextLine(text, cursor);
+        }
+        boolean headingFollows = line != null && Character.isLetter(line.charAt(0));
+        if (titleLines.isEmpty() || !headingFollows || endsWithSmallWord(titleLines)) {
+            return Optional.empty();
+        }
+        Optional<String> title = joined(titleLines);
+        boolean mixedCase = title.isPresent() && title.get().chars().anyMatch(c -> c >= 'a' && c <= 'z');
+        return mixedCase ? title : Optional.empty();
+    }
+
+    /**
+     * The next line from {@code cursor}, moving it on; empty for a line of spaces only; null at the end of the text
+     * and for a line with a character other than printable ASCII, which the plain layout never has.
+     */
+    private static String nextLine(String text, int[] cursor) {
+        int start = cursor[0];
+        if (start >= text.length()) {
+            return null;
+        }
+        int end = start;
+        boolean blank = true;
+        for (; end < text.length() && text.charAt(end) != '\n'; end++) {
+            char c = text.charAt(end);
+            if (c < ' ' || c > '~') {
+                return null;
+            }
+            blank &= c == ' ';
+        }
+        cursor[0] = end + 1;
+        return blank ? "" : text.substring(start, end);
+    }
+
+    /** Labels a plain header's one-column lines start with. */
+    private static final List<String> PLAIN_HEADER_LABELS = List.of("Request for Comments:", "Category:", "ISSN:",
+            "Obsoletes:", "Updates:", "BCP:", "STD:", "FYI:");
+
+    /**
+     * A header line: at the margin, two columns with the right one ending within {@value #PLAIN_RIGHT_MARGIN} columns
+     * of the page's edge, or one column starting with a label; or the right column alone, going on from the lines
+     * above ("Cisco Systems", the date). Never centred, where the general rules would take it for a title.
+     */
+    private static boolean isPlainHeaderLine(String line) {
+        List<String> columns = columns(line, COLUMN_GAP_WIDE);
+        if (leftMargin(line) > 0) {
+            return columns.size() == 1 && rightMargin(line) <= PLAIN_RIGHT_MARGIN && !isCentred(line)
+                    && Character.isLetter(columns.get(0).charAt(0));
+        }
+        if (!Character.isLetter(line.charAt(0))) {
+            return false;
+        }
+        if (columns.size() == 2) {
+            return rightMargin(line) <= PLAIN_RIGHT_MARGIN;
+        }
+        return columns.size() == 1 && PLAIN_HEADER_LABELS.stream().anyMatch(line::startsWith);
+    }
+
+    /** How far from the page's edge a plain header's right column may end: the general rules' header lines. */
+    private static final int PLAIN_RIGHT_MARGIN = 8;
+
+    /** "Request for Comments: 8636", nothing more. */
+    private static boolean isPlainRfcNumberLine(String column) {
+        String prefix = "Request for Comments:";
+        if (!column.startsWith(prefix)) {
+            return false;
+        }
+        String number = column.substring(prefix.length()).strip();
+        return !number.isEmpty() && number.length() <= 5 && number.chars().allMatch(c -> c >= '0' && c <= '9');
+    }
+
+    /**
+     * A title line of the plain layout: centred, clear of the margin, one column, with nothing in it that a general
+     * rule reads as something else: no full stop before a space or at the end (a sentence, a byline's initial), no
+     * footnote mark ("(1)") at the end, no decoration, and not the start of a label, a date or a number line.
+     */
+    private static boolean isPlainTitleLine(String line) {
+        String content = line.strip();
+        if (!isCentred(line) || leftMargin(line) <= 2 || columns(content, COLUMN_GAP_WIDE).size() > 1
+                || content.startsWith("-") || content.startsWith("*") || Character.isDigit(content.charAt(0))
+                || endsWithFootnoteMark(content)) {
+            return false;
+        }
+        for (int i = 0; i < content.length(); i++) {
+            char c = content.charAt(i);
+            boolean stop = c == '.' && (i + 1 == content.length() || content.charAt(i + 1) == ' ');
+            if (stop || c == '_' || c == '=' || c == '~') {
+                return false;
+            }
+        }
+        // What a label, a date or a number line starts with: "Title:", "July 2019", "RFC 8636", "NIC 5806",
+        // "ISSN ...", "NWG/RFC", "Requests for Comments".
+        return PLAIN_TITLE_NEVER_STARTS.stream().noneMatch(start -> content.regionMatches(true, 0, start, 0, start.length()));
+    }
+
+    /** "MESSAGES(1)": what {@link #FOOTNOTE_MARK} takes off a title. */
+    private static boolean endsWithFootnoteMark(String content) {
+        int n = content.length();
+        return n >= 4 && content.charAt(n - 1) == ')' && Character.isDigit(content.charAt(n - 2))
+                && content.charAt(n - 3) == '(';
+    }
+
+    private static final List<String> PLAIN_TITLE_NEVER_STARTS = List.of("Title", "RFC", "NIC", "ISSN", "NWG", "Req", "Reg",
+            "Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec");
+
+    /** The title by the general rules, which read covers of every era. */
+    static Optional<String> titleByEveryRule(String text) {
         List<List<String>> pages = pagesOf(text);
         int coverIndex = 0;
         while (coverIndex < pages.size() && blocksOf(pages.get(coverIndex)).isEmpty()) {

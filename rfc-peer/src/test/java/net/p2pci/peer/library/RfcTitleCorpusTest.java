@@ -91,6 +91,41 @@ final class RfcTitleCorpusTest {
         assertThat(standInRate).as(report.toString()).isLessThanOrEqualTo(MAX_STAND_IN_RATE);
     }
 
+    /**
+     * The plain-layout shortcut gives exactly the general rules' title wherever it gives one, and it gives one for
+     * the plain covers of today's RFCs, which are most of the series: without the second check a shortcut that never
+     * answered would pass the first.
+     */
+    @Test
+    void thePlainLayoutShortcutAgreesWithTheGeneralRules() throws IOException {
+        Optional<Path> corpus = corpusDirectory();
+        assumeTrue(corpus.isPresent(), "no shared/rfc-title-corpus beside the repository");
+        List<String> disagreements = new ArrayList<>();
+        int answered = 0;
+        int modern = 0;
+        try (var heads = Files.list(corpus.get().resolve("heads"))) {
+            for (Path file : heads.sorted().toList()) {
+                String head = RfcTitleReader.readHead(file);
+                Optional<String> shortcut = RfcTitleReader.plainModernCoverTitle(head);
+                if (head.contains("\nRequest for Comments: ") && head.contains("Category: ")) {
+                    modern++;
+                }
+                if (shortcut.isEmpty()) {
+                    continue;
+                }
+                answered++;
+                Optional<String> general = RfcTitleReader.titleByEveryRule(head);
+                if (!shortcut.equals(general)) {
+                    disagreements.add(file.getFileName() + ": shortcut " + shortcut + ", general rules " + general);
+                }
+            }
+        }
+        System.out.printf(Locale.ROOT, "plain-layout shortcut: %d of the corpus's heads, %d with a modern header%n",
+                answered, modern);
+        assertThat(disagreements).isEmpty();
+        assertThat(answered).as("heads read by the shortcut").isGreaterThanOrEqualTo(modern / 2);
+    }
+
     @ParameterizedTest(name = "\"{0}\" read for \"{1}\": {2}")
     @CsvSource(delimiter = '|', value = {
             "Post Office Protocol - Version 3 | Post Office Protocol: Version 3 | true",

@@ -124,6 +124,26 @@ final class RfcTitleReaderTest {
         assertThat(RfcTitleReader.titleFromHead(head)).hasValue("The Example Protocol");
     }
 
+    /**
+     * Today's plain cover is read by the shortcut, and each thing the general rules read otherwise sends the cover to
+     * them: the title is the same either way (RfcTitleCorpusTest compares the two over the whole corpus).
+     */
+    @Test
+    void plainCoversTakeTheShortcutAndOthersTheGeneralRules() {
+        String plain = HEADER + " ".repeat(60) + "Example Inc.\n\n"
+                + centred("The Example Protocol Version 2") + "\n" + BODY;
+        assertThat(RfcTitleReader.plainModernCoverTitle(plain)).hasValue("The Example Protocol Version 2");
+
+        for (String title : List.of("THE EXAMPLE PROTOCOL", "An Example of", "Request for Comments Summary",
+                "Example Messages(1)", "Notes by J. Postel", "July 2019", "-- Example --")) {
+            String head = HEADER + "\n\n" + centred(title) + "\n" + BODY;
+            assertThat(RfcTitleReader.plainModernCoverTitle(head)).as(title).isEmpty();
+        }
+        assertThat(RfcTitleReader.plainModernCoverTitle(plain.replace("Example Inc.", "Example\tInc."))).isEmpty();
+        assertThat(RfcTitleReader.plainModernCoverTitle(plain.replace("\n", "\r\n"))).isEmpty();
+        assertThat(RfcTitleReader.titleFromHead(plain.replace("\n", "\r\n"))).hasValue("The Example Protocol Version 2");
+    }
+
     @Test
     void joinsTitleWrappedOverTwoLines() {
         assertThat(titleOfCentredLines("The Hyper Text Coffee Pot Control Protocol", "for Tea Efflux Appliances (HTCPCP-TEA)"))
