@@ -1,5 +1,6 @@
 package net.p2pci.peer.index;
 
+import java.io.ByteArrayOutputStream;
 import java.io.EOFException;
 import java.io.IOException;
 import java.io.InterruptedIOException;
@@ -106,6 +107,14 @@ public final class IndexClient implements AutoCloseable {
     private final Queue<CompletableFuture<IndexResponse>> awaitingAnswers = new ConcurrentLinkedQueue<>();
     /** Completed, with the reason, when the connection closes for whatever cause; the first reason stays. */
     private final CompletableFuture<String> closed = new CompletableFuture<>();
+    /**
+     * Requests of {@link #sendAdd} not yet written to the socket, guarded by the send lock: they go out together
+     * when an answer is waited for that is not in yet, when another request is sent, or when
+     * {@value #UNSENT_LIMIT} bytes are waiting, so that a library's registration costs a write per batch, not one per
+     * RFC, on both sides of the connection.
+     */
+    private final ByteArrayOutputStream unsent = new ByteArrayOutputStream();
+    private static final int UNSENT_LIMIT = 16 * 1024;
     /** Requests sent so far; guarded by the send lock. */
     private long requestsSent;
     /** Set when the server closed the connection as a refusal of it (see {@link #REFUSAL_CLOSE_GRACE}). */
@@ -275,10 +284,12 @@ public final class IndexClient implements AutoCloseable {
 
     /**
      * Sends ADD without waiting for its answer, so that many can be on their way at once; the server answers them in
-     * the order sent (the protocol allows such pipelining). {@link Pending#await()} waits for this one's answer.
+     * the order sent (the protocol allows such pipelining). The request may wait in {@link #unsent} for others to
+     * join it; it is written at the latest when an answer is waited for. {@link Pending#await()} waits for this
+     * one's answer.
      */
     public Pending sendAdd(int rfcNumber, String title) throws IOException {
-        return send(new AddRequest(rfcNumber, host, uploadPort, title));
+        return send(new AddRequest(rfcNumber, host, uploadPort, title), false);
     }
 
     /** A request sent whose answer is still to come. */
@@ -300,6 +311,9 @@ public final class IndexClient implements AutoCloseable {
          * {@link #REFUSAL_CLOSE_GRACE} has passed without it.
          */
         public IndexExchange await() throws IOException {
+            if (!answer.isDone()) {
+                writeUnsent();
+            }
             IndexResponse response = awaitAnswer(answer);
             if (first && isRefusal(response.status()) && closesWithin(REFUSAL_CLOSE_GRACE) && refused) {
                 throw failure(null);
@@ -367,6 +381,14 @@ public final class IndexClient implements AutoCloseable {
 
     /** Sends the request in one write, as the protocol asks, with a slot for its answer queued before it. */
     private Pending send(IndexRequest request) throws IOException {
+        return send(request, true);
+    }
+
+    /**
+     * Queues the answer's slot and writes the request, with any of {@link #unsent} before it; with {@code now}
+     * false, the request joins {@link #unsent} instead, unless that is full.
+     */
+    private Pending send(IndexRequest request, boolean now) throws IOException {
         CompletableFuture<IndexResponse> answer = new CompletableFuture<>();
         sendLock.lock();
         try {
@@ -375,17 +397,39 @@ public final class IndexClient implements AutoCloseable {
                 throw new IOException("not connected to the index server (" + reason + ")");
             }
             awaitingAnswers.add(answer); // before the write, so that the receiver finds the slot for the answer
-            try {
-                out.write(MessageWriter.encode(request));
-                out.flush();
-            } catch (IOException e) {
-                closeBecause("connection lost: " + describe(e));
-                throw failure(e);
+            unsent.writeBytes(MessageWriter.encode(request));
+            if (now || unsent.size() >= UNSENT_LIMIT) {
+                writeUnsentLocked();
             }
             requestsSent++;
             return new Pending(request, answer, requestsSent == 1);
         } finally {
             sendLock.unlock();
+        }
+    }
+
+    /** Writes the requests of {@link #unsent}, if any, as one. */
+    private void writeUnsent() throws IOException {
+        sendLock.lock();
+        try {
+            writeUnsentLocked();
+        } finally {
+            sendLock.unlock();
+        }
+    }
+
+    private void writeUnsentLocked() throws IOException {
+        if (unsent.size() == 0) {
+            return;
+        }
+        try {
+            unsent.writeTo(out);
+            out.flush();
+        } catch (IOException e) {
+            closeBecause("connection lost: " + describe(e));
+            throw failure(e);
+        } finally {
+            unsent.reset();
         }
     }
 

@@ -67,6 +67,33 @@ final class IndexClientTest {
         }
     }
 
+    /**
+     * Pipelined ADDs may wait to be written together; each still gets its own answer, in order, and a request sent
+     * in the meantime goes out after them, never before.
+     */
+    @Test
+    void pipelinedAddsGoOutInOrderEachWithItsAnswerAndBeforeAnyLaterRequest() throws Exception {
+        try (ScriptedIndex index = new ScriptedIndex(IndexClientTest::echoNumber);
+             IndexClient client = IndexClient.connect(index.address(), Optional.of("peer-a.example"), 5678)) {
+            List<IndexClient.Pending> pending = new ArrayList<>();
+            for (int number = 1; number <= 300; number++) {
+                pending.add(client.sendAdd(number, "Title " + number));
+            }
+            IndexExchange looked = client.lookup(7, Optional.empty());
+            for (int number = 1; number <= 300; number++) {
+                IndexExchange added = pending.get(number - 1).await();
+                assertThat(added.response().records()).extracting(RfcRecord::number).containsExactly(number);
+            }
+            IndexClient.Pending last = client.sendAdd(301, "Title 301");
+
+            assertThat(looked.response().records()).extracting(RfcRecord::number).containsExactly(7);
+            assertThat(last.await().response().records()).extracting(RfcRecord::title).containsExactly("Title 301");
+            assertThat(index.received()).hasSize(302);
+            assertThat(index.received().get(299)).isEqualTo(new AddRequest(300, "peer-a.example", 5678, "Title 300"));
+            assertThat(index.received().get(300)).isEqualTo(new LookupRequest(7, "peer-a.example", 5678, Optional.empty()));
+        }
+    }
+
     @Test
     void withoutAHostNameThePeerRegistersUnderItsAddressOnTheIndexConnection() throws Exception {
         try (ScriptedIndex index = new ScriptedIndex(IndexClientTest::echoNumber);
