@@ -103,7 +103,13 @@ public final class SharedStore implements IndexStore {
      * matches lie; without statistics it also joined each of them to a scan of the peers, 2.1 s a search.
      */
     static final String WALK_IN_ORDER = "SET LOCAL enable_bitmapscan = off; SET LOCAL enable_sort = off;"
-            + " SET LOCAL enable_seqscan = off";
+            + " SET LOCAL enable_seqscan = off; SET LOCAL plan_cache_mode = force_custom_plan";
+    /**
+     * {@link #SEARCH} for the walk, as a text of its own: the driver prepares a statement on the server after a few
+     * uses, and the database may then keep one generic plan for it, made under whichever settings it met first; the
+     * walk's own text and its custom plans keep the two ways of answering apart.
+     */
+    static final String SEARCH_WALKING = "/* walk in order */ " + SEARCH;
     /**
      * How many matches, per line of the limit, make a SEARCH broad: where the matches are this dense the walk in
      * order meets the limit's worth of them long before the word index's matches are all fetched and sorted.
@@ -334,9 +340,10 @@ public final class SharedStore implements IndexStore {
 
     /**
      * {@inheritDoc} The GIN index of schema version 3 counts the matches, up to a few times the limit: fewer, and it
-     * finds them all; as many, and the records are walked in the answer's order until the limit's worth have matched.
-     * Either way a search reads and checks a few times its limit of rows at most, however many titles match; only
-     * the count's read of the word index grows with the matches, at a fraction of a microsecond each. Each record the database
+     * finds them all; as many, and the records are walked in the answer's order until the limit's worth have matched,
+     * which reads the limit divided by the share of records that match: a few times the limit where most titles
+     * match, more where the matches are sparse or lie late in the numbering. The count's read of the word index
+     * grows with the matches, at a fraction of a microsecond each. Each record the database
      * gives is checked here against the words as this server cuts them, so that a database whose idea of a letter
      * differs never adds a wrong record.
      */
@@ -349,7 +356,7 @@ public final class SharedStore implements IndexStore {
                 Array wanted = connection.createArrayOf("text", words.toArray());
                 return isBroad(connection, wanted, limit)
                         ? walkToMatches(connection, wanted, limit + 1)
-                        : findMatches(connection, wanted, limit + 1);
+                        : findMatches(connection, SEARCH, wanted, limit + 1);
             }));
             List<RfcRecord> matching = rows.stream()
                     .filter(record -> TitleWords.matchesAll(record.title(), words)).toList();
@@ -397,7 +404,7 @@ public final class SharedStore implements IndexStore {
         connection.setAutoCommit(false);
         try (var settings = connection.createStatement()) {
             settings.execute(WALK_IN_ORDER);
-            List<RfcRecord> found = findMatches(connection, words, limit);
+            List<RfcRecord> found = findMatches(connection, SEARCH_WALKING, words, limit);
             connection.commit();
             return found;
         } finally {
@@ -406,8 +413,9 @@ public final class SharedStore implements IndexStore {
         }
     }
 
-    private static List<RfcRecord> findMatches(Connection connection, Array words, int limit) throws SQLException {
-        try (PreparedStatement statement = connection.prepareStatement(SEARCH)) {
+    private static List<RfcRecord> findMatches(Connection connection, String query, Array words, int limit)
+            throws SQLException {
+        try (PreparedStatement statement = connection.prepareStatement(query)) {
             statement.setArray(1, words);
             statement.setInt(2, limit);
             try (ResultSet found = statement.executeQuery()) {
