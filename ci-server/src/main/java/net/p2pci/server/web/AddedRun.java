@@ -22,7 +22,10 @@ record AddedRun(FeedEvent first, FeedEvent last, int count) implements FeedEntry
         return last.seq();
     }
 
-    /** As the last addition, with how many there were and which came first; an older page reads it as that one. */
+    /**
+     * The last addition's number and time, the first addition's RFC and title, and how many there were with the last
+     * one's RFC and title: a page that knows no runs shows it as the first addition.
+     */
     @Override
     public void writeTo(Json json) {
         last.writeHead(json);
@@ -38,7 +41,8 @@ record AddedRun(FeedEvent first, FeedEvent last, int count) implements FeedEntry
      * The entries that tell {@code events} (oldest first, as the feed read them): each peer's additions with nothing
      * else of that peer's between them become one entry, in the place of the last of them; every other event is
      * kept as it is and where it is, so that each registration and removal is told, after the additions before it.
-     * The entries' numbers still rise, so a browser that reconnects resumes after the last it was sent.
+     * A run's number is its last addition's, above those of events of other peers told after it: only the last
+     * entry's number covers every entry before it.
      */
     static List<FeedEntry> coalesce(List<FeedEvent> events) {
         Map<FeedEvent.Peer, Run> open = new HashMap<>();

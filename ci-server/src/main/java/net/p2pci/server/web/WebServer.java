@@ -226,8 +226,9 @@ public final class WebServer implements AutoCloseable {
     }
 
     /**
-     * The words of {@code q} as SEARCH cuts titles ({@link TitleWords}), the first
-     * {@link Extensions#MAX_SEARCH_WORDS} of them; empty when {@code q} is not given or blank.
+     * The words of {@code q} as SEARCH cuts titles ({@link TitleWords}); empty when {@code q} is not given or blank.
+     * More than {@link Extensions#MAX_SEARCH_WORDS}, as a SEARCH takes, is a bad request: dropping the rest would
+     * answer records without them.
      */
     private static Optional<List<String>> titleFilter(Query query) {
         List<String> given = query.words("q", MAX_FILTER_CHARS);
@@ -235,7 +236,10 @@ public final class WebServer implements AutoCloseable {
             return Optional.empty();
         }
         List<String> words = TitleWords.of(String.join(" ", given));
-        return Optional.of(words.subList(0, Math.min(words.size(), Extensions.MAX_SEARCH_WORDS)));
+        if (words.size() > Extensions.MAX_SEARCH_WORDS) {
+            throw new RequestException(400, "q takes at most " + Extensions.MAX_SEARCH_WORDS + " words, as SEARCH does");
+        }
+        return Optional.of(words);
     }
 
     /** Up to {@code limit} records with every one of {@code words}, from the store's word index; no words, none. */
@@ -324,9 +328,15 @@ public final class WebServer implements AutoCloseable {
                     break;
                 }
                 if (!batch.isEmpty()) {
-                    for (FeedEntry entry : AddedRun.coalesce(batch)) {
-                        out.send(entry.seq(), "index", entry.toJson());
+                    // Only the batch's last entry carries an id, the batch's highest number: a run told before an
+                    // event of another peer holds numbers above that event's, so a browser that lost the stream
+                    // after it and resumed from its id would miss the other peer's events between.
+                    List<FeedEntry> entries = AddedRun.coalesce(batch);
+                    for (int i = 0; i < entries.size() - 1; i++) {
+                        out.send("index", entries.get(i).toJson());
                     }
+                    FeedEntry last = entries.get(entries.size() - 1);
+                    out.send(last.seq(), "index", last.toJson());
                     batch.clear();
                     out.flush();
                     quietSince = System.nanoTime();
