@@ -398,6 +398,11 @@ class WebSideTest {
         String atLimit = "a".repeat(WebServer.MAX_FILTER_CHARS);
         assertThat(web.get("/api/records?q=" + atLimit).statusCode()).isEqualTo(200);
         assertThat(web.get("/api/records?q=" + atLimit + "a").statusCode()).isEqualTo(400);
+        String sixteenWords = String.join("%20", java.util.stream.IntStream.rangeClosed(1, 16)
+                .mapToObj(word -> "w" + word).toList());
+        assertThat(web.get("/api/records?q=" + sixteenWords).statusCode()).isEqualTo(200);
+        assertThat(web.get("/api/records?q=" + sixteenWords + "%20w17").statusCode())
+                .as("a 17th word is refused, not dropped").isEqualTo(400);
     }
 
     @Test

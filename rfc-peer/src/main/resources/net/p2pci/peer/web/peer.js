@@ -4,6 +4,8 @@
 
 const MAX_LOG_LINES = 2000;
 const SEARCH_DELAY_MS = 150;
+/** Title words go to the index server as a SEARCH, which the transcript shows: once typing pauses, or on Enter. */
+const TITLE_SEARCH_DELAY_MS = 700;
 const PAGE_HEADER = { 'X-P2PCI-Page': '1' };
 
 const $ = (id) => document.getElementById(id);
@@ -140,7 +142,11 @@ function searchIndex() {
 async function listAgain() {
   const body = new URLSearchParams({ q: searchesTitles() ? '' : $('search').value });
   await askIndex('/api/list', { method: 'POST', headers: PAGE_HEADER, body });
-  showPeers(await getJson('/api/peers', { method: 'POST', headers: PAGE_HEADER }));
+  try {
+    showPeers(await getJson('/api/peers', { method: 'POST', headers: PAGE_HEADER }));
+  } catch (error) {
+    appendLog('(page) peers: ' + error.message);
+  }
   if (searchesTitles()) await searchIndex();
 }
 
@@ -215,10 +221,14 @@ function follow() {
 }
 
 document.addEventListener('DOMContentLoaded', async () => {
-  $('search-form').addEventListener('submit', (event) => event.preventDefault());
+  $('search-form').addEventListener('submit', (event) => {
+    event.preventDefault();
+    clearTimeout(searchTimer);
+    searchIndex();
+  });
   $('search').addEventListener('input', () => {
     clearTimeout(searchTimer);
-    searchTimer = setTimeout(searchIndex, SEARCH_DELAY_MS);
+    searchTimer = setTimeout(searchIndex, searchesTitles() ? TITLE_SEARCH_DELAY_MS : SEARCH_DELAY_MS);
   });
   $('list').addEventListener('click', listAgain);
   follow();
