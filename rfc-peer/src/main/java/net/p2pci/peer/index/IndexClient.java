@@ -408,9 +408,22 @@ public final class IndexClient implements AutoCloseable {
         }
     }
 
-    /** Writes the requests of {@link #unsent}, if any, as one. */
+    /**
+     * Writes the requests of {@link #unsent}, if any, as one. A waiter gives up, closing the connection, when the
+     * send lock does not come within {@link #RESPONSE_TIMEOUT} (another thread's write stuck on a server that no
+     * longer reads), as it would had the answer not come: the close ends that write too.
+     */
     private void writeUnsent() throws IOException {
-        sendLock.lock();
+        boolean locked;
+        try {
+            locked = sendLock.tryLock(RESPONSE_TIMEOUT.toMillis(), TimeUnit.MILLISECONDS);
+        } catch (InterruptedException e) {
+            throw interruptedWaiting(e);
+        }
+        if (!locked) {
+            closeBecause("no answer within " + RESPONSE_TIMEOUT.toSeconds() + " s");
+            throw failure(null);
+        }
         try {
             writeUnsentLocked();
         } finally {

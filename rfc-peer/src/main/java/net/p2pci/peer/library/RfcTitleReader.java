@@ -317,12 +317,17 @@ public final class RfcTitleReader {
                 || endsWithFootnoteMark(content)) {
             return false;
         }
+        boolean letterOrDigit = false;
         for (int i = 0; i < content.length(); i++) {
             char c = content.charAt(i);
             boolean stop = c == '.' && (i + 1 == content.length() || content.charAt(i + 1) == ' ');
             if (stop || c == '_' || c == '=' || c == '~') {
                 return false;
             }
+            letterOrDigit |= Character.isLetterOrDigit(c);
+        }
+        if (!letterOrDigit) {
+            return false; // decoration (".*", "* * *"), which the general rules drop
         }
         // What a label, a date or a number line starts with: "Title:", "July 2019", "RFC 8636", "NIC 5806",
         // "ISSN ...", "NWG/RFC", "Requests for Comments".

@@ -139,6 +139,9 @@ final class RfcTitleReaderTest {
             String head = HEADER + "\n\n" + centred(title) + "\n" + BODY;
             assertThat(RfcTitleReader.plainModernCoverTitle(head)).as(title).isEmpty();
         }
+        String decorated = HEADER + "\n\n" + centred("Example Protocol") + "\n" + centred(".*") + "\n" + BODY;
+        assertThat(RfcTitleReader.plainModernCoverTitle(decorated)).isEmpty();
+        assertThat(RfcTitleReader.titleFromHead(decorated)).hasValue("Example Protocol");
         assertThat(RfcTitleReader.plainModernCoverTitle(plain.replace("Example Inc.", "Example\tInc."))).isEmpty();
         assertThat(RfcTitleReader.plainModernCoverTitle(plain.replace("\n", "\r\n"))).isEmpty();
         assertThat(RfcTitleReader.titleFromHead(plain.replace("\n", "\r\n"))).hasValue("The Example Protocol Version 2");
