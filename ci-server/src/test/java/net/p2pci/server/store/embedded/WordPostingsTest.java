@@ -130,4 +130,73 @@ class WordPostingsTest {
         assertThat(failure.get()).isNull();
         assertThat(walk(postings).stream().filter(n -> n < range && n % 2 == 0).count()).isEqualTo(range / 2);
     }
+
+    @Test
+    void aWordOfOneBlockGrowsIntoManyAndBack() {
+        WordPostings postings = new WordPostings();
+        postings.add(70);
+        postings.add(65);
+        assertThat(walk(postings)).containsExactly(65, 70);
+
+        postings.add(3);
+        postings.add(1_000);
+        assertThat(walk(postings)).containsExactly(3, 65, 70, 1_000);
+        postings.remove(65);
+        postings.remove(70);
+        postings.remove(1_000);
+        assertThat(walk(postings)).containsExactly(3);
+        assertThat(postings.contains(3)).isTrue();
+        assertThat(postings.contains(67)).isFalse();
+        postings.remove(3);
+        assertThat(postings.isEmpty()).isTrue();
+        postings.add(200);
+        assertThat(walk(postings)).containsExactly(200);
+    }
+
+    /**
+     * Readers walk word after word while the writer grows each from one block into several: a number that stays
+     * from the word's start (5) is in every walk, whatever block came or went, and the walk is in order.
+     */
+    @Test
+    void walksBesideAWordGrowingFromOneBlockSeeItsStayingNumber() throws Exception {
+        AtomicReference<WordPostings> current = new AtomicReference<>(new WordPostings());
+        current.get().add(5);
+        AtomicBoolean writing = new AtomicBoolean(true);
+        AtomicReference<AssertionError> failure = new AtomicReference<>();
+        List<Thread> readers = new ArrayList<>();
+        for (int r = 0; r < 2; r++) {
+            readers.add(Thread.ofPlatform().start(() -> {
+                try {
+                    while (writing.get()) {
+                        List<Integer> numbers = walk(current.get());
+                        assertThat(numbers).isSorted().doesNotHaveDuplicates().contains(5);
+                    }
+                } catch (AssertionError e) {
+                    failure.compareAndSet(null, e);
+                }
+            }));
+        }
+        Random random = new Random(7);
+        long deadline = System.nanoTime() + Duration.ofMillis(500).toNanos();
+        int words = 0;
+        while (System.nanoTime() < deadline && failure.get() == null) {
+            WordPostings word = new WordPostings();
+            word.add(5);
+            current.set(word);
+            for (int i = 0; i < 50; i++) {
+                int passing = 6 + random.nextInt(300);
+                if (!word.add(passing)) {
+                    word.remove(passing);
+                }
+            }
+            words++;
+        }
+        writing.set(false);
+        for (Thread reader : readers) {
+            reader.join(Duration.ofSeconds(10));
+        }
+
+        assertThat(failure.get()).isNull();
+        assertThat(words).isPositive();
+    }
 }
