@@ -162,6 +162,9 @@ final class HolderIndex {
     /** The other live registrations of {@code host:port} than {@code peerId}, oldest first. Writer only. */
     List<Long> otherClaims(String host, int port, long peerId) {
         List<Long> claims = peersByEndpoint.getOrDefault(endpoint(host, port), List.of());
+        if (claims.size() == 1 && claims.get(0) == peerId) {
+            return List.of(); // the usual case, every registration and removal of a peer: no stream for it
+        }
         return claims.stream().filter(id -> id != peerId).toList();
     }
 
@@ -341,7 +344,8 @@ final class HolderIndex {
 
     /** The rows of peer {@code peerId}'s withdrawn records whose deletion is not committed; for its removal. */
     long[] withdrawnRows(long peerId) {
-        return withdrawnRows.getOrDefault(peerId, List.of()).stream().mapToLong(Long::longValue).toArray();
+        List<Long> rows = withdrawnRows.get(peerId);
+        return rows == null ? NO_ROWS : rows.stream().mapToLong(Long::longValue).toArray();
     }
 
     /** A record withdrawn from the mirror, and the row the database is to delete. */
