@@ -8,7 +8,10 @@ import java.util.List;
 import java.util.Random;
 import java.util.TreeSet;
 import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicReference;
+import java.util.function.Consumer;
+import java.util.function.Supplier;
 import net.p2pci.protocol.Protocol;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
@@ -97,37 +100,17 @@ class WordPostingsTest {
         for (int number = 0; number < range; number += 2) {
             postings.add(number);
         }
-        AtomicBoolean writing = new AtomicBoolean(true);
-        AtomicReference<AssertionError> failure = new AtomicReference<>();
-        List<Thread> readers = new ArrayList<>();
-        for (int r = 0; r < 2; r++) {
-            readers.add(Thread.ofPlatform().start(() -> {
-                try {
-                    while (writing.get()) {
-                        List<Integer> numbers = walk(postings);
-                        assertThat(numbers).isSorted().doesNotHaveDuplicates();
-                        assertThat(numbers.stream().filter(n -> n < range && n % 2 == 0).count())
-                                .isEqualTo(range / 2);
-                    }
-                } catch (AssertionError e) {
-                    failure.compareAndSet(null, e);
-                }
-            }));
-        }
         Random random = new Random(42);
-        long deadline = System.nanoTime() + Duration.ofMillis(500).toNanos();
-        while (System.nanoTime() < deadline && failure.get() == null) {
+        walkBesideTheWriter(() -> postings, numbers -> {
+            assertThat(numbers).isSorted().doesNotHaveDuplicates();
+            assertThat(numbers.stream().filter(n -> n < range && n % 2 == 0).count()).isEqualTo(range / 2);
+        }, () -> {
             int passing = random.nextBoolean() ? 2 * random.nextInt(range / 2) + 1 : range + random.nextInt(640);
             if (!postings.add(passing)) {
                 postings.remove(passing);
             }
-        }
-        writing.set(false);
-        for (Thread reader : readers) {
-            reader.join(Duration.ofSeconds(10));
-        }
+        });
 
-        assertThat(failure.get()).isNull();
         assertThat(walk(postings).stream().filter(n -> n < range && n % 2 == 0).count()).isEqualTo(range / 2);
     }
 
@@ -161,6 +144,32 @@ class WordPostingsTest {
     void walksBesideAWordGrowingFromOneBlockSeeItsStayingNumber() throws Exception {
         AtomicReference<WordPostings> current = new AtomicReference<>(new WordPostings());
         current.get().add(5);
+        Random random = new Random(7);
+        AtomicInteger words = new AtomicInteger();
+        walkBesideTheWriter(current::get,
+                numbers -> assertThat(numbers).isSorted().doesNotHaveDuplicates().contains(5),
+                () -> {
+                    WordPostings word = new WordPostings();
+                    word.add(5);
+                    current.set(word);
+                    for (int i = 0; i < 50; i++) {
+                        int passing = 6 + random.nextInt(300);
+                        if (!word.add(passing)) {
+                            word.remove(passing);
+                        }
+                    }
+                    words.incrementAndGet();
+                });
+
+        assertThat(words.get()).isPositive();
+    }
+
+    /**
+     * Two readers walk {@code postings} over and over, each walk held to {@code check}, while this thread makes
+     * {@code writerStep} for half a second (or until a walk fails); fails with the first walk that failed.
+     */
+    private static void walkBesideTheWriter(Supplier<WordPostings> postings, Consumer<List<Integer>> check,
+            Runnable writerStep) throws InterruptedException {
         AtomicBoolean writing = new AtomicBoolean(true);
         AtomicReference<AssertionError> failure = new AtomicReference<>();
         List<Thread> readers = new ArrayList<>();
@@ -168,35 +177,21 @@ class WordPostingsTest {
             readers.add(Thread.ofPlatform().start(() -> {
                 try {
                     while (writing.get()) {
-                        List<Integer> numbers = walk(current.get());
-                        assertThat(numbers).isSorted().doesNotHaveDuplicates().contains(5);
+                        check.accept(walk(postings.get()));
                     }
                 } catch (AssertionError e) {
                     failure.compareAndSet(null, e);
                 }
             }));
         }
-        Random random = new Random(7);
         long deadline = System.nanoTime() + Duration.ofMillis(500).toNanos();
-        int words = 0;
         while (System.nanoTime() < deadline && failure.get() == null) {
-            WordPostings word = new WordPostings();
-            word.add(5);
-            current.set(word);
-            for (int i = 0; i < 50; i++) {
-                int passing = 6 + random.nextInt(300);
-                if (!word.add(passing)) {
-                    word.remove(passing);
-                }
-            }
-            words++;
+            writerStep.run();
         }
         writing.set(false);
         for (Thread reader : readers) {
             reader.join(Duration.ofSeconds(10));
         }
-
         assertThat(failure.get()).isNull();
-        assertThat(words).isPositive();
     }
 }
