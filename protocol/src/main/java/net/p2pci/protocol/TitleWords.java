@@ -1,6 +1,7 @@
 package net.p2pci.protocol;
 
 import java.util.ArrayList;
+import java.util.HashSet;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Locale;
@@ -15,20 +16,51 @@ public final class TitleWords {
     private TitleWords() {
     }
 
-    /** The distinct words of {@code text}, in the order they first appear. */
+    /**
+     * Words a title may have before {@link #of} looks up repeats in a hash set rather than along its list: a list is
+     * cheaper for the few words of a usual title, a set keeps a long one from costing the square of its words.
+     */
+    private static final int MAX_WORDS_SCANNED = 16;
+
+    /**
+     * The distinct words of {@code text}, in the order they first appear. A run of ASCII lower-case letters and
+     * digits, most of most titles, is its own word as it stands; only a run with another letter is lower-cased.
+     * The index server cuts every ADDed title, under its write lock.
+     */
     public static List<String> of(String text) {
-        Set<String> words = new LinkedHashSet<>();
-        int start = -1;
-        for (int i = 0; i <= text.length(); i++) {
-            boolean wordChar = i < text.length() && Character.isLetterOrDigit(text.charAt(i));
-            if (wordChar && start < 0) {
-                start = i;
-            } else if (!wordChar && start >= 0) {
-                words.add(text.substring(start, i).toLowerCase(Locale.ROOT));
-                start = -1;
+        List<String> words = new ArrayList<>();
+        Set<String> seen = null;
+        int length = text.length();
+        int i = 0;
+        while (i < length) {
+            if (!Character.isLetterOrDigit(text.charAt(i))) {
+                i++;
+                continue;
+            }
+            int start = i;
+            boolean asItStands = true;
+            for (; i < length; i++) {
+                char c = text.charAt(i);
+                if (c >= 'a' && c <= 'z' || c >= '0' && c <= '9') {
+                    continue;
+                }
+                if (!Character.isLetterOrDigit(c)) {
+                    break;
+                }
+                asItStands = false;
+            }
+            String word = text.substring(start, i);
+            if (!asItStands) {
+                word = word.toLowerCase(Locale.ROOT);
+            }
+            if (seen == null && words.size() == MAX_WORDS_SCANNED) {
+                seen = new HashSet<>(words);
+            }
+            if (seen == null ? !words.contains(word) : seen.add(word)) {
+                words.add(word);
             }
         }
-        return new ArrayList<>(words);
+        return words;
     }
 
     /** Whether {@code title} has every one of {@code words} (as {@link #of} gives them). */

@@ -130,6 +130,33 @@ public abstract class IndexStoreContract {
     }
 
     @Test
+    void searchKeepsAWordWhileAnotherHolderOfTheRfcHasItInItsTitle() {
+        long a = register("a.example", 5678, "127.0.0.1");
+        long b = register("b.example", 6789, "127.0.0.2");
+        long c = register("c.example", 7890, "127.0.0.3");
+        store.addRecord(a, 791, "Internet Protocol");
+        store.addRecord(b, 791, "Internet Protocol");
+        store.addRecord(c, 791, "Darpa Internet Program");
+
+        store.removePeer(a);
+        assertThat(store.search(List.of("protocol"), 10).records()).extracting(RfcRecord::host)
+                .containsExactly("b.example");
+        store.addRecord(b, 791, "Internet Protocol Specification"); // a new title sharing two words
+        assertThat(store.search(List.of("internet", "protocol"), 10).records()).extracting(RfcRecord::host)
+                .containsExactly("b.example");
+        store.withdrawRecord(b, 791);
+        assertThat(store.search(List.of("protocol"), 10).records()).isEmpty();
+        assertThat(store.search(List.of("specification"), 10).records()).isEmpty();
+        assertThat(store.search(List.of("internet"), 10).records()).extracting(RfcRecord::host)
+                .containsExactly("c.example");
+        long again = register("a.example", 5678, "127.0.0.1");
+        store.addRecord(again, 791, "Darpa Internet Program");
+        store.removePeer(c);
+        assertThat(store.search(List.of("darpa", "program"), 10).records()).extracting(RfcRecord::host)
+                .containsExactly("a.example");
+    }
+
+    @Test
     void withdrawRemovesOnlyThePeersOwnRecord() {
         long a = register("a.example", 5678, "127.0.0.1");
         long b = register("a.example", 5678, "127.0.0.1"); // the same claim on another connection

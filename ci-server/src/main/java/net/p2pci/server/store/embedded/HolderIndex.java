@@ -7,8 +7,6 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.ConcurrentHashMap;
-import java.util.concurrent.ConcurrentNavigableMap;
-import java.util.concurrent.ConcurrentSkipListMap;
 import net.p2pci.protocol.RfcRecord;
 import net.p2pci.protocol.TitleWords;
 import net.p2pci.server.store.RecordSize;
@@ -90,23 +88,13 @@ final class HolderIndex {
     }
 
     /**
-     * SEARCH's word index: per title word, the RFC numbers with a record whose title has it, each with how many such
-     * records there are. A word is entered before a record that has it is published in {@link #byNumber}, and left
-     * after the record is gone from there, so a reader never misses a record; it may find a number whose record
-     * has just gone, and checks every record it answers with against the words anyway.
+     * SEARCH's word index: per title word, the RFC numbers with a record whose title has it. A word is entered
+     * before a record that has it is published in {@link #byNumber}, and left after the record is gone from there
+     * (and only when no other holder's title has it), so a reader never misses a record; it may find a number whose
+     * record has just gone, and checks every record it answers with against the words anyway.
      */
-    private final Map<String, Postings> numbersByWord = new ConcurrentHashMap<>();
+    private final Map<String, WordPostings> numbersByWord = new ConcurrentHashMap<>();
 
-    /**
-     * One word's RFC numbers, in order, each with how many records of it have the word, and how many numbers there
-     * are. In order, so that a SEARCH walks them from the lowest and stops at its limit: sorting every number of a
-     * word that all titles have cost a search 6 ms of CPU on an index of 100,000 records. The count is kept apart, as
-     * the sorted map counts by walking; the writer alone changes both.
-     */
-    private static final class Postings {
-        final ConcurrentNavigableMap<Integer, Integer> counts = new ConcurrentSkipListMap<>();
-        volatile int size;
-    }
     /**
      * The rows of records withdrawn from the mirror whose deletion the database has not committed yet, per peer:
      * should it fail, the peer's removal deletes them.
@@ -143,13 +131,13 @@ final class HolderIndex {
      * the numbers of the rarest word, each number's holders checked against every word.
      */
     SearchHits search(List<String> words, int limit) {
-        Postings rarest = null;
+        WordPostings rarest = null;
         for (String word : words) {
-            Postings postings = numbersByWord.get(word);
+            WordPostings postings = numbersByWord.get(word);
             if (postings == null) {
                 return new SearchHits(List.of(), false);
             }
-            if (rarest == null || postings.size < rarest.size) {
+            if (rarest == null || postings.size() < rarest.size()) {
                 rarest = postings;
             }
         }
@@ -157,22 +145,26 @@ final class HolderIndex {
             return new SearchHits(List.of(), false);
         }
         List<RfcRecord> found = new ArrayList<>();
-        for (int number : rarest.counts.keySet()) {
+        boolean whole = rarest.forEachAscending(number -> {
             for (RfcRecord record : lookup(number)) {
                 if (TitleWords.matchesAll(record.title(), words)) {
                     if (found.size() == limit) {
-                        return new SearchHits(found, true);
+                        return false;
                     }
                     found.add(record);
                 }
             }
-        }
-        return new SearchHits(found, false);
+            return true;
+        });
+        return new SearchHits(found, !whole);
     }
 
     /** The other live registrations of {@code host:port} than {@code peerId}, oldest first. Writer only. */
     List<Long> otherClaims(String host, int port, long peerId) {
         List<Long> claims = peersByEndpoint.getOrDefault(endpoint(host, port), List.of());
+        if (claims.size() == 1 && claims.get(0) == peerId) {
+            return List.of(); // the usual case, every registration and removal of a peer: no stream for it
+        }
         return claims.stream().filter(id -> id != peerId).toList();
     }
 
@@ -263,9 +255,13 @@ final class HolderIndex {
             peer.records[slot] = record;
             List<RfcRecord> records = new ArrayList<>(holders.records());
             records.set(at, record);
-            indexWords(number, title, 1);
-            byNumber.put(number, new Holders(List.copyOf(records), holders.peerIds()));
-            indexWords(number, old.title(), -1);
+            // The old record's title differs, if at all, so only another holder's title can equal the new one.
+            if (!hasTitle(holders.records(), title)) {
+                indexWords(number, title);
+            }
+            List<RfcRecord> published = List.copyOf(records);
+            byNumber.put(number, new Holders(published, holders.peerIds()));
+            unindexWords(number, old.title(), published);
             account(peer, RecordSize.of(title) - RecordSize.of(old.title()));
         } else {
             peer.add(record, seq);
@@ -273,7 +269,9 @@ final class HolderIndex {
             records.add(record);
             long[] ids = holders == null ? new long[1] : Arrays.copyOf(holders.peerIds(), holders.peerIds().length + 1);
             ids[ids.length - 1] = peerId;
-            indexWords(number, title, 1);
+            if (holders == null || !hasTitle(holders.records(), title)) {
+                indexWords(number, title);
+            }
             byNumber.put(number, new Holders(List.copyOf(records), ids));
             account(peer, RecordSize.of(title));
         }
@@ -346,7 +344,8 @@ final class HolderIndex {
 
     /** The rows of peer {@code peerId}'s withdrawn records whose deletion is not committed; for its removal. */
     long[] withdrawnRows(long peerId) {
-        return withdrawnRows.getOrDefault(peerId, List.of()).stream().mapToLong(Long::longValue).toArray();
+        List<Long> rows = withdrawnRows.get(peerId);
+        return rows == null ? NO_ROWS : rows.stream().mapToLong(Long::longValue).toArray();
     }
 
     /** A record withdrawn from the mirror, and the row the database is to delete. */
@@ -364,27 +363,42 @@ final class HolderIndex {
         }
     }
 
-    /** Counts {@code title}'s words in (delta 1) or out (delta -1) for RFC {@code number}. Writer only. */
-    private void indexWords(int number, String title, int delta) {
+    /** Enters {@code title}'s words for RFC {@code number}. Writer only. */
+    private void indexWords(int number, String title) {
         for (String word : TitleWords.of(title)) {
-            Postings postings = numbersByWord.computeIfAbsent(word, key -> new Postings());
-            Integer before = postings.counts.get(number);
-            int count = (before == null ? 0 : before) + delta;
-            if (count > 0) {
-                postings.counts.put(number, count);
-                if (before == null) {
-                    postings.size = postings.size + 1;
-                }
-            } else {
-                if (before != null) {
-                    postings.counts.remove(number);
-                    postings.size = postings.size - 1;
-                }
-                if (postings.size == 0) {
-                    numbersByWord.remove(word);
-                }
+            numbersByWord.computeIfAbsent(word, key -> new WordPostings()).add(number);
+        }
+    }
+
+    /**
+     * Leaves {@code title}'s words for RFC {@code number}, once a record with it is gone, save those that a title
+     * of the number's {@code remaining} records has. Holders of one RFC nearly always share its title, and then
+     * nothing changes. Writer only.
+     */
+    private void unindexWords(int number, String title, List<RfcRecord> remaining) {
+        if (hasTitle(remaining, title)) {
+            return;
+        }
+        List<String> words = TitleWords.of(title);
+        for (RfcRecord other : remaining) {
+            words.removeAll(TitleWords.of(other.title()));
+        }
+        for (String word : words) {
+            WordPostings postings = numbersByWord.get(word);
+            if (postings != null && postings.remove(number) && postings.isEmpty()) {
+                numbersByWord.remove(word);
             }
         }
+    }
+
+    /** Whether one of {@code records} has exactly {@code title}. */
+    private static boolean hasTitle(List<RfcRecord> records, String title) {
+        for (RfcRecord record : records) {
+            if (record.title().equals(title)) {
+                return true;
+            }
+        }
+        return false;
     }
 
     private void account(Peer peer, long bytes) {
@@ -406,7 +420,7 @@ final class HolderIndex {
         }
         if (holders.peerIds().length == 1) {
             byNumber.remove(number);
-            indexWords(number, record.title(), -1);
+            unindexWords(number, record.title(), List.of());
             return;
         }
         List<RfcRecord> records = new ArrayList<>(holders.records());
@@ -414,8 +428,9 @@ final class HolderIndex {
         long[] ids = new long[holders.peerIds().length - 1];
         System.arraycopy(holders.peerIds(), 0, ids, 0, at);
         System.arraycopy(holders.peerIds(), at + 1, ids, at, ids.length - at);
-        byNumber.put(number, new Holders(List.copyOf(records), ids));
-        indexWords(number, record.title(), -1);
+        List<RfcRecord> remaining = List.copyOf(records);
+        byNumber.put(number, new Holders(remaining, ids));
+        unindexWords(number, record.title(), remaining);
     }
 
     /**
