@@ -97,6 +97,8 @@ class ServerLimitsTest {
     void slowDripRequestIsCutOffAtTheRequestTimeout() throws IOException {
         start(defaults().withRequestTimeout(Duration.ofMillis(500)));
         RawClient dripper = connect();
+        // Registered first: until then the first-request timeout (10 s by default) is the deadline that applies.
+        dripper.exchange(add(1, "dripper.example", 1, "Drip"));
 
         dripper.send("LIST ALL P2P-CI/1.0\r\nHo");
 
