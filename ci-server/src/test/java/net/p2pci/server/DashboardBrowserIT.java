@@ -17,6 +17,7 @@ import org.junit.jupiter.api.Test;
 import org.openqa.selenium.By;
 import org.openqa.selenium.Dimension;
 import org.openqa.selenium.JavascriptExecutor;
+import org.openqa.selenium.StaleElementReferenceException;
 import org.openqa.selenium.WebDriver;
 import org.openqa.selenium.WebElement;
 import org.openqa.selenium.support.ui.ExpectedConditions;
@@ -72,8 +73,7 @@ class DashboardBrowserIT {
         try (RawClient peer = new RawClient(server.port())) {
             peer.exchange(Requests.add(791, "peer-a.example", 5678, "Internet Protocol"));
 
-            WebElement row = wait.until(ExpectedConditions.visibilityOfElementLocated(peerRow));
-            assertThat(cells(row)).startsWith("peer-a.example", "5678", "127.0.0.1");
+            assertThat(cells(wait, peerRow)).startsWith("peer-a.example", "5678", "127.0.0.1");
             wait.until(ExpectedConditions.textToBe(By.id("stat-peers"), "1"));
             wait.until(ExpectedConditions.textToBePresentInElementLocated(By.id("feed"),
                     "Peer peer-a.example:5678 registered"));
@@ -81,9 +81,8 @@ class DashboardBrowserIT {
 
             peer.exchange(Requests.add(2616, "peer-a.example", 5678, "Hypertext Transfer Protocol -- HTTP/1.1"));
 
-            WebElement record = wait.until(ExpectedConditions.visibilityOfElementLocated(
-                    By.cssSelector("#records tbody tr[data-record='2616@peer-a.example:5678']")));
-            assertThat(cells(record)).containsExactly("2616", "Hypertext Transfer Protocol -- HTTP/1.1",
+            assertThat(cells(wait, By.cssSelector("#records tbody tr[data-record='2616@peer-a.example:5678']")))
+                    .containsExactly("2616", "Hypertext Transfer Protocol -- HTTP/1.1",
                     "peer-a.example", "5678");
             wait.until(ExpectedConditions.textToBe(By.cssSelector(
                     "#peers tbody tr[data-peer='peer-a.example:5678'] td:nth-child(5)"), "2"));
@@ -196,12 +195,10 @@ class DashboardBrowserIT {
             browser.get("http://127.0.0.1:" + one.httpPort().orElseThrow() + "/");
             WebDriverWait wait = new WebDriverWait(browser, PATIENCE);
             wait.until(ExpectedConditions.textToBe(By.id("instance"), "· instance one"));
-            WebElement local = wait.until(ExpectedConditions.visibilityOfElementLocated(
-                    By.cssSelector("#peers tbody tr[data-peer='a.example:5678']")));
-            WebElement remote = wait.until(ExpectedConditions.visibilityOfElementLocated(
-                    By.cssSelector("#peers tbody tr[data-peer='b.example:6789']")));
-            assertThat(cells(local)).last().isEqualTo("one");
-            assertThat(cells(remote)).last().isEqualTo("two");
+            assertThat(cells(wait, By.cssSelector("#peers tbody tr[data-peer='a.example:5678']"))).last()
+                    .isEqualTo("one");
+            assertThat(cells(wait, By.cssSelector("#peers tbody tr[data-peer='b.example:6789']"))).last()
+                    .isEqualTo("two");
             wait.until(ExpectedConditions.visibilityOfElementLocated(
                     By.cssSelector("#records tbody tr[data-record='2616@b.example:6789']")));
             chromium.screenshot("dashboard-cluster");
@@ -209,14 +206,21 @@ class DashboardBrowserIT {
             // A peer joining through the other instance shows here too, without a reload.
             try (RawClient c = new RawClient(two.port())) {
                 c.exchange(Requests.add(1, "c.example", 7890, "Host Software"));
-                WebElement joined = wait.until(ExpectedConditions.visibilityOfElementLocated(
-                        By.cssSelector("#peers tbody tr[data-peer='c.example:7890']")));
-                assertThat(cells(joined)).last().isEqualTo("two");
+                assertThat(cells(wait, By.cssSelector("#peers tbody tr[data-peer='c.example:7890']"))).last()
+                        .isEqualTo("two");
             }
         }
     }
 
-    private static List<String> cells(WebElement row) {
-        return row.findElements(By.tagName("td")).stream().map(WebElement::getText).toList();
+    /**
+     * The texts of a row's cells once it shows. The page re-renders its tables as events come, so a row found may be
+     * replaced before its cells are read: it is then found and read again, within the wait's deadline.
+     */
+    private static List<String> cells(WebDriverWait wait, By row) {
+        return wait.ignoring(StaleElementReferenceException.class).until(driver -> {
+            WebElement shown = ExpectedConditions.visibilityOfElementLocated(row).apply(driver);
+            return shown == null ? null
+                    : shown.findElements(By.tagName("td")).stream().map(WebElement::getText).toList();
+        });
     }
 }

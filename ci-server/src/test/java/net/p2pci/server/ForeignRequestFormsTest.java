@@ -17,6 +17,7 @@ import net.p2pci.protocol.MessageReader;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.parallel.Isolated;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.Arguments;
 import org.junit.jupiter.params.provider.MethodSource;
@@ -26,6 +27,7 @@ import org.junit.jupiter.params.provider.MethodSource;
  * request-side row, and answers each with the exact bytes of docs/PROTOCOL.md: liberal in what it reads, strict in
  * what it sends. After each case the connection still serves a standard request, unless the client closed it.
  */
+@Isolated // CapturedLog reads the whole JVM's log: no other class's server may write into its counts
 class ForeignRequestFormsTest {
     private static final String OK_EMPTY = "P2P-CI/1.0 200 OK\r\n\r\n\r\n";
     private static final String BAD_REQUEST = "P2P-CI/1.0 400 Bad Request\r\n\r\n\r\n";

@@ -191,7 +191,7 @@ class HostileClientsIT {
     @Test
     void aServerThatRunsOutOfMemoryAnywayExitsWithANonZeroStatus() throws Exception {
                 // A budget far above the heap, so that the flood reaches the heap's end.
-        ProgramProcess server = CiServerProcessIT.start(List.of("-Xmx48m"),
+        ProgramProcess server = CiServerProcessIT.start(List.of("-Xmx32m"),
                 "--port", "0", "--bind", "127.0.0.1", "--max-index-mib", "4096", "--max-index-mib-per-address",
                 "4096", "--max-records-per-peer", "1000000");
         try {

@@ -18,8 +18,10 @@ import net.p2pci.server.index.ClientLog;
 import net.p2pci.server.network.ConnectionHandler;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.parallel.Isolated;
 
 /** Every server limit over real sockets: a client exactly at the limit is served, one past it is refused. */
+@Isolated // CapturedLog reads the whole JVM's log: no other class's server may write into its counts
 class ServerLimitsTest {
     private static final Duration DEADLINE = Duration.ofSeconds(10);
     private static final String OK = "P2P-CI/1.0 200 OK\r\n";
@@ -97,6 +99,8 @@ class ServerLimitsTest {
     void slowDripRequestIsCutOffAtTheRequestTimeout() throws IOException {
         start(defaults().withRequestTimeout(Duration.ofMillis(500)));
         RawClient dripper = connect();
+        // Registered first: until then the first-request timeout (10 s by default) is the deadline that applies.
+        dripper.exchange(add(1, "dripper.example", 1, "Drip"));
 
         dripper.send("LIST ALL P2P-CI/1.0\r\nHo");
 

@@ -181,9 +181,10 @@ class GroupCommitTest {
         long commitsBefore = store.commits();
         List<Future<Integer>> running = new ArrayList<>();
         for (int w = 0; w < writers; w++) {
-            long peer = w + 1;
+            int index = w + 1;
             running.add(callers.submit(() -> {
-                store.registerPeer("peer-" + peer, 5000, "127.0.0.1");
+                // Its own id, as answered: the writers register in whatever order they are scheduled.
+                long peer = store.registerPeer("peer-" + index, 5000, "127.0.0.1").peerId();
                 int added = 0;
                 for (int number = 1; number <= recordsEach; number++) {
                     added += store.addRecord(peer, number, "Title " + number) == AddOutcome.ADDED ? 1 : 0;
