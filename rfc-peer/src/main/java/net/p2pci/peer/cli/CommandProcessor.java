@@ -294,17 +294,18 @@ public final class CommandProcessor implements FolderWatcher.Listener {
     /**
      * Registers {@code served}, showing each ADD with its answer, and returns how many the server accepted. The
      * ADDs go out back to back, up to a window ahead of their answers, so that a large library costs one round trip
-     * per window instead of one per RFC; the transcript shows each with its answer, in order.
+     * per window instead of one per RFC, and the titles are read ahead on a thread of their own; the transcript shows
+     * each with its answer, in order.
      */
     private int register(List<RfcFile> served) {
         ArrayDeque<Registering> inFlight = new ArrayDeque<>();
         int registered = 0;
         int next = 0;
-        try {
+        try (TitlesAhead titles = new TitlesAhead(served)) {
             while (next < served.size() || !inFlight.isEmpty()) {
                 if (next < served.size() && inFlight.size() < REGISTRATION_WINDOW) {
                     RfcFile file = served.get(next++);
-                    String title = titleOf(file.number(), file.path());
+                    String title = titles.next();
                     inFlight.add(new Registering(file.number(), title, index.beginAdd(file.number(), title)));
                 } else if (finishRegistering(inFlight.poll())) {
                     registered++;

@@ -1,0 +1,62 @@
+package net.p2pci.peer.cli;
+
+import java.io.InterruptedIOException;
+import java.util.List;
+import java.util.concurrent.ArrayBlockingQueue;
+import java.util.concurrent.BlockingQueue;
+import net.p2pci.peer.library.RfcLibrary.RfcFile;
+
+/**
+ * Reads the titles of RFC files, in the order given, on a virtual thread of its own and at most {@value #AHEAD} ahead
+ * of whoever takes them, so that reading thousands of files at start-up overlaps with sending their ADDs and showing
+ * the answers instead of coming between them.
+ */
+final class TitlesAhead implements AutoCloseable {
+    private static final int AHEAD = 256;
+
+    /** A title read, or what reading it threw, which the taker gets instead, as if it had read the title itself. */
+    private record Title(String title, RuntimeException failure) {
+    }
+
+    private final BlockingQueue<Title> titles = new ArrayBlockingQueue<>(AHEAD);
+    private final Thread reader;
+
+    TitlesAhead(List<RfcFile> files) {
+        reader = Thread.ofVirtual().name("title-reader").start(() -> {
+            try {
+                for (RfcFile file : files) {
+                    Title title;
+                    try {
+                        title = new Title(CommandProcessor.titleOf(file.number(), file.path()), null);
+                    } catch (RuntimeException e) {
+                        title = new Title(null, e);
+                    }
+                    titles.put(title);
+                }
+            } catch (InterruptedException e) {
+                // close(): nobody takes the rest
+            }
+        });
+    }
+
+    /** The title of the next file of the list, as {@link CommandProcessor#titleOf} gives it. */
+    String next() throws InterruptedIOException {
+        Title next;
+        try {
+            next = titles.take();
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new InterruptedIOException("interrupted while reading RFC titles");
+        }
+        if (next.failure() != null) {
+            throw next.failure();
+        }
+        return next.title();
+    }
+
+    /** Stops reading ahead. */
+    @Override
+    public void close() {
+        reader.interrupt();
+    }
+}
