@@ -167,7 +167,12 @@ public final class RfcLibrary {
         removed.addAll(files.keySet());
         removed.removeAll(listing.chosen().keySet());
         files.keySet().removeAll(removed);
-        servedAtLastScan = Set.copyOf(files.keySet());
+        // What this look leaves served, from what it saw, not from files: a GET (which takes no lock) that finds a
+        // file gone after the listing drops it from files, and the next look must still tell it gone.
+        Set<Integer> served = new HashSet<>(servedAtLastScan);
+        served.addAll(files.keySet());
+        served.removeAll(removed);
+        servedAtLastScan = Set.copyOf(served);
         return new Changes(added, List.copyOf(removed), listing.skipped(), stillSettling.size());
     }
 
