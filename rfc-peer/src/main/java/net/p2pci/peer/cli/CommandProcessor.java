@@ -304,8 +304,8 @@ public final class CommandProcessor implements FolderWatcher.Listener {
         try (TitlesAhead titles = new TitlesAhead(served)) {
             while (next < served.size() || !inFlight.isEmpty()) {
                 if (next < served.size() && inFlight.size() < REGISTRATION_WINDOW) {
+                    String title = titles.next(); // first: should it fail, this file is among the rest below
                     RfcFile file = served.get(next++);
-                    String title = titles.next();
                     inFlight.add(new Registering(file.number(), title, index.beginAdd(file.number(), title)));
                 } else if (finishRegistering(inFlight.poll())) {
                     registered++;

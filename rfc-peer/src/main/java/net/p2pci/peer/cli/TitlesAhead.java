@@ -14,8 +14,11 @@ import net.p2pci.peer.library.RfcLibrary.RfcFile;
 final class TitlesAhead implements AutoCloseable {
     private static final int AHEAD = 256;
 
-    /** A title read, or what reading it threw, which the taker gets instead, as if it had read the title itself. */
-    private record Title(String title, RuntimeException failure) {
+    /**
+     * A title read, or what reading it threw (an error too, so that the taker never waits for a title that will not
+     * come), which the taker gets instead, as if it had read the title itself.
+     */
+    private record Title(String title, Throwable failure) {
     }
 
     private final BlockingQueue<Title> titles = new ArrayBlockingQueue<>(AHEAD);
@@ -25,13 +28,19 @@ final class TitlesAhead implements AutoCloseable {
         reader = Thread.ofVirtual().name("title-reader").start(() -> {
             try {
                 for (RfcFile file : files) {
+                    if (Thread.currentThread().isInterrupted()) {
+                        return; // closed: a read now would only fail on the interrupt and say so in the log
+                    }
                     Title title;
                     try {
                         title = new Title(CommandProcessor.titleOf(file.number(), file.path()), null);
-                    } catch (RuntimeException e) {
+                    } catch (RuntimeException | Error e) {
                         title = new Title(null, e);
                     }
                     titles.put(title);
+                    if (title.failure() != null) {
+                        return;
+                    }
                 }
             } catch (InterruptedException e) {
                 // close(): nobody takes the rest
@@ -48,8 +57,12 @@ final class TitlesAhead implements AutoCloseable {
             Thread.currentThread().interrupt();
             throw new InterruptedIOException("interrupted while reading RFC titles");
         }
-        if (next.failure() != null) {
-            throw next.failure();
+        switch (next.failure()) {
+            case null -> {
+            }
+            case RuntimeException e -> throw e;
+            case Error e -> throw e;
+            default -> throw new IllegalStateException(next.failure());
         }
         return next.title();
     }
