@@ -171,15 +171,17 @@ class WordPostingsTest {
     private static void walkBesideTheWriter(Supplier<WordPostings> postings, Consumer<List<Integer>> check,
             Runnable writerStep) throws InterruptedException {
         AtomicBoolean writing = new AtomicBoolean(true);
-        AtomicReference<AssertionError> failure = new AtomicReference<>();
+        AtomicReference<Throwable> failure = new AtomicReference<>();
+        AtomicInteger walks = new AtomicInteger();
         List<Thread> readers = new ArrayList<>();
         for (int r = 0; r < 2; r++) {
             readers.add(Thread.ofPlatform().start(() -> {
                 try {
                     while (writing.get()) {
                         check.accept(walk(postings.get()));
+                        walks.incrementAndGet();
                     }
-                } catch (AssertionError e) {
+                } catch (Throwable e) { // a race may show as any exception, not only a failed check
                     failure.compareAndSet(null, e);
                 }
             }));
@@ -193,5 +195,6 @@ class WordPostingsTest {
             reader.join(Duration.ofSeconds(10));
         }
         assertThat(failure.get()).isNull();
+        assertThat(walks.get()).as("walks made beside the writer").isPositive();
     }
 }
