@@ -238,8 +238,9 @@ final class UploadServerTest {
     @Test
     void aRequesterThatDripsItsRequestIsCutOffAtTheRequestTimeoutUnanswered() throws Exception {
         UploadServer strict = startServer(new UploadLimits(SHORT_TIMEOUT, LONG_TIMEOUT, 8, 8));
+        // Before connecting: the server's timeout runs from its accept, which may come before connect() returns.
+        long started = System.nanoTime();
         try (Socket socket = connect(strict); ExecutorService dripper = Executors.newVirtualThreadPerTaskExecutor()) {
-            long started = System.nanoTime();
             OutputStream out = socket.getOutputStream();
             out.write("GET RFC 2616 P2P-CI/1.0\r\n".getBytes(StandardCharsets.UTF_8));
             dripper.submit(() -> {
