@@ -215,10 +215,11 @@ public final class RfcTitleReader {
         boolean numbered = false;
         int headerLines = 0;
         for (; line != null && !line.isEmpty(); line = nextLine(text, cursor)) {
-            if (!isPlainHeaderLine(line)) {
+            List<String> columns = columns(line, COLUMN_GAP_WIDE);
+            if (!isPlainHeaderLine(line, columns)) {
                 return Optional.empty();
             }
-            numbered |= isPlainRfcNumberLine(columns(line, COLUMN_GAP_WIDE).get(0));
+            numbered |= isPlainRfcNumberLine(columns.get(0));
             headerLines++;
         }
         if (!numbered || headerLines < 2) {
@@ -277,8 +278,7 @@ public final class RfcTitleReader {
      * of the page's edge, or one column starting with a label; or the right column alone, going on from the lines
      * above ("Cisco Systems", the date). Never centred, where the general rules would take it for a title.
      */
-    private static boolean isPlainHeaderLine(String line) {
-        List<String> columns = columns(line, COLUMN_GAP_WIDE);
+    private static boolean isPlainHeaderLine(String line, List<String> columns) {
         if (leftMargin(line) > 0) {
             return columns.size() == 1 && rightMargin(line) <= PLAIN_RIGHT_MARGIN && !isCentred(line)
                     && Character.isLetter(columns.get(0).charAt(0));
