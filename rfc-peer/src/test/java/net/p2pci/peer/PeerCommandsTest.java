@@ -189,6 +189,10 @@ final class PeerCommandsTest {
         CommandProcessor commands = commands(peer, output);
         server.close();
         server = null; // closed by the test itself
+        // The peer's own reader must see the close first: a command written before that meets the closed socket's
+        // reset instead, an honest loss too, but another line than the one this test reads.
+        await("the peer notices the lost index").atMost(Duration.ofSeconds(10))
+                .until(() -> !peer.index().isConnected());
 
         assertThat(commands.execute("LIST")).isEqualTo(Outcome.FAILED);
         assertThat(commands.execute("LOOKUP 1")).isEqualTo(Outcome.FAILED);
