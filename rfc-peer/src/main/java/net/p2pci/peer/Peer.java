@@ -8,6 +8,7 @@ import java.util.Objects;
 import java.util.concurrent.atomic.AtomicBoolean;
 import net.p2pci.peer.download.Downloader;
 import net.p2pci.peer.index.IndexSession;
+import net.p2pci.peer.library.FolderWatcher;
 import net.p2pci.peer.library.RfcLibrary;
 import net.p2pci.peer.library.RfcLibrary.ScanReport;
 import net.p2pci.peer.upload.UploadLimits;
@@ -25,16 +26,18 @@ public final class Peer implements AutoCloseable {
     private final RfcLibrary library;
     private final List<String> deletedPartFiles;
     private final ScanReport initialScan;
+    private final FolderWatcher.Watch folderWatch;
     private final UploadServer uploadServer;
     private final IndexSession index;
     private final Downloader downloader;
     private final AtomicBoolean closed = new AtomicBoolean();
 
-    private Peer(RfcLibrary library, List<String> deletedPartFiles, ScanReport initialScan, UploadServer uploadServer,
-                 IndexSession index) {
+    private Peer(RfcLibrary library, List<String> deletedPartFiles, ScanReport initialScan,
+                 FolderWatcher.Watch folderWatch, UploadServer uploadServer, IndexSession index) {
         this.library = library;
         this.deletedPartFiles = deletedPartFiles;
         this.initialScan = initialScan;
+        this.folderWatch = folderWatch;
         this.uploadServer = uploadServer;
         this.index = index;
         this.downloader = new Downloader(library, OperatingSystem.description());
@@ -63,12 +66,27 @@ public final class Peer implements AutoCloseable {
                 options.maxFileBytes());
         List<String> deletedPartFiles;
         ScanReport scan;
+        FolderWatcher.Watch folderWatch = null;
         try {
             deletedPartFiles = library.deleteUnfinishedDownloads();
+            // Watched from before the scan, so that the folder's watcher learns of every later change by its events.
+            folderWatch = FolderWatcher.Watch.open(library);
             scan = library.scan();
         } catch (IOException e) {
+            closeQuietly(folderWatch);
             throw new IOException("cannot read " + options.directory() + ": " + e.getMessage(), e);
         }
+        try {
+            return start(options, indexEvents, library, deletedPartFiles, scan, folderWatch);
+        } catch (IOException | RuntimeException e) {
+            folderWatch.close();
+            throw e;
+        }
+    }
+
+    private static Peer start(PeerOptions options, IndexSession.Listener indexEvents, RfcLibrary library,
+                              List<String> deletedPartFiles, ScanReport scan, FolderWatcher.Watch folderWatch)
+            throws IOException {
         UploadServer uploadServer;
         try {
             // Every interface, so that the peer is reachable at whatever address it registers under.
@@ -81,7 +99,7 @@ public final class Peer implements AutoCloseable {
         try {
             IndexSession index = IndexSession.open(options.servers(), options.host(), uploadServer.port(),
                     options.reconnect(), indexEvents);
-            return new Peer(library, deletedPartFiles, scan, uploadServer, index);
+            return new Peer(library, deletedPartFiles, scan, folderWatch, uploadServer, index);
         } catch (IOException | RuntimeException e) {
             uploadServer.close();
             throw e;
@@ -100,6 +118,15 @@ public final class Peer implements AutoCloseable {
     /** What the directory held at start-up, for the initial registration. */
     public ScanReport initialScan() {
         return initialScan;
+    }
+
+    /**
+     * The watch on the directory opened before {@link #initialScan}, for the folder's watcher to take over (see
+     * {@link FolderWatcher#start(RfcLibrary, FolderWatcher.Settings, FolderWatcher.Listener, List,
+     * FolderWatcher.Watch)}); closed with the peer.
+     */
+    public FolderWatcher.Watch folderWatch() {
+        return folderWatch;
     }
 
     public UploadServer uploadServer() {
@@ -125,6 +152,13 @@ public final class Peer implements AutoCloseable {
             downloader.close();
             index.close();
             uploadServer.close();
+            folderWatch.close();
+        }
+    }
+
+    private static void closeQuietly(FolderWatcher.Watch watch) {
+        if (watch != null) {
+            watch.close();
         }
     }
 }

@@ -141,7 +141,8 @@ public final class RfcPeer {
             }
             processor.noteDeletedPartFiles(peer.deletedPartFiles());
             processor.registerLibrary(peer.initialScan());
-            watcher = FolderWatcher.start(peer.library(), options.watch(), processor, peer.initialScan().skipped());
+            watcher = FolderWatcher.start(peer.library(), options.watch(), processor, peer.initialScan().skipped(),
+                    peer.folderWatch());
             Shell shell = new Shell(processor);
             boolean succeeded;
             if (!options.commands().isEmpty()) {

@@ -97,41 +97,82 @@ public final class FolderWatcher implements AutoCloseable {
     private volatile boolean closed;
 
     private FolderWatcher(RfcLibrary library, Settings settings, Listener listener, WatchService watchService,
-                          List<SkippedFile> toldAtStart) {
+                          List<SkippedFile> toldAtStart, boolean looksAtOnce) {
         this.library = library;
         this.settings = settings;
         this.listener = listener;
         this.watchService = watchService;
-        this.thread = Thread.ofVirtual().name("folder-watcher").unstarted(() -> watch(toldAtStart));
+        this.thread = Thread.ofVirtual().name("folder-watcher").unstarted(() -> watch(toldAtStart, looksAtOnce));
     }
 
     /**
-     * Starts watching {@code library}'s directory. Where the platform offers no watch service for it, the rescans
-     * alone keep up, and a debug line says so.
+     * A watch on a library's directory, opened before the library's start-up {@link RfcLibrary#scan scan}: every
+     * change after that scan then shows as an event, so the watcher that takes it over needs no look of its own at
+     * start, which on a large directory would be a second listing of every file at the busiest moment of a peer's
+     * start. Where the platform offers no watch service for the directory there is none, and the watcher looks at
+     * once instead. Closing it (the watcher does, and so may its opener) stops the events.
+     */
+    public static final class Watch implements AutoCloseable {
+        private final WatchService service;
+
+        private Watch(WatchService service) {
+            this.service = service;
+        }
+
+        /** Watches {@code library}'s directory for entries created, deleted and modified, where the platform can. */
+        public static Watch open(RfcLibrary library) {
+            WatchService service = null;
+            try {
+                service = library.directory().getFileSystem().newWatchService();
+                library.directory().register(service, StandardWatchEventKinds.ENTRY_CREATE,
+                        StandardWatchEventKinds.ENTRY_DELETE, StandardWatchEventKinds.ENTRY_MODIFY);
+            } catch (IOException | UnsupportedOperationException e) {
+                LOG.debug("No watch service for {}; it is rescanned periodically only: {}",
+                        WireText.forLog(library.directory().toString()), e.toString());
+                closeQuietly(service);
+                service = null;
+            }
+            return new Watch(service);
+        }
+
+        @Override
+        public void close() {
+            closeQuietly(service);
+        }
+    }
+
+    /**
+     * Starts watching {@code library}'s directory, looking at it at once for what changed since the scan that
+     * {@code toldAtStart} comes from. Where the platform offers no watch service for it, the rescans alone keep up.
      *
      * @param toldAtStart the entries skipped at start-up, already told, so that they are not told again
      */
     public static FolderWatcher start(RfcLibrary library, Settings settings, Listener listener,
                                       List<SkippedFile> toldAtStart) {
-        WatchService watchService = null;
-        try {
-            watchService = library.directory().getFileSystem().newWatchService();
-            library.directory().register(watchService, StandardWatchEventKinds.ENTRY_CREATE,
-                    StandardWatchEventKinds.ENTRY_DELETE, StandardWatchEventKinds.ENTRY_MODIFY);
-        } catch (IOException | UnsupportedOperationException e) {
-            LOG.debug("No watch service for {}; rescanning every {} s only: {}",
-                    WireText.forLog(library.directory().toString()), settings.rescan().toSeconds(), e.toString());
-            closeQuietly(watchService);
-            watchService = null;
-        }
+        Watch watch = Watch.open(library);
+        return start(library, settings, listener, toldAtStart, watch, true);
+    }
+
+    /**
+     * Starts watching {@code library}'s directory through {@code openedBeforeScan}, opened before the scan that
+     * {@code toldAtStart} comes from: its events tell what changed since, so the first look waits for them (or for
+     * the first rescan); without a watch service the watcher looks at once. The watcher closes the watch.
+     */
+    public static FolderWatcher start(RfcLibrary library, Settings settings, Listener listener,
+                                      List<SkippedFile> toldAtStart, Watch openedBeforeScan) {
+        return start(library, settings, listener, toldAtStart, openedBeforeScan, openedBeforeScan.service == null);
+    }
+
+    private static FolderWatcher start(RfcLibrary library, Settings settings, Listener listener,
+                                       List<SkippedFile> toldAtStart, Watch watch, boolean looksAtOnce) {
         FolderWatcher watcher = new FolderWatcher(Objects.requireNonNull(library, "library"),
                 Objects.requireNonNull(settings, "settings"), Objects.requireNonNull(listener, "listener"),
-                watchService, toldAtStart);
+                watch.service, toldAtStart, looksAtOnce);
         watcher.thread.start();
         return watcher;
     }
 
-    private void watch(List<SkippedFile> toldAtStart) {
+    private void watch(List<SkippedFile> toldAtStart, boolean looksAtOnce) {
         Set<SkippedFile> told = new HashSet<>(toldAtStart);
         Map<SkippedFile, Duration> skippedSince = new HashMap<>();
         Set<Integer> gone = new TreeSet<>();
@@ -139,8 +180,8 @@ public final class FolderWatcher implements AutoCloseable {
         Duration nextRescan = now().plus(settings.rescan());
         int settling = 0;
         Duration settleCheck = max(settings.settle().dividedBy(SETTLE_CHECKS), SHORTEST_WAIT);
-        // The first look comes at once: it sees what changed between the start-up scan and the watch's start.
-        boolean firstLook = true;
+        // A first look at once sees what changed between the start-up scan and the watch's start, where events do not.
+        boolean firstLook = looksAtOnce;
         Duration lastLookCost = Duration.ZERO;
         try {
             while (!closed) {
