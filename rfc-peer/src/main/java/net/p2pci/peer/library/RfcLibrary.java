@@ -176,18 +176,23 @@ public final class RfcLibrary {
         return new Changes(added, List.copyOf(removed), listing.skipped(), stillSettling.size());
     }
 
+    /** A directory entry and its name, taken once for sorting. */
+    private record Entry(String name, Path path) {
+    }
+
     /** Lists the directory and sorts its entries into the RFC file chosen for each number and those skipped. */
     private Listing list() throws IOException {
-        List<Path> entries = new ArrayList<>();
+        List<Entry> entries = new ArrayList<>();
         try (DirectoryStream<Path> listing = Files.newDirectoryStream(directory)) {
-            listing.forEach(entries::add);
+            listing.forEach(entry -> entries.add(new Entry(entry.getFileName().toString(), entry)));
         }
-        entries.sort(Comparator.comparing(entry -> entry.getFileName().toString()));
+        entries.sort(Comparator.comparing(Entry::name));
 
         SortedMap<Integer, List<Seen>> candidates = new TreeMap<>();
         List<SkippedFile> skipped = new ArrayList<>();
-        for (Path entry : entries) {
-            String name = entry.getFileName().toString();
+        for (Entry listed : entries) {
+            String name = listed.name();
+            Path entry = listed.path();
             OptionalInt number = RfcFileName.parse(name);
             if (PART_FILE_NAME.matcher(name).matches()) {
                 skipped.add(new SkippedFile(name, "an unfinished download"));
