@@ -301,7 +301,7 @@ public final class CommandProcessor implements FolderWatcher.Listener {
         ArrayDeque<Registering> inFlight = new ArrayDeque<>();
         int registered = 0;
         int next = 0;
-        try (TitlesAhead titles = new TitlesAhead(served)) {
+        try (Transcript.Batch batch = transcript.batch(); TitlesAhead titles = new TitlesAhead(served)) {
             while (next < served.size() || !inFlight.isEmpty()) {
                 if (next < served.size() && inFlight.size() < REGISTRATION_WINDOW) {
                     String title = titles.next(); // first: should it fail, this file is among the rest below
@@ -336,7 +336,7 @@ public final class CommandProcessor implements FolderWatcher.Listener {
     /** Waits for one start-up ADD's answer and shows it as {@link #register} does; true when it was accepted. */
     private boolean finishRegistering(Registering pending) throws IOException {
         IndexExchange exchange = pending.add().finish();
-        transcript.note("Registering RFC %d: %s", pending.number(), pending.title());
+        transcript.noteText("Registering RFC " + pending.number() + ": " + pending.title());
         transcript.message(exchange.response());
         if (exchange.response().status() != Status.OK_200) {
             reportRefusal(pending.number(), exchange.response());

@@ -22,6 +22,23 @@ import net.p2pci.protocol.Request;
 public final class Transcript {
     private static final String PREFIX = "[Peer] ";
     private static final String WIRE_LINE_END = "\r\n";
+    /** How long lines printed within a {@link #batch()} may wait to go out together. */
+    private static final long BATCH_INTERVAL_NANOS = 50_000_000L;
+    /** How many characters of a batch's lines may wait to go out together. */
+    private static final int BATCH_CHARS = 32 * 1024;
+
+    /** What is printed in a {@link #batch()}, so that thousands of lines go out in a few writes; guarded by this. */
+    private final StringBuilder batched = new StringBuilder();
+    /** How many batches are open; guarded by this. */
+    private int batches;
+    /** When the batch's lines last went out, in System.nanoTime() terms; guarded by this. */
+    private long batchSentAt;
+
+    /** A batch of output; closing it prints what it still holds. */
+    public interface Batch extends AutoCloseable {
+        @Override
+        void close();
+    }
 
     private final PrintStream out;
     /** Who else reads each line printed (the peer's web page); nobody unless set. */
@@ -59,6 +76,39 @@ public final class Transcript {
     /** A line such as {@code [Peer] LOOKUP RFC 2616: 1 holder}. */
     public void note(String format, Object... arguments) {
         println(PREFIX + String.format(Locale.ROOT, format, arguments));
+    }
+
+    /** A note given whole, with no format to apply: {@code text} is printed as it is after the prefix. */
+    public void noteText(String text) {
+        println(PREFIX + text);
+    }
+
+    /**
+     * Opens a batch: until it is closed, what is printed to the stream waits to go out with the lines after it, for
+     * at most 50 ms or 32 K characters, so that a registration of thousands of RFCs is shown in a few writes
+     * rather than one per line. Lines keep their order, and nothing waits once the batch is closed.
+     */
+    public Batch batch() {
+        synchronized (this) {
+            if (batches++ == 0) {
+                batchSentAt = System.nanoTime();
+            }
+        }
+        return this::endBatch;
+    }
+
+    private void endBatch() {
+        String waiting;
+        synchronized (this) {
+            batches--;
+            if (batches > 0 || batched.isEmpty()) {
+                return;
+            }
+            waiting = batched.toString();
+            batched.setLength(0);
+        }
+        out.print(waiting);
+        out.flush();
     }
 
     /**
@@ -111,8 +161,21 @@ public final class Transcript {
                     : lines.endsWith("\n") ? lines.substring(0, lines.length() - 1) : lines);
             return;
         }
-        out.print(lines);
-        out.flush();
+        synchronized (this) {
+            if (batches > 0) {
+                batched.append(lines);
+                long now = System.nanoTime();
+                if (batched.length() < BATCH_CHARS && now - batchSentAt < BATCH_INTERVAL_NANOS) {
+                    return;
+                }
+                lines = batched.toString();
+                batched.setLength(0);
+                batchSentAt = now;
+            }
+            // Printed under the lock while a batch may hold lines, so that none overtakes them.
+            out.print(lines);
+            out.flush();
+        }
     }
 
     private void copyLines(String text) {
