@@ -117,7 +117,11 @@ public final class Transcript {
      */
     public void event(String format, Object... arguments) {
         String line = PREFIX + String.format(Locale.ROOT, format, arguments);
-        eventPrinter.accept(line);
+        if (promptThread == null) {
+            print(line + System.lineSeparator()); // through an open batch, so that it keeps its place among its lines
+        } else {
+            eventPrinter.accept(line);
+        }
         copies.accept(line);
     }
 

@@ -53,4 +53,26 @@ final class TranscriptTest {
         Thread.ofVirtual().start(() -> transcript.note("after the shell")).join();
         assertThat(stream.toString(StandardCharsets.UTF_8)).endsWith("[Peer] after the shell" + separator);
     }
+
+    @Test
+    void aBatchsLinesComeOutWholeAndInOrderEventsAmongThemWhenItClosesAndLinesBeforeItAtOnce() throws Exception {
+        transcript.note("before");
+        assertThat(stream.toString(StandardCharsets.UTF_8).lines().toList()).containsExactly("[Peer] before");
+
+        try (Transcript.Batch batch = transcript.batch()) {
+            for (int i = 1; i <= 2000; i++) {
+                transcript.noteText("Registering RFC " + i + ": Title " + i);
+                if (i == 1000) {
+                    Thread.ofVirtual().start(() -> transcript.event("Lost the index server: %s", "reset")).join();
+                }
+            }
+        }
+
+        List<String> lines = stream.toString(StandardCharsets.UTF_8).lines().toList();
+        assertThat(lines).hasSize(2002);
+        assertThat(lines.get(1)).isEqualTo("[Peer] Registering RFC 1: Title 1");
+        assertThat(lines.get(1000)).isEqualTo("[Peer] Registering RFC 1000: Title 1000");
+        assertThat(lines.get(1001)).isEqualTo("[Peer] Lost the index server: reset");
+        assertThat(lines.get(2001)).isEqualTo("[Peer] Registering RFC 2000: Title 2000");
+    }
 }
