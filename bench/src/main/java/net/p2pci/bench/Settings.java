@@ -73,7 +73,8 @@ record Settings(String scenario, int connections, int records, Duration duration
                     warmup.toSeconds());
             case "get", "http-get" -> "C=%d S=%ds warmup=%ds".formatted(connections, duration.toSeconds(), warmup.toSeconds());
             case "get-large" -> "single stream S=%ds".formatted(duration.toSeconds());
-            case "load-dir" -> "files=%d server warm-up=%ds".formatted(files, warmup.toSeconds());
+            case "load-dir" -> "files=%d server warm-up=registrations for at least %ds, until settled".formatted(files,
+                    warmup.toSeconds());
             default -> "C=%d K=%d S=%ds warmup=%ds".formatted(connections, records, duration.toSeconds(),
                     warmup.toSeconds());
         };

@@ -4,6 +4,7 @@ import java.io.IOException;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
 import net.p2pci.protocol.AddRequest;
@@ -72,6 +73,25 @@ final class SimulatedPeer implements AutoCloseable {
         boolean allRight = true;
         for (int number = first; number < first + count; number++) {
             allRight &= add(number);
+        }
+        return allRight;
+    }
+
+    /**
+     * ADDs RFCs {@code first} to {@code first + count - 1} as a peer registering its directory does: back to back on
+     * this connection, at most {@code window} ahead of their answers; true when every answer was right.
+     */
+    boolean addAllPipelined(int first, int count, int window) throws IOException {
+        List<byte[]> requests = new ArrayList<>(count);
+        for (int number = first; number < first + count; number++) {
+            requests.add(MessageWriter.encode(new AddRequest(number, host, port, titleOf(number))));
+        }
+        List<IndexResponse> answers = connection.pipeline(requests, window, MessageReader::readIndexResponse);
+        boolean allRight = true;
+        for (int i = 0; i < count; i++) {
+            IndexResponse response = answers.get(i);
+            allRight &= response.status() == Status.OK_200
+                    && response.records().equals(List.of(recordOf(first + i)));
         }
         return allRight;
     }

@@ -8,6 +8,8 @@ import java.net.InetSocketAddress;
 import java.net.Socket;
 import java.net.SocketTimeoutException;
 import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.function.Function;
@@ -88,6 +90,35 @@ final class WireConnection<R> implements AutoCloseable {
         try {
             out.write(encodedRequest);
             return answer.read(reader);
+        } catch (IOException e) {
+            if (timedOut) {
+                throw new SocketTimeoutException("no answer within " + answerTimeout.toSeconds() + " s");
+            }
+            throw e;
+        } finally {
+            exchangeStarted = 0;
+        }
+    }
+
+    /**
+     * Sends {@code requests}, encoded beforehand, back to back and at most {@code window} ahead of their answers,
+     * as a peer registering a directory does, and reads every answer in order with {@code answer}. Each answer has
+     * the connection's timeout, counted from when the one before it was read.
+     */
+    <T, X extends Exception> List<T> pipeline(List<byte[]> requests, int window, AnswerReader<R, T, X> answer)
+            throws IOException, X {
+        List<T> answers = new ArrayList<>(requests.size());
+        int sent = 0;
+        try {
+            while (answers.size() < requests.size()) {
+                exchangeStarted = System.nanoTime();
+                if (sent < requests.size() && sent - answers.size() < window) {
+                    out.write(requests.get(sent++));
+                } else {
+                    answers.add(answer.read(reader));
+                }
+            }
+            return answers;
         } catch (IOException e) {
             if (timedOut) {
                 throw new SocketTimeoutException("no answer within " + answerTimeout.toSeconds() + " s");

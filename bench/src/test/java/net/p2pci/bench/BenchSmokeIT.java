@@ -72,6 +72,15 @@ class BenchSmokeIT {
         runsCleanly("load-dir", "--files 300 --peer-launcher " + PEER_LAUNCHER);
     }
 
+    /** load-dir's warm-up: simulated peers register the directory's RFCs, pipelined, until the server settles. */
+    @Test
+    void loadDirWarmsTheServerUpWithPipelinedRegistrationsFirst() throws IOException {
+        Result result = runsCleanly("load-dir", "1", "--files 300 --peer-jar " + PEER_JAR);
+
+        assertThat(result.figure("warmup_rounds").value()).as(result.render()).isGreaterThanOrEqualTo(3);
+        assertThat(result.figure("first_seconds").value()).as(result.render()).isPositive();
+    }
+
     /**
      * The server as users run it, through bin/ci-server: hold's heap figures come from jcmd on the process the bench
      * started, so they hold only if the launcher becomes the JVM rather than starting it as a child.
@@ -92,9 +101,13 @@ class BenchSmokeIT {
     }
 
     private static void runsCleanly(String scenario, String options) throws IOException {
-        List<String> args = new ArrayList<>(List.of(scenario, "-s", "1", "-w", "0",
+        runsCleanly(scenario, "0", options);
+    }
+
+    private static Result runsCleanly(String scenario, String warmupSeconds, String options) throws IOException {
+        List<String> args = new ArrayList<>(List.of(scenario, "-s", "1", "-w", warmupSeconds,
                 "--server-jar", SERVER_JAR.toString(), "--rfc-file", SAMPLE_RFC.toString(),
-                "--work-dir", work.resolve(scenario + "-" + options.hashCode()).toString()));
+                "--work-dir", work.resolve(scenario + "-w" + warmupSeconds + "-" + options.hashCode()).toString()));
         args.addAll(List.of(options.strip().split("\\s+")));
         Settings settings = Bench.parseSettings(args.toArray(String[]::new));
 
@@ -106,5 +119,6 @@ class BenchSmokeIT {
             assertThat(result.figure("stale_records").value()).as(result.render()).isZero();
         }
         assertThat(result.render()).contains("RESULT " + scenario);
+        return result;
     }
 }
