@@ -17,6 +17,12 @@ import org.apache.logging.log4j.Logger;
  * lines held back ({@link ClientLog#flush}). A blocked socket write has no timeout of its own in Java; closing the
  * socket from here ends it.
  *
+ * <p>The write timeout is the client's time, not the server's: a connection's thread is a virtual thread, and when
+ * every carrier thread is busy (many connections making large answers at once) one whose client has read may wait
+ * for a carrier before it can write on. A heartbeat virtual thread sent each tick tells such stalls: while one is
+ * waiting nobody is dropped, and once a stall of more than {@link #STALL_NANOS} ends, the timeout of a write that
+ * was under way through it counts from its end.
+ *
  * <p>Thread-safe: it reads the connections' volatile write clocks and closes sockets, both safe from any thread.
  */
 public final class Watchdog implements AutoCloseable {
@@ -29,6 +35,16 @@ public final class Watchdog implements AutoCloseable {
     private final IndexStore store;
     private final ClientLog clientLog;
     private final long writeTimeoutNanos;
+    /**
+     * A heartbeat that waited this long for a carrier thread was a stall of the server's own: a busy server's carriers
+     * take a queued virtual thread within milliseconds.
+     */
+    static final long STALL_NANOS = TimeUnit.MILLISECONDS.toNanos(100);
+
+    /** When the heartbeat under way was sent, in System.nanoTime() terms; 0 when it has run. */
+    private volatile long heartbeatSentNanos;
+    /** When the last stall ended: the write timeout counts from then for a write that was under way through it. */
+    private volatile long stallEndedNanos;
     private final ScheduledExecutorService timer = Executors.newSingleThreadScheduledExecutor(
             Thread.ofPlatform().name("watchdog").daemon(true).factory());
 
@@ -46,8 +62,13 @@ public final class Watchdog implements AutoCloseable {
     private void look() {
         try {
             long now = System.nanoTime();
+            boolean stalled = heartbeatSentNanos != 0;
+            if (!stalled) {
+                sendHeartbeat(now);
+            }
+            long countsFrom = stallEndedNanos;
             connections.forEach(connection -> {
-                if (connection.dropIfWriteOverdue(now, writeTimeoutNanos)) {
+                if (!stalled && connection.dropIfWriteOverdue(now, writeTimeoutNanos, countsFrom)) {
                     clientLog.warning("not reading", connection.address().getHostAddress(),
                             "[Server] Dropped {}: it read nothing of its answer for {} ms", connection.describeRemote(),
                             TimeUnit.NANOSECONDS.toMillis(writeTimeoutNanos));
@@ -65,6 +86,22 @@ public final class Watchdog implements AutoCloseable {
             }
             log.error("[Server] watchdog failed; it looks again at its next tick", e);
         }
+    }
+
+    /**
+     * Starts a virtual thread that only notes when it ran: while it waits for a carrier, the server's own threads
+     * are stalled (every carrier busy, or the JVM paused), and a connection whose client has read may not have had
+     * the chance to write on.
+     */
+    private void sendHeartbeat(long now) {
+        heartbeatSentNanos = now;
+        Thread.ofVirtual().name("watchdog-heartbeat").start(() -> {
+            long ran = System.nanoTime();
+            if (ran - now > STALL_NANOS) {
+                stallEndedNanos = ran;
+            }
+            heartbeatSentNanos = 0;
+        });
     }
 
     @Override
