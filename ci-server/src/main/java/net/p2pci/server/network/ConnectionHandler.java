@@ -67,8 +67,6 @@ public final class ConnectionHandler implements Runnable {
      * read holds at most this much of an answer until it is dropped.
      */
     static final int MAX_PIECE_BYTES = 128 * 1024;
-    /** The most bytes written by one call, each timed by the write timeout on its own (see {@link #write}). */
-    static final int WRITE_SLICE_BYTES = 32 * 1024;
     /** How much of a refusal's reason goes into a log line: the reason is built from sanitised parts already. */
     private static final int MAX_LOGGED_REASON_CHARS = 400;
 
@@ -304,17 +302,11 @@ public final class ConnectionHandler implements Runnable {
         write(out, MessageWriter.encodePart(first ? status : null, records.subList(from, records.size()), last));
     }
 
-    /**
-     * Writes {@code bytes}, timed so that the watchdog can drop a client that does not read: in slices of at most
-     * {@link #WRITE_SLICE_BYTES}, each timed from its own start, so that the timeout counts how long the client has
-     * read nothing, not how long a large answer takes a client that reads on.
-     */
+    /** One write, timed so that the watchdog can drop a client that does not read. */
     private void write(OutputStream out, byte[] bytes) throws IOException {
+        writeStartedNanos = System.nanoTime() | 1;
         try {
-            for (int from = 0; from < bytes.length; from += WRITE_SLICE_BYTES) {
-                writeStartedNanos = System.nanoTime() | 1;
-                out.write(bytes, from, Math.min(WRITE_SLICE_BYTES, bytes.length - from));
-            }
+            out.write(bytes);
         } finally {
             writeStartedNanos = 0;
         }
