@@ -98,6 +98,11 @@ final class DeviantServer implements AutoCloseable {
         return listener.getLocalPort();
     }
 
+    /** How many connections the peer has opened to it so far. */
+    int connectionsAccepted() {
+        return connections.size();
+    }
+
     /** Every request read so far, in order. */
     List<Request> received() {
         return List.copyOf(received);
