@@ -98,17 +98,16 @@ public final class Transcript {
     }
 
     private void endBatch() {
-        String waiting;
         synchronized (this) {
             batches--;
             if (batches > 0 || batched.isEmpty()) {
                 return;
             }
-            waiting = batched.toString();
+            // Under the lock, so that no line printed after the batch overtakes its last lines.
+            out.print(batched);
+            out.flush();
             batched.setLength(0);
         }
-        out.print(waiting);
-        out.flush();
     }
 
     /**

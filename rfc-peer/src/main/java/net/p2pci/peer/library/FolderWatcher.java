@@ -142,32 +142,17 @@ public final class FolderWatcher implements AutoCloseable {
     }
 
     /**
-     * Starts watching {@code library}'s directory, looking at it at once for what changed since the scan that
-     * {@code toldAtStart} comes from. Where the platform offers no watch service for it, the rescans alone keep up.
+     * Starts watching {@code library}'s directory through {@code openedBeforeScan}, opened before the scan that
+     * {@code toldAtStart} comes from: its events tell what changed since, so the first look waits for them (or for
+     * the first rescan); without a watch service the watcher looks at once. The watcher closes the watch.
      *
      * @param toldAtStart the entries skipped at start-up, already told, so that they are not told again
      */
     public static FolderWatcher start(RfcLibrary library, Settings settings, Listener listener,
-                                      List<SkippedFile> toldAtStart) {
-        Watch watch = Watch.open(library);
-        return start(library, settings, listener, toldAtStart, watch, true);
-    }
-
-    /**
-     * Starts watching {@code library}'s directory through {@code openedBeforeScan}, opened before the scan that
-     * {@code toldAtStart} comes from: its events tell what changed since, so the first look waits for them (or for
-     * the first rescan); without a watch service the watcher looks at once. The watcher closes the watch.
-     */
-    public static FolderWatcher start(RfcLibrary library, Settings settings, Listener listener,
                                       List<SkippedFile> toldAtStart, Watch openedBeforeScan) {
-        return start(library, settings, listener, toldAtStart, openedBeforeScan, openedBeforeScan.service == null);
-    }
-
-    private static FolderWatcher start(RfcLibrary library, Settings settings, Listener listener,
-                                       List<SkippedFile> toldAtStart, Watch watch, boolean looksAtOnce) {
         FolderWatcher watcher = new FolderWatcher(Objects.requireNonNull(library, "library"),
                 Objects.requireNonNull(settings, "settings"), Objects.requireNonNull(listener, "listener"),
-                watch.service, toldAtStart, looksAtOnce);
+                openedBeforeScan.service, toldAtStart, openedBeforeScan.service == null);
         watcher.thread.start();
         return watcher;
     }
