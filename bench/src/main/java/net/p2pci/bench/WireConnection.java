@@ -91,10 +91,7 @@ final class WireConnection<R> implements AutoCloseable {
             out.write(encodedRequest);
             return answer.read(reader);
         } catch (IOException e) {
-            if (timedOut) {
-                throw new SocketTimeoutException("no answer within " + answerTimeout.toSeconds() + " s");
-            }
-            throw e;
+            throw timedOutOr(e);
         } finally {
             exchangeStarted = 0;
         }
@@ -120,13 +117,15 @@ final class WireConnection<R> implements AutoCloseable {
             }
             return answers;
         } catch (IOException e) {
-            if (timedOut) {
-                throw new SocketTimeoutException("no answer within " + answerTimeout.toSeconds() + " s");
-            }
-            throw e;
+            throw timedOutOr(e);
         } finally {
             exchangeStarted = 0;
         }
+    }
+
+    /** The failure to report for {@code e}: a timeout when the watchdog cut the answer off, else {@code e}. */
+    private IOException timedOutOr(IOException e) {
+        return timedOut ? new SocketTimeoutException("no answer within " + answerTimeout.toSeconds() + " s") : e;
     }
 
     @Override
