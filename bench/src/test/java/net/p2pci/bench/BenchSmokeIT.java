@@ -59,7 +59,6 @@ class BenchSmokeIT {
             churn     | -c 4 -k 10 --addresses 2
             get       | -c 4
             get-large | --size 16M
-            load-dir  | --files 300
             multi-source | --size 32M
             """)
     void scenarioRunsCleanly(String scenario, String options) throws IOException {
@@ -72,7 +71,10 @@ class BenchSmokeIT {
         runsCleanly("load-dir", "--files 300 --peer-launcher " + PEER_LAUNCHER);
     }
 
-    /** load-dir's warm-up: simulated peers register the directory's RFCs, pipelined, until the server settles. */
+    /**
+     * load-dir from the peer's jar, with its warm-up: simulated peers register the directory's RFCs, pipelined, until
+     * the server settles (the launcher's run above has none).
+     */
     @Test
     void loadDirWarmsTheServerUpWithPipelinedRegistrationsFirst() throws IOException {
         Result result = runsCleanly("load-dir", "1", "--files 300 --peer-jar " + PEER_JAR);
