@@ -27,7 +27,7 @@ import org.junit.jupiter.api.parallel.Isolated;
 @Isolated // it holds every carrier of this JVM's virtual threads for a while: no other class's server may run then
 class BusyServerWriteTest {
     private static final String OK = "P2P-CI/1.0 200 OK\r\n";
-    private static final Duration WRITE_TIMEOUT = Duration.ofMillis(300);
+    private static final Duration WRITE_TIMEOUT = Duration.ofSeconds(1);
     private static final int RECORDS = 20_000;
 
     @Test
@@ -43,12 +43,12 @@ class BusyServerWriteTest {
             try (RawClient reader = new RawClient(socket)) {
                 reader.send(list("reader.example", 1));
                 // The answer (8 MB) has filled what the reader's socket takes: the server's write waits for it.
-                await("the LIST answer under way").atMost(Duration.ofSeconds(20))
+                await("the LIST answer under way").atMost(Duration.ofSeconds(20)).pollInterval(Duration.ofMillis(5))
                         .until(() -> socket.getInputStream().available() >= 2048);
 
-                // Every carrier is taken by a thread that never parks, until well past the write timeout, while the
-                // reader reads: the handler's write can go on as soon as it has a carrier again.
-                long holdUntil = System.nanoTime() + WRITE_TIMEOUT.multipliedBy(6).toNanos();
+                // Every carrier is taken by a thread that never parks, for twice the write timeout (and within the
+                // hard limit of three), while the reader reads: the handler's write can go on once it has a carrier.
+                long holdUntil = System.nanoTime() + WRITE_TIMEOUT.multipliedBy(2).toNanos();
                 List<Thread> busy = new ArrayList<>();
                 for (int i = 0; i < carriers(); i++) {
                     busy.add(Thread.ofVirtual().start(() -> {
@@ -74,6 +74,55 @@ class BusyServerWriteTest {
                 assertThat(whole.lines().filter(line -> line.startsWith("RFC ")).count()).isEqualTo(RECORDS);
                 assertThat(reader.exchange(lookup(1, "reader.example", 1))).startsWith(OK);
             }
+        }
+    }
+
+    @Test
+    void aClientThatReadsNothingIsDroppedAtTheHardLimitThoughTheServerStaysStalled() throws Exception {
+        ServerConfig config = ServerConfig.defaults().withBindAddress(InetAddress.getLoopbackAddress()).withPort(0)
+                .withWriteTimeout(WRITE_TIMEOUT);
+        try (IndexServer server = IndexServer.start(config);
+             RawClient holder = new RawClient(server.port())) {
+            fill(holder);
+            Socket socket = new Socket();
+            socket.setReceiveBufferSize(4096);
+            socket.connect(new InetSocketAddress(InetAddress.getLoopbackAddress(), server.port()));
+            try (socket) {
+                socket.getOutputStream().write(list("non-reader.example", 1)
+                        .getBytes(java.nio.charset.StandardCharsets.US_ASCII));
+                await("the LIST answer under way").atMost(Duration.ofSeconds(20)).pollInterval(Duration.ofMillis(5))
+                        .until(() -> socket.getInputStream().available() >= 2048);
+
+                // Stalled past the hard limit (three write timeouts), and the client reads nothing meanwhile.
+                holdEveryCarrier(WRITE_TIMEOUT.multipliedBy(4));
+
+                // Dropped during the stall: what the kernel held, then the end. Had it not been, the reads below
+                // would make room and the whole 8 MB answer would come, then nothing until the read timed out.
+                socket.setSoTimeout(10_000);
+                long read = 0;
+                try {
+                    read = socket.getInputStream().transferTo(java.io.OutputStream.nullOutputStream());
+                } catch (java.net.SocketException reset) {
+                    // closed by the server with data unread: dropped too
+                }
+                assertThat(read).isLessThan(RECORDS * (long) LONG_TITLE.length());
+            }
+        }
+    }
+
+    /** Takes every carrier with a virtual thread that never parks, for {@code time}, and waits until they end. */
+    private static void holdEveryCarrier(Duration time) throws InterruptedException {
+        long holdUntil = System.nanoTime() + time.toNanos();
+        List<Thread> busy = new ArrayList<>();
+        for (int i = 0; i < carriers(); i++) {
+            busy.add(Thread.ofVirtual().start(() -> {
+                while (System.nanoTime() < holdUntil) {
+                    Thread.onSpinWait();
+                }
+            }));
+        }
+        for (Thread thread : busy) {
+            thread.join();
         }
     }
 

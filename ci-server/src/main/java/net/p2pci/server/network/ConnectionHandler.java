@@ -314,14 +314,18 @@ public final class ConnectionHandler implements Runnable {
 
     /**
      * Closes the connection if a write has waited longer than {@code timeoutNanos} for the client to read, at
-     * {@code nowNanos}, counting from {@code countsFromNanos} if the write began earlier (the end of a stall of the
-     * server's own, see {@link Watchdog}); true the one time it does so. The blocked write may take a moment to end
-     * after the close.
+     * {@code nowNanos}, counting from {@code countsFromNanos} (0 for none) if the write began earlier (the end of a
+     * stall of the server's own, see {@link Watchdog}), or longer than {@code hardLimitNanos} in all; true the one
+     * time it does so. The blocked write may take a moment to end after the close.
      */
-    boolean dropIfWriteOverdue(long nowNanos, long timeoutNanos, long countsFromNanos) {
+    boolean dropIfWriteOverdue(long nowNanos, long timeoutNanos, long countsFromNanos, long hardLimitNanos) {
         long started = writeStartedNanos;
-        if (started == 0 || nowNanos - Math.max(started, countsFromNanos) <= timeoutNanos
-                || !dropped.compareAndSet(false, true)) {
+        if (started == 0) {
+            return false;
+        }
+        long from = countsFromNanos != 0 && countsFromNanos - started > 0 ? countsFromNanos : started;
+        boolean overdue = nowNanos - from > timeoutNanos || nowNanos - started > hardLimitNanos;
+        if (!overdue || !dropped.compareAndSet(false, true)) {
             return false;
         }
         closeSocket();

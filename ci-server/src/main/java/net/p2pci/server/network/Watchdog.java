@@ -20,8 +20,10 @@ import org.apache.logging.log4j.Logger;
  * <p>The write timeout is the client's time, not the server's: a connection's thread is a virtual thread, and when
  * every carrier thread is busy (many connections making large answers at once) one whose client has read may wait
  * for a carrier before it can write on. A heartbeat virtual thread sent each tick tells such stalls: while one is
- * waiting nobody is dropped, and once a stall of more than {@link #STALL_NANOS} ends, the timeout of a write that
- * was under way through it counts from its end.
+ * waiting only a write older than {@link #HARD_LIMIT_TIMEOUTS} timeouts is dropped, and once a stall of more than
+ * {@link #STALL_NANOS} ends (or the watchdog itself was late by that much: the JVM was paused), the timeout of a
+ * write that was under way through it counts from its end, up to that hard limit, so a non-reader is dropped in the
+ * end even on a server kept busy for long.
  *
  * <p>Thread-safe: it reads the connections' volatile write clocks and closes sockets, both safe from any thread.
  */
@@ -41,10 +43,19 @@ public final class Watchdog implements AutoCloseable {
      */
     static final long STALL_NANOS = TimeUnit.MILLISECONDS.toNanos(100);
 
-    /** When the heartbeat under way was sent, in System.nanoTime() terms; 0 when it has run. */
+    /** How many write timeouts a write may wait in all, stalls or not: a non-reader goes in the end. */
+    static final int HARD_LIMIT_TIMEOUTS = 3;
+
+    /** When the heartbeat under way was sent, in System.nanoTime() terms made odd; 0 when it has run. */
     private volatile long heartbeatSentNanos;
-    /** When the last stall ended: the write timeout counts from then for a write that was under way through it. */
+    /**
+     * When the last stall ended, in System.nanoTime() terms made odd, 0 before the first: the write timeout counts
+     * from then for a write that was under way through it.
+     */
     private volatile long stallEndedNanos;
+    /** When the watchdog's last look ended, 0 before the first; only its own thread reads and writes it. */
+    private long lastLookEndedNanos;
+    private final long hardLimitNanos;
     private final ScheduledExecutorService timer = Executors.newSingleThreadScheduledExecutor(
             Thread.ofPlatform().name("watchdog").daemon(true).factory());
 
@@ -53,6 +64,7 @@ public final class Watchdog implements AutoCloseable {
         this.store = store;
         this.clientLog = clientLog;
         this.writeTimeoutNanos = writeTimeout.toNanos();
+        this.hardLimitNanos = writeTimeoutNanos * HARD_LIMIT_TIMEOUTS;
     }
 
     public void start() {
@@ -62,13 +74,21 @@ public final class Watchdog implements AutoCloseable {
     private void look() {
         try {
             long now = System.nanoTime();
+            // The watchdog's own thread late by more than a stall (a GC pause, say): the JVM was paused, and no
+            // connection's thread could write meanwhile.
+            if (lastLookEndedNanos != 0 && now - lastLookEndedNanos > TICK.toNanos() + STALL_NANOS) {
+                stallEndedNanos = now | 1;
+            }
             boolean stalled = heartbeatSentNanos != 0;
             if (!stalled) {
                 sendHeartbeat(now);
             }
             long countsFrom = stallEndedNanos;
             connections.forEach(connection -> {
-                if (!stalled && connection.dropIfWriteOverdue(now, writeTimeoutNanos, countsFrom)) {
+                // While stalled, only a write that has waited past the hard limit goes, so that a non-reader is
+                // dropped in the end even on a server kept busy for long.
+                if (connection.dropIfWriteOverdue(now, stalled ? hardLimitNanos : writeTimeoutNanos,
+                        stalled ? 0 : countsFrom, hardLimitNanos)) {
                     clientLog.warning("not reading", connection.address().getHostAddress(),
                             "[Server] Dropped {}: it read nothing of its answer for {} ms", connection.describeRemote(),
                             TimeUnit.NANOSECONDS.toMillis(writeTimeoutNanos));
@@ -85,6 +105,8 @@ public final class Watchdog implements AutoCloseable {
                 FatalErrors.halt(e);
             }
             log.error("[Server] watchdog failed; it looks again at its next tick", e);
+        } finally {
+            lastLookEndedNanos = System.nanoTime() | 1; // the next look is due a tick after this
         }
     }
 
@@ -94,14 +116,19 @@ public final class Watchdog implements AutoCloseable {
      * the chance to write on.
      */
     private void sendHeartbeat(long now) {
-        heartbeatSentNanos = now;
-        Thread.ofVirtual().name("watchdog-heartbeat").start(() -> {
-            long ran = System.nanoTime();
-            if (ran - now > STALL_NANOS) {
-                stallEndedNanos = ran;
-            }
-            heartbeatSentNanos = 0;
-        });
+        heartbeatSentNanos = now | 1;
+        try {
+            Thread.ofVirtual().name("watchdog-heartbeat").start(() -> {
+                long ran = System.nanoTime();
+                if (ran - now > STALL_NANOS) {
+                    stallEndedNanos = ran | 1;
+                }
+                heartbeatSentNanos = 0;
+            });
+        } catch (RuntimeException e) {
+            heartbeatSentNanos = 0; // none under way: the next tick sends another
+            throw e;
+        }
     }
 
     @Override
