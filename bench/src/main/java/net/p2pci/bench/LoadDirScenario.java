@@ -87,6 +87,13 @@ final class LoadDirScenario {
         // measured one, a server that has taken one such start, as an index that has been running a while has.
         Round first = Round.of(settings, server, shared, "rfc-peer-first.out", errors);
         IndexProbe.Settled afterFirst = IndexProbe.awaitEmpty(server, LoadScenario.SETTLE_DEADLINE);
+        if (afterFirst.records() > 0) {
+            // The measured peer registers the same RFCs under the same host: records left would be seen as its own.
+            result.fail(afterFirst.records() + " records of the first peer still listed after it left");
+            result.figure("stale_records", afterFirst.records(), "records left after the first peer left");
+            result.figure("errors", errors.total(), errors.describe());
+            return result;
+        }
         Round measured = Round.of(settings, server, shared, "rfc-peer.out", errors);
         if (first.seconds() < 0 || measured.seconds() < 0) {
             Round failed = first.seconds() < 0 ? first : measured;
@@ -101,8 +108,7 @@ final class LoadDirScenario {
         }
         result.figure("records_visible", measured.visible(), "of " + settings.files());
         IndexProbe.Settled settled = IndexProbe.awaitEmpty(server, LoadScenario.SETTLE_DEADLINE);
-        result.figure("stale_records", settled.records() + afterFirst.records(),
-                "records left after the peers left");
+        result.figure("stale_records", settled.records(), "records left after the peers left");
         result.figure("errors", errors.total(), errors.describe());
         LoadScenario.check(result, errors, 0, settled);
         return result;

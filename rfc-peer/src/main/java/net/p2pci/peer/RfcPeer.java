@@ -55,6 +55,8 @@ public final class RfcPeer {
     private final PrintStream err;
     private final boolean interactive;
     private volatile Peer running;
+    /** The running peer's transcript, flushed when the peer leaves (on SIGTERM too), so that no line is lost. */
+    private volatile Transcript transcript;
 
     /**
      * @param interactive whether {@code in} is a terminal a person types at, which gets the line-editing shell
@@ -106,6 +108,7 @@ public final class RfcPeer {
     private int runPeer(PeerOptions options) {
         options.logFile().ifPresent(RfcPeer::logTo);
         Transcript transcript = new Transcript(out);
+        this.transcript = transcript;
         // The page shows the transcript from its first line, whenever it is opened.
         Optional<TranscriptFeed> feed = options.page().map(settings -> new TranscriptFeed());
         feed.ifPresent(lines -> transcript.copyLinesTo(lines::add));
@@ -166,6 +169,7 @@ public final class RfcPeer {
             }
             leave();
             transcript.note("Left the index and stopped the upload server");
+            transcript.flush(); // lines a batch of another thread (the folder's watcher) may still hold
         }
     }
 
@@ -198,6 +202,10 @@ public final class RfcPeer {
         Peer peer = running;
         if (peer != null) {
             peer.close();
+        }
+        Transcript lines = transcript;
+        if (lines != null) {
+            lines.flush();
         }
     }
 

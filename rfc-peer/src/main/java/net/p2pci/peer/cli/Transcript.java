@@ -4,6 +4,7 @@ import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
 import java.util.Locale;
 import java.util.Objects;
+import java.util.concurrent.locks.ReentrantLock;
 import java.util.function.Consumer;
 import net.p2pci.protocol.FileResponse;
 import net.p2pci.protocol.IndexResponse;
@@ -27,11 +28,18 @@ public final class Transcript {
     /** How many characters of a batch's lines may wait to go out together. */
     private static final int BATCH_CHARS = 32 * 1024;
 
-    /** What is printed in a {@link #batch()}, so that thousands of lines go out in a few writes; guarded by this. */
+    /**
+     * Guards the batch and every print to the stream while a batch may hold lines; a lock rather than a monitor, so
+     * that a virtual thread waiting to print leaves its carrier free.
+     */
+    private final ReentrantLock printing = new ReentrantLock();
+    /** What a {@link #batch()} holds, so that thousands of lines go out in a few writes; guarded by printing. */
     private final StringBuilder batched = new StringBuilder();
-    /** How many batches are open; guarded by this. */
+    /** The thread whose lines the open batch holds, or null; guarded by printing. */
+    private Thread batchOwner;
+    /** How deep the owner's batches are nested; guarded by printing. */
     private int batches;
-    /** When the batch's lines last went out, in System.nanoTime() terms; guarded by this. */
+    /** When the batch's lines last went out, in System.nanoTime() terms; guarded by printing. */
     private long batchSentAt;
 
     /** A batch of output; closing it prints what it still holds. */
@@ -84,29 +92,58 @@ public final class Transcript {
     }
 
     /**
-     * Opens a batch: until it is closed, what is printed to the stream waits to go out with the lines after it, for
-     * at most 50 ms or 32 K characters, so that a registration of thousands of RFCs is shown in a few writes
-     * rather than one per line. Lines keep their order, and nothing waits once the batch is closed.
+     * Opens a batch on this thread: until it is closed, what this thread prints to the stream waits to go out with
+     * the lines after it, so that a registration of thousands of RFCs is shown in a few writes rather than one per
+     * line. The lines go out with the first line printed 50 ms after the last write, at 32 K characters, before any
+     * other thread's line (which keeps them in order), and at the batch's end. While another thread's batch is open,
+     * this one holds nothing.
      */
     public Batch batch() {
-        synchronized (this) {
-            if (batches++ == 0) {
+        printing.lock();
+        try {
+            if (batchOwner == null) {
+                batchOwner = Thread.currentThread();
                 batchSentAt = System.nanoTime();
             }
+            if (batchOwner != Thread.currentThread()) {
+                return () -> { };
+            }
+            batches++;
+            return this::endBatch;
+        } finally {
+            printing.unlock();
         }
-        return this::endBatch;
     }
 
     private void endBatch() {
-        synchronized (this) {
-            batches--;
-            if (batches > 0 || batched.isEmpty()) {
-                return;
+        printing.lock();
+        try {
+            if (--batches == 0) {
+                batchOwner = null;
+                sendBatched();
             }
-            // Under the lock, so that no line printed after the batch overtakes its last lines.
+        } finally {
+            printing.unlock();
+        }
+    }
+
+    /** Prints whatever a batch still holds, as at exit: nothing printed is lost. */
+    public void flush() {
+        printing.lock();
+        try {
+            sendBatched();
+        } finally {
+            printing.unlock();
+        }
+    }
+
+    /** Writes the lines the batch holds, if any; the caller holds {@link #printing}. */
+    private void sendBatched() {
+        if (!batched.isEmpty()) {
             out.print(batched);
             out.flush();
             batched.setLength(0);
+            batchSentAt = System.nanoTime();
         }
     }
 
@@ -126,6 +163,7 @@ public final class Transcript {
 
     /** Prints events with {@code printer} from now on, e.g. above the prompt so that a half-typed line stays whole. */
     void printEventsWith(Consumer<String> printer) {
+        flush(); // a batch's lines before the prompt goes up: from then on other threads' lines go above it
         eventPrinter = Objects.requireNonNull(printer, "printer");
         promptThread = Thread.currentThread();
     }
@@ -164,20 +202,20 @@ public final class Transcript {
                     : lines.endsWith("\n") ? lines.substring(0, lines.length() - 1) : lines);
             return;
         }
-        synchronized (this) {
-            if (batches > 0) {
+        printing.lock();
+        try {
+            if (batchOwner == Thread.currentThread()) {
                 batched.append(lines);
-                long now = System.nanoTime();
-                if (batched.length() < BATCH_CHARS && now - batchSentAt < BATCH_INTERVAL_NANOS) {
-                    return;
+                if (batched.length() >= BATCH_CHARS || System.nanoTime() - batchSentAt >= BATCH_INTERVAL_NANOS) {
+                    sendBatched();
                 }
-                lines = batched.toString();
-                batched.setLength(0);
-                batchSentAt = now;
+                return;
             }
-            // Printed under the lock while a batch may hold lines, so that none overtakes them.
+            sendBatched(); // another thread's batch: its lines first, so that none is overtaken
             out.print(lines);
             out.flush();
+        } finally {
+            printing.unlock();
         }
     }
 
