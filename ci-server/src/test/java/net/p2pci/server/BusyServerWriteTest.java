@@ -1,6 +1,5 @@
 package net.p2pci.server;
 
-import static net.p2pci.server.Requests.add;
 import static net.p2pci.server.Requests.list;
 import static net.p2pci.server.Requests.lookup;
 import static org.assertj.core.api.Assertions.assertThat;
@@ -10,6 +9,7 @@ import java.io.IOException;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.net.Socket;
+import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -32,86 +32,90 @@ class BusyServerWriteTest {
 
     @Test
     void aClientThatReadsIsNotDroppedWhileItsAnswerWaitsPastTheWriteTimeoutForABusyServer() throws Exception {
-        ServerConfig config = ServerConfig.defaults().withBindAddress(InetAddress.getLoopbackAddress()).withPort(0)
-                .withWriteTimeout(WRITE_TIMEOUT);
-        try (IndexServer server = IndexServer.start(config);
-             RawClient holder = new RawClient(server.port())) {
-            fill(holder);
-            Socket socket = new Socket();
-            socket.setReceiveBufferSize(4096);
-            socket.connect(new InetSocketAddress(InetAddress.getLoopbackAddress(), server.port()));
-            try (RawClient reader = new RawClient(socket)) {
-                reader.send(list("reader.example", 1));
-                // The answer (8 MB) has filled what the reader's socket takes: the server's write waits for it.
-                await("the LIST answer under way").atMost(Duration.ofSeconds(20)).pollInterval(Duration.ofMillis(5))
-                        .until(() -> socket.getInputStream().available() >= 2048);
-
-                // Every carrier is taken by a thread that never parks, for twice the write timeout (and within the
-                // hard limit of three), while the reader reads: the handler's write can go on once it has a carrier.
-                long holdUntil = System.nanoTime() + WRITE_TIMEOUT.multipliedBy(2).toNanos();
-                List<Thread> busy = new ArrayList<>();
-                for (int i = 0; i < carriers(); i++) {
-                    busy.add(Thread.ofVirtual().start(() -> {
-                        while (System.nanoTime() < holdUntil) {
-                            Thread.onSpinWait();
-                        }
-                    }));
+        try (IndexServer server = startServer();
+             RawClient holder = holdingRecords(server);
+             RawClient reader = new RawClient(listAskedNotRead(server, "reader.example"))) {
+            // Every carrier is taken by a thread that never parks, for twice the write timeout (and within the hard
+            // limit of three), while the reader reads: the handler's write can go on once it has a carrier.
+            CompletableFuture<String> answer = new CompletableFuture<>();
+            holdEveryCarrier(WRITE_TIMEOUT.multipliedBy(2), () -> Thread.ofPlatform().daemon().start(() -> {
+                try {
+                    answer.complete(reader.readResponse());
+                } catch (IOException | RuntimeException e) {
+                    answer.completeExceptionally(e);
                 }
-                CompletableFuture<String> answer = new CompletableFuture<>();
-                Thread.ofPlatform().daemon().start(() -> {
-                    try {
-                        answer.complete(reader.readResponse());
-                    } catch (IOException | RuntimeException e) {
-                        answer.completeExceptionally(e);
-                    }
-                });
-                for (Thread thread : busy) {
-                    thread.join();
-                }
+            }));
 
-                String whole = answer.get(60, TimeUnit.SECONDS);
-                assertThat(whole).startsWith(OK);
-                assertThat(whole.lines().filter(line -> line.startsWith("RFC ")).count()).isEqualTo(RECORDS);
-                assertThat(reader.exchange(lookup(1, "reader.example", 1))).startsWith(OK);
-            }
+            String whole = answer.get(60, TimeUnit.SECONDS);
+            assertThat(whole).startsWith(OK);
+            assertThat(whole.lines().filter(line -> line.startsWith("RFC ")).count()).isEqualTo(RECORDS);
+            assertThat(reader.exchange(lookup(1, "reader.example", 1))).startsWith(OK);
         }
     }
 
     @Test
     void aClientThatReadsNothingIsDroppedAtTheHardLimitThoughTheServerStaysStalled() throws Exception {
-        ServerConfig config = ServerConfig.defaults().withBindAddress(InetAddress.getLoopbackAddress()).withPort(0)
-                .withWriteTimeout(WRITE_TIMEOUT);
-        try (IndexServer server = IndexServer.start(config);
-             RawClient holder = new RawClient(server.port())) {
-            fill(holder);
-            Socket socket = new Socket();
-            socket.setReceiveBufferSize(4096);
-            socket.connect(new InetSocketAddress(InetAddress.getLoopbackAddress(), server.port()));
-            try (socket) {
-                socket.getOutputStream().write(list("non-reader.example", 1)
-                        .getBytes(java.nio.charset.StandardCharsets.US_ASCII));
-                await("the LIST answer under way").atMost(Duration.ofSeconds(20)).pollInterval(Duration.ofMillis(5))
-                        .until(() -> socket.getInputStream().available() >= 2048);
+        try (IndexServer server = startServer();
+             RawClient holder = holdingRecords(server);
+             Socket socket = listAskedNotRead(server, "non-reader.example")) {
+            // Stalled past the hard limit (three write timeouts), and the client reads nothing meanwhile.
+            holdEveryCarrier(WRITE_TIMEOUT.multipliedBy(4), () -> { });
 
-                // Stalled past the hard limit (three write timeouts), and the client reads nothing meanwhile.
-                holdEveryCarrier(WRITE_TIMEOUT.multipliedBy(4));
-
-                // Dropped during the stall: what the kernel held, then the end. Had it not been, the reads below
-                // would make room and the whole 8 MB answer would come, then nothing until the read timed out.
-                socket.setSoTimeout(10_000);
-                long read = 0;
-                try {
-                    read = socket.getInputStream().transferTo(java.io.OutputStream.nullOutputStream());
-                } catch (java.net.SocketException reset) {
-                    // closed by the server with data unread: dropped too
-                }
-                assertThat(read).isLessThan(RECORDS * (long) LONG_TITLE.length());
+            // Dropped during the stall: what the kernel held, then the end. Had it not been, the reads below would
+            // make room and the whole 8 MB answer would come, then nothing until the read timed out.
+            socket.setSoTimeout(10_000);
+            long read = 0;
+            try {
+                read = socket.getInputStream().transferTo(java.io.OutputStream.nullOutputStream());
+            } catch (java.net.SocketException reset) {
+                // closed by the server with data unread: dropped too
             }
+            assertThat(read).isLessThan(RECORDS * (long) LONG_TITLE.length());
         }
     }
 
-    /** Takes every carrier with a virtual thread that never parks, for {@code time}, and waits until they end. */
-    private static void holdEveryCarrier(Duration time) throws InterruptedException {
+    /** A server with the test's write timeout. */
+    private static IndexServer startServer() throws IOException {
+        return IndexServer.start(ServerConfig.defaults().withBindAddress(InetAddress.getLoopbackAddress()).withPort(0)
+                .withWriteTimeout(WRITE_TIMEOUT));
+    }
+
+    /** A peer holding RECORDS records of about 400 bytes each, registered until it is closed. */
+    private static RawClient holdingRecords(IndexServer server) throws IOException {
+        RawClient holder = new RawClient(server.port());
+        try {
+            holder.addAll("holder.example", 1, RECORDS, rfc -> LONG_TITLE + rfc);
+            return holder;
+        } catch (IOException | RuntimeException | Error e) {
+            holder.close();
+            throw e;
+        }
+    }
+
+    /**
+     * Connects with a 4 KiB receive buffer, asks for a LIST (8 MB) and reads none of it, until its first bytes have
+     * filled what the socket takes: the server's write then waits for the client.
+     */
+    private static Socket listAskedNotRead(IndexServer server, String host) throws IOException {
+        Socket socket = new Socket();
+        try {
+            socket.setReceiveBufferSize(4096);
+            socket.connect(new InetSocketAddress(InetAddress.getLoopbackAddress(), server.port()));
+            socket.getOutputStream().write(list(host, 1).getBytes(StandardCharsets.US_ASCII));
+            await("the LIST answer under way").atMost(Duration.ofSeconds(20)).pollInterval(Duration.ofMillis(5))
+                    .until(() -> socket.getInputStream().available() >= 2048);
+            return socket;
+        } catch (IOException | RuntimeException e) {
+            socket.close();
+            throw e;
+        }
+    }
+
+    /**
+     * Takes every carrier with a virtual thread that never parks, for {@code time}, runs {@code meanwhile} once they
+     * are started, and waits until they end.
+     */
+    private static void holdEveryCarrier(Duration time, Runnable meanwhile) throws InterruptedException {
         long holdUntil = System.nanoTime() + time.toNanos();
         List<Thread> busy = new ArrayList<>();
         for (int i = 0; i < carriers(); i++) {
@@ -121,6 +125,7 @@ class BusyServerWriteTest {
                 }
             }));
         }
+        meanwhile.run();
         for (Thread thread : busy) {
             thread.join();
         }
@@ -134,23 +139,4 @@ class BusyServerWriteTest {
 
     /** A title of about 400 characters: the answer is then 8 MB, more than the kernel buffers a socket's sends. */
     private static final String LONG_TITLE = "A title long enough to fill the socket buffers, ".repeat(8);
-
-    /** Registers RECORDS records of about 400 bytes each, pipelined. */
-    private static void fill(RawClient holder) throws IOException, InterruptedException {
-        StringBuilder adds = new StringBuilder();
-        for (int rfc = 1; rfc <= RECORDS; rfc++) {
-            adds.append(add(rfc, "holder.example", 1, LONG_TITLE + rfc));
-        }
-        Thread writer = Thread.ofPlatform().start(() -> {
-            try {
-                holder.send(adds.toString());
-            } catch (IOException e) {
-                // the reads below fail too
-            }
-        });
-        for (int i = 0; i < RECORDS; i++) {
-            assertThat(holder.readResponse()).startsWith(OK);
-        }
-        writer.join();
-    }
 }

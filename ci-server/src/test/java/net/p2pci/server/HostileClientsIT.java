@@ -129,7 +129,8 @@ class HostileClientsIT {
             for (int h = 0; h < 5; h++) {
                 RawClient holder = connectFrom("127.0.0." + (h + 4), port);
                 holders.add(holder);
-                fill(holder, "holder-" + h + ".example", 1 + h * 20_000, 20_000);
+                holder.addAll("holder-" + h + ".example", 1 + h * 20_000, 20_000,
+                        rfc -> "A title of sixty characters, give or take, for RFC " + rfc);
             }
             Future<Long> served = threads.submit(() -> peer.serve(port));
 
@@ -255,28 +256,6 @@ class HostileClientsIT {
                 closeable.close();
             }
             server.process().destroyForcibly().waitFor();
-        }
-    }
-
-    private static void fill(RawClient holder, String host, int firstRfc, int count) throws IOException {
-        StringBuilder adds = new StringBuilder();
-        for (int i = 0; i < count; i++) {
-            adds.append(add(firstRfc + i, host, 1, "A title of sixty characters, give or take, for RFC " + (firstRfc + i)));
-        }
-        Thread writer = Thread.ofVirtual().start(() -> {
-            try {
-                holder.send(adds.toString());
-            } catch (IOException e) {
-                // the reads below fail too
-            }
-        });
-        for (int i = 0; i < count; i++) {
-            assertThat(holder.readResponse()).startsWith(OK);
-        }
-        try {
-            writer.join();
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
         }
     }
 

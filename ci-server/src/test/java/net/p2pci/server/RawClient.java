@@ -9,6 +9,7 @@ import java.net.InetAddress;
 import java.net.Socket;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
+import java.util.function.IntFunction;
 
 /**
  * A peer's side of an index connection at the byte level, for tests: it writes exactly the bytes it is given and
@@ -38,6 +39,36 @@ final class RawClient implements AutoCloseable {
 
     void send(String text) throws IOException {
         socket.getOutputStream().write(text.getBytes(StandardCharsets.UTF_8));
+    }
+
+    /**
+     * ADDs RFCs {@code firstRfc} to {@code firstRfc + count - 1} for {@code host} (upload port 1), each titled
+     * {@code titleOf} its number, pipelined: another thread sends them all while this one reads the answers, each
+     * of which must be 200.
+     */
+    void addAll(String host, int firstRfc, int count, IntFunction<String> titleOf) throws IOException {
+        StringBuilder adds = new StringBuilder();
+        for (int rfc = firstRfc; rfc < firstRfc + count; rfc++) {
+            adds.append(Requests.add(rfc, host, 1, titleOf.apply(rfc)));
+        }
+        Thread writer = Thread.ofVirtual().start(() -> {
+            try {
+                send(adds.toString());
+            } catch (IOException e) {
+                // the reads below fail too
+            }
+        });
+        for (int i = 0; i < count; i++) {
+            String answer = readResponse();
+            if (!answer.startsWith("P2P-CI/1.0 200 OK\r\n")) {
+                throw new AssertionError("ADD " + (firstRfc + i) + " answered " + answer);
+            }
+        }
+        try {
+            writer.join();
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
     }
 
     /** Sends one request and returns its response's exact text. */
